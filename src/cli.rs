@@ -1,0 +1,332 @@
+//! The command line: every subcommand, its arguments and its help text.
+//!
+//! Each subcommand owns its arguments (`clap` derive), and the doc comments
+//! *are* the `--help` text, so they are written for students. [`run`] only
+//! dispatches: the work happens in [`crate::course`] and
+//! [`crate::sockets`], presentation in [`crate::show`].
+//!
+//! Read next: [`crate::course::registry`].
+
+use std::io::{IsTerminal, Write};
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, CommandFactory, Parser, Subcommand};
+use tabled::settings::Style;
+use tabled::{Table, Tabled};
+
+use crate::course::pace::Pacer;
+use crate::course::registry::{self, LESSONS};
+use crate::course::{lesson10, player};
+use crate::show::{events, style::ColorChoice, wrap};
+use crate::sockets::event::Sink;
+use crate::sockets::walkthrough::Walkthrough;
+use crate::sockets::{connect, listen};
+
+/// netlab: how instant messaging really travels over a network.
+///
+/// A course in ten lessons that follows a beginner's article on XMPP, with
+/// live demos on your own machine: real kernel sockets, real packets, real
+/// XMPP. Start with `netlab lessons`, then `netlab lesson 10` or `netlab
+/// tour`.
+#[derive(Debug, Parser)]
+#[command(name = "netlab", version, propagate_version = true)]
+pub struct Cli {
+    /// When to colour the output: auto (a terminal, and NO_COLOR unset),
+    /// always, or never.
+    #[arg(long, global = true, value_enum, default_value_t)]
+    pub color: ColorChoice,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the ten lessons in the article's order, with what each live
+    /// demo shows and whether it is built yet.
+    Lessons,
+    /// Play one lesson: narration, live demo, key points, exercises.
+    Lesson(LessonArgs),
+    /// Play every built lesson in order.
+    Tour(TourArgs),
+    /// Socket tools: a server and a client that show each system call.
+    #[command(subcommand)]
+    Socket(SocketCommand),
+    /// Print a shell completion script, e.g. `netlab completions bash >
+    /// ~/.local/share/bash-completion/completions/netlab`.
+    Completions(CompletionArgs),
+}
+
+/// Arguments of `netlab lesson`.
+#[derive(Debug, Args)]
+pub struct LessonArgs {
+    /// The lesson's number (1–10) or short name (e.g. `socket`); `netlab
+    /// lessons` lists them.
+    pub lesson: String,
+    /// Wait for Enter before each live step (for instructors). Never waits
+    /// when stdin is not a terminal.
+    #[arg(long)]
+    pub pace: bool,
+}
+
+/// Arguments of `netlab tour`.
+#[derive(Debug, Args)]
+pub struct TourArgs {
+    /// Wait for Enter before each live step and between lessons.
+    #[arg(long)]
+    pub pace: bool,
+}
+
+/// `netlab socket …`
+#[derive(Debug, Subcommand)]
+pub enum SocketCommand {
+    /// Listen on an address and report every call and every byte: socket,
+    /// bind, listen, accept (one thread per connection), read.
+    ///
+    /// Talk to it from another terminal with `nc 127.0.0.1 7000`, `socat -
+    /// TCP:127.0.0.1:7000` or `netlab socket connect 127.0.0.1:7000`.
+    Listen(ListenArgs),
+    /// Connect to an address, send a line (or stdin), print the replies.
+    Connect(ConnectArgs),
+    /// Run the whole lesson-10 walkthrough, server and client in one
+    /// process, with the kernel's socket table after every call.
+    Demo,
+}
+
+/// Arguments of `netlab socket listen`.
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// Address and port to listen on, e.g. 127.0.0.1:7000 or [::1]:7000.
+    /// Port 0 lets the kernel pick a free port.
+    #[arg(value_parser = parse_addr, default_value = "127.0.0.1:7000")]
+    pub addr: SocketAddr,
+    /// Use UDP: bind and receive datagrams (no listen, no accept).
+    #[arg(long)]
+    pub udp: bool,
+    /// Send back everything that arrives.
+    #[arg(long)]
+    pub echo: bool,
+    /// Exit after this many connections (TCP) or datagrams (UDP).
+    #[arg(long, value_name = "N")]
+    pub count: Option<u32>,
+    /// The accept-queue limit passed to listen().
+    #[arg(long, default_value_t = 128)]
+    pub backlog: i32,
+}
+
+/// Arguments of `netlab socket connect`.
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// The server's address and port, e.g. 127.0.0.1:7000 or
+    /// localhost:7000.
+    #[arg(value_parser = parse_addr)]
+    pub addr: SocketAddr,
+    /// Use UDP: send datagrams instead of opening a connection.
+    #[arg(long)]
+    pub udp: bool,
+    /// Send this text and a newline, instead of what you type on stdin.
+    #[arg(long, value_name = "TEXT")]
+    pub send: Option<String>,
+    /// After sending, wait this many seconds for replies before closing.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1.0)]
+    pub wait: f64,
+}
+
+/// Arguments of `netlab completions`.
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Lessons => print!("{}", lessons_table()),
+        Command::Lesson(args) => {
+            let lesson = registry::find(&args.lesson).with_context(|| {
+                format!(
+                    "there is no lesson `{}`: use a number from 1 to 10 or a \
+                     short name from `netlab lessons`",
+                    args.lesson
+                )
+            })?;
+            player::play(
+                lesson,
+                Pacer::new(args.pace),
+                &mut std::io::stdout(),
+            )?;
+        }
+        Command::Tour(args) => tour(Pacer::new(args.pace))?,
+        Command::Socket(SocketCommand::Listen(args)) => socket_listen(&args)?,
+        Command::Socket(SocketCommand::Connect(args)) => socket_connect(&args)?,
+        Command::Socket(SocketCommand::Demo) => {
+            let steps = Walkthrough::new(
+                std::net::Ipv4Addr::LOCALHOST.into(),
+                lesson10::BACKLOG,
+            )
+            .run_all()
+            .context("running the socket walkthrough on 127.0.0.1")?;
+            println!("{}", lesson10::render(&steps));
+        }
+        Command::Completions(args) => {
+            clap_complete::generate(
+                args.shell,
+                &mut Cli::command(),
+                "netlab",
+                &mut std::io::stdout(),
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Tabled)]
+struct LessonRow {
+    #[tabled(rename = "#")]
+    number: u8,
+    lesson: String,
+    #[tabled(rename = "live demo")]
+    demo: String,
+    status: String,
+}
+
+/// The course at a glance, in under 100 columns.
+pub fn lessons_table() -> String {
+    let rows = LESSONS.iter().map(|l| LessonRow {
+        number: l.number,
+        lesson: format!(
+            "{}\n{}\nname: {}",
+            wrap(l.title, 24, 0),
+            l.article,
+            l.slug
+        ),
+        demo: wrap(l.demo, 32, 0),
+        status: format!(
+            "{}\nneeds: {}",
+            if l.is_built() { "ready" } else { "not built yet" },
+            l.needs.label()
+        ),
+    });
+    let table = Table::new(rows).with(Style::sharp()).to_string();
+    format!(
+        "{table}\nRun one with `netlab lesson N` (or its name), all with \
+         `netlab tour`.\n"
+    )
+}
+
+fn tour(pacer: Pacer) -> anyhow::Result<()> {
+    let mut out = std::io::stdout();
+    for lesson in &LESSONS {
+        if lesson.is_built() {
+            player::play(lesson, pacer, &mut out)?;
+            pacer.pause("next lesson");
+        } else {
+            writeln!(
+                out,
+                "Lesson {} · {} ({}): not built yet, skipped.\n",
+                lesson.number, lesson.title, lesson.article
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints each event on its own line; threads take turns.
+fn printer() -> Sink {
+    let lock = Arc::new(Mutex::new(()));
+    Arc::new(move |event| {
+        let _turn = lock.lock().unwrap_or_else(|p| p.into_inner());
+        println!("{}", events::render(&event));
+    })
+}
+
+fn socket_listen(args: &ListenArgs) -> anyhow::Result<()> {
+    let options = listen::Options {
+        addr: args.addr,
+        udp: args.udp,
+        echo: args.echo,
+        count: args.count,
+        backlog: args.backlog,
+    };
+    listen::run(&options, printer())
+        .with_context(|| format!("listening on {}", args.addr))
+}
+
+fn socket_connect(args: &ConnectArgs) -> anyhow::Result<()> {
+    if !(args.wait.is_finite() && args.wait >= 0.0) {
+        anyhow::bail!("--wait must be a number of seconds, 0 or more");
+    }
+    let options = connect::Options {
+        addr: args.addr,
+        udp: args.udp,
+        send: args.send.clone(),
+        wait: Duration::from_secs_f64(args.wait),
+    };
+    if options.send.is_none() && std::io::stdin().is_terminal() {
+        eprintln!("type lines to send; Ctrl-D ends (then we wait for replies)");
+    }
+    let stdin = std::io::BufReader::new(std::io::stdin());
+    connect::run(&options, stdin, printer())
+        .with_context(|| format!("talking to {}", args.addr))
+}
+
+/// Parses `127.0.0.1:7000`, `[::1]:7000` or `localhost:7000`.
+fn parse_addr(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse() {
+        return Ok(addr);
+    }
+    let hint = "write it as HOST:PORT, e.g. 127.0.0.1:7000, [::1]:7000 or \
+                localhost:7000";
+    match text.rsplit_once(':') {
+        None => Err(format!("`{text}` has no port; {hint}")),
+        Some((_, port)) if port.parse::<u16>().is_err() => {
+            Err(format!("`{port}` is not a port number (0–65535); {hint}"))
+        }
+        Some(_) => text
+            .to_socket_addrs()
+            .map_err(|e| format!("cannot resolve `{text}`: {e}; {hint}"))?
+            .next()
+            .ok_or_else(|| format!("`{text}` resolves to no address; {hint}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn addresses_parse_with_helpful_errors() {
+        assert_eq!(
+            parse_addr("127.0.0.1:7000"),
+            Ok("127.0.0.1:7000".parse().expect("addr"))
+        );
+        assert_eq!(
+            parse_addr("[::1]:80"),
+            Ok("[::1]:80".parse().expect("addr"))
+        );
+        assert!(
+            parse_addr("localhost:7000")
+                .expect("localhost resolves")
+                .ip()
+                .is_loopback()
+        );
+        let err = parse_addr("127.0.0.1").expect_err("no port");
+        assert!(err.contains("has no port"), "{err}");
+        let err = parse_addr("127.0.0.1:99999").expect_err("bad port");
+        assert!(err.contains("not a port number"), "{err}");
+        let err = parse_addr("300.1.1.1:80").expect_err("bad address");
+        assert!(err.contains("cannot resolve"), "{err}");
+    }
+}

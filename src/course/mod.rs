@@ -1,0 +1,27 @@
+//! The course: ten lessons in the order of the article, and the player that
+//! narrates them and runs their live demos.
+//!
+//! - [`registry`]: the ten lessons, what each demo shows, what it needs
+//! - [`narration`]: a lesson's Markdown split at its `<!-- demo: … -->`
+//!   markers
+//! - [`pace`]: waiting for Enter between steps, for instructors
+//! - [`player`]: plays a lesson: text, demo step, text, …
+//! - [`lesson08`], [`lesson10`]: the live demos
+//!
+//! Book: `book/src/introduction.md`. Run: `netlab lessons`.
+
+pub mod lesson08;
+pub mod lesson10;
+pub mod narration;
+pub mod pace;
+pub mod player;
+pub mod registry;
+
+/// A lesson's live demo: the steps its narration's markers name.
+pub trait Demo {
+    /// The step names, in the order the narration uses them.
+    fn steps(&self) -> &'static [&'static str];
+
+    /// Runs one step and returns what to print.
+    fn run(&mut self, step: &str) -> anyhow::Result<String>;
+}

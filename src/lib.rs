@@ -1,0 +1,27 @@
+//! netlab: a hands-on course in how instant messaging travels over a network.
+//!
+//! The crate is laid out like the network stack it teaches, and every layer
+//! depends only on the layers below it:
+//!
+//! ```text
+//! cli ──► course ──► show          presentation: lessons, tables, colours
+//!            │
+//!            ▼
+//!         sockets, capture          the kernel's sockets and interfaces
+//! ```
+//!
+//! [`sockets`] and [`capture`] return values and never print; [`course`] and
+//! [`show`] decide how those values look on a terminal. That split is what
+//! lets the tests check what the kernel did without scraping text.
+//!
+//! Start reading at [`course::registry`] (the ten lessons, in the article's
+//! order), then [`sockets::walkthrough`] (lesson 10, the socket calls one by
+//! one).
+//!
+//! Book: `book/src/introduction.md`. Run: `netlab lessons`.
+
+pub mod capture;
+pub mod cli;
+pub mod course;
+pub mod show;
+pub mod sockets;

@@ -1,0 +1,31 @@
+//! The `netlab` binary: parse the command line, run, turn the outcome into an
+//! exit code. Everything else lives in the library, so tests can reach it.
+//!
+//! Read next: [`netlab::cli`], where every subcommand is defined.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use netlab::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    netlab::show::style::init(cli.color);
+    // Diagnostics go to stderr through `tracing`, off unless RUST_LOG asks
+    // for them, so stdout stays the stable, testable transcript.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "off".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    match netlab::cli::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            netlab::show::errors::print(&err);
+            ExitCode::FAILURE
+        }
+    }
+}
