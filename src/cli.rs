@@ -210,7 +210,11 @@ pub fn lessons_table() -> String {
         demo: wrap(l.demo, 32, 0),
         status: format!(
             "{}\nneeds: {}",
-            if l.is_built() { "ready" } else { "not built yet" },
+            if l.is_built() {
+                "ready"
+            } else {
+                "not built yet"
+            },
             l.needs.label()
         ),
     });

@@ -12,7 +12,10 @@ use tabled::{Table, Tabled};
 
 use super::Demo;
 use crate::capture::interfaces;
-use crate::show::style;
+use crate::show::{style, wrap};
+
+/// Output lines are wrapped to fit an 80-column terminal.
+const WIDTH: usize = 78;
 use crate::sockets::mistakes::{self, Attempt};
 use crate::sockets::ports::{self, PortClass, SERVICES};
 use crate::sockets::{addressing, errors};
@@ -93,16 +96,22 @@ pub fn interfaces_table() -> String {
 fn loopback() -> anyhow::Result<String> {
     let demo = addressing::loopback_block()?;
     Ok(format!(
-        "{} bind({}), {} bind({}), sendto({})\n{} recvfrom() says the \
-         datagram came from {}: 127.42.0.1 is this host too, like every \
-         address in 127.0.0.0/8\n",
+        "{} bind({})\n{}   bind({}), sendto({})\n{}\n",
         style::server("receiver"),
         demo.receiver,
         style::client("sender"),
         demo.sender,
         demo.receiver,
-        style::kernel("kernel:"),
-        demo.seen_from
+        style::kernel(&wrap(
+            &format!(
+                "kernel: recvfrom() says the datagram came from {}: \
+                 127.42.0.1 is this host too, like every address in \
+                 127.0.0.0/8",
+                demo.seen_from
+            ),
+            WIDTH,
+            8
+        ))
     ))
 }
 
@@ -124,13 +133,17 @@ fn localhost() -> anyhow::Result<String> {
     let _ = writeln!(
         out,
         "{}",
-        if has_v6 {
-            "localhost is both 127.0.0.1 and ::1 here: a client tries them in \
+        wrap(
+            if has_v6 {
+                "localhost is both 127.0.0.1 and ::1 here: a client tries them in \
              the order above"
-        } else {
-            "localhost is only IPv4 here: this /etc/hosts has no `::1 \
+            } else {
+                "localhost is only IPv4 here: this /etc/hosts has no `::1 \
              localhost` line, although ::1 itself works (see next step)"
-        }
+            },
+            WIDTH,
+            0
+        )
     );
     Ok(out)
 }
@@ -177,20 +190,26 @@ fn port_classes() -> anyhow::Result<String> {
         },
     });
     let mut out = Table::new(rows).with(Style::sharp()).to_string();
+    out.push('\n');
     let start = ports::unprivileged_port_start()?;
-    let _ = write!(
-        out,
-        "\nThe article says 0–1024 are reserved: the reserved range ends at \
-         1023 (RFC 6335 § 6).\nThis kernel lets unprivileged programs bind \
-         from port {start} up \
-         (/proc/sys/net/ipv4/ip_unprivileged_port_start).\n"
-    );
+
     let port = ports::same_port_both_protocols(LOOPBACK)?;
-    let _ = writeln!(
-        out,
-        "TCP and UDP have separate port spaces: TCP and UDP sockets were \
-         both bound to 127.0.0.1:{port} at the same time."
-    );
+    for line in [
+        "The article says 0–1024 are reserved: the reserved range ends at \
+         1023 (RFC 6335 § 6)."
+            .to_string(),
+        format!(
+            "This kernel lets unprivileged programs bind from port {start} \
+             up (/proc/sys/net/ipv4/ip_unprivileged_port_start)."
+        ),
+        format!(
+            "TCP and UDP have separate port spaces: a TCP and a UDP socket \
+             were both bound to 127.0.0.1:{port} at the same time."
+        ),
+    ] {
+        let _ = write!(out, "\n{}", wrap(&line, WIDTH, 0));
+    }
+    out.push('\n');
     Ok(out)
 }
 
@@ -198,10 +217,10 @@ fn ephemeral() -> anyhow::Result<String> {
     let range = ports::ephemeral_range()?;
     let seen = ports::observe_ephemeral(LOOPBACK, 5)?;
     let inside = seen.iter().all(|p| range.contains(p));
-    Ok(format!(
+    let text = format!(
         "ephemeral range: {}–{} (/proc/sys/net/ipv4/ip_local_port_range); \
-         RFC 6335's dynamic range is 49152–65535\n5 connections got local \
-         ports {}: {}\n",
+         RFC 6335's dynamic range is 49152–65535.\n5 connections got local \
+         ports {}: {}.",
         range.start(),
         range.end(),
         seen.iter()
@@ -213,7 +232,8 @@ fn ephemeral() -> anyhow::Result<String> {
         } else {
             "not all inside the range: something changed the setting meanwhile"
         }
-    ))
+    );
+    Ok(text.lines().map(|l| wrap(l, WIDTH, 0) + "\n").collect())
 }
 
 #[derive(Tabled)]
@@ -252,19 +272,22 @@ fn mistakes_made() -> anyhow::Result<String> {
 /// One attempt: the call, what the kernel said, why, and the fix.
 pub fn attempt(a: &Attempt) -> String {
     let mut out = format!(
-        "{} {}\n        ({})\n",
+        "{} {}\n",
         style::code(&a.call),
         match &a.outcome {
             Ok(()) => "= 0 (allowed)".to_string(),
             Err(e) => format!("= -1, {}", errors::describe(e)),
-        },
-        a.context
+        }
     );
+    let mut lines = vec![format!("when: {}", a.context)];
     if let Err(e) = &a.outcome
         && let Some(x) = errors::explain(e, Some(a.addr))
     {
-        let _ = writeln!(out, "        why: {}", x.why);
-        let _ = writeln!(out, "        fix: {}", x.fix);
+        lines.push(format!("why: {}", x.why));
+        lines.push(format!("fix: {}", x.fix));
+    }
+    for line in lines {
+        let _ = writeln!(out, "      {}", wrap(&line, WIDTH - 6, 6));
     }
     out
 }

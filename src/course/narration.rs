@@ -23,7 +23,6 @@ pub enum Segment<'a> {
     Demo(&'a str),
 }
 
-
 /// Splits a lesson into text and demo markers, in order.
 pub fn segments(text: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();

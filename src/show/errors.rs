@@ -9,18 +9,29 @@ use std::net::SocketAddr;
 
 use crate::sockets::{self, errors::explain};
 
-use super::style;
+use super::{style, wrap};
 
 /// Formats `err` for stderr.
 pub fn render(err: &anyhow::Error) -> String {
     let mut out = format!("{} {err}", style::error("error:"));
+    let mut previous = err.to_string();
     for cause in err.chain().skip(1) {
-        out.push_str(&format!("\n  because: {cause}"));
+        // `bind(…) failed: Permission denied` already quotes its source;
+        // do not print the same words twice.
+        let text = cause.to_string();
+        if !previous.contains(&text) {
+            out.push_str(&format!("\n  because: {text}"));
+        }
+        previous = text;
     }
     if let Some((io, addr)) = root_io_error(err)
         && let Some(e) = explain(io, addr)
     {
-        out.push_str(&format!("\n  {}: {}\n  fix: {}", e.name, e.why, e.fix));
+        for line in
+            [format!("{}: {}", e.name, e.why), format!("fix: {}", e.fix)]
+        {
+            out.push_str(&format!("\n  {}", wrap(&line, 76, 4)));
+        }
     }
     out
 }
@@ -73,6 +84,8 @@ mod tests {
         assert!(text.contains("because: bind(fd 3, 127.0.0.1:80) failed"));
         assert!(text.contains("EACCES: ports below"), "{text}");
         assert!(text.contains("setcap cap_net_bind_service=+ep"), "{text}");
+        assert_eq!(text.matches("Permission denied").count(), 1, "{text}");
+        assert_eq!(text.matches("Permission denied").count(), 1, "{text}");
     }
 
     #[test]

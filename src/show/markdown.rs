@@ -51,6 +51,11 @@ fn inline(line: &str) -> String {
         {
             out.push_str(&inner[..end].bold().to_string());
             rest = &inner[end + 2..];
+        } else if let Some(inner) = tail.strip_prefix('*')
+            && let Some(end) = emphasis_end(inner)
+        {
+            out.push_str(&inner[..end].italic().to_string());
+            rest = &inner[end + 1..];
         } else if let Some(inner) = tail.strip_prefix('`')
             && let Some(end) = inner.find('`')
         {
@@ -73,6 +78,16 @@ fn inline(line: &str) -> String {
     out
 }
 
+/// Where a `*emphasis*` closes: the text must not start or end with a
+/// space, so `2 * 3 * 4` stays as it is.
+fn emphasis_end(inner: &str) -> Option<usize> {
+    if inner.starts_with([' ', '*']) {
+        return None;
+    }
+    let end = inner.find('*')?;
+    (end > 0 && !inner[..end].ends_with(' ')).then_some(end)
+}
+
 /// Display width: CJK characters take two columns.
 fn width(text: &str) -> usize {
     text.chars()
@@ -93,13 +108,13 @@ mod tests {
     #[test]
     fn renders_the_subset_without_colour() {
         colored::control::set_override(false);
-        let md = "# Title\n\nSome **bold** and `code`, a [link](http://x).\n\
+        let md = "# Title\n\nSome **bold** and `code`, a [link](http://x) *it*.\n\
                   > quoted\n```text\nverbatim *stays*\n```\n- item";
         let out = render(md);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines[0], "Title");
         assert_eq!(lines[1], "═════");
-        assert_eq!(lines[3], "Some bold and code, a link (http://x).");
+        assert_eq!(lines[3], "Some bold and code, a link (http://x) it.");
         assert_eq!(lines[4], "  │ quoted");
         assert_eq!(lines[5], "    verbatim *stays*");
         assert_eq!(lines[6], "- item");
@@ -109,6 +124,7 @@ mod tests {
     fn unpaired_markers_survive() {
         colored::control::set_override(false);
         assert_eq!(inline("2 * 3 and `x and [y"), "2 * 3 and `x and [y");
+        assert_eq!(inline("2 * 3 * 4, a*"), "2 * 3 * 4, a*");
     }
 
     #[test]

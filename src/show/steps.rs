@@ -2,9 +2,10 @@
 //!
 //! ```text
 //! server  listen(fd 3, 128) = 0
-//!         kernel: state LISTEN: accept queue 0 of 128 (…)
+//!         kernel: state LISTEN; 0 connections wait in the accept queue (…)
 //!         │ local            remote           state        Recv-Q Send-Q  owner
-//!         │ 127.0.0.1:41234  0.0.0.0:0        LISTEN            0    128  listener fd 3
+//!         │ 127.0.0.1:41234  0.0.0.0:0        LISTEN            0      0  listener fd 3
+
 //! ```
 
 use crate::sockets::step::{Observed, Side, Step};
@@ -25,7 +26,10 @@ pub fn render(step: &Step) -> String {
     };
     let mut out =
         format!("{side} {} = {}\n", style::code(&step.call), step.returned);
-    let kernel = wrap(&format!("kernel: {}", step.kernel), WIDTH, INDENT + 8);
+    // Wrapped to fit beside the indent; continuation lines line up under
+    // the text after "kernel: ".
+    let kernel = wrap(&format!("kernel: {}", step.kernel), WIDTH - INDENT, 8)
+        .replace('\n', &format!("\n{}", " ".repeat(INDENT)));
     out.push_str(&format!(
         "{}{}\n",
         " ".repeat(INDENT),

@@ -104,7 +104,7 @@ pub fn explain(
         ),
         libc::ECONNREFUSED => (
             format!(
-                "nothing is listening on {}: the other machine's kernel \
+                "nothing is listening on {}: the receiving kernel \
                  answered the SYN with a RST",
                 addr.map_or("that port".into(), |a| a.to_string())
             ),
