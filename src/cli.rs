@@ -102,7 +102,7 @@ pub enum SocketCommand {
 /// Arguments of `netlab socket listen`.
 #[derive(Debug, Args)]
 pub struct ListenArgs {
-    /// Address and port to listen on, e.g. 127.0.0.1:7000 or [::1]:7000.
+    /// Address and port to listen on, e.g. `127.0.0.1:7000` or `[::1]:7000`.
     /// Port 0 lets the kernel pick a free port.
     #[arg(value_parser = parse_addr, default_value = "127.0.0.1:7000")]
     pub addr: SocketAddr,

@@ -76,12 +76,17 @@ fn anchored(text: &str, name: &str) -> Option<String> {
 #[test]
 fn every_include_resolves_to_nonempty_text() {
     let all = includes();
-    assert!(all.len() > 10, "the book includes code: found {}", all.len());
+    assert!(
+        all.len() > 10,
+        "the book includes code: found {}",
+        all.len()
+    );
     let mut problems = Vec::new();
     for inc in &all {
         let at = format!("{}:{}", inc.chapter.display(), inc.line);
         let Ok(text) = fs::read_to_string(&inc.file) else {
-            problems.push(format!("{at}: {} does not exist", inc.file.display()));
+            problems
+                .push(format!("{at}: {} does not exist", inc.file.display()));
             continue;
         };
         let body = match &inc.anchor {
@@ -98,14 +103,16 @@ fn every_include_resolves_to_nonempty_text() {
                 inc.anchor.as_deref().unwrap_or(""),
                 inc.file.display()
             )),
-            Some(b) if b.trim().is_empty() => problems.push(format!(
-                "{at}: {} includes nothing",
-                inc.file.display()
-            )),
+            Some(b) if b.trim().is_empty() => problems
+                .push(format!("{at}: {} includes nothing", inc.file.display())),
             Some(_) => {}
         }
     }
-    assert!(problems.is_empty(), "broken includes:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "broken includes:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]

@@ -67,7 +67,9 @@ fn data_waits_in_recv_q_and_the_first_closer_gets_time_wait() {
     );
     assert!(exchange[1].returned.contains("hello"), "{:?}", exchange[1]);
     assert!(
-        exchange[3].returned.contains(&format!("{} bytes", REPLY.len())),
+        exchange[3]
+            .returned
+            .contains(&format!("{} bytes", REPLY.len())),
         "{:?}",
         exchange[3]
     );
@@ -75,9 +77,14 @@ fn data_waits_in_recv_q_and_the_first_closer_gets_time_wait() {
     let close = walk.close().expect("close");
     assert_eq!(close[0].state_of("client"), Some(TcpState::FinWait2));
     assert_eq!(close[0].state_of("server fd"), Some(TcpState::CloseWait));
-    assert!(close[1].returned.starts_with('0'), "read() returns 0 at EOF");
+    assert!(
+        close[1].returned.starts_with('0'),
+        "read() returns 0 at EOF"
+    );
     assert_eq!(close[2].state_of("client"), Some(TcpState::TimeWait));
-    let kept = close[3].row_of("client").expect("TIME_WAIT outlives the fd");
+    let kept = close[3]
+        .row_of("client")
+        .expect("TIME_WAIT outlives the fd");
     assert_eq!(kept.state, TcpState::TimeWait);
     assert_eq!(kept.inode, 0);
     assert!(close[4].row_of("listener").is_none(), "LISTEN row gone");
@@ -121,15 +128,19 @@ impl Drop for Running {
 
 /// Starts `netlab socket listen 127.0.0.1:0 ARGS…` and returns it with the
 /// port it printed.
-fn listener(args: &[&str]) -> (Running, BufReader<std::process::ChildStdout>, u16) {
-    let mut child = Command::new(NETLAB)
-        .args(["socket", "listen", "127.0.0.1:0"])
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("netlab starts");
-    let stdout = child.stdout.take().expect("piped");
+fn listener(
+    args: &[&str],
+) -> (Running, BufReader<std::process::ChildStdout>, u16) {
+    let mut running = Running(
+        Command::new(NETLAB)
+            .args(["socket", "listen", "127.0.0.1:0"])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("netlab starts"),
+    );
+    let stdout = running.0.stdout.take().expect("piped");
     let mut lines = BufReader::new(stdout);
     let mut line = String::new();
     while lines.read_line(&mut line).expect("stdout readable") > 0 {
@@ -141,7 +152,7 @@ fn listener(args: &[&str]) -> (Running, BufReader<std::process::ChildStdout>, u1
             if let Ok(port) = port.parse::<u16>()
                 && port != 0
             {
-                return (Running(child), lines, port);
+                return (running, lines, port);
             }
         }
         line.clear();
@@ -198,7 +209,6 @@ fn listen_and_connect_tools_talk_udp() {
     let log = rest(lines);
     assert!(log.contains(r#"recv 3 bytes from"#), "{log}");
     assert!(!log.contains("accept() ="), "UDP accepts nothing: {log}");
-
 }
 
 #[test]
@@ -269,7 +279,9 @@ fn have(program: &str) -> bool {
 #[test]
 fn tools_interoperate_with_socat() {
     if !have("socat") {
-        eprintln!("skipped: socat is not installed (scripts/test.sh installs it)");
+        eprintln!(
+            "skipped: socat is not installed (scripts/test.sh installs it)"
+        );
         return;
     }
     // socat as the client of our listener.
@@ -314,4 +326,45 @@ fn tools_interoperate_with_socat() {
     }
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains(r#""hi socat\n""#), "{text}");
+}
+
+/// Root starts a copy of netlab as user `nobody`, which lacks
+/// CAP_NET_BIND_SERVICE, and asks it to listen on port 80.
+#[test]
+fn privileged_port_as_an_ordinary_user_gets_the_setcap_line() {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+
+    let euid = std::fs::metadata("/proc/self").map(|m| m.uid());
+    if euid.ok() != Some(0) {
+        eprintln!("skipped: needs root, to start a process as user nobody");
+        return;
+    }
+    let start =
+        netlab::sockets::ports::unprivileged_port_start().expect("readable");
+    if start <= 80 {
+        eprintln!("skipped: ip_unprivileged_port_start is {start} here");
+        return;
+    }
+    // A copy in the temp dir, so `nobody` can execute it whatever the
+    // permissions of the checkout.
+    let dir = std::env::temp_dir()
+        .join(format!("netlab-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let copy = dir.join("netlab");
+    std::fs::copy(NETLAB, &copy).expect("copy binary");
+    let out = Command::new(&copy)
+        .args(["socket", "listen", "127.0.0.1:80"])
+        .env("NO_COLOR", "1")
+        .current_dir(&dir)
+        .uid(65534)
+        .gid(65534)
+        .stdin(Stdio::null())
+        .output()
+        .expect("netlab runs as nobody");
+    let _ = std::fs::remove_dir_all(&dir);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("EACCES: ports below 1024"), "{err}");
+    assert!(err.contains("setcap cap_net_bind_service=+ep"), "{err}");
 }

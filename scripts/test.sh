@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# netlab's test command: installs what the tests need, then runs them all.
+#
+#   scripts/test.sh
+#
+# It is the command the README gives and the one .ci/run calls. On a fresh
+# machine it installs, when it can:
+#   - socat (apt, root only): a real peer for the socket tools' tests;
+#   - mdbook (cargo install, into target/tools): to build the book.
+# Without root the apt step is skipped, and the tests that need those
+# programs say so and skip themselves; everything else still runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n== %s\n' "$*"; }
+
+# --- system packages -------------------------------------------------------
+need=()
+command -v socat >/dev/null 2>&1 || need+=(socat)
+if ((${#need[@]})); then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing ${need[*]} (apt)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    say "not installing ${need[*]}: needs root and apt-get; their tests skip"
+  fi
+fi
+
+# --- mdbook ----------------------------------------------------------------
+export PATH="$PWD/target/tools/bin:$PATH"
+if ! command -v mdbook >/dev/null 2>&1; then
+  say "installing mdbook into target/tools (once)"
+  cargo install --quiet --locked --root target/tools \
+    --no-default-features mdbook --version '^0.5'
+fi
+
+# --- the tests ---------------------------------------------------------------
+# Unit tests, integration tests on loopback, transcripts (trycmd), the
+# book's include anchors, doc tests; examples are built and run too.
+say "cargo test"
+timeout 1800 cargo test --locked
+
+# The book must build without errors (mdBook reports broken links and
+# missing files as ERROR but may still exit 0 for some of them).
+say "mdbook build book"
+log=$(mdbook build book 2>&1) || { echo "$log"; exit 1; }
+echo "$log"
+if grep -q 'ERROR' <<<"$log"; then
+  echo "mdbook reported errors" >&2
+  exit 1
+fi
+say "all tests passed"
