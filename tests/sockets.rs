@@ -368,3 +368,21 @@ fn privileged_port_as_an_ordinary_user_gets_the_setcap_line() {
     assert!(err.contains("EACCES: ports below 1024"), "{err}");
     assert!(err.contains("setcap cap_net_bind_service=+ep"), "{err}");
 }
+
+#[test]
+fn port_in_use_is_explained() {
+    let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("getsockname").to_string();
+    let out = netlab(&["socket", "listen", &addr]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("error: listening on {addr}")),
+        "{err}"
+    );
+    assert!(
+        err.contains("EADDRINUSE: another socket already holds"),
+        "{err}"
+    );
+    assert!(err.contains("fix: pick another port"), "{err}");
+}
