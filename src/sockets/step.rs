@@ -56,14 +56,24 @@ pub struct Step {
 impl Step {
     /// The first row in the table that `owner` holds.
     pub fn row_of(&self, owner: &str) -> Option<&SocketRow> {
-        self.table
-            .iter()
-            .find(|o| o.owner.starts_with(owner))
-            .map(|o| &o.row)
+        row_of(&self.table, owner)
     }
 
     /// The state of the first row `owner` holds.
     pub fn state_of(&self, owner: &str) -> Option<TcpState> {
-        self.row_of(owner).map(|row| row.state)
+        state_of(&self.table, owner)
     }
+}
+
+/// The first row of `table` whose owner's name starts with `owner`.
+pub fn row_of<'a>(table: &'a [Observed], owner: &str) -> Option<&'a SocketRow> {
+    table
+        .iter()
+        .find(|o| o.owner.starts_with(owner))
+        .map(|o| &o.row)
+}
+
+/// The state of that row.
+pub fn state_of(table: &[Observed], owner: &str) -> Option<TcpState> {
+    row_of(table, owner).map(|row| row.state)
 }

@@ -44,7 +44,7 @@ use std::time::{Duration, Instant};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 use super::proc_net::{self, SocketRow, TcpState};
-use super::step::{Observed, Side, Step};
+use super::step::{Observed, Side, Step, row_of, state_of};
 use super::{Error, Result, call};
 
 /// What the client sends, and what the server answers.
@@ -530,17 +530,6 @@ impl Walkthrough {
             std::thread::sleep(Duration::from_millis(2));
         }
     }
-}
-
-fn row_of<'a>(table: &'a [Observed], owner: &str) -> Option<&'a SocketRow> {
-    table
-        .iter()
-        .find(|o| o.owner.starts_with(owner))
-        .map(|o| &o.row)
-}
-
-fn state_of(table: &[Observed], owner: &str) -> Option<TcpState> {
-    row_of(table, owner).map(|r| r.state)
 }
 
 fn out_of_order(missing: &str) -> Error {
