@@ -8,11 +8,15 @@
 //!            │
 //!            ▼
 //!         sockets, capture          the kernel's sockets and interfaces
+//!            │
+//!            ▼
+//!          wire                     packets as bytes: headers parsed and built
 //! ```
 //!
-//! [`sockets`] and [`capture`] return values and never print; [`course`] and
-//! [`show`] decide how those values look on a terminal. That split is what
-//! lets the tests check what the kernel did without scraping text.
+//! [`sockets`], [`capture`] and [`wire`] return values and never print;
+//! [`course`] and [`show`] decide how those values look on a terminal. That
+//! split is what lets the tests check what the kernel did without scraping
+//! text.
 //!
 //! Start reading at [`course::registry`] (the ten lessons, in the article's
 //! order), then [`sockets::walkthrough`] (lesson 10, the socket calls one by
@@ -25,3 +29,4 @@ pub mod cli;
 pub mod course;
 pub mod show;
 pub mod sockets;
+pub mod wire;

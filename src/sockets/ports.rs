@@ -17,6 +17,7 @@
 //! [RFC 6335 § 6]: https://datatracker.ietf.org/doc/html/rfc6335#section-6
 
 use std::fs;
+use std::io::ErrorKind;
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::ops::RangeInclusive;
 
@@ -148,14 +149,26 @@ pub fn observe_ephemeral(ip: IpAddr, count: usize) -> Result<Vec<u16>> {
 /// It works because each transport protocol has its own port space: the
 /// IP header's protocol field (6 or 17) is looked at before the port.
 pub fn same_port_both_protocols(ip: IpAddr) -> Result<u16> {
-    let tcp = call(
-        || format!("bind({ip}:0) for TCP"),
-        TcpListener::bind(SocketAddr::new(ip, 0)),
-    )?;
-    let port = call(|| "getsockname()".into(), tcp.local_addr())?.port();
-    let addr = SocketAddr::new(ip, port);
-    let _udp = call(|| format!("bind({addr}) for UDP"), UdpSocket::bind(addr))?;
-    Ok(port)
+    let mut attempt = 0;
+    loop {
+        let tcp = call(
+            || format!("bind({ip}:0) for TCP"),
+            TcpListener::bind(SocketAddr::new(ip, 0)),
+        )?;
+        let port = call(|| "getsockname()".into(), tcp.local_addr())?.port();
+        let addr = SocketAddr::new(ip, port);
+        match UdpSocket::bind(addr) {
+            Ok(_udp) => return Ok(port),
+            // The kernel chose a port free for TCP; another program may
+            // hold the same number for UDP. Rare: try another port.
+            Err(e) if e.kind() == ErrorKind::AddrInUse && attempt < 10 => {
+                attempt += 1;
+            }
+            Err(e) => {
+                return call(|| format!("bind({addr}) for UDP"), Err(e));
+            }
+        }
+    }
 }
 
 fn read(path: &str) -> Result<String> {

@@ -1,0 +1,365 @@
+//! Ethernet II: the envelope a frame travels in on one link (OSI layer 2).
+//!
+//! The header names the next hop by hardware (MAC) address and says, in the
+//! *EtherType*, what kind of packet the payload is. It has no length field
+//! and no checksum the capture can see (the network card checks and strips
+//! the frame check sequence), so a parse has only the header's own 14 bytes
+//! to check:
+//!
+//! ```text
+//!  0                   6                   12        14
+//! ┌───────────────────┬───────────────────┬─────────┬──────────────── ─ ─
+//! │ destination MAC   │ source MAC        │EtherType│ payload (IPv4, …)
+//! └───────────────────┴───────────────────┴─────────┴──────────────── ─ ─
+//! ```
+//!
+//! A switch port that carries several virtual LANs inserts an IEEE 802.1Q
+//! *tag* after the source address. The tag starts with the TPID 0x8100 in
+//! the EtherType's place, so a receiver that does not know VLANs sees "a
+//! packet of type 0x8100" and drops it, while one that does reads on:
+//!
+//! ```text
+//!  0                   6                   12     14               16     18
+//! ┌───────────────────┬───────────────────┬──────┬────────────────┬──────┬─ ─
+//! │ destination MAC   │ source MAC        │ TPID │ TCI            │ type │ …
+//! │                   │                   │0x8100│PCP│DEI│  VID   │      │
+//! └───────────────────┴───────────────────┴──────┴───┴───┴────────┴──────┴─ ─
+//!                                                  3b  1b   12b
+//! ```
+//!
+//! Specs: IEEE 802.3 § 3.1.1 (MAC frame format) and § 3.2.6
+//! (Length/Type field), IEEE 802.1Q § 9.6 (VLAN tag control information),
+//! [IANA EtherType registry]. Read next: [`super::ipv4`].
+//! Book: `book/src/lesson-07.md`. Run: `netlab lesson 7`.
+//!
+//! [IANA EtherType registry]: https://www.iana.org/assignments/ieee-802-numbers/ieee-802-numbers.xhtml
+
+use std::fmt;
+
+use super::{Error, Layer, check_len, check_room, read_u16};
+
+/// Byte ranges of the header, as in the diagrams above.
+pub(crate) mod field {
+    use crate::wire::Field;
+
+    /// Destination MAC address.
+    pub(crate) const DESTINATION: Field = 0..6;
+    /// Source MAC address.
+    pub(crate) const SOURCE: Field = 6..12;
+    /// EtherType, or the TPID 0x8100 of an 802.1Q tag.
+    pub(crate) const ETHERTYPE: Field = 12..14;
+    /// Where the payload starts in an untagged frame.
+    pub(crate) const PAYLOAD: usize = 14;
+    /// 802.1Q tag control information: PCP (3 bits), DEI (1), VID (12).
+    pub(crate) const TCI: Field = 14..16;
+    /// The EtherType of the payload, after an 802.1Q tag.
+    pub(crate) const INNER_ETHERTYPE: Field = 16..18;
+    /// Where the payload starts in a tagged frame.
+    pub(crate) const TAGGED_PAYLOAD: usize = 18;
+}
+
+/// The length of an untagged Ethernet II header.
+pub const HEADER_LEN: usize = field::PAYLOAD;
+/// The length of a header carrying one 802.1Q tag.
+pub const TAGGED_HEADER_LEN: usize = field::TAGGED_PAYLOAD;
+
+/// A 48-bit hardware (MAC) address, shown as `02:00:00:00:00:01`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct MacAddr(pub [u8; 6]);
+
+impl MacAddr {
+    /// `ff:ff:ff:ff:ff:ff`: every station on the link.
+    pub const BROADCAST: MacAddr = MacAddr([0xff; 6]);
+
+    /// Whether the address names a group rather than one station: the
+    /// lowest bit of the first byte, the I/G bit (IEEE 802.3 § 3.2.3).
+    pub fn is_multicast(self) -> bool {
+        self.0[0] & 0x01 != 0
+    }
+}
+
+impl fmt::Display for MacAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [a, b, c, d, e, g] = self.0;
+        write!(f, "{a:02x}:{b:02x}:{c:02x}:{d:02x}:{e:02x}:{g:02x}")
+    }
+}
+
+/// What the payload of a frame is, from the [IANA EtherType registry].
+///
+/// [IANA EtherType registry]: https://www.iana.org/assignments/ieee-802-numbers/ieee-802-numbers.xhtml
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EtherType {
+    /// 0x0800, Internet Protocol version 4.
+    Ipv4,
+    /// 0x0806, Address Resolution Protocol ([RFC 826]).
+    ///
+    /// [RFC 826]: https://datatracker.ietf.org/doc/html/rfc826
+    Arp,
+    /// 0x86DD, Internet Protocol version 6.
+    Ipv6,
+    /// 0x8100, an IEEE 802.1Q VLAN tag follows.
+    Vlan,
+    /// Any other value. Values up to 1500 are not a type at all but the
+    /// payload length of an IEEE 802.3 frame (§ 3.2.6).
+    Unknown(u16),
+}
+
+impl From<u16> for EtherType {
+    fn from(raw: u16) -> Self {
+        match raw {
+            0x0800 => EtherType::Ipv4,
+            0x0806 => EtherType::Arp,
+            0x86dd => EtherType::Ipv6,
+            0x8100 => EtherType::Vlan,
+            other => EtherType::Unknown(other),
+        }
+    }
+}
+
+impl From<EtherType> for u16 {
+    fn from(ethertype: EtherType) -> Self {
+        match ethertype {
+            EtherType::Ipv4 => 0x0800,
+            EtherType::Arp => 0x0806,
+            EtherType::Ipv6 => 0x86dd,
+            EtherType::Vlan => 0x8100,
+            EtherType::Unknown(raw) => raw,
+        }
+    }
+}
+
+impl fmt::Display for EtherType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EtherType::Ipv4 => f.write_str("IPv4 (0x0800)"),
+            EtherType::Arp => f.write_str("ARP (0x0806)"),
+            EtherType::Ipv6 => f.write_str("IPv6 (0x86dd)"),
+            EtherType::Vlan => f.write_str("802.1Q (0x8100)"),
+            // IEEE 802.3 § 3.2.6: a value of at most 1500 (0x05dc) is a
+            // length, 1536 (0x0600) or more a type.
+            EtherType::Unknown(raw) if *raw <= 1500 => {
+                write!(f, "802.3 length {raw}")
+            }
+            EtherType::Unknown(raw) => write!(f, "unknown (0x{raw:04x})"),
+        }
+    }
+}
+
+/// An IEEE 802.1Q tag: which virtual LAN, and at what priority.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct VlanTag {
+    /// Priority code point, 0 to 7 (IEEE 802.1Q § 6.9.3): the frame's
+    /// class of service.
+    pub pcp: u8,
+    /// Drop eligible indicator: this frame may be dropped first under
+    /// congestion.
+    pub dei: bool,
+    /// VLAN identifier, 0 to 4095. 0 means "priority tag only, no VLAN"
+    /// and 4095 is reserved (IEEE 802.1Q § 9.6, Table 9-2).
+    pub vid: u16,
+}
+
+impl VlanTag {
+    /// Splits the 16-bit tag control information into its three fields.
+    pub fn from_tci(tci: u16) -> Self {
+        VlanTag {
+            pcp: (tci >> 13) as u8,
+            dei: tci & 0x1000 != 0,
+            vid: tci & 0x0fff,
+        }
+    }
+
+    /// Packs the three fields back into 16 bits. Out-of-range values are
+    /// cut to their field width, as the wire would.
+    pub fn to_tci(self) -> u16 {
+        (u16::from(self.pcp & 0x07) << 13)
+            | (u16::from(self.dei) << 12)
+            | (self.vid & 0x0fff)
+    }
+}
+
+/// An Ethernet II header as plain values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Repr {
+    /// Where the frame goes on this link.
+    pub dst: MacAddr,
+    /// Which card sent it.
+    pub src: MacAddr,
+    /// The 802.1Q tag, if the frame carries one.
+    pub vlan: Option<VlanTag>,
+    /// What the payload is. For a tagged frame, the type *after* the tag.
+    pub ethertype: EtherType,
+}
+
+impl Repr {
+    /// Reads the header at the start of `frame`. Returns it with the range
+    /// of `frame` that holds the payload (from the end of the header to the
+    /// end of the frame: Ethernet has no length field, so any padding the
+    /// sender added to reach the 60-byte minimum is in there too, and the
+    /// layer above must use its own length to ignore it).
+    ///
+    /// Only one 802.1Q tag is read; a second one (Q-in-Q) shows up as an
+    /// [`EtherType::Vlan`] payload.
+    pub fn parse(
+        frame: &[u8],
+    ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        check_len(Layer::Ethernet, frame, HEADER_LEN)?;
+        let mut dst = [0u8; 6];
+        dst.copy_from_slice(&frame[field::DESTINATION]);
+        let mut src = [0u8; 6];
+        src.copy_from_slice(&frame[field::SOURCE]);
+        let ethertype =
+            EtherType::from(read_u16(frame, field::ETHERTYPE.start));
+
+        // IEEE 802.1Q § 9.5: the tag opens with a Tag Protocol Identifier,
+        // 0x8100 for a customer VLAN tag, where the EtherType would be.
+        let (vlan, ethertype, payload) = if ethertype == EtherType::Vlan {
+            check_len(Layer::Vlan, frame, TAGGED_HEADER_LEN)?;
+            let tci = read_u16(frame, field::TCI.start);
+            let inner = read_u16(frame, field::INNER_ETHERTYPE.start);
+            (
+                Some(VlanTag::from_tci(tci)),
+                EtherType::from(inner),
+                field::TAGGED_PAYLOAD,
+            )
+        } else {
+            (None, ethertype, field::PAYLOAD)
+        };
+
+        let repr = Repr {
+            dst: MacAddr(dst),
+            src: MacAddr(src),
+            vlan,
+            ethertype,
+        };
+        Ok((repr, payload..frame.len()))
+    }
+
+    /// How many bytes [`Repr::emit`] writes: 14, or 18 with a tag.
+    pub fn header_len(&self) -> usize {
+        match self.vlan {
+            Some(_) => TAGGED_HEADER_LEN,
+            None => HEADER_LEN,
+        }
+    }
+
+    /// Writes the header into the start of `buffer`; the payload goes
+    /// after [`Repr::header_len`] bytes.
+    pub fn emit(&self, buffer: &mut [u8]) -> Result<(), Error> {
+        check_room(Layer::Ethernet, buffer, self.header_len())?;
+        buffer[field::DESTINATION].copy_from_slice(&self.dst.0);
+        buffer[field::SOURCE].copy_from_slice(&self.src.0);
+        match self.vlan {
+            Some(tag) => {
+                buffer[field::ETHERTYPE]
+                    .copy_from_slice(&u16::from(EtherType::Vlan).to_be_bytes());
+                buffer[field::TCI].copy_from_slice(&tag.to_tci().to_be_bytes());
+                buffer[field::INNER_ETHERTYPE]
+                    .copy_from_slice(&u16::from(self.ethertype).to_be_bytes());
+            }
+            None => {
+                buffer[field::ETHERTYPE]
+                    .copy_from_slice(&u16::from(self.ethertype).to_be_bytes());
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::fixtures::{SYN_FRAME, VLAN_ARP_FRAME};
+
+    #[test]
+    fn parses_the_loopback_syn() {
+        let (repr, payload) = Repr::parse(&SYN_FRAME).expect("valid frame");
+        assert_eq!(repr.dst, MacAddr([0; 6]));
+        assert_eq!(repr.src, MacAddr([0; 6]));
+        assert_eq!(repr.vlan, None);
+        assert_eq!(repr.ethertype, EtherType::Ipv4);
+        assert_eq!(payload, 14..74);
+    }
+
+    #[test]
+    fn parses_an_802_1q_tag() {
+        let (repr, payload) =
+            Repr::parse(&VLAN_ARP_FRAME).expect("valid frame");
+        assert_eq!(repr.dst, MacAddr::BROADCAST);
+        assert_eq!(repr.src.to_string(), "02:00:00:00:00:01");
+        assert_eq!(
+            repr.vlan,
+            Some(VlanTag {
+                pcp: 5,
+                dei: false,
+                vid: 100
+            })
+        );
+        assert_eq!(repr.ethertype, EtherType::Arp);
+        assert_eq!(payload, 18..22);
+    }
+
+    #[test]
+    fn emit_round_trips() {
+        for frame in [&SYN_FRAME[..], &VLAN_ARP_FRAME[..]] {
+            let (repr, payload) = Repr::parse(frame).expect("valid frame");
+            let mut out = vec![0u8; repr.header_len()];
+            repr.emit(&mut out).expect("buffer is header_len long");
+            assert_eq!(out, frame[..payload.start]);
+        }
+    }
+
+    #[test]
+    fn every_truncation_is_an_error() {
+        for frame in [&SYN_FRAME[..], &VLAN_ARP_FRAME[..]] {
+            for len in 0..HEADER_LEN {
+                assert!(matches!(
+                    Repr::parse(&frame[..len]),
+                    Err(Error::Truncated {
+                        layer: Layer::Ethernet,
+                        needed: 14,
+                        ..
+                    })
+                ));
+            }
+        }
+        for len in HEADER_LEN..TAGGED_HEADER_LEN {
+            assert!(matches!(
+                Repr::parse(&VLAN_ARP_FRAME[..len]),
+                Err(Error::Truncated {
+                    layer: Layer::Vlan,
+                    needed: 18,
+                    ..
+                })
+            ));
+        }
+    }
+
+    #[test]
+    fn emit_into_a_short_buffer_is_an_error() {
+        let (repr, _) = Repr::parse(&VLAN_ARP_FRAME).expect("valid frame");
+        let mut out = [0u8; 14];
+        assert!(matches!(
+            repr.emit(&mut out),
+            Err(Error::BufferTooSmall { needed: 18, .. })
+        ));
+    }
+
+    #[test]
+    fn ethertypes_display_by_name() {
+        assert_eq!(EtherType::from(0x0800).to_string(), "IPv4 (0x0800)");
+        assert_eq!(EtherType::from(0x88cc).to_string(), "unknown (0x88cc)");
+        assert_eq!(EtherType::from(46).to_string(), "802.3 length 46");
+        for raw in [0x0800, 0x0806, 0x86dd, 0x8100, 0x1234] {
+            assert_eq!(u16::from(EtherType::from(raw)), raw);
+        }
+    }
+
+    #[test]
+    fn vlan_tci_round_trips() {
+        for tci in [0x0000, 0xa064, 0xffff, 0x1001] {
+            assert_eq!(VlanTag::from_tci(tci).to_tci(), tci);
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Packets as bytes: one protocol header per file, parsed and built by hand.
+//!
+//! A captured frame is a set of envelopes, one inside the other. Each layer
+//! reads its own header, checks it against the bytes it was given, and hands
+//! the rest (its *payload*) to the layer above:
+//!
+//! ```text
+//!  ┌──────────────────────────────────────────────────────────────────┐
+//!  │ Ethernet II  dst · src · [802.1Q tag] · EtherType   OSI layer 2  │
+//!  │ ┌──────────────────────────────────────────────────────────────┐ │
+//!  │ │ IPv4  version · IHL · total length · … · protocol · src · dst│ │
+//!  │ │ ┌──────────────────────────────────────────────────────────┐ │ │
+//!  │ │ │ TCP  ports · seq · ack · flags · window · options        │ │ │
+//!  │ │ │   or UDP  ports · length · checksum          OSI layer 4 │ │ │
+//!  │ │ │ ┌──────────────────────────────────────────────────────┐ │ │ │
+//!  │ │ │ │ payload: XMPP, DNS, …                 OSI layers 5-7 │ │ │ │
+//!  │ │ │ └──────────────────────────────────────────────────────┘ │ │ │
+//!  │ │ └──────────────────────────────────────────────────────────┘ │ │
+//!  │ └──────────────────────────────────────────────────────────────┘ │
+//!  └──────────────────────────────────────────────────────────────────┘
+//! ```
+//!
+//! Which file does what:
+//!
+//! | file            | header                        | spec             |
+//! |-----------------|-------------------------------|------------------|
+//! | [`ethernet`]    | Ethernet II and 802.1Q tag    | IEEE 802.3, 802.1Q |
+//! | [`ipv4`]        | IPv4, and the protocol numbers | [RFC 791 § 3.1]  |
+//! | [`tcp`]         | TCP and its options           | [RFC 9293 § 3.1] |
+//! | [`udp`]         | UDP                           | [RFC 768]        |
+//! | [`checksum`]    | the internet checksum, pseudo-headers | [RFC 1071] |
+//!
+//! Every file has the same shape, borrowed from smoltcp's `wire/`: a header
+//! diagram redrawn from the RFC, a `mod field` of byte ranges that mirrors
+//! the diagram, and a `Repr` (the header as plain Rust values) with `parse`
+//! (bytes → `Repr`) and `emit` (`Repr` → bytes).
+//!
+//! Two rules hold everywhere in this module:
+//!
+//! - **Nothing here prints.** Parsing returns values and [`Error`]s; the
+//!   lesson and the dissector decide how they look. `wire/` never imports
+//!   the course, show or CLI code.
+//! - **Hostile bytes never panic.** A capture can hold anything: a cut-off
+//!   frame, a length field that lies. Every length field is checked against
+//!   the buffer *before* it is used, so a bad packet becomes an [`Error`]
+//!   that says which rule it broke. The tests feed every prefix of every
+//!   fixture to `parse` to keep that promise.
+//!
+//! Read [`ethernet`] first and work upwards. Book: `book/src/lesson-07.md`.
+//! Run: `netlab lesson 7`.
+//!
+//! [RFC 791 § 3.1]: https://datatracker.ietf.org/doc/html/rfc791#section-3.1
+//! [RFC 9293 § 3.1]: https://datatracker.ietf.org/doc/html/rfc9293#section-3.1
+//! [RFC 768]: https://datatracker.ietf.org/doc/html/rfc768
+//! [RFC 1071]: https://datatracker.ietf.org/doc/html/rfc1071
+
+use std::fmt;
+
+pub mod checksum;
+pub mod ethernet;
+pub mod ipv4;
+pub mod tcp;
+pub mod udp;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+
+/// A byte range inside a header, as drawn in the header diagrams.
+pub(crate) type Field = core::ops::Range<usize>;
+
+/// A layer of the stack that `wire/` knows how to read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Layer {
+    /// Ethernet II framing (IEEE 802.3 § 3.1.1).
+    Ethernet,
+    /// The IEEE 802.1Q VLAN tag inside an Ethernet header.
+    Vlan,
+    /// Internet Protocol version 4 ([RFC 791]).
+    ///
+    /// [RFC 791]: https://datatracker.ietf.org/doc/html/rfc791
+    Ipv4,
+    /// Transmission Control Protocol ([RFC 9293]).
+    ///
+    /// [RFC 9293]: https://datatracker.ietf.org/doc/html/rfc9293
+    Tcp,
+    /// User Datagram Protocol ([RFC 768]).
+    ///
+    /// [RFC 768]: https://datatracker.ietf.org/doc/html/rfc768
+    Udp,
+}
+
+impl Layer {
+    /// The layer's number in the seven-layer OSI model: 2 (data link),
+    /// 3 (network) or 4 (transport).
+    pub fn osi_layer(self) -> u8 {
+        match self {
+            Layer::Ethernet | Layer::Vlan => 2,
+            Layer::Ipv4 => 3,
+            Layer::Tcp | Layer::Udp => 4,
+        }
+    }
+
+    /// The document that defines the layer's header.
+    pub fn spec(self) -> &'static str {
+        match self {
+            Layer::Ethernet => "IEEE 802.3",
+            Layer::Vlan => "IEEE 802.1Q",
+            Layer::Ipv4 => "RFC 791",
+            Layer::Tcp => "RFC 9293",
+            Layer::Udp => "RFC 768",
+        }
+    }
+}
+
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Layer::Ethernet => "Ethernet",
+            Layer::Vlan => "802.1Q",
+            Layer::Ipv4 => "IPv4",
+            Layer::Tcp => "TCP",
+            Layer::Udp => "UDP",
+        };
+        f.write_str(name)
+    }
+}
+
+/// Why a header could not be read (or written).
+///
+/// The difference between the first two variants matters to a student:
+/// a *truncated* packet may be perfectly good, the capture just kept fewer
+/// bytes than the packet had (a snap length, a cut-off file); a *malformed*
+/// packet breaks a rule of its protocol, whatever was captured.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The header (or a length field in it) needs more bytes than the
+    /// buffer holds.
+    #[error(
+        "{layer} is truncated: it needs {needed} bytes but only {available} \
+         were captured"
+    )]
+    Truncated {
+        /// The layer that ran out of bytes.
+        layer: Layer,
+        /// How many bytes the layer needs, counted from its first byte.
+        needed: usize,
+        /// How many bytes there are.
+        available: usize,
+    },
+    /// A field breaks a rule of the protocol.
+    ///
+    /// Shown as "IPv4 header length 16 is below the minimum of 20
+    /// (RFC 791 § 3.1)": the layer, the rule in words, the section.
+    #[error("{layer} {rule} ({spec})")]
+    Malformed {
+        /// The layer whose header is wrong.
+        layer: Layer,
+        /// What is wrong, in words, starting with the field's name.
+        rule: String,
+        /// The section that makes the rule, e.g. "RFC 791 § 3.1".
+        spec: &'static str,
+    },
+    /// `emit` was given a buffer too small for the header it must write.
+    /// This is a bug in the caller, not in a packet.
+    #[error(
+        "{layer} needs a {needed}-byte buffer to emit into, got {available}"
+    )]
+    BufferTooSmall {
+        /// The layer being written.
+        layer: Layer,
+        /// How many bytes `emit` writes.
+        needed: usize,
+        /// How many bytes the buffer has.
+        available: usize,
+    },
+}
+
+/// Returns `Truncated` unless `buffer` holds at least `needed` bytes.
+///
+/// Every `parse` calls this before it indexes, which is what makes
+/// indexing with the `field` ranges safe afterwards.
+pub(crate) fn check_len(
+    layer: Layer,
+    buffer: &[u8],
+    needed: usize,
+) -> Result<(), Error> {
+    if buffer.len() < needed {
+        return Err(Error::Truncated {
+            layer,
+            needed,
+            available: buffer.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Returns `BufferTooSmall` unless `buffer` can take `needed` bytes; the
+/// `emit` counterpart of [`check_len`].
+pub(crate) fn check_room(
+    layer: Layer,
+    buffer: &[u8],
+    needed: usize,
+) -> Result<(), Error> {
+    if buffer.len() < needed {
+        return Err(Error::BufferTooSmall {
+            layer,
+            needed,
+            available: buffer.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Reads a big-endian ("network byte order", [RFC 1700]) `u16` at `at`.
+/// The caller has checked the length.
+///
+/// [RFC 1700]: https://datatracker.ietf.org/doc/html/rfc1700
+pub(crate) fn read_u16(buffer: &[u8], at: usize) -> u16 {
+    u16::from_be_bytes([buffer[at], buffer[at + 1]])
+}
+
+/// Reads a big-endian `u32` at `at`. The caller has checked the length.
+pub(crate) fn read_u32(buffer: &[u8], at: usize) -> u32 {
+    u32::from_be_bytes([
+        buffer[at],
+        buffer[at + 1],
+        buffer[at + 2],
+        buffer[at + 3],
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_reads_as_a_sentence() {
+        let err = Error::Malformed {
+            layer: Layer::Ipv4,
+            rule: "header length 16 is below the minimum of 20".into(),
+            spec: "RFC 791 § 3.1",
+        };
+        assert_eq!(
+            err.to_string(),
+            "IPv4 header length 16 is below the minimum of 20 (RFC 791 § 3.1)"
+        );
+    }
+
+    #[test]
+    fn truncated_reads_as_a_sentence() {
+        let err = Error::Truncated {
+            layer: Layer::Tcp,
+            needed: 20,
+            available: 7,
+        };
+        assert_eq!(
+            err.to_string(),
+            "TCP is truncated: it needs 20 bytes but only 7 were captured"
+        );
+    }
+
+    #[test]
+    fn layers_sit_where_osi_puts_them() {
+        assert_eq!(Layer::Ethernet.osi_layer(), 2);
+        assert_eq!(Layer::Ipv4.osi_layer(), 3);
+        assert_eq!(Layer::Udp.osi_layer(), 4);
+    }
+}
