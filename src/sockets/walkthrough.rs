@@ -64,6 +64,8 @@ pub struct Walkthrough {
     server: Option<Socket>,
     client: Option<Socket>,
     server_port: u16,
+    /// The client's address, once `connect()` has given it one.
+    client_addr: Option<SocketAddr>,
     /// (inode, label) of each socket we hold a file descriptor for.
     owners: Vec<(u64, String)>,
 }
@@ -79,6 +81,7 @@ impl Walkthrough {
             server: None,
             client: None,
             server_port: 0,
+            client_addr: None,
             owners: Vec::new(),
         }
     }
@@ -241,6 +244,7 @@ impl Walkthrough {
             socket.connect(&SockAddr::from(server)),
         )?;
         let me = local_addr(&socket)?;
+        self.client_addr = Some(me);
         self.client = Some(socket);
         let table =
             self.settle("the handshake in the kernel's table", |t| {
@@ -466,14 +470,19 @@ impl Walkthrough {
 
     /// The kernel's rows for this conversation, each named by its owner.
     fn snapshot(&self) -> Result<Vec<Observed>> {
-        let port = self.server_port;
+        // Ours are the sockets we hold an fd for, plus the two ends of
+        // *this* connection, which may have no fd (not accepted yet, or
+        // TIME_WAIT). Matching on the server's port alone would also catch
+        // a TIME_WAIT left by an earlier run that got the same port.
         let mut table: Vec<Observed> = proc_net::tcp_sockets()?
             .into_iter()
             .filter(|row| {
-                self.owners.iter().any(|(inode, _)| *inode == row.inode)
-                    || (port != 0
-                        && (row.local == SocketAddr::new(self.ip, port)
-                            || row.remote == SocketAddr::new(self.ip, port)))
+                self.owners
+                    .iter()
+                    .any(|(inode, _)| *inode != 0 && *inode == row.inode)
+                    || self
+                        .client_addr
+                        .is_some_and(|c| row.local == c || row.remote == c)
             })
             .map(|row| Observed {
                 owner: self.owner_of(&row),
