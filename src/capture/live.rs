@@ -1,0 +1,1 @@
+//! Live capture of frames from a network interface.
