@@ -4,7 +4,7 @@
 //! module lists interfaces here and will open raw sockets for capture.
 //!
 //! - [`interfaces`]: every interface, its flags, MTU and addresses (lesson 8)
-//! - [`file`]: pcap and pcapng files, read and written (lesson 7)
+//! - [`file`](mod@file): pcap and pcapng files, read and written (lesson 7)
 //! - [`live`]: frames from an interface as they pass (lesson 7)
 
 pub mod file;
