@@ -6,6 +6,7 @@
 # It is the command the README gives and the one .ci/run calls. On a fresh
 # machine it installs, when it can:
 #   - socat (apt, root only): a real peer for the socket tools' tests;
+#   - tshark (apt, root only): checks our capture files and dissections;
 #   - mdbook (cargo install, into target/tools): to build the book.
 # Without root the apt step is skipped, and the tests that need those
 # programs say so and skip themselves; everything else still runs.
@@ -17,10 +18,13 @@ say() { printf '\n== %s\n' "$*"; }
 # --- system packages -------------------------------------------------------
 need=()
 command -v socat >/dev/null 2>&1 || need+=(socat)
+command -v tshark >/dev/null 2>&1 || need+=(tshark)
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "installing ${need[*]} (apt)"
     apt-get update -qq
+    # tshark's package asks whether non-root users may capture: the
+    # noninteractive frontend takes the default (no) without asking.
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
     say "not installing ${need[*]}: needs root and apt-get; their tests skip"

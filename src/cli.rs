@@ -21,10 +21,12 @@ use tabled::{Table, Tabled};
 use crate::course::pace::Pacer;
 use crate::course::registry::{self, LESSONS};
 use crate::course::{lesson10, player};
-use crate::show::{events, style::ColorChoice, wrap};
+use crate::show::{self, events, style::ColorChoice, wrap};
 use crate::sockets::event::Sink;
 use crate::sockets::walkthrough::Walkthrough;
 use crate::sockets::{connect, listen};
+use crate::tools::{self, dissect};
+use crate::wire::dissect::Link;
 
 /// netlab: how instant messaging really travels over a network.
 ///
@@ -58,6 +60,15 @@ pub enum Command {
     /// Socket tools: a server and a client that show each system call.
     #[command(subcommand)]
     Socket(SocketCommand),
+    /// Take captured frames apart, layer by layer: pcap or pcapng files,
+    /// stdin (`-`), or hex (`--hex`).
+    Dissect(DissectArgs),
+    /// Capture live traffic on an interface and take each frame apart.
+    /// Needs CAP_NET_RAW.
+    Capture(CaptureArgs),
+    /// Open a real TCP connection on loopback, capture it, and draw it as a
+    /// ladder: SYN, SYN-ACK, ACK, data, FIN. Needs CAP_NET_RAW.
+    Handshake(HandshakeArgs),
     /// Print a shell completion script, e.g. `netlab completions bash >
     /// ~/.local/share/bash-completion/completions/netlab`.
     Completions(CompletionArgs),
@@ -138,6 +149,92 @@ pub struct ConnectArgs {
     pub wait: f64,
 }
 
+/// How `dissect` and `capture` print each frame.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// One line per frame, like tcpdump.
+    #[arg(long, conflicts_with = "json")]
+    pub summary: bool,
+    /// One JSON object per frame and line (JSON Lines), with the same
+    /// fields as the tree.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl OutputArgs {
+    fn style(&self) -> dissect::Style {
+        match (self.summary, self.json) {
+            (true, _) => dissect::Style::Summary,
+            (_, true) => dissect::Style::Json,
+            _ => dissect::Style::Full,
+        }
+    }
+}
+
+/// What the frames of `--hex` input begin with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LinkArg {
+    /// An Ethernet header (as on `lo` and most networks).
+    #[default]
+    Ethernet,
+    /// Directly an IP header.
+    Raw,
+}
+
+/// Arguments of `netlab dissect`.
+#[derive(Debug, Args)]
+pub struct DissectArgs {
+    /// A pcap or pcapng file, or `-` for standard input.
+    #[arg(default_value = "-")]
+    pub input: String,
+    /// The input is hex text, one frame per line (spaces, colons and `#`
+    /// comments allowed).
+    #[arg(long)]
+    pub hex: bool,
+    /// With --hex: what each frame begins with.
+    #[arg(long, value_enum, default_value_t)]
+    pub link: LinkArg,
+    /// Output style.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `netlab capture`.
+#[derive(Debug, Args)]
+pub struct CaptureArgs {
+    /// The interface to capture on (`netlab lesson 8` lists them).
+    #[arg(long, default_value = "lo")]
+    pub iface: String,
+    /// Stop after this many frames.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub seconds: Option<f64>,
+    /// Only TCP or UDP frames to or from this port.
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Also save the frames to this pcapng file, each with its summary as
+    /// a comment (opens in Wireshark).
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<std::path::PathBuf>,
+    /// Output style.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `netlab handshake`.
+#[derive(Debug, Args)]
+pub struct HandshakeArgs {
+    /// The server's port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Also save the connection's frames as pcapng, each commented with its
+    /// explanation.
+    #[arg(long, value_name = "FILE")]
+    pub pcap: Option<std::path::PathBuf>,
+}
+
 /// Arguments of `netlab completions`.
 #[derive(Debug, Args)]
 pub struct CompletionArgs {
@@ -174,6 +271,54 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .run_all()
             .context("running the socket walkthrough on 127.0.0.1")?;
             println!("{}", lesson10::render(&steps));
+        }
+        Command::Dissect(args) => {
+            tools::dissect::run(&dissect::Options {
+                input: args.input,
+                hex: args.hex,
+                link: match args.link {
+                    LinkArg::Ethernet => Link::Ethernet,
+                    LinkArg::Raw => Link::RawIp,
+                },
+                style: args.output.style(),
+            })?;
+        }
+        Command::Capture(args) => {
+            let duration = match args.seconds {
+                Some(s) if s.is_finite() && s >= 0.0 => {
+                    Some(Duration::from_secs_f64(s))
+                }
+                Some(_) => anyhow::bail!("--seconds must be 0 or more"),
+                None => None,
+            };
+            tools::capture::run(&tools::capture::Options {
+                style: args.output.style(),
+                iface: args.iface,
+                count: args.count,
+                duration,
+                port: args.port,
+                write: args.write,
+            })?;
+        }
+        Command::Handshake(args) => {
+            let recording = tools::handshake::record(args.port)?;
+            print!(
+                "{}",
+                show::ladder::render(
+                    recording.client,
+                    recording.server,
+                    &recording.segments
+                )
+            );
+            if let Some(path) = &args.pcap {
+                tools::handshake::save(&recording, path)?;
+                println!(
+                    "saved {} frames to {} (each with its explanation as a \
+                     comment)",
+                    recording.frames.len(),
+                    path.display()
+                );
+            }
         }
         Command::Completions(args) => {
             clap_complete::generate(

@@ -29,4 +29,5 @@ pub mod cli;
 pub mod course;
 pub mod show;
 pub mod sockets;
+pub mod tools;
 pub mod wire;

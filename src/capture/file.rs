@@ -963,7 +963,7 @@ mod tests {
     }
 
     fn pad(v: &mut Vec<u8>) {
-        while v.len() % 4 != 0 {
+        while !v.len().is_multiple_of(4) {
             v.push(0);
         }
     }

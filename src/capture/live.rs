@@ -223,15 +223,15 @@ impl Capture {
                 .duration_since(UNIX_EPOCH)
                 .unwrap_or_default();
 
-            if let Some(dedup) = &mut self.dedup {
-                if dedup.is_duplicate(bytes, received) {
-                    // Keep the caller's promise: wait no longer than the
-                    // timeout, even while echoes keep arriving.
-                    if received >= deadline {
-                        return Ok(None);
-                    }
-                    continue;
+            if let Some(dedup) = &mut self.dedup
+                && dedup.is_duplicate(bytes, received)
+            {
+                // Keep the caller's promise: wait no longer than the
+                // timeout, even while echoes keep arriving.
+                if received >= deadline {
+                    return Ok(None);
                 }
+                continue;
             }
 
             return Ok(Some(Frame {

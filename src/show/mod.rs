@@ -9,10 +9,16 @@
 //! - [`steps`]: a system call and the kernel's socket table after it
 //! - [`events`]: one line per event of the socket tools
 //! - [`errors`]: an error with its explanation and remedy
+//! - [`packet`], [`packet_json`]: a dissected frame as a tree, hex dump,
+//!   encapsulation diagram, summary line, or JSON
+//! - [`ladder`]: a TCP connection as a ladder diagram
 
 pub mod errors;
 pub mod events;
+pub mod ladder;
 pub mod markdown;
+pub mod packet;
+pub mod packet_json;
 pub mod steps;
 pub mod style;
 

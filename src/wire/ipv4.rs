@@ -298,7 +298,8 @@ impl Repr {
     /// written.
     pub fn emit(&self, buffer: &mut [u8]) -> Result<(), Error> {
         let header_len = self.header_len();
-        if header_len > MAX_HEADER_LEN || self.options.len() % 4 != 0 {
+        if header_len > MAX_HEADER_LEN || !self.options.len().is_multiple_of(4)
+        {
             return Err(malformed(format!(
                 "options of {} bytes do not fill whole 32-bit words up to \
                  {} bytes",

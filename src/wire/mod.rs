@@ -29,6 +29,11 @@
 //! | [`tcp`]         | TCP and its options           | [RFC 9293 § 3.1] |
 //! | [`udp`]         | UDP                           | [RFC 768]        |
 //! | [`checksum`]    | the internet checksum, pseudo-headers | [RFC 1071] |
+//! | [`ipv6`]        | IPv6 and its extension headers | [RFC 8200 § 3], [§ 4] |
+//! | [`arp`]         | ARP, IPv4 address → MAC        | [RFC 826]        |
+//! | [`icmpv4`]      | ICMP for IPv4: ping, errors    | [RFC 792]        |
+//! | [`icmpv6`]      | ICMP for IPv6: ping, errors, NDP | [RFC 4443]     |
+//! | [`dns`]         | DNS messages, names, records   | [RFC 1035 § 4]   |
 //!
 //! Every file has the same shape, borrowed from smoltcp's `wire/`: a header
 //! diagram redrawn from the RFC, a `mod field` of byte ranges that mirrors
@@ -53,14 +58,28 @@
 //! [RFC 9293 § 3.1]: https://datatracker.ietf.org/doc/html/rfc9293#section-3.1
 //! [RFC 768]: https://datatracker.ietf.org/doc/html/rfc768
 //! [RFC 1071]: https://datatracker.ietf.org/doc/html/rfc1071
+//! [RFC 8200 § 3]: https://datatracker.ietf.org/doc/html/rfc8200#section-3
+//! [§ 4]: https://datatracker.ietf.org/doc/html/rfc8200#section-4
+//! [RFC 826]: https://datatracker.ietf.org/doc/html/rfc826
+//! [RFC 792]: https://datatracker.ietf.org/doc/html/rfc792
+//! [RFC 4443]: https://datatracker.ietf.org/doc/html/rfc4443
+//! [RFC 1035 § 4]: https://datatracker.ietf.org/doc/html/rfc1035#section-4
 
 use std::fmt;
 
+pub mod arp;
 pub mod checksum;
+pub mod dissect;
+pub mod dns;
 pub mod ethernet;
+pub mod icmpv4;
+pub mod icmpv6;
 pub mod ipv4;
+pub mod ipv6;
 pub mod tcp;
+pub mod tcp_flow;
 pub mod udp;
+pub mod xml_peek;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -87,16 +106,54 @@ pub enum Layer {
     ///
     /// [RFC 768]: https://datatracker.ietf.org/doc/html/rfc768
     Udp,
+    /// Internet Protocol version 6 ([RFC 8200 § 3]).
+    ///
+    /// [RFC 8200 § 3]: https://datatracker.ietf.org/doc/html/rfc8200#section-3
+    Ipv6,
+    /// An IPv6 extension header: Hop-by-Hop, Routing, Fragment,
+    /// Destination Options or Authentication ([RFC 8200 § 4]).
+    ///
+    /// [RFC 8200 § 4]: https://datatracker.ietf.org/doc/html/rfc8200#section-4
+    Ipv6Ext,
+    /// Address Resolution Protocol ([RFC 826]).
+    ///
+    /// [RFC 826]: https://datatracker.ietf.org/doc/html/rfc826
+    Arp,
+    /// Internet Control Message Protocol for IPv4 ([RFC 792]).
+    ///
+    /// [RFC 792]: https://datatracker.ietf.org/doc/html/rfc792
+    Icmpv4,
+    /// Internet Control Message Protocol for IPv6 ([RFC 4443]).
+    ///
+    /// [RFC 4443]: https://datatracker.ietf.org/doc/html/rfc4443
+    Icmpv6,
+    /// Domain Name System messages ([RFC 1035 § 4]).
+    ///
+    /// [RFC 1035 § 4]: https://datatracker.ietf.org/doc/html/rfc1035#section-4
+    Dns,
+    /// XMPP, recognised at the start of a TCP payload (RFC 6120).
+    Xmpp,
 }
 
 impl Layer {
     /// The layer's number in the seven-layer OSI model: 2 (data link),
-    /// 3 (network) or 4 (transport).
+    /// 3 (network), 4 (transport) or 7 (application).
     pub fn osi_layer(self) -> u8 {
         match self {
-            Layer::Ethernet | Layer::Vlan => 2,
-            Layer::Ipv4 => 3,
+            // ARP answers a layer-3 question (which MAC has this IPv4
+            // address?) but never leaves the link and rides directly in
+            // Ethernet, so it is counted with the link.
+            Layer::Ethernet | Layer::Vlan | Layer::Arp => 2,
+            // ICMP travels inside IP but is part of IP: "ICMP, uses the
+            // basic support of IP as if it were a higher level protocol,
+            // however, ICMP is actually an integral part of IP" (RFC 792).
+            Layer::Ipv4
+            | Layer::Ipv6
+            | Layer::Ipv6Ext
+            | Layer::Icmpv4
+            | Layer::Icmpv6 => 3,
             Layer::Tcp | Layer::Udp => 4,
+            Layer::Dns | Layer::Xmpp => 7,
         }
     }
 
@@ -108,6 +165,13 @@ impl Layer {
             Layer::Ipv4 => "RFC 791",
             Layer::Tcp => "RFC 9293",
             Layer::Udp => "RFC 768",
+            Layer::Ipv6 => "RFC 8200",
+            Layer::Ipv6Ext => "RFC 8200 § 4",
+            Layer::Arp => "RFC 826",
+            Layer::Icmpv4 => "RFC 792",
+            Layer::Icmpv6 => "RFC 4443",
+            Layer::Dns => "RFC 1035",
+            Layer::Xmpp => "RFC 6120",
         }
     }
 }
@@ -120,6 +184,13 @@ impl fmt::Display for Layer {
             Layer::Ipv4 => "IPv4",
             Layer::Tcp => "TCP",
             Layer::Udp => "UDP",
+            Layer::Ipv6 => "IPv6",
+            Layer::Ipv6Ext => "IPv6 extension header",
+            Layer::Arp => "ARP",
+            Layer::Icmpv4 => "ICMP",
+            Layer::Icmpv6 => "ICMPv6",
+            Layer::Dns => "DNS",
+            Layer::Xmpp => "XMPP",
         };
         f.write_str(name)
     }

@@ -258,7 +258,9 @@ impl TcpOption {
             }
             // RFC 2018 § 3: "A SACK option that specifies n blocks will
             // have a length of 8*n+2 bytes".
-            (kind::SACK, _) if !data.is_empty() && data.len() % 8 == 0 => {
+            (kind::SACK, _)
+                if !data.is_empty() && data.len().is_multiple_of(8) =>
+            {
                 let blocks = data
                     .chunks_exact(8)
                     .map(|block| (read_u32(block, 0), read_u32(block, 4)))

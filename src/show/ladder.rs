@@ -1,0 +1,168 @@
+//! A TCP connection drawn as a ladder (sequence) diagram: the client on the
+//! left, the server on the right, one arrow per segment, and under each
+//! arrow what it means. Big and plain enough to project in a classroom.
+//!
+//! ```text
+//!  client 127.0.0.1:50000                               server 127.0.0.1:7000
+//!      │  SYN  seq=0  win=65495  MSS 65495, SACK-permitted …     │
+//!      ├────────────────────────────────────────────────────────▶│
+//!      │  the client opens: it picks its initial sequence …      │
+//! ```
+//!
+//! Read before: `wire::tcp_flow`. Run: `netlab handshake`.
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+
+use colored::Colorize;
+
+use super::wrap;
+use crate::wire::tcp_flow::{Direction, Segment};
+
+/// Columns between the two lifelines.
+const SPAN: usize = 66;
+
+/// Draws the ladder.
+pub fn render(
+    client: SocketAddr,
+    server: SocketAddr,
+    segments: &[Segment],
+) -> String {
+    let mut out = String::new();
+    let left = format!("client {client}");
+    let right = format!("server {server}");
+    let gap = (SPAN + 6).saturating_sub(left.len() + right.len());
+    let _ = writeln!(
+        out,
+        " {}{}{}",
+        left.magenta().bold(),
+        " ".repeat(gap.max(1)),
+        right.blue().bold()
+    );
+    for s in segments {
+        let label = label(s);
+        let _ = writeln!(out, "     │ {}│", pad(&label, SPAN - 1));
+        let arrow = match s.direction {
+            Direction::ToServer => {
+                format!("├{}▶│", "─".repeat(SPAN - 1))
+            }
+            Direction::ToClient => {
+                format!("│◀{}┤", "─".repeat(SPAN - 1))
+            }
+        };
+        let arrow = match s.direction {
+            Direction::ToServer => arrow.magenta().to_string(),
+            Direction::ToClient => arrow.blue().to_string(),
+        };
+        let _ = writeln!(out, "     {arrow}");
+        for line in wrap(&s.meaning, SPAN - 3, 0).lines() {
+            let _ = writeln!(out, "     │   {}│", pad(line, SPAN - 3).dimmed());
+        }
+    }
+    out
+}
+
+/// `SYN  seq=0  win=65495  [MSS 65495, SACK-permitted]`, or for data
+/// `PSH,ACK  seq=1 ack=1  6 bytes "hello\n"`.
+pub fn label(s: &Segment) -> String {
+    let mut text = format!("{}  seq={}", s.flags, s.seq);
+    if let Some(ack) = s.ack {
+        let _ = write!(text, " ack={ack}");
+    }
+    if s.len > 0 {
+        let shown = String::from_utf8_lossy(&s.data);
+        let _ = write!(text, "  {} bytes {:?}", s.len, shown);
+    } else {
+        let _ = write!(text, "  win={}", s.window);
+    }
+    if !s.options.is_empty() {
+        let options: Vec<String> =
+            s.options.iter().map(ToString::to_string).collect();
+        let _ = write!(text, "  [{}]", options.join(", "));
+    }
+    text
+}
+
+/// Pads or cuts `text` to `width` visible characters.
+fn pad(text: &str, width: usize) -> String {
+    let visible = strip_ansi(text);
+    let count = visible.chars().count();
+    if count <= width {
+        format!("{text}{}", " ".repeat(width - count))
+    } else {
+        let cut: String = visible.chars().take(width - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+/// The text without colour escapes, for measuring.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_escape = false;
+    for c in text.chars() {
+        match (in_escape, c) {
+            (false, '\u{1b}') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, c) => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::tcp::{Flags, TcpOption};
+
+    fn segment(direction: Direction, flags: u8, len: usize) -> Segment {
+        Segment {
+            direction,
+            flags: Flags(flags),
+            seq: 0,
+            seq_absolute: 1000,
+            ack: (flags & 0x10 != 0).then_some(1),
+            ack_absolute: 5001,
+            len,
+            data: b"hello\n"[..len.min(6)].to_vec(),
+            window: 65495,
+            options: if flags == 0x02 {
+                vec![TcpOption::MaxSegmentSize(65495)]
+            } else {
+                vec![]
+            },
+            meaning: "the client opens: it picks its initial sequence number"
+                .into(),
+        }
+    }
+
+    #[test]
+    fn arrows_point_the_right_way_and_lines_line_up() {
+        colored::control::set_override(false);
+        let c = "127.0.0.1:50000".parse().expect("addr");
+        let s = "127.0.0.1:7000".parse().expect("addr");
+        let text = render(
+            c,
+            s,
+            &[
+                segment(Direction::ToServer, 0x02, 0),
+                segment(Direction::ToClient, 0x12, 0),
+                segment(Direction::ToServer, 0x18, 6),
+            ],
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].contains("client 127.0.0.1:50000"));
+        assert!(lines[0].ends_with("server 127.0.0.1:7000"));
+        assert!(lines[1].contains("SYN  seq=0  win=65495  [MSS 65495]"));
+        assert!(
+            lines[2].trim_start().starts_with('├') && lines[2].ends_with("▶│")
+        );
+        assert!(
+            lines[5].trim_start().starts_with("│◀") && lines[5].ends_with('┤')
+        );
+        assert!(text.contains(r#"6 bytes "hello\n""#), "{text}");
+        let widths: Vec<usize> =
+            lines[1..].iter().map(|l| l.chars().count()).collect();
+        assert!(widths.iter().all(|w| *w == widths[0]), "{text}");
+    }
+}

@@ -1,0 +1,531 @@
+//! A dissected frame, shown four ways: a layer tree (like Wireshark's
+//! packet-details pane), a hex dump coloured by layer, an encapsulation
+//! diagram, and one summary line (like tcpdump). JSON for programs is in
+//! [`super::packet_json`].
+//!
+//! Every layer is labelled with its place in both models: OSI's seven
+//! layers (the article's 七层模型) and the four of TCP/IP that the
+//! Internet actually uses (RFC 1122 § 1.1.3).
+//!
+//! Read before: `wire::dissect`. Book: `book/src/lesson-07.md`.
+//! Run: `netlab dissect FILE`.
+
+use std::fmt::Write as _;
+
+use colored::{Color, Colorize};
+
+use crate::wire::dissect::{Checksum, Dissection, Header};
+use crate::wire::ethernet::EtherType;
+use crate::wire::tcp::TcpOption;
+use crate::wire::{Error, Layer};
+
+/// OSI's name for a layer number.
+pub fn osi_name(layer: u8) -> &'static str {
+    match layer {
+        1 => "physical",
+        2 => "data link",
+        3 => "network",
+        4 => "transport",
+        5 => "session",
+        6 => "presentation",
+        _ => "application",
+    }
+}
+
+/// The TCP/IP model's layer for an OSI layer number (RFC 1122 § 1.1.3).
+pub fn tcpip_name(osi: u8) -> &'static str {
+    match osi {
+        0..=2 => "link",
+        3 => "internet",
+        4 => "transport",
+        _ => "application",
+    }
+}
+
+/// The OSI layer of a header. XMPP sits at 7, though it also does the
+/// work OSI gives layers 5 (the stream is the session) and 6 (XML is the
+/// presentation): real stacks do not have those as separate layers.
+pub fn osi_of(layer: Layer) -> u8 {
+    match layer {
+        Layer::Xmpp => 7,
+        other => other.osi_layer(),
+    }
+}
+
+/// The colour of a layer in the hex dump and the tree.
+fn colour(layer: Layer) -> Color {
+    match osi_of(layer) {
+        2 => Color::Blue,
+        3 => Color::Green,
+        4 => Color::Yellow,
+        _ => Color::Magenta,
+    }
+}
+
+/// The one-letter mark of a layer in a colourless hex dump.
+fn mark(layer: Layer) -> char {
+    match layer {
+        Layer::Ethernet | Layer::Vlan => 'E',
+        Layer::Ipv4 | Layer::Ipv6 | Layer::Ipv6Ext => 'I',
+        Layer::Tcp => 'T',
+        Layer::Udp => 'U',
+        Layer::Xmpp => 'X',
+        Layer::Arp => 'A',
+        Layer::Icmpv4 | Layer::Icmpv6 => 'C',
+        Layer::Dns => 'D',
+    }
+}
+
+/// A header's name as the tree shows it.
+pub fn title_of(header: &Header) -> String {
+    match header {
+        Header::Ethernet(e) if e.vlan.is_some() => {
+            "Ethernet II + 802.1Q".into()
+        }
+        Header::Ethernet(_) => "Ethernet II".into(),
+        Header::Ipv4(_) => "IPv4".into(),
+        Header::Tcp(..) => "TCP".into(),
+        Header::Udp(..) => "UDP".into(),
+        Header::Xmpp(_) => "XMPP".into(),
+    }
+}
+
+/// The fields of a header, in wire order, as (name, value) pairs. The tree
+/// and the JSON both come from here, so they always agree.
+pub fn fields(header: &Header) -> Vec<(&'static str, String)> {
+    match header {
+        Header::Ethernet(e) => {
+            let mut f = vec![
+                ("destination", e.dst.to_string()),
+                ("source", e.src.to_string()),
+            ];
+            if let Some(tag) = e.vlan {
+                f.push(("vlan", tag.vid.to_string()));
+                f.push(("priority", tag.pcp.to_string()));
+            }
+            f.push(("type", ethertype(e.ethertype)));
+            f
+        }
+        Header::Ipv4(ip) => vec![
+            ("version", "4".into()),
+            ("header_length", ip.header_len().to_string()),
+            ("dscp", ip.dscp.to_string()),
+            ("total_length", ip.total_len().to_string()),
+            ("identification", format!("{:#06x}", ip.identification)),
+            (
+                "flags",
+                match (ip.dont_fragment, ip.more_fragments) {
+                    (true, true) => "DF,MF",
+                    (true, false) => "DF",
+                    (false, true) => "MF",
+                    (false, false) => "none",
+                }
+                .into(),
+            ),
+            ("fragment_offset", ip.fragment_offset.to_string()),
+            ("ttl", ip.ttl.to_string()),
+            ("protocol", ip.protocol.to_string()),
+            (
+                "checksum",
+                format!(
+                    "{:#06x} {}",
+                    ip.checksum,
+                    if ip.checksum_ok { "(good)" } else { "(bad)" }
+                ),
+            ),
+            ("source", ip.src.to_string()),
+            ("destination", ip.dst.to_string()),
+        ],
+        Header::Tcp(t, sum) => {
+            let mut f = vec![
+                ("source_port", t.src_port.to_string()),
+                ("destination_port", t.dst_port.to_string()),
+                ("sequence", t.seq.to_string()),
+                ("acknowledgment", t.ack.to_string()),
+                ("header_length", t.header_len().to_string()),
+                ("flags", t.flags.to_string()),
+                ("window", t.window.to_string()),
+                ("checksum", format!("{:#06x} {}", t.checksum, verdict(*sum))),
+            ];
+            if t.urgent != 0 {
+                f.push(("urgent_pointer", t.urgent.to_string()));
+            }
+            let options: Vec<String> = t
+                .options
+                .iter()
+                .filter(|o| {
+                    !matches!(o, TcpOption::NoOp | TcpOption::EndOfList)
+                })
+                .map(ToString::to_string)
+                .collect();
+            if !options.is_empty() {
+                f.push(("options", options.join(", ")));
+            }
+            f
+        }
+        Header::Udp(u, sum) => vec![
+            ("source_port", u.src_port.to_string()),
+            ("destination_port", u.dst_port.to_string()),
+            ("length", u.length().to_string()),
+            ("checksum", format!("{:#06x} {}", u.checksum, verdict(*sum))),
+        ],
+        Header::Xmpp(p) => {
+            let mut f = vec![("element", p.element.clone())];
+            for (name, value) in &p.attributes {
+                f.push((attribute_name(name), value.clone()));
+            }
+            f.push(("recognised_by", p.because.into()));
+            f
+        }
+    }
+}
+
+fn attribute_name(name: &str) -> &'static str {
+    match name {
+        "to" => "to",
+        "from" => "from",
+        "type" => "type",
+        "id" => "id",
+        _ => "version",
+    }
+}
+
+fn ethertype(t: EtherType) -> String {
+    match t {
+        EtherType::Ipv4 => "IPv4 (0x0800)".into(),
+        EtherType::Ipv6 => "IPv6 (0x86dd)".into(),
+        EtherType::Arp => "ARP (0x0806)".into(),
+        other => other.to_string(),
+    }
+}
+
+fn verdict(sum: Checksum) -> &'static str {
+    match sum {
+        Checksum::Good => "(good)",
+        Checksum::Bad => "(BAD)",
+        Checksum::Offloaded => "(offloaded: filled in after capture)",
+        Checksum::Absent => "(none)",
+        Checksum::Unverifiable => "(unverified: capture cut short)",
+    }
+}
+
+/// The problem line: "truncated" when bytes are missing, "malformed" when
+/// the bytes break a rule.
+pub fn problem(error: &Error) -> String {
+    match error {
+        Error::Truncated { .. } => format!("(truncated: {error})"),
+        _ => format!("(malformed: {error})"),
+    }
+}
+
+/// The layer tree.
+pub fn tree(d: &Dissection) -> String {
+    let mut out = String::new();
+    for layer in &d.layers {
+        let l = layer.header.layer();
+        let osi = osi_of(l);
+        let head = format!(
+            "▸ {} · OSI {osi} {} · TCP/IP {} · bytes {}–{} ({})",
+            title_of(&layer.header),
+            osi_name(osi),
+            tcpip_name(osi),
+            layer.bytes.start,
+            layer.bytes.end.saturating_sub(1),
+            layer.bytes.len()
+        );
+        let _ = writeln!(out, "{}", head.color(colour(l)).bold());
+        for (name, value) in fields(&layer.header) {
+            let _ = writeln!(out, "    {:<17} {value}", format!("{name}:"));
+        }
+    }
+    if let Some(e) = &d.problem {
+        let _ = writeln!(out, "▸ {}", problem(e).red().bold());
+    }
+    if !d.rest.is_empty() {
+        let _ = writeln!(
+            out,
+            "▸ data · bytes {}–{} ({})",
+            d.rest.start,
+            d.rest.end - 1,
+            d.rest.len()
+        );
+    }
+    if d.is_cut_short() {
+        let _ = writeln!(
+            out,
+            "  (capture kept {} of {} bytes: the rest was cut off by the \
+             snapshot length)",
+            d.captured, d.original
+        );
+    }
+    out
+}
+
+/// Which layer each byte belongs to (`None`: data or unclaimed).
+fn owners(d: &Dissection) -> Vec<Option<Layer>> {
+    let mut owner = vec![None; d.captured];
+    for layer in &d.layers {
+        for slot in owner
+            .iter_mut()
+            .take(layer.bytes.end)
+            .skip(layer.bytes.start)
+        {
+            *slot = Some(layer.header.layer());
+        }
+    }
+    owner
+}
+
+/// The hex dump, 16 bytes a row, each byte in its layer's colour. Without
+/// colour, a second row marks each byte with its layer's letter.
+pub fn hex_dump(d: &Dissection, frame: &[u8]) -> String {
+    let owner = owners(d);
+    let colourless = !colored::control::SHOULD_COLORIZE.should_colorize();
+    let mut out = String::new();
+    for (row, chunk) in frame.chunks(16).enumerate() {
+        let base = row * 16;
+        let mut hex = String::new();
+        let mut marks = String::new();
+        let mut ascii = String::new();
+        for (i, byte) in chunk.iter().enumerate() {
+            let layer = owner.get(base + i).copied().flatten();
+            let text = format!("{byte:02x}");
+            let sep = if i == 8 { "  " } else { " " };
+            hex.push_str(sep);
+            marks.push_str(sep);
+            match layer {
+                Some(l) => {
+                    hex.push_str(&text.color(colour(l)).to_string());
+                    marks.push(mark(l));
+                    marks.push(mark(l));
+                }
+                None => {
+                    hex.push_str(&text);
+                    marks.push_str("..");
+                }
+            }
+            ascii.push(if byte.is_ascii_graphic() || *byte == b' ' {
+                *byte as char
+            } else {
+                '.'
+            });
+        }
+        let pad =
+            " ".repeat((16 - chunk.len()) * 3 + usize::from(chunk.len() <= 8));
+        let _ = writeln!(out, "{base:04x} {hex}{pad}  {ascii}");
+        if colourless {
+            let _ = writeln!(out, "     {}", marks.trim_end());
+        }
+    }
+    out.push_str(&legend(d, colourless));
+    out
+}
+
+fn legend(d: &Dissection, colourless: bool) -> String {
+    let mut parts = Vec::new();
+    let mut seen = Vec::new();
+    for layer in &d.layers {
+        let l = layer.header.layer();
+        if seen.contains(&l) {
+            continue;
+        }
+        seen.push(l);
+        let name = title_of(&layer.header);
+        parts.push(if colourless {
+            format!("{}{} = {name}", mark(l), mark(l))
+        } else {
+            name.color(colour(l)).to_string()
+        });
+    }
+    if !d.rest.is_empty() || d.problem.is_some() {
+        parts.push(if colourless {
+            ".. = data".into()
+        } else {
+            "data".into()
+        });
+    }
+    format!("     legend: {}\n", parts.join(", "))
+}
+
+/// How each layer wraps the next, and what the headers cost.
+pub fn encapsulation(d: &Dissection) -> String {
+    let mut out = String::new();
+    let mut headers = 0;
+    for (depth, layer) in d.layers.iter().enumerate() {
+        let carries = d.captured.saturating_sub(layer.bytes.end);
+        headers += layer.bytes.len();
+        let _ = writeln!(
+            out,
+            "{}{:<width$} adds {:>4} bytes, carries {:>5}",
+            "  ".repeat(depth),
+            title_of(&layer.header),
+            layer.bytes.len(),
+            carries,
+            width = 24 - 2 * depth.min(10)
+        );
+    }
+    let data = d.captured - headers;
+    let _ = writeln!(
+        out,
+        "{}{:<width$}      {:>4} bytes",
+        "  ".repeat(d.layers.len()),
+        "data",
+        data,
+        width = 24 - 2 * d.layers.len().min(10)
+    );
+    if d.captured > 0 {
+        let _ = writeln!(
+            out,
+            "headers: {headers} of {} bytes ({}%)",
+            d.captured,
+            headers * 100 / d.captured
+        );
+    }
+    out
+}
+
+/// One line, like tcpdump's: addresses, ports, flags, lengths.
+pub fn summary(d: &Dissection) -> String {
+    let mut out = String::new();
+    let mut ip = None;
+    for layer in &d.layers {
+        match &layer.header {
+            Header::Ipv4(v4) => {
+                ip = Some((v4.src.to_string(), v4.dst.to_string()))
+            }
+            Header::Tcp(t, _) => {
+                let (s, dst) = ip.clone().unwrap_or_default();
+                let _ = write!(
+                    out,
+                    "TCP {s}:{} → {dst}:{} [{}] seq={} ack={} win={} len={}",
+                    t.src_port,
+                    t.dst_port,
+                    t.flags,
+                    t.seq,
+                    t.ack,
+                    t.window,
+                    d.rest.len() + xmpp_len(d)
+                );
+            }
+            Header::Udp(u, _) => {
+                let (s, dst) = ip.clone().unwrap_or_default();
+                let _ = write!(
+                    out,
+                    "UDP {s}:{} → {dst}:{} len={}",
+                    u.src_port, u.dst_port, u.payload_len
+                );
+            }
+            Header::Xmpp(p) => {
+                let _ = write!(out, " XMPP <{}>", p.element);
+            }
+            Header::Ethernet(_) => {}
+        }
+    }
+    if out.is_empty() {
+        match (&ip, d.layers.first()) {
+            (Some((s, dst)), _) => {
+                let _ = write!(out, "IPv4 {s} → {dst}");
+            }
+            (None, Some(first)) => {
+                let _ = write!(out, "{}", title_of(&first.header));
+            }
+            (None, None) => out.push_str("data"),
+        }
+    }
+    if let Some(e) = &d.problem {
+        let _ = write!(out, " {}", problem(e));
+    }
+    out
+}
+
+fn xmpp_len(d: &Dissection) -> usize {
+    d.layers
+        .iter()
+        .filter(|l| l.header.layer() == Layer::Xmpp)
+        .map(|l| l.bytes.len())
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::dissect::{Link, dissect};
+    use crate::wire::fixtures::SYN_FRAME;
+
+    fn syn() -> Dissection {
+        dissect(&SYN_FRAME, Link::Ethernet, SYN_FRAME.len())
+    }
+
+    #[test]
+    fn tree_labels_each_layer_with_both_models() {
+        colored::control::set_override(false);
+        let text = tree(&syn());
+        assert!(text.contains("▸ Ethernet II · OSI 2 data link · TCP/IP link · bytes 0–13 (14)"), "{text}");
+        assert!(
+            text.contains("▸ IPv4 · OSI 3 network · TCP/IP internet"),
+            "{text}"
+        );
+        assert!(
+            text.contains("▸ TCP · OSI 4 transport · TCP/IP transport"),
+            "{text}"
+        );
+        assert!(text.contains("destination_port: 5222"), "{text}");
+        assert!(text.contains("flags:            SYN"), "{text}");
+        assert!(text.contains("MSS 65495"), "{text}");
+    }
+
+    #[test]
+    fn hex_dump_marks_every_byte_with_its_layer() {
+        colored::control::set_override(false);
+        let text = hex_dump(&syn(), &SYN_FRAME);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("0000  00 00 00 00"), "{text}");
+        // First row: 14 Ethernet bytes, then 2 of IPv4.
+        assert_eq!(
+            lines[1].split_whitespace().collect::<String>(),
+            format!("{}{}", "E".repeat(28), "I".repeat(4))
+        );
+        assert!(
+            text.contains("legend: EE = Ethernet II, II = IPv4, TT = TCP"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn encapsulation_adds_up() {
+        let text = encapsulation(&syn());
+        assert!(text.contains("Ethernet II"), "{text}");
+        assert!(
+            text.contains(&format!(
+                "headers: {} of {} bytes (100%)",
+                SYN_FRAME.len(),
+                SYN_FRAME.len()
+            )),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn summary_is_one_line_like_tcpdump() {
+        let line = summary(&syn());
+        assert!(
+            line.starts_with("TCP 127.0.0.1:54321 → 127.0.0.1:5222 [SYN]"),
+            "{line}"
+        );
+        assert!(!line.contains('\n'));
+    }
+
+    #[test]
+    fn problems_say_truncated_or_malformed() {
+        let cut = dissect(&SYN_FRAME[..20], Link::Ethernet, 20);
+        assert!(
+            summary(&cut).contains("(truncated: IPv4 is truncated"),
+            "{}",
+            summary(&cut)
+        );
+        let mut bad = SYN_FRAME.to_vec();
+        bad[14] = 0x44;
+        let d = dissect(&bad, Link::Ethernet, bad.len());
+        assert!(tree(&d).contains("(malformed: IPv4 header length 16"));
+    }
+}

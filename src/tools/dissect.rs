@@ -1,0 +1,230 @@
+//! `netlab dissect FILE`: every frame of a capture file, taken apart.
+//!
+//! Reads pcap or pcapng (from a file or stdin, `-`), or frames written as
+//! hex (`--hex`, one frame per line), dissects each with
+//! [`crate::wire::dissect`], and prints it as a layer tree with a hex dump
+//! and an encapsulation diagram, as one summary line per frame
+//! (`--summary`), or as JSON Lines (`--json`).
+//!
+//! A frame that does not parse is shown as malformed or truncated and the
+//! next frame is read; a file that is not a capture at all is a one-line
+//! error. Output is buffered and streamed: memory does not grow with the
+//! file.
+//!
+//! Book: `book/src/lesson-07.md`. Run: `netlab dissect capture.pcapng`.
+
+use std::io::{self, BufRead, BufWriter, Read, Write};
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::capture::file::Reader;
+use crate::capture::{Frame, LinkType};
+use crate::show::{packet, packet_json};
+use crate::wire::dissect::{Link, dissect};
+
+/// How to print each frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// Tree, hex dump and encapsulation diagram.
+    Full,
+    /// One line per frame.
+    Summary,
+    /// One JSON object per line.
+    Json,
+}
+
+/// What to read and how to show it.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The file, or `-` for stdin.
+    pub input: String,
+    /// The input is hex text, one frame per line.
+    pub hex: bool,
+    /// For hex input: what the frames start with.
+    pub link: Link,
+    /// The output style.
+    pub style: Style,
+}
+
+/// The link types the dissector reads.
+pub fn link_of(linktype: LinkType) -> Link {
+    match linktype {
+        LinkType::ETHERNET => Link::Ethernet,
+        LinkType::RAW => Link::RawIp,
+        LinkType(n) => Link::Other(n),
+    }
+}
+
+/// Runs the tool; returns how many frames were shown.
+pub fn run(options: &Options) -> anyhow::Result<u64> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let shown = if options.hex {
+        let input = open(&options.input)?;
+        let mut number = 0;
+        for (i, line) in io::BufReader::new(input).lines().enumerate() {
+            let line = line.context("reading the hex input")?;
+            let Some(bytes) = parse_hex(&line)
+                .with_context(|| format!("line {} of the hex input", i + 1))?
+            else {
+                continue;
+            };
+            number += 1;
+            let frame = Frame {
+                timestamp: Duration::ZERO,
+                linktype: LinkType::ETHERNET,
+                orig_len: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
+                data: bytes,
+                interface: 0,
+                comment: None,
+            };
+            if !show(&mut out, number, &frame, options.link, options.style)? {
+                return Ok(number);
+            }
+        }
+        number
+    } else {
+        let reader = if options.input == "-" {
+            Reader::from_reader(io::stdin())
+        } else {
+            Reader::open(Path::new(&options.input))
+        }
+        .with_context(|| format!("reading {}", options.input))?;
+        let mut number = 0;
+        for frame in reader {
+            let frame = match frame {
+                Ok(frame) => frame,
+                Err(e) => {
+                    let _ = out.flush();
+                    return Err(e).with_context(|| {
+                        format!(
+                            "{} after frame {number}: the frames before it \
+                             were shown",
+                            options.input
+                        )
+                    });
+                }
+            };
+            number += 1;
+            let link = link_of(frame.linktype);
+            if !show(&mut out, number, &frame, link, options.style)? {
+                return Ok(number);
+            }
+        }
+        number
+    };
+    finish(out.flush())?;
+    Ok(shown)
+}
+
+fn open(input: &str) -> anyhow::Result<Box<dyn Read>> {
+    Ok(if input == "-" {
+        Box::new(io::stdin())
+    } else {
+        Box::new(
+            std::fs::File::open(input)
+                .with_context(|| format!("opening {input}"))?,
+        )
+    })
+}
+
+/// Prints one frame; `Ok(false)` when the reader went away (`| head`).
+pub(crate) fn show(
+    out: &mut impl Write,
+    number: u64,
+    frame: &Frame,
+    link: Link,
+    style: Style,
+) -> anyhow::Result<bool> {
+    let d = dissect(&frame.data, link, frame.orig_len as usize);
+    let written = match style {
+        Style::Summary => writeln!(
+            out,
+            "{number:>6} {:>17.6} {}",
+            frame.timestamp.as_secs_f64(),
+            packet::summary(&d)
+        ),
+        Style::Json => {
+            writeln!(
+                out,
+                "{}",
+                packet_json::render(number, frame.timestamp, &d)
+            )
+        }
+        Style::Full => {
+            let mut text = format!(
+                "Frame {number}: {} bytes captured, {} on the wire, {}{}\n",
+                d.captured,
+                d.original,
+                frame.linktype,
+                frame
+                    .comment
+                    .as_ref()
+                    .map(|c| format!(" — comment: {c}"))
+                    .unwrap_or_default()
+            );
+            text.push_str(&packet::tree(&d));
+            text.push_str(&packet::hex_dump(&d, &frame.data));
+            text.push_str(&packet::encapsulation(&d));
+            writeln!(out, "{text}")
+        }
+    };
+    match written {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(e).context("writing the output"),
+    }
+}
+
+fn finish(result: io::Result<()>) -> anyhow::Result<()> {
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing the output"),
+    }
+}
+
+/// One line of hex: `00 1a 2b`, `001a2b`, `00:1a:2b` all work; blank lines
+/// and `#` comments give `None`.
+pub fn parse_hex(line: &str) -> anyhow::Result<Option<Vec<u8>>> {
+    let line = line.split('#').next().unwrap_or("");
+    let digits: Vec<char> = line
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ':' && *c != '-')
+        .collect();
+    if digits.is_empty() {
+        return Ok(None);
+    }
+    if !digits.len().is_multiple_of(2) {
+        bail!("{} hex digits: bytes need an even number", digits.len());
+    }
+    digits
+        .chunks(2)
+        .map(|pair| {
+            let text: String = pair.iter().collect();
+            u8::from_str_radix(&text, 16)
+                .with_context(|| format!("`{text}` is not a hex byte"))
+        })
+        .collect::<anyhow::Result<Vec<u8>>>()
+        .map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_lines_in_several_spellings() {
+        assert_eq!(
+            parse_hex("00 1a:2B-ff").expect("ok"),
+            Some(vec![0, 0x1a, 0x2b, 0xff])
+        );
+        assert_eq!(parse_hex("  # a comment").expect("ok"), None);
+        assert_eq!(parse_hex("").expect("ok"), None);
+        let err = parse_hex("abc").expect_err("odd").to_string();
+        assert!(err.contains("even number"), "{err}");
+        let err = parse_hex("zz").expect_err("bad").to_string();
+        assert!(err.contains("`zz` is not a hex byte"), "{err}");
+    }
+}

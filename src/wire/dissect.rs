@@ -1,0 +1,366 @@
+//! Dissection: a whole frame taken apart, layer by layer, never failing.
+//!
+//! Each protocol file parses one header. This file chains them the way the
+//! receiving stack does: the Ethernet header's EtherType says which parser
+//! gets its payload, the IPv4 header's protocol field says which one gets
+//! *its* payload, and so on up to the application data:
+//!
+//! ```text
+//! frame ─► ethernet::Repr ──EtherType 0x0800──► ipv4::Repr ──protocol 6──►
+//!          tcp::Repr ──port 5222 / "<stream:stream"──► XMPP (a peek, lesson 7)
+//! ```
+//!
+//! The result is a [`Dissection`]: the headers that parsed, each with the
+//! bytes it occupies, and — if some header could not be parsed — the
+//! [`Error`] that stopped the descent. Nothing here fails or panics: a
+//! malformed or truncated layer is *recorded* and the bytes stay available
+//! for the hex dump, so a capture with one bad packet is still read to the
+//! end. Presentation (tree, hex dump, JSON, one-line summary) is in
+//! `show::packet`.
+//!
+//! Read before: [`super::ethernet`], [`super::ipv4`], [`super::tcp`],
+//! [`super::udp`]. Book: `book/src/lesson-07.md`. Run: `netlab dissect FILE`.
+
+use std::net::IpAddr;
+use std::ops::Range;
+
+use super::checksum::{finish, pseudo_header_sum};
+use super::ethernet::{self, EtherType};
+use super::ipv4::{self, IpProtocol};
+use super::{Error, Layer, tcp, udp, xml_peek};
+
+/// How a frame begins, from the capture's link type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Link {
+    /// An Ethernet II header (also Linux `lo`, with zero addresses).
+    Ethernet,
+    /// No link-layer header: the frame starts with an IP header.
+    RawIp,
+    /// A link type this dissector does not read; shown as data.
+    Other(u32),
+}
+
+/// What a checksum check found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Checksum {
+    /// The stored checksum matches the bytes.
+    Good,
+    /// It does not: the bytes were damaged (or crafted).
+    Bad,
+    /// The field holds only the pseudo-header sum: the sender left the
+    /// rest to the network card ("checksum offload"), so a capture taken
+    /// on the sending host, and every capture on Linux `lo`, sees this.
+    Offloaded,
+    /// UDP over IPv4 may send 0 for "no checksum" (RFC 768).
+    Absent,
+    /// The capture is cut short, so the bytes to check are missing.
+    Unverifiable,
+}
+
+/// One parsed header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Header {
+    /// Ethernet II, possibly with an 802.1Q tag.
+    Ethernet(ethernet::Repr),
+    /// IPv4.
+    Ipv4(ipv4::Repr),
+    /// TCP, and its checksum verdict.
+    Tcp(tcp::Repr, Checksum),
+    /// UDP, and its checksum verdict.
+    Udp(udp::Repr, Checksum),
+    /// An XMPP element recognised at the start of a TCP payload.
+    Xmpp(xml_peek::Peek),
+}
+
+impl Header {
+    /// The layer this header belongs to.
+    pub fn layer(&self) -> Layer {
+        match self {
+            Header::Ethernet(_) => Layer::Ethernet,
+            Header::Ipv4(_) => Layer::Ipv4,
+            Header::Tcp(..) => Layer::Tcp,
+            Header::Udp(..) => Layer::Udp,
+            Header::Xmpp(_) => Layer::Xmpp,
+        }
+    }
+}
+
+/// A header and where its bytes are in the frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    /// The header.
+    pub header: Header,
+    /// The header's own bytes (not its payload).
+    pub bytes: Range<usize>,
+}
+
+/// A frame taken apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dissection {
+    /// The headers that parsed, outermost first.
+    pub layers: Vec<Decoded>,
+    /// What stopped the descent, if anything did.
+    pub problem: Option<Error>,
+    /// The bytes no parser claimed: application data, or everything after
+    /// the problem.
+    pub rest: Range<usize>,
+    /// How many bytes were captured.
+    pub captured: usize,
+    /// How long the frame was on the wire (more than `captured` when the
+    /// capture was cut short by its snaplen).
+    pub original: usize,
+}
+
+impl Dissection {
+    /// The first header of `layer`, if the frame has one.
+    pub fn find(&self, layer: Layer) -> Option<&Header> {
+        self.layers
+            .iter()
+            .map(|d| &d.header)
+            .find(|h| h.layer() == layer)
+    }
+
+    /// Whether the capture kept fewer bytes than the frame had.
+    pub fn is_cut_short(&self) -> bool {
+        self.captured < self.original
+    }
+}
+
+// ANCHOR: dissect
+/// Takes `frame` apart. `original` is the length on the wire (use
+/// `frame.len()` when it is not known).
+pub fn dissect(frame: &[u8], link: Link, original: usize) -> Dissection {
+    let mut out = Dissection {
+        layers: Vec::new(),
+        problem: None,
+        rest: 0..frame.len(),
+        captured: frame.len(),
+        original: original.max(frame.len()),
+    };
+    let network = match link {
+        Link::Ethernet => match ethernet::Repr::parse(frame) {
+            Ok((eth, payload)) => {
+                let next = eth.ethertype;
+                out.push(Header::Ethernet(eth), 0..payload.start);
+                match next {
+                    EtherType::Ipv4 => Some(payload),
+                    _ => None,
+                }
+            }
+            Err(e) => return out.stop(e),
+        },
+        Link::RawIp => Some(0..frame.len()),
+        Link::Other(_) => None,
+    };
+    let Some(network) = network else {
+        return out;
+    };
+    out.internet(frame, network);
+    out
+}
+// ANCHOR_END: dissect
+
+impl Dissection {
+    fn push(&mut self, header: Header, bytes: Range<usize>) {
+        self.rest = bytes.end..self.rest.end.max(bytes.end);
+        self.layers.push(Decoded { header, bytes });
+    }
+
+    fn stop(mut self, problem: Error) -> Dissection {
+        self.problem = Some(problem);
+        self
+    }
+
+    /// The IP layer and everything above it, starting at `at`.
+    fn internet(&mut self, frame: &[u8], at: Range<usize>) {
+        let packet = &frame[at.clone()];
+        let (ip, payload) = match ipv4::Repr::parse(packet) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                self.problem = Some(e);
+                return;
+            }
+        };
+        let base = at.start;
+        let (src, dst) = (IpAddr::V4(ip.src), IpAddr::V4(ip.dst));
+        let protocol = ip.protocol;
+        self.push(Header::Ipv4(ip), base..base + payload.start);
+        // IPv4's total length, not the frame, says where the datagram ends:
+        // Ethernet pads short frames to 60 bytes, and the padding is no
+        // part of the datagram.
+        let inner = base + payload.start..base + payload.end;
+        self.rest = inner.clone();
+        let whole = self.captured >= self.original;
+        match protocol {
+            IpProtocol::Tcp => self.tcp(frame, inner, src, dst, whole),
+            IpProtocol::Udp => self.udp(frame, inner, src, dst, whole),
+            _ => {}
+        }
+    }
+
+    fn tcp(
+        &mut self,
+        frame: &[u8],
+        at: Range<usize>,
+        src: IpAddr,
+        dst: IpAddr,
+        whole: bool,
+    ) {
+        let segment = &frame[at.clone()];
+        match tcp::Repr::parse(segment) {
+            Ok((repr, payload)) => {
+                let sum = verdict(segment, src, dst, IpProtocol::Tcp, whole);
+                let ports = (repr.src_port, repr.dst_port);
+                let data = at.start + payload.start..at.start + payload.end;
+                self.push(Header::Tcp(repr, sum), at.start..data.start);
+                self.rest = data.clone();
+                if let Some(peek) = xml_peek::peek(&frame[data.clone()], ports)
+                {
+                    let end = data.start + peek.length;
+                    self.push(Header::Xmpp(peek), data.start..end);
+                    self.rest = end..data.end;
+                }
+            }
+            Err(e) => self.problem = Some(e),
+        }
+    }
+
+    fn udp(
+        &mut self,
+        frame: &[u8],
+        at: Range<usize>,
+        src: IpAddr,
+        dst: IpAddr,
+        whole: bool,
+    ) {
+        let datagram = &frame[at.clone()];
+        match udp::Repr::parse(datagram) {
+            Ok((repr, payload)) => {
+                let sum = if repr.checksum == 0 && src.is_ipv4() {
+                    Checksum::Absent
+                } else {
+                    verdict(datagram, src, dst, IpProtocol::Udp, whole)
+                };
+                self.push(Header::Udp(repr, sum), at.start..at.start + 8);
+                self.rest = at.start + payload.start..at.start + payload.end;
+            }
+            Err(e) => self.problem = Some(e),
+        }
+    }
+}
+
+/// Checks a TCP or UDP checksum, telling an offloaded one from a bad one.
+fn verdict(
+    segment: &[u8],
+    src: IpAddr,
+    dst: IpAddr,
+    protocol: IpProtocol,
+    whole: bool,
+) -> Checksum {
+    if !whole {
+        return Checksum::Unverifiable;
+    }
+    let ok = match protocol {
+        IpProtocol::Udp => udp::checksum_ok(segment, src, dst),
+        _ => tcp::checksum_ok(segment, src, dst),
+    };
+    if ok {
+        return Checksum::Good;
+    }
+    // With offload the kernel stores the folded pseudo-header sum, *not*
+    // complemented, and leaves the card to add the data (Linux
+    // CHECKSUM_PARTIAL). The checksum field is at byte 16 (TCP) or 6 (UDP).
+    let at = if protocol == IpProtocol::Tcp { 16 } else { 6 };
+    let stored = segment
+        .get(at..at + 2)
+        .map(|b| u16::from_be_bytes([b[0], b[1]]));
+    let partial = u32::try_from(segment.len())
+        .ok()
+        .and_then(|len| pseudo_header_sum(src, dst, protocol, len))
+        .map(|sum| !finish(sum));
+    if stored.is_some() && stored == partial {
+        Checksum::Offloaded
+    } else {
+        Checksum::Bad
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::fixtures::SYN_FRAME;
+
+    #[test]
+    fn dissects_the_loopback_syn_to_tcp() {
+        let d = dissect(&SYN_FRAME, Link::Ethernet, SYN_FRAME.len());
+        let layers: Vec<Layer> =
+            d.layers.iter().map(|l| l.header.layer()).collect();
+        assert_eq!(layers, [Layer::Ethernet, Layer::Ipv4, Layer::Tcp]);
+        assert_eq!(d.problem, None);
+        assert!(d.rest.is_empty(), "a SYN carries no data: {:?}", d.rest);
+        assert_eq!(d.layers[0].bytes, 0..14);
+        assert_eq!(d.layers[1].bytes, 14..34);
+        match &d.layers[2].header {
+            Header::Tcp(tcp, sum) => {
+                assert_eq!(tcp.dst_port, 5222);
+                assert_eq!(*sum, Checksum::Good);
+            }
+            other => panic!("expected TCP, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_truncation_is_recorded_never_panics() {
+        for len in 0..SYN_FRAME.len() {
+            let d = dissect(&SYN_FRAME[..len], Link::Ethernet, len);
+            assert!(d.problem.is_some(), "cut at {len} must be noticed");
+            assert!(d.rest.end <= len);
+        }
+    }
+
+    #[test]
+    fn a_malformed_ip_header_stops_the_descent_but_keeps_ethernet() {
+        let mut frame = SYN_FRAME.to_vec();
+        frame[14] = 0x44; // version 4, IHL 4 words = 16 bytes
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        assert_eq!(d.layers.len(), 1);
+        let problem = d.problem.expect("malformed").to_string();
+        assert_eq!(
+            problem,
+            "IPv4 header length 16 is below the minimum of 20 (RFC 791 § 3.1)"
+        );
+    }
+
+    #[test]
+    fn a_damaged_tcp_checksum_is_bad_an_offloaded_one_is_named() {
+        let mut frame = SYN_FRAME.to_vec();
+        frame[14 + 20 + 16] ^= 0xff;
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        assert!(matches!(
+            d.find(Layer::Tcp),
+            Some(Header::Tcp(_, Checksum::Bad))
+        ));
+
+        // What Linux stores before offload: the folded pseudo-header sum.
+        let segment_len = (frame.len() - 34) as u32;
+        let lo = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+        let partial = !finish(
+            pseudo_header_sum(lo, lo, IpProtocol::Tcp, segment_len)
+                .expect("IPv4"),
+        );
+        frame[50..52].copy_from_slice(&partial.to_be_bytes());
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        assert!(matches!(
+            d.find(Layer::Tcp),
+            Some(Header::Tcp(_, Checksum::Offloaded))
+        ));
+    }
+
+    #[test]
+    fn unknown_links_are_left_as_data() {
+        let d = dissect(&[1, 2, 3], Link::Other(147), 3);
+        assert!(d.layers.is_empty());
+        assert_eq!(d.rest, 0..3);
+        assert_eq!(d.problem, None);
+    }
+}
