@@ -11,11 +11,15 @@
 //! Run: `netlab dissect FILE`.
 
 use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use colored::{Color, Colorize};
 
+use crate::wire::arp::Addresses;
 use crate::wire::dissect::{Checksum, Dissection, Header};
+use crate::wire::dns::{self, RecordData};
 use crate::wire::ethernet::EtherType;
+use crate::wire::ipv6::ExtensionBody;
 use crate::wire::tcp::TcpOption;
 use crate::wire::{Error, Layer};
 
@@ -84,6 +88,12 @@ pub fn title_of(header: &Header) -> String {
         }
         Header::Ethernet(_) => "Ethernet II".into(),
         Header::Ipv4(_) => "IPv4".into(),
+        Header::Ipv6(_) => "IPv6".into(),
+        Header::Ipv6Ext(e) => format!("IPv6 {}", e.kind),
+        Header::Arp(_) => "ARP".into(),
+        Header::Icmpv4(_) => "ICMP".into(),
+        Header::Icmpv6(..) => "ICMPv6".into(),
+        Header::Dns(_) => "DNS".into(),
         Header::Tcp(..) => "TCP".into(),
         Header::Udp(..) => "UDP".into(),
         Header::Xmpp(_) => "XMPP".into(),
@@ -136,6 +146,108 @@ pub fn fields(header: &Header) -> Vec<(&'static str, String)> {
             ("source", ip.src.to_string()),
             ("destination", ip.dst.to_string()),
         ],
+        Header::Ipv6(ip) => vec![
+            ("version", "6".into()),
+            ("traffic_class", format!("{:#04x}", ip.traffic_class)),
+            ("flow_label", format!("{:#07x}", ip.flow_label)),
+            ("payload_length", ip.payload_len.to_string()),
+            ("next_header", ip.next_header.to_string()),
+            ("hop_limit", ip.hop_limit.to_string()),
+            ("source", ip.src.to_string()),
+            ("destination", ip.dst.to_string()),
+        ],
+        Header::Ipv6Ext(e) => {
+            let mut f = vec![
+                ("length", e.range.len().to_string()),
+                ("next_header", e.next_header.to_string()),
+            ];
+            match &e.body {
+                ExtensionBody::Options(options) => f.push((
+                    "options",
+                    options
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )),
+                ExtensionBody::Routing {
+                    routing_type,
+                    segments_left,
+                } => {
+                    f.push(("routing_type", routing_type.to_string()));
+                    f.push(("segments_left", segments_left.to_string()));
+                }
+                ExtensionBody::Fragment {
+                    offset,
+                    more_fragments,
+                    identification,
+                } => {
+                    f.push(("fragment_offset", offset.to_string()));
+                    f.push(("more_fragments", more_fragments.to_string()));
+                    f.push((
+                        "identification",
+                        format!("{identification:#010x}"),
+                    ));
+                }
+                ExtensionBody::Auth { spi, sequence } => {
+                    f.push(("spi", format!("{spi:#010x}")));
+                    f.push(("sequence", sequence.to_string()));
+                }
+            }
+            f
+        }
+        Header::Arp(a) => {
+            let mut f = vec![
+                ("hardware_type", a.hardware_type.to_string()),
+                ("protocol_type", ethertype(a.protocol_type)),
+                ("operation", a.operation.to_string()),
+            ];
+            match &a.addresses {
+                Addresses::EthernetIpv4 {
+                    sender_mac,
+                    sender_ip,
+                    target_mac,
+                    target_ip,
+                } => {
+                    f.push(("sender_mac", sender_mac.to_string()));
+                    f.push(("sender_ip", sender_ip.to_string()));
+                    f.push(("target_mac", target_mac.to_string()));
+                    f.push(("target_ip", target_ip.to_string()));
+                }
+                Addresses::Other {
+                    sender_hardware,
+                    sender_protocol,
+                    target_hardware,
+                    target_protocol,
+                } => {
+                    f.push(("sender_hardware", hex(sender_hardware)));
+                    f.push(("sender_protocol", hex(sender_protocol)));
+                    f.push(("target_hardware", hex(target_hardware)));
+                    f.push(("target_protocol", hex(target_protocol)));
+                }
+            }
+            f
+        }
+        Header::Icmpv4(i) => vec![
+            ("type", i.message.message_type().to_string()),
+            ("code", i.message.code().to_string()),
+            ("message", i.message.to_string()),
+            (
+                "checksum",
+                format!(
+                    "{:#06x} {}",
+                    i.checksum,
+                    if i.checksum_ok { "(good)" } else { "(BAD)" }
+                ),
+            ),
+        ],
+        Header::Icmpv6(i, sum) => vec![
+            ("type", i.message.message_type().to_string()),
+            ("code", i.message.code().to_string()),
+            ("message", i.message.to_string()),
+            ("checksum", format!("{:#06x} {}", i.checksum, verdict(*sum))),
+        ],
+        Header::Dns(d) => dns_fields(d),
         Header::Tcp(t, sum) => {
             let mut f = vec![
                 ("source_port", t.src_port.to_string()),
@@ -178,6 +290,93 @@ pub fn fields(header: &Header) -> Vec<(&'static str, String)> {
             f
         }
     }
+}
+
+fn dns_fields(d: &dns::Repr) -> Vec<(&'static str, String)> {
+    let mut flags = Vec::new();
+    for (on, name) in [
+        (d.authoritative, "AA"),
+        (d.truncated, "TC"),
+        (d.recursion_desired, "RD"),
+        (d.recursion_available, "RA"),
+    ] {
+        if on {
+            flags.push(name);
+        }
+    }
+    let mut f = vec![
+        ("id", format!("{:#06x}", d.id)),
+        ("kind", if d.response { "response" } else { "query" }.into()),
+        ("opcode", d.opcode.to_string()),
+        (
+            "flags",
+            if flags.is_empty() {
+                "none".into()
+            } else {
+                flags.join(",")
+            },
+        ),
+        ("rcode", d.rcode.to_string()),
+    ];
+    for q in &d.questions {
+        f.push(("question", format!("{} {} {}", q.name, q.qtype, q.qclass)));
+    }
+    for (label, records) in [
+        ("answer", &d.answers),
+        ("authority", &d.authority),
+        ("additional", &d.additional),
+    ] {
+        for r in records {
+            f.push((
+                label,
+                format!(
+                    "{} {} TTL {} {}",
+                    r.name,
+                    r.rtype,
+                    r.ttl,
+                    rdata(&r.data)
+                ),
+            ));
+        }
+    }
+    f
+}
+
+/// Record data the way zone files write it.
+fn rdata(data: &RecordData) -> String {
+    match data {
+        RecordData::A(ip) => ip.to_string(),
+        RecordData::Aaaa(ip) => ip.to_string(),
+        RecordData::Cname(n) | RecordData::Ns(n) | RecordData::Ptr(n) => {
+            n.to_string()
+        }
+        RecordData::Mx {
+            preference,
+            exchange,
+        } => format!("{preference} {exchange}"),
+        RecordData::Txt(strings) => strings
+            .iter()
+            .map(|t| format!("{:?}", String::from_utf8_lossy(t)))
+            .collect::<Vec<_>>()
+            .join(" "),
+        RecordData::Srv {
+            priority,
+            weight,
+            port,
+            target,
+        } => format!("{priority} {weight} {port} {target}"),
+        RecordData::Soa {
+            mname,
+            rname,
+            serial,
+            ..
+        } => format!("{mname} {rname} serial {serial}"),
+        RecordData::Raw(bytes) => hex(bytes),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn attribute_name(name: &str) -> &'static str {
@@ -387,49 +586,101 @@ pub fn encapsulation(d: &Dissection) -> String {
 /// One line, like tcpdump's: addresses, ports, flags, lengths.
 pub fn summary(d: &Dissection) -> String {
     let mut out = String::new();
-    let mut ip = None;
+    let mut ip: Option<(IpAddr, IpAddr)> = None;
+    let endpoint = |ip: IpAddr, port: u16| SocketAddr::new(ip, port);
     for layer in &d.layers {
         match &layer.header {
-            Header::Ipv4(v4) => {
-                ip = Some((v4.src.to_string(), v4.dst.to_string()))
-            }
+            Header::Ipv4(v4) => ip = Some((v4.src.into(), v4.dst.into())),
+            Header::Ipv6(v6) => ip = Some((v6.src.into(), v6.dst.into())),
             Header::Tcp(t, _) => {
-                let (s, dst) = ip.clone().unwrap_or_default();
-                let _ = write!(
-                    out,
-                    "TCP {s}:{} → {dst}:{} [{}] seq={} ack={} win={} len={}",
-                    t.src_port,
-                    t.dst_port,
-                    t.flags,
-                    t.seq,
-                    t.ack,
-                    t.window,
-                    d.rest.len() + xmpp_len(d)
-                );
+                if let Some((s, dst)) = ip {
+                    let _ = write!(
+                        out,
+                        "TCP {} → {} [{}] seq={} ack={} win={} len={}",
+                        endpoint(s, t.src_port),
+                        endpoint(dst, t.dst_port),
+                        t.flags,
+                        t.seq,
+                        t.ack,
+                        t.window,
+                        payload_len(d, layer.bytes.end)
+                    );
+                }
             }
             Header::Udp(u, _) => {
-                let (s, dst) = ip.clone().unwrap_or_default();
-                let _ = write!(
-                    out,
-                    "UDP {s}:{} → {dst}:{} len={}",
-                    u.src_port, u.dst_port, u.payload_len
-                );
+                if let Some((s, dst)) = ip {
+                    let _ = write!(
+                        out,
+                        "UDP {} → {} len={}",
+                        endpoint(s, u.src_port),
+                        endpoint(dst, u.dst_port),
+                        u.payload_len
+                    );
+                }
+            }
+            Header::Icmpv4(i) => {
+                let (s, dst) = ip.unwrap_or((
+                    Ipv4Addr::UNSPECIFIED.into(),
+                    Ipv4Addr::UNSPECIFIED.into(),
+                ));
+                let _ = write!(out, "ICMP {s} → {dst} {}", i.message);
+            }
+            Header::Icmpv6(i, _) => {
+                let (s, dst) = ip.unwrap_or((
+                    Ipv4Addr::UNSPECIFIED.into(),
+                    Ipv4Addr::UNSPECIFIED.into(),
+                ));
+                let _ = write!(out, "ICMPv6 {s} → {dst} {}", i.message);
+            }
+            Header::Arp(a) => {
+                let _ = match &a.addresses {
+                    Addresses::EthernetIpv4 {
+                        sender_mac,
+                        sender_ip,
+                        target_ip,
+                        ..
+                    } => match a.operation {
+                        crate::wire::arp::Operation::Reply => {
+                            write!(
+                                out,
+                                "ARP reply {sender_ip} is at {sender_mac}"
+                            )
+                        }
+                        _ => write!(
+                            out,
+                            "ARP who has {target_ip}? tell {sender_ip}"
+                        ),
+                    },
+                    Addresses::Other { .. } => {
+                        write!(out, "ARP {}", a.operation)
+                    }
+                };
+            }
+            Header::Dns(m) => {
+                let kind = if m.response { "response" } else { "query" };
+                let _ = write!(out, " DNS {kind} {:#06x}", m.id);
+                if let Some(q) = m.questions.first() {
+                    let _ = write!(out, " {} {}", q.qtype, q.name);
+                }
+                for r in m.answers.iter().take(3) {
+                    let _ = write!(out, " → {}", rdata(&r.data));
+                }
             }
             Header::Xmpp(p) => {
                 let _ = write!(out, " XMPP <{}>", p.element);
             }
-            Header::Ethernet(_) => {}
+            Header::Ethernet(_) | Header::Ipv6Ext(_) => {}
         }
     }
     if out.is_empty() {
-        match (&ip, d.layers.first()) {
-            (Some((s, dst)), _) => {
-                let _ = write!(out, "IPv4 {s} → {dst}");
+        match (&ip, d.layers.last()) {
+            (Some((s, dst)), Some(last)) => {
+                let _ = write!(out, "{} {s} → {dst}", title_of(&last.header));
             }
-            (None, Some(first)) => {
-                let _ = write!(out, "{}", title_of(&first.header));
+            (None, Some(last)) => {
+                let _ = write!(out, "{}", title_of(&last.header));
             }
-            (None, None) => out.push_str("data"),
+            _ => out.push_str("data"),
         }
     }
     if let Some(e) = &d.problem {
@@ -438,12 +689,10 @@ pub fn summary(d: &Dissection) -> String {
     out
 }
 
-fn xmpp_len(d: &Dissection) -> usize {
-    d.layers
-        .iter()
-        .filter(|l| l.header.layer() == Layer::Xmpp)
-        .map(|l| l.bytes.len())
-        .sum()
+/// Bytes after the header ending at `end`: data plus any layer above.
+fn payload_len(d: &Dissection, end: usize) -> usize {
+    let last = d.layers.last().map_or(end, |l| l.bytes.end);
+    d.rest.end.max(last).saturating_sub(end)
 }
 
 #[cfg(test)]

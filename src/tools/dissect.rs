@@ -142,8 +142,8 @@ pub(crate) fn show(
     let written = match style {
         Style::Summary => writeln!(
             out,
-            "{number:>6} {:>17.6} {}",
-            frame.timestamp.as_secs_f64(),
+            "{number:>6} {} {}",
+            time_of_day(frame.timestamp),
             packet::summary(&d)
         ),
         Style::Json => {
@@ -176,6 +176,18 @@ pub(crate) fn show(
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
         Err(e) => Err(e).context("writing the output"),
     }
+}
+
+/// `06:24:19.123456`: the UTC time of day, as `TZ=UTC tcpdump` prints it.
+pub fn time_of_day(since_epoch: Duration) -> String {
+    let secs = since_epoch.as_secs();
+    format!(
+        "{:02}:{:02}:{:02}.{:06}",
+        secs / 3600 % 24,
+        secs / 60 % 60,
+        secs % 60,
+        since_epoch.subsec_micros()
+    )
 }
 
 fn finish(result: io::Result<()>) -> anyhow::Result<()> {
@@ -213,6 +225,12 @@ pub fn parse_hex(line: &str) -> anyhow::Result<Option<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_of_day_is_utc_like_tcpdump() {
+        let t = Duration::from_micros(1_764_000_000_123_456);
+        assert_eq!(time_of_day(t), "16:00:00.123456");
+    }
 
     #[test]
     fn hex_lines_in_several_spellings() {

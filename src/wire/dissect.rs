@@ -27,7 +27,11 @@ use std::ops::Range;
 use super::checksum::{finish, pseudo_header_sum};
 use super::ethernet::{self, EtherType};
 use super::ipv4::{self, IpProtocol};
-use super::{Error, Layer, tcp, udp, xml_peek};
+use super::ipv6::{self, NextHeader};
+use super::{Error, Layer, arp, dns, icmpv4, icmpv6, tcp, udp, xml_peek};
+
+/// The DNS port (RFC 1035 § 4.2).
+pub const DNS_PORT: u16 = 53;
 
 /// How a frame begins, from the capture's link type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +68,18 @@ pub enum Header {
     Ethernet(ethernet::Repr),
     /// IPv4.
     Ipv4(ipv4::Repr),
+    /// IPv6's fixed header.
+    Ipv6(ipv6::Repr),
+    /// One IPv6 extension header.
+    Ipv6Ext(ipv6::ExtensionHeader),
+    /// ARP, which asks which MAC address has an IPv4 address.
+    Arp(arp::Repr),
+    /// ICMP for IPv4 (its checksum verdict is inside).
+    Icmpv4(icmpv4::Repr),
+    /// ICMPv6, and its checksum verdict.
+    Icmpv6(icmpv6::Repr, Checksum),
+    /// A DNS message (over UDP or TCP port 53).
+    Dns(dns::Repr),
     /// TCP, and its checksum verdict.
     Tcp(tcp::Repr, Checksum),
     /// UDP, and its checksum verdict.
@@ -78,6 +94,12 @@ impl Header {
         match self {
             Header::Ethernet(_) => Layer::Ethernet,
             Header::Ipv4(_) => Layer::Ipv4,
+            Header::Ipv6(_) => Layer::Ipv6,
+            Header::Ipv6Ext(_) => Layer::Ipv6Ext,
+            Header::Arp(_) => Layer::Arp,
+            Header::Icmpv4(_) => Layer::Icmpv4,
+            Header::Icmpv6(..) => Layer::Icmpv6,
+            Header::Dns(_) => Layer::Dns,
             Header::Tcp(..) => Layer::Tcp,
             Header::Udp(..) => Layer::Udp,
             Header::Xmpp(_) => Layer::Xmpp,
@@ -137,25 +159,28 @@ pub fn dissect(frame: &[u8], link: Link, original: usize) -> Dissection {
         captured: frame.len(),
         original: original.max(frame.len()),
     };
-    let network = match link {
+    match link {
         Link::Ethernet => match ethernet::Repr::parse(frame) {
             Ok((eth, payload)) => {
                 let next = eth.ethertype;
                 out.push(Header::Ethernet(eth), 0..payload.start);
                 match next {
-                    EtherType::Ipv4 => Some(payload),
-                    _ => None,
+                    EtherType::Ipv4 => out.ipv4(frame, payload),
+                    EtherType::Ipv6 => out.ipv6(frame, payload),
+                    EtherType::Arp => out.arp(frame, payload),
+                    _ => {}
                 }
             }
             Err(e) => return out.stop(e),
         },
-        Link::RawIp => Some(0..frame.len()),
-        Link::Other(_) => None,
-    };
-    let Some(network) = network else {
-        return out;
-    };
-    out.internet(frame, network);
+        // Without a link header the IP version nibble says which IP.
+        Link::RawIp => match frame.first().map(|b| b >> 4) {
+            Some(4) => out.ipv4(frame, 0..frame.len()),
+            Some(6) => out.ipv6(frame, 0..frame.len()),
+            _ => {}
+        },
+        Link::Other(_) => {}
+    }
     out
 }
 // ANCHOR_END: dissect
@@ -171,8 +196,8 @@ impl Dissection {
         self
     }
 
-    /// The IP layer and everything above it, starting at `at`.
-    fn internet(&mut self, frame: &[u8], at: Range<usize>) {
+    /// IPv4 and everything above it, starting at `at`.
+    fn ipv4(&mut self, frame: &[u8], at: Range<usize>) {
         let packet = &frame[at.clone()];
         let (ip, payload) = match ipv4::Repr::parse(packet) {
             Ok(parsed) => parsed,
@@ -184,17 +209,134 @@ impl Dissection {
         let base = at.start;
         let (src, dst) = (IpAddr::V4(ip.src), IpAddr::V4(ip.dst));
         let protocol = ip.protocol;
+        // Only the first fragment carries the transport header.
+        let first_fragment = ip.fragment_offset == 0;
         self.push(Header::Ipv4(ip), base..base + payload.start);
         // IPv4's total length, not the frame, says where the datagram ends:
         // Ethernet pads short frames to 60 bytes, and the padding is no
         // part of the datagram.
         let inner = base + payload.start..base + payload.end;
         self.rest = inner.clone();
+        if first_fragment {
+            self.transport(frame, inner, protocol, src, dst);
+        }
+    }
+
+    /// IPv6, its extension headers, and everything above them.
+    fn ipv6(&mut self, frame: &[u8], at: Range<usize>) {
+        let packet = &frame[at.clone()];
+        let (ip, payload) = match ipv6::Repr::parse(packet) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                self.problem = Some(e);
+                return;
+            }
+        };
+        let base = at.start;
+        let (src, dst) = (IpAddr::V6(ip.src), IpAddr::V6(ip.dst));
+        let first = ip.next_header;
+        self.push(Header::Ipv6(ip), base..base + payload.start);
+        self.rest = base + payload.start..base + payload.end;
+        let chain = match ipv6::Chain::parse(packet, first, payload) {
+            Ok(chain) => chain,
+            Err(e) => {
+                self.problem = Some(e);
+                return;
+            }
+        };
+        for ext in &chain.headers {
+            let bytes = base + ext.range.start..base + ext.range.end;
+            self.push(Header::Ipv6Ext(ext.clone()), bytes);
+        }
+        let inner = base + chain.payload.start..base + chain.payload.end;
+        self.rest = inner.clone();
+        let unfragmented =
+            chain.fragment().is_none_or(|(offset, _)| offset == 0);
+        if let (NextHeader::Protocol(protocol), true) =
+            (chain.upper, unfragmented)
+        {
+            self.transport(frame, inner, protocol, src, dst);
+        }
+    }
+
+    /// ARP: the last layer of its frame.
+    fn arp(&mut self, frame: &[u8], at: Range<usize>) {
+        match arp::Repr::parse(&frame[at.clone()]) {
+            Ok((repr, end)) => {
+                let len = repr.packet_len();
+                self.push(Header::Arp(repr), at.start..at.start + len);
+                // Whatever follows is Ethernet padding.
+                self.rest = at.start + end.end..at.end;
+            }
+            Err(e) => self.problem = Some(e),
+        }
+    }
+
+    /// The layer above IP, chosen by IP's protocol number.
+    fn transport(
+        &mut self,
+        frame: &[u8],
+        at: Range<usize>,
+        protocol: IpProtocol,
+        src: IpAddr,
+        dst: IpAddr,
+    ) {
         let whole = self.captured >= self.original;
         match protocol {
-            IpProtocol::Tcp => self.tcp(frame, inner, src, dst, whole),
-            IpProtocol::Udp => self.udp(frame, inner, src, dst, whole),
+            IpProtocol::Tcp => self.tcp(frame, at, src, dst, whole),
+            IpProtocol::Udp => self.udp(frame, at, src, dst, whole),
+            IpProtocol::Icmp => match icmpv4::Repr::parse(&frame[at.clone()]) {
+                Ok((repr, data)) => {
+                    self.push(
+                        Header::Icmpv4(repr),
+                        at.start..at.start + data.start,
+                    );
+                    self.rest = at.start + data.start..at.start + data.end;
+                }
+                Err(e) => self.problem = Some(e),
+            },
+            IpProtocol::Icmpv6 => {
+                let message = &frame[at.clone()];
+                match icmpv6::Repr::parse(message) {
+                    Ok((repr, data)) => {
+                        let sum = match (src, dst, whole) {
+                            (_, _, false) => Checksum::Unverifiable,
+                            (IpAddr::V6(s), IpAddr::V6(d), true) => {
+                                if icmpv6::checksum_ok(message, s, d) {
+                                    Checksum::Good
+                                } else {
+                                    Checksum::Bad
+                                }
+                            }
+                            _ => Checksum::Bad,
+                        };
+                        let header = at.start..at.start + data.start;
+                        self.push(Header::Icmpv6(repr, sum), header);
+                        self.rest = at.start + data.start..at.start + data.end;
+                    }
+                    Err(e) => self.problem = Some(e),
+                }
+            }
             _ => {}
+        }
+    }
+
+    /// A DNS message in `at`: the whole UDP payload, or a TCP payload
+    /// with its 2-byte length prefix (RFC 1035 § 4.2.2).
+    fn dns(&mut self, frame: &[u8], at: Range<usize>, over_tcp: bool) {
+        let bytes = &frame[at.clone()];
+        let parsed = if over_tcp {
+            dns::Repr::parse_tcp(bytes)
+        } else {
+            dns::Repr::parse(bytes)
+        };
+        match parsed {
+            Ok((repr, after)) => {
+                let end = at.start + after.start;
+                self.push(Header::Dns(repr), at.start..end);
+                self.rest = end..at.end;
+            }
+            Err(e) => self.problem = Some(e),
         }
     }
 
@@ -214,7 +356,12 @@ impl Dissection {
                 let data = at.start + payload.start..at.start + payload.end;
                 self.push(Header::Tcp(repr, sum), at.start..data.start);
                 self.rest = data.clone();
-                if let Some(peek) = xml_peek::peek(&frame[data.clone()], ports)
+                if (ports.0 == DNS_PORT || ports.1 == DNS_PORT)
+                    && !data.is_empty()
+                {
+                    self.dns(frame, data, true);
+                } else if let Some(peek) =
+                    xml_peek::peek(&frame[data.clone()], ports)
                 {
                     let end = data.start + peek.length;
                     self.push(Header::Xmpp(peek), data.start..end);
@@ -241,8 +388,13 @@ impl Dissection {
                 } else {
                     verdict(datagram, src, dst, IpProtocol::Udp, whole)
                 };
+                let ports = (repr.src_port, repr.dst_port);
                 self.push(Header::Udp(repr, sum), at.start..at.start + 8);
-                self.rest = at.start + payload.start..at.start + payload.end;
+                let data = at.start + payload.start..at.start + payload.end;
+                self.rest = data.clone();
+                if ports.0 == DNS_PORT || ports.1 == DNS_PORT {
+                    self.dns(frame, data, false);
+                }
             }
             Err(e) => self.problem = Some(e),
         }
@@ -354,6 +506,62 @@ mod tests {
             d.find(Layer::Tcp),
             Some(Header::Tcp(_, Checksum::Offloaded))
         ));
+    }
+
+    fn layers(frame: &[u8]) -> Vec<Layer> {
+        dissect(frame, Link::Ethernet, frame.len())
+            .layers
+            .iter()
+            .map(|l| l.header.layer())
+            .collect()
+    }
+
+    #[test]
+    fn every_protocol_fixture_dissects_without_problems() {
+        use crate::wire::fixtures::*;
+        let cases: [(&[u8], &[Layer]); 7] = [
+            (
+                &IPV6_SYN_FRAME,
+                &[Layer::Ethernet, Layer::Ipv6, Layer::Ipv6Ext, Layer::Tcp],
+            ),
+            (&ARP_REQUEST_FRAME, &[Layer::Ethernet, Layer::Arp]),
+            (
+                &ICMP_ECHO_FRAME,
+                &[Layer::Ethernet, Layer::Ipv4, Layer::Icmpv4],
+            ),
+            (
+                &ICMP_PORT_UNREACHABLE_FRAME,
+                &[Layer::Ethernet, Layer::Ipv4, Layer::Icmpv4],
+            ),
+            (
+                &ICMPV6_ECHO_FRAME,
+                &[Layer::Ethernet, Layer::Ipv6, Layer::Icmpv6],
+            ),
+            (
+                &DNS_SRV_QUERY_FRAME,
+                &[Layer::Ethernet, Layer::Ipv4, Layer::Udp, Layer::Dns],
+            ),
+            (
+                &DNS_SRV_RESPONSE_FRAME,
+                &[Layer::Ethernet, Layer::Ipv4, Layer::Udp, Layer::Dns],
+            ),
+        ];
+        for (frame, expected) in cases {
+            let d = dissect(frame, Link::Ethernet, frame.len());
+            assert_eq!(d.problem, None, "{expected:?}");
+            assert_eq!(layers(frame), expected);
+            for cut in 0..frame.len() {
+                let _ = dissect(&frame[..cut], Link::Ethernet, frame.len());
+            }
+        }
+    }
+
+    #[test]
+    fn raw_ip_starts_at_the_version_nibble() {
+        let v4 = &SYN_FRAME[14..];
+        let d = dissect(v4, Link::RawIp, v4.len());
+        assert_eq!(d.layers[0].header.layer(), Layer::Ipv4);
+        assert_eq!(d.layers[1].header.layer(), Layer::Tcp);
     }
 
     #[test]
