@@ -5,7 +5,7 @@
 //! narration is embedded at build time from `lessons/NN-slug.md`, the same
 //! file the book includes, so the text exists exactly once.
 
-use super::{Demo, lesson08, lesson10};
+use super::{Demo, lesson07, lesson08, lesson10};
 
 /// What a lesson's demo needs beyond an ordinary user account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,8 +130,8 @@ pub static LESSONS: [Lesson; 10] = [
         demo: "a live packet dissected layer by layer, hex dump coloured per \
                layer",
         needs: Needs::NetRaw,
-        narration: None,
-        make_demo: None,
+        narration: Some(include_str!("../../lessons/07-osi.md")),
+        make_demo: Some(lesson07::demo),
     },
     Lesson {
         number: 8,

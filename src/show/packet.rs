@@ -546,36 +546,49 @@ fn legend(d: &Dissection, colourless: bool) -> String {
     format!("     legend: {}\n", parts.join(", "))
 }
 
-/// How each layer wraps the next, and what the headers cost.
+/// How each layer wraps the next, and what the headers cost. Application
+/// layers (XMPP, DNS) are the cargo, not wrapping: they count as data.
 pub fn encapsulation(d: &Dissection) -> String {
     let mut out = String::new();
     let mut headers = 0;
-    for (depth, layer) in d.layers.iter().enumerate() {
-        let carries = d.captured.saturating_sub(layer.bytes.end);
-        headers += layer.bytes.len();
+    let mut depth = 0;
+    for layer in &d.layers {
+        let indent = "  ".repeat(depth);
+        let width = 24usize.saturating_sub(2 * depth);
+        let name = title_of(&layer.header);
+        if osi_of(layer.header.layer()) == 7 {
+            let _ = writeln!(
+                out,
+                "{indent}{name:<width$} data {:>5} bytes",
+                layer.bytes.len()
+            );
+        } else {
+            let carries = d.captured.saturating_sub(layer.bytes.end);
+            headers += layer.bytes.len();
+            let _ = writeln!(
+                out,
+                "{indent}{name:<width$} adds {:>4} bytes, carries {:>5}",
+                layer.bytes.len(),
+                carries
+            );
+        }
+        depth += 1;
+    }
+    if !d.rest.is_empty() {
+        let indent = "  ".repeat(depth);
+        let width = 24usize.saturating_sub(2 * depth);
         let _ = writeln!(
             out,
-            "{}{:<width$} adds {:>4} bytes, carries {:>5}",
-            "  ".repeat(depth),
-            title_of(&layer.header),
-            layer.bytes.len(),
-            carries,
-            width = 24 - 2 * depth.min(10)
+            "{indent}{:<width$} data {:>5} bytes",
+            "data",
+            d.rest.len()
         );
     }
-    let data = d.captured - headers;
-    let _ = writeln!(
-        out,
-        "{}{:<width$}      {:>4} bytes",
-        "  ".repeat(d.layers.len()),
-        "data",
-        data,
-        width = 24 - 2 * d.layers.len().min(10)
-    );
     if d.captured > 0 {
         let _ = writeln!(
             out,
-            "headers: {headers} of {} bytes ({}%)",
+            "headers: {headers} of {} bytes ({}%), the rest is the \
+             application's",
             d.captured,
             headers * 100 / d.captured
         );

@@ -91,7 +91,8 @@ pub fn run(options: &Options) -> anyhow::Result<u64> {
         } else {
             Reader::open(Path::new(&options.input))
         }
-        .with_context(|| format!("reading {}", options.input))?;
+        // One line: "FILE: not a capture file: it starts with …".
+        .map_err(|e| anyhow::anyhow!("{}: {e}", options.input))?;
         let mut number = 0;
         for frame in reader {
             let frame = match frame {

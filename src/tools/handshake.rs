@@ -14,7 +14,7 @@
 //! Needs CAP_NET_RAW (capture); without it, says so and how to grant it.
 //! Book: `book/src/lesson-07.md`. Run: `netlab handshake`.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::Arc;
@@ -53,9 +53,21 @@ pub struct Recording {
 /// ACK to arrive.
 const TAIL: Duration = Duration::from_millis(300);
 
-// ANCHOR: record
-/// Captures one connection to `127.0.0.1:port` (0: any free port).
+/// Captures one connection to `127.0.0.1:port` (0: any free port) that
+/// sends [`REQUEST`] and gets [`REPLY`].
 pub fn record(port: u16) -> anyhow::Result<Recording> {
+    record_exchange(port, REQUEST, REPLY)
+}
+
+// ANCHOR: record
+/// Captures one connection to `127.0.0.1:port` in which the client sends
+/// `request`, the server reads exactly that many bytes and answers `reply`,
+/// and the client closes first.
+pub fn record_exchange(
+    port: u16,
+    request: &'static [u8],
+    reply: &'static [u8],
+) -> anyhow::Result<Recording> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
         .with_context(|| format!("listening on 127.0.0.1:{port}"))?;
     let server = listener.local_addr().context("getsockname")?;
@@ -93,9 +105,9 @@ pub fn record(port: u16) -> anyhow::Result<Recording> {
     let serving = thread::spawn(move || -> std::io::Result<()> {
         let (stream, _) = listener.accept()?;
         let mut reader = BufReader::new(&stream);
-        let mut line = Vec::new();
-        reader.read_until(b'\n', &mut line)?;
-        (&stream).write_all(REPLY)?;
+        let mut got = vec![0u8; request.len()];
+        reader.read_exact(&mut got)?;
+        (&stream).write_all(reply)?;
         // Read until the client's FIN (read returns 0), then close too.
         let mut rest = Vec::new();
         reader.read_to_end(&mut rest)?;
@@ -106,9 +118,11 @@ pub fn record(port: u16) -> anyhow::Result<Recording> {
         let mut stream =
             TcpStream::connect(server).context("connecting on loopback")?;
         let me = stream.local_addr().context("getsockname")?;
-        stream.write_all(REQUEST).context("sending")?;
-        let mut reply = vec![0u8; REPLY.len()];
-        stream.read_exact(&mut reply).context("reading the reply")?;
+        stream.write_all(request).context("sending")?;
+        let mut answer = vec![0u8; reply.len()];
+        stream
+            .read_exact(&mut answer)
+            .context("reading the reply")?;
         me
         // `stream` is dropped here: close(), the client's FIN goes first.
     };

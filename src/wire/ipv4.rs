@@ -209,6 +209,7 @@ impl Repr {
     /// A buffer shorter than the lengths say is [`Error::Truncated`] (the
     /// capture lost bytes); lengths that break RFC 791 are
     /// [`Error::Malformed`].
+    // ANCHOR: parse
     pub fn parse(
         packet: &[u8],
     ) -> Result<(Repr, core::ops::Range<usize>), Error> {
@@ -273,6 +274,7 @@ impl Repr {
         };
         Ok((repr, header_len..total_len))
     }
+    // ANCHOR_END: parse
 
     /// The header length in bytes: 20 plus the options.
     pub fn header_len(&self) -> usize {

@@ -1,0 +1,332 @@
+//! Lesson 7's live demo: the OSI model, read off a frame captured a moment
+//! ago on this machine.
+//!
+//! The first step opens an XMPP-like conversation on loopback while
+//! capturing it (the same recorder as `netlab handshake`), then picks the
+//! frame that carried the client's stream opening; the later steps show
+//! that one frame as a layer tree, a coloured hex dump, an encapsulation
+//! diagram, and against the OSI and TCP/IP models.
+//!
+//! Without CAP_NET_RAW the capture is impossible; the step says how to
+//! grant it and, so that the rest of the lesson still has real bytes to
+//! read, builds the same frame with netlab's own encoders (`wire::*::emit`)
+//! and says so.
+//!
+//! Book: `book/src/lesson-07.md`. Run: `netlab lesson 7`.
+
+use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv4Addr};
+
+use anyhow::bail;
+
+use super::Demo;
+use crate::capture::interfaces;
+use crate::capture::live;
+use crate::show::{packet, style, wrap};
+use crate::tools::dissect::link_of;
+use crate::tools::handshake::record_exchange;
+use crate::wire::dissect::{Dissection, Header, Link, dissect};
+use crate::wire::ethernet::{self, EtherType, MacAddr};
+use crate::wire::ipv4::{self, IpProtocol};
+use crate::wire::tcp::{self, Flags};
+
+/// The first thing an XMPP client sends (RFC 6120 § 4.2).
+pub const STREAM_OPEN: &[u8] = b"<?xml version='1.0'?><stream:stream \
+to='localhost' version='1.0' xmlns='jabber:client' \
+xmlns:stream='http://etherx.jabber.org/streams'>";
+
+/// The server's answer: its own stream header.
+pub const STREAM_REPLY: &[u8] = b"<?xml version='1.0'?><stream:stream \
+from='localhost' id='netlab-lesson-7' version='1.0' xmlns='jabber:client' \
+xmlns:stream='http://etherx.jabber.org/streams'>";
+
+/// Makes the demo (the registry's constructor).
+pub fn demo() -> Box<dyn Demo> {
+    Box::new(OsiDemo { frame: None })
+}
+
+/// The frame every step after the first looks at.
+struct Chosen {
+    bytes: Vec<u8>,
+    link: Link,
+    captured: bool,
+}
+
+struct OsiDemo {
+    frame: Option<Chosen>,
+}
+
+impl Demo for OsiDemo {
+    fn steps(&self) -> &'static [&'static str] {
+        &[
+            "capture",
+            "layers",
+            "hexdump",
+            "encapsulation",
+            "loopback",
+            "models",
+        ]
+    }
+
+    fn run(&mut self, step: &str) -> anyhow::Result<String> {
+        if step == "capture" {
+            return self.capture();
+        }
+        let Some(chosen) = &self.frame else {
+            bail!("lesson 7 runs `capture` before `{step}`");
+        };
+        let d = dissect(&chosen.bytes, chosen.link, chosen.bytes.len());
+        Ok(match step {
+            "layers" => packet::tree(&d),
+            "hexdump" => packet::hex_dump(&d, &chosen.bytes),
+            "encapsulation" => packet::encapsulation(&d),
+            "loopback" => loopback(&d, chosen.captured),
+            "models" => models(&d),
+            other => bail!("lesson 7 has no demo step `{other}`"),
+        })
+    }
+}
+
+impl OsiDemo {
+    fn capture(&mut self) -> anyhow::Result<String> {
+        let recording = match record_exchange(0, STREAM_OPEN, STREAM_REPLY) {
+            Ok(r) => r,
+            Err(e) => {
+                let Some(live::Error::NeedsCapNetRaw { .. }) =
+                    e.downcast_ref::<live::Error>()
+                else {
+                    return Err(e);
+                };
+                self.frame = Some(Chosen {
+                    bytes: built_frame(STREAM_OPEN)?,
+                    link: Link::Ethernet,
+                    captured: false,
+                });
+                return Ok(format!(
+                    "{}\n{}\n",
+                    style::error(&e.to_string()),
+                    wrap(
+                        "Without the capability the lesson goes on with the \
+                         same frame built by netlab's own encoders (the \
+                         headers a kernel would write), not a captured one.",
+                        78,
+                        0
+                    )
+                ));
+            }
+        };
+        let mut out = format!(
+            "client {} → server {}: {} frames captured on lo\n",
+            recording.client,
+            recording.server,
+            recording.frames.len()
+        );
+        let mut chosen = None;
+        for (i, frame) in recording.frames.iter().enumerate() {
+            let d =
+                dissect(&frame.data, link_of(frame.linktype), frame.data.len());
+            let carries_open = d.layers.iter().any(|l| {
+                matches!(&l.header, Header::Xmpp(p) if p.element == "stream:stream")
+            }) && from_client(&d, recording.client.port());
+            let _ = writeln!(
+                out,
+                "{:>3} {}{}",
+                i + 1,
+                packet::summary(&d),
+                if carries_open && chosen.is_none() {
+                    "   ◀ this one"
+                } else {
+                    ""
+                }
+            );
+            if carries_open && chosen.is_none() {
+                chosen = Some(frame.data.clone());
+            }
+        }
+        let Some(bytes) = chosen else {
+            bail!("the capture did not contain the client's stream opening");
+        };
+        self.frame = Some(Chosen {
+            bytes,
+            link: Link::Ethernet,
+            captured: true,
+        });
+        Ok(out)
+    }
+}
+
+fn from_client(d: &Dissection, client_port: u16) -> bool {
+    d.layers.iter().any(
+        |l| matches!(&l.header, Header::Tcp(t, _) if t.src_port == client_port),
+    )
+}
+
+/// The stream-opening frame as Linux would build it on `lo`, from our own
+/// encoders: used only when capturing is not allowed.
+fn built_frame(payload: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let lo = Ipv4Addr::LOCALHOST;
+    let tcp = tcp::Repr {
+        src_port: 49152,
+        dst_port: 5222,
+        seq: 1,
+        ack: 1,
+        reserved: 0,
+        flags: Flags(0x18), // PSH, ACK
+        window: 512,
+        checksum: 0,
+        urgent: 0,
+        options: Vec::new(),
+    };
+    let tcp_len = tcp.header_len() + payload.len();
+    let ip = ipv4::Repr {
+        dscp: 0,
+        ecn: 0,
+        identification: 1,
+        reserved_flag: false,
+        dont_fragment: true,
+        more_fragments: false,
+        fragment_offset: 0,
+        ttl: 64,
+        protocol: IpProtocol::Tcp,
+        checksum: 0,
+        checksum_ok: true,
+        src: lo,
+        dst: lo,
+        options: Vec::new(),
+        payload_len: tcp_len,
+    };
+    let eth = ethernet::Repr {
+        dst: MacAddr([0; 6]),
+        src: MacAddr([0; 6]),
+        vlan: None,
+        ethertype: EtherType::Ipv4,
+    };
+    let (l2, l3) = (eth.header_len(), ip.header_len());
+    let mut frame = vec![0u8; l2 + l3 + tcp_len];
+    eth.emit(&mut frame)?;
+    ip.emit(&mut frame[l2..])?;
+    let segment = &mut frame[l2 + l3..];
+    segment[tcp.header_len()..].copy_from_slice(payload);
+    tcp.emit(segment, IpAddr::V4(lo), IpAddr::V4(lo))?;
+    Ok(frame)
+}
+
+fn loopback(d: &Dissection, captured: bool) -> String {
+    let mut out = String::new();
+    if let Some(lo) = interfaces::list().into_iter().find(|i| i.loopback) {
+        let _ = writeln!(
+            out,
+            "interface {}: MAC {}, MTU {} bytes, no network card behind it",
+            lo.name,
+            lo.mac.unwrap_or_else(|| "none".into()),
+            lo.mtu.map_or("?".into(), |m| m.to_string())
+        );
+    }
+    if let Some(Header::Ethernet(eth)) = d.find(crate::wire::Layer::Ethernet) {
+        let _ = writeln!(
+            out,
+            "{} frame's Ethernet header: destination {}, source {}, type {}",
+            if captured {
+                "the captured"
+            } else {
+                "the built"
+            },
+            eth.dst,
+            eth.src,
+            eth.ethertype
+        );
+    }
+    out.push_str(
+        "physical layer: none — no cable, no voltages; the kernel copies the \
+         frame in memory\n",
+    );
+    out
+}
+
+/// The seven OSI layers against the four of TCP/IP, and what of each is in
+/// this frame.
+fn models(d: &Dissection) -> String {
+    let bytes_of = |osi: u8| -> Vec<String> {
+        d.layers
+            .iter()
+            .filter(|l| packet::osi_of(l.header.layer()) == osi)
+            .map(|l| {
+                format!(
+                    "{} ({} bytes)",
+                    packet::title_of(&l.header),
+                    l.bytes.len()
+                )
+            })
+            .collect()
+    };
+    let mut rows = Vec::new();
+    for osi in (1..=7u8).rev() {
+        let here = bytes_of(osi);
+        let seen = match osi {
+            7 if !here.is_empty() => here.join(", "),
+            6 => {
+                "no header: XML is the presentation (TLS after STARTTLS)".into()
+            }
+            5 => "no header: the XMPP stream is the session".into(),
+            1 => "nothing: no wire on loopback".into(),
+            _ if here.is_empty() => "-".into(),
+            _ => here.join(", "),
+        };
+        rows.push([
+            osi.to_string(),
+            packet::osi_name(osi).to_string(),
+            packet::tcpip_name(osi).to_string(),
+            seen,
+        ]);
+    }
+    let mut builder = tabled::builder::Builder::default();
+    builder.push_record(["OSI", "name", "TCP/IP model", "in this frame"]);
+    for row in rows {
+        builder.push_record(row);
+    }
+    let mut table = builder.build();
+    table.with(tabled::settings::Style::sharp());
+    format!("{table}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::Layer;
+
+    #[test]
+    fn the_built_frame_dissects_to_xmpp() {
+        let frame = built_frame(STREAM_OPEN).expect("emits");
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        assert_eq!(d.problem, None);
+        let layers: Vec<Layer> =
+            d.layers.iter().map(|l| l.header.layer()).collect();
+        assert_eq!(
+            layers,
+            [Layer::Ethernet, Layer::Ipv4, Layer::Tcp, Layer::Xmpp]
+        );
+        assert!(matches!(
+            d.find(Layer::Tcp),
+            Some(Header::Tcp(_, crate::wire::dissect::Checksum::Good))
+        ));
+    }
+
+    #[test]
+    fn models_table_names_all_seven_layers() {
+        let frame = built_frame(STREAM_OPEN).expect("emits");
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        let text = models(&d);
+        for name in [
+            "physical",
+            "data link",
+            "network",
+            "transport",
+            "session",
+            "presentation",
+            "application",
+        ] {
+            assert!(text.contains(name), "{text}");
+        }
+        assert!(text.contains("XMPP ("), "{text}");
+    }
+}
