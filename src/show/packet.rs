@@ -698,6 +698,12 @@ pub fn summary(d: &Dissection) -> String {
     }
     if let Some(e) = &d.problem {
         let _ = write!(out, " {}", problem(e));
+    } else if d.is_cut_short() {
+        let _ = write!(
+            out,
+            " (truncated: capture kept {} of {} bytes)",
+            d.captured, d.original
+        );
     }
     out
 }

@@ -199,7 +199,14 @@ impl Dissection {
     /// IPv4 and everything above it, starting at `at`.
     fn ipv4(&mut self, frame: &[u8], at: Range<usize>) {
         let packet = &frame[at.clone()];
-        let (ip, payload) = match ipv4::Repr::parse(packet) {
+        // A capture cut short by its snapshot length still has whole
+        // headers: read them, and let the payload end where the bytes do.
+        let parse = if self.is_cut_short() {
+            ipv4::Repr::parse_captured
+        } else {
+            ipv4::Repr::parse
+        };
+        let (ip, payload) = match parse(packet) {
             Ok(parsed) => parsed,
             Err(e) => {
                 self.problem = Some(e);
@@ -381,7 +388,12 @@ impl Dissection {
         whole: bool,
     ) {
         let datagram = &frame[at.clone()];
-        match udp::Repr::parse(datagram) {
+        let parse = if whole {
+            udp::Repr::parse
+        } else {
+            udp::Repr::parse_captured
+        };
+        match parse(datagram) {
             Ok((repr, payload)) => {
                 let sum = if repr.checksum == 0 && src.is_ipv4() {
                     Checksum::Absent
@@ -562,6 +574,24 @@ mod tests {
         let d = dissect(v4, Link::RawIp, v4.len());
         assert_eq!(d.layers[0].header.layer(), Layer::Ipv4);
         assert_eq!(d.layers[1].header.layer(), Layer::Tcp);
+    }
+
+    #[test]
+    fn a_snapshot_cut_keeps_the_headers_it_has() {
+        // The capture kept 60 of the frame's 74 bytes: TCP's options are
+        // cut, so TCP is truncated, but Ethernet and IPv4 are whole.
+        let d = dissect(&SYN_FRAME[..60], Link::Ethernet, SYN_FRAME.len());
+        assert!(d.is_cut_short());
+        assert_eq!(d.layers.len(), 2);
+        assert!(matches!(d.problem, Some(Error::Truncated { .. })));
+        // Cut after the TCP header of a frame with data: all three parse.
+        let mut long = SYN_FRAME.to_vec();
+        long.extend_from_slice(&[0u8; 100]);
+        let ip_len = (long.len() - 14) as u16;
+        long[16..18].copy_from_slice(&ip_len.to_be_bytes());
+        let d = dissect(&long[..SYN_FRAME.len()], Link::Ethernet, long.len());
+        assert_eq!(d.layers.len(), 3, "{:?}", d.problem);
+        assert_eq!(d.problem, None);
     }
 
     #[test]

@@ -213,6 +213,24 @@ impl Repr {
     pub fn parse(
         packet: &[u8],
     ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        Self::parse_inner(packet, false)
+    }
+    // ANCHOR_END: parse
+
+    /// Like [`Repr::parse`], for a capture that kept only the first bytes
+    /// of each frame (its *snapshot length*): the header must be whole, but
+    /// the datagram may end early. The payload range then stops at the end
+    /// of `packet`.
+    pub fn parse_captured(
+        packet: &[u8],
+    ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        Self::parse_inner(packet, true)
+    }
+
+    fn parse_inner(
+        packet: &[u8],
+        cut_allowed: bool,
+    ) -> Result<(Repr, core::ops::Range<usize>), Error> {
         check_len(Layer::Ipv4, packet, MIN_HEADER_LEN)?;
 
         // "The Version field indicates the format of the internet header.
@@ -244,7 +262,10 @@ impl Repr {
                  {header_len}"
             )));
         }
-        check_len(Layer::Ipv4, packet, total_len)?;
+        if !cut_allowed {
+            check_len(Layer::Ipv4, packet, total_len)?;
+        }
+        let end = total_len.min(packet.len());
 
         // From here on every index below `header_len` is inside `packet`.
         let flags_offset = read_u16(packet, field::FLG_OFF.start);
@@ -272,9 +293,8 @@ impl Repr {
             options: packet[field::OPTIONS..header_len].to_vec(),
             payload_len: total_len - header_len,
         };
-        Ok((repr, header_len..total_len))
+        Ok((repr, header_len..end))
     }
-    // ANCHOR_END: parse
 
     /// The header length in bytes: 20 plus the options.
     pub fn header_len(&self) -> usize {

@@ -80,6 +80,21 @@ impl Repr {
     pub fn parse(
         datagram: &[u8],
     ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        Self::parse_inner(datagram, false)
+    }
+
+    /// Like [`Repr::parse`], for a datagram whose end the capture cut off
+    /// (snapshot length): the payload range stops at the end of the buffer.
+    pub fn parse_captured(
+        datagram: &[u8],
+    ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        Self::parse_inner(datagram, true)
+    }
+
+    fn parse_inner(
+        datagram: &[u8],
+        cut_allowed: bool,
+    ) -> Result<(Repr, core::ops::Range<usize>), Error> {
         check_len(Layer::Udp, datagram, HEADER_LEN)?;
 
         // RFC 768: "Length is the length in octets of this user datagram
@@ -96,7 +111,9 @@ impl Repr {
             });
         }
         // A length beyond the buffer means bytes are missing.
-        check_len(Layer::Udp, datagram, length)?;
+        if !cut_allowed {
+            check_len(Layer::Udp, datagram, length)?;
+        }
 
         let repr = Repr {
             src_port: read_u16(datagram, field::SRC_PORT.start),
@@ -104,7 +121,7 @@ impl Repr {
             checksum: read_u16(datagram, field::CHECKSUM.start),
             payload_len: length - HEADER_LEN,
         };
-        Ok((repr, HEADER_LEN..length))
+        Ok((repr, HEADER_LEN..length.min(datagram.len())))
     }
 
     /// The value of the length field: 8 plus the data.
