@@ -1,0 +1,1383 @@
+//! netlab's dissector against tshark's, field by field.
+//!
+//! tshark (Wireshark's command-line dissector) is the reference: decades of
+//! real traffic have shaped it, so when `netlab dissect --json` and tshark
+//! read the same capture, every header field that both of them show must
+//! have the same value: frame lengths, MAC, IPv4, IPv6 and ARP addresses,
+//! ports, raw sequence and acknowledgment numbers, TCP flags, header and
+//! payload lengths, checksums as found, TCP options, and DNS ids, counts,
+//! names (compression pointers followed), types, TTLs and record data.
+//!
+//! The captures are made by the test:
+//!
+//! - **built**: frames assembled with netlab's own `wire` emitters (the DNS
+//!   response by hand, with compression pointers, because `dns::Repr::emit`
+//!   writes queries only) and written with [`PcapNgWriter`]: a TCP
+//!   handshake with options, data with PSH,ACK, a padded FIN, an ECN SYN,
+//!   TCP over IPv6, DNS over TCP, UDP with IPv4 options, a VLAN-tagged
+//!   datagram, a DNS query and response, an ICMP echo request and an ARP
+//!   request.
+//! - **live** (only as root, which capture needs): `netlab handshake
+//!   --pcap` records a real connection on `lo`, so the frames come from the
+//!   kernel, checksums left to "offload" and all.
+//!
+//! Each capture goes through `netlab dissect FILE --json` and through
+//! `tshark -T fields` (no name resolution, no relative sequence numbers, no
+//! reassembly). Both sides are brought to one representation (numbers in
+//! decimal, `PSH,ACK` as the flag bits 0x018, DNS names without the final
+//! dot, TCP payload length derived from the IP and TCP length fields) and
+//! compared. A field shown by one tool and not by the other is a mismatch
+//! too. Any mismatch fails the test with a table: frame, field, netlab's
+//! value, tshark's value. A disagreement that is a known netlab bug is
+//! listed in [`KNOWN_BUGS`], naming the bug; an entry that no longer
+//! matches anything fails the test, so the list cannot go stale.
+//!
+//! Without tshark on PATH the test says so and passes: `scripts/test.sh`
+//! (run by `.ci/run`) installs it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use netlab::capture::file::PcapNgWriter;
+use netlab::capture::{Frame, LinkType};
+use netlab::wire::arp;
+use netlab::wire::dns::{self, RecordType};
+use netlab::wire::ethernet::{self, EtherType, MacAddr, VlanTag};
+use netlab::wire::icmpv4::{self, Message};
+use netlab::wire::ipv4::{self, IpProtocol};
+use netlab::wire::ipv6::{self, NextHeader};
+use netlab::wire::tcp::{self, Flags, TcpOption};
+use netlab::wire::udp;
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+
+/// How a field's value is written, and so how both sides are normalised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A number, decimal or `0x` hex: compared as decimal.
+    Num,
+    /// A number shown in hex with this many digits: flags, checksums,
+    /// identifiers.
+    Hex(usize),
+    /// A boolean: `1`/`0` (tshark also writes `True`/`False`).
+    Bool,
+    /// An IPv4 or IPv6 address: compared in its canonical text form.
+    Addr,
+    /// A MAC address: compared in lower case.
+    Mac,
+    /// A DNS name: without the final dot, the root as `.`.
+    Name,
+    /// Text compared as it is.
+    Text,
+}
+
+use Kind::{Addr, Bool, Hex, Mac, Name, Num, Text};
+
+/// The tshark fields compared, in the order tshark is asked for them.
+const FIELDS: &[(&str, Kind)] = &[
+    ("frame.number", Num),
+    ("frame.len", Num),
+    ("frame.cap_len", Num),
+    ("eth.dst", Mac),
+    ("eth.src", Mac),
+    ("eth.type", Hex(4)),
+    ("vlan.priority", Num),
+    ("vlan.id", Num),
+    ("vlan.etype", Hex(4)),
+    ("arp.hw.type", Num),
+    ("arp.proto.type", Hex(4)),
+    ("arp.opcode", Num),
+    ("arp.src.hw_mac", Mac),
+    ("arp.src.proto_ipv4", Addr),
+    ("arp.dst.hw_mac", Mac),
+    ("arp.dst.proto_ipv4", Addr),
+    ("ip.hdr_len", Num),
+    ("ip.dsfield.dscp", Num),
+    ("ip.len", Num),
+    ("ip.id", Hex(4)),
+    ("ip.flags.df", Bool),
+    ("ip.flags.mf", Bool),
+    ("ip.ttl", Num),
+    ("ip.proto", Num),
+    ("ip.checksum", Hex(4)),
+    ("ip.src", Addr),
+    ("ip.dst", Addr),
+    ("ipv6.tclass", Hex(2)),
+    ("ipv6.flow", Hex(5)),
+    ("ipv6.plen", Num),
+    ("ipv6.nxt", Num),
+    ("ipv6.hlim", Num),
+    ("ipv6.src", Addr),
+    ("ipv6.dst", Addr),
+    ("icmp.type", Num),
+    ("icmp.code", Num),
+    ("icmp.checksum", Hex(4)),
+    ("tcp.srcport", Num),
+    ("tcp.dstport", Num),
+    ("tcp.seq_raw", Num),
+    ("tcp.ack_raw", Num),
+    ("tcp.hdr_len", Num),
+    ("tcp.flags", Hex(3)),
+    ("tcp.window_size_value", Num),
+    ("tcp.checksum", Hex(4)),
+    ("tcp.len", Num),
+    ("tcp.options.mss_val", Num),
+    ("tcp.options.wscale.shift", Num),
+    ("tcp.options.timestamp.tsval", Num),
+    ("tcp.options.timestamp.tsecr", Num),
+    ("udp.srcport", Num),
+    ("udp.dstport", Num),
+    ("udp.length", Num),
+    ("udp.checksum", Hex(4)),
+    ("dns.id", Hex(4)),
+    ("dns.flags.response", Bool),
+    ("dns.flags.opcode", Num),
+    ("dns.count.queries", Num),
+    ("dns.count.answers", Num),
+    ("dns.count.auth_rr", Num),
+    ("dns.count.add_rr", Num),
+    ("dns.qry.name", Name),
+    ("dns.qry.type", Num),
+    ("dns.qry.class", Num),
+    ("dns.resp.name", Name),
+    ("dns.resp.type", Num),
+    ("dns.resp.ttl", Num),
+    ("dns.a", Addr),
+    ("dns.srv.service", Text),
+    ("dns.srv.proto", Text),
+    ("dns.srv.name", Name),
+    ("dns.srv.priority", Num),
+    ("dns.srv.weight", Num),
+    ("dns.srv.port", Num),
+    ("dns.srv.target", Name),
+];
+
+/// Disagreements that are bugs in netlab, skipped until fixed: (capture,
+/// frame number or `None` for every frame, tshark field, the bug).
+const KNOWN_BUGS: &[(&str, Option<u64>, &str, &str)] = &[];
+
+/// tshark separates the occurrences of a field that appears more than once
+/// (DNS names, record types) with this.
+const AGGREGATOR: char = '|';
+
+#[test]
+fn field_values_agree_with_tshark() {
+    if !on_path("tshark") {
+        eprintln!(
+            "skipped: tshark not installed (scripts/test.sh installs it)"
+        );
+        return;
+    }
+    let dir = std::env::temp_dir()
+        .join(format!("netlab-tshark-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("make the temp dir");
+
+    let mut mismatches = Vec::new();
+    let mut compared = 0;
+
+    let built = dir.join("built.pcapng");
+    let frames = built_frames();
+    assert!(frames.len() >= 10, "at least 10 frames");
+    write_capture(&built, &frames);
+    let labels: Vec<String> = frames
+        .iter()
+        .map(|f| f.comment.clone().unwrap_or_default())
+        .collect();
+    let report = compare("built", &built, &labels);
+    // Every field of the list must have been compared somewhere, or the
+    // frames do not exercise it (or a field name is wrong and both tools
+    // are silently showing nothing).
+    let unused: Vec<&str> = FIELDS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| !report.seen.contains_key(name))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "fields that no built frame exercises: {unused:?}"
+    );
+    eprintln!(
+        "built capture: {} frames, {} values compared",
+        report.frames, report.compared
+    );
+    compared += report.compared;
+    mismatches.extend(report.mismatches);
+
+    let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
+    if root {
+        let live = dir.join("live.pcapng");
+        let out = Command::new(env!("CARGO_BIN_EXE_netlab"))
+            .arg("handshake")
+            .arg("--pcap")
+            .arg(&live)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run netlab handshake");
+        assert!(
+            out.status.success(),
+            "netlab handshake --pcap failed: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report = compare("live", &live, &[]);
+        assert!(report.frames >= 10, "a whole handshake, data and close");
+        eprintln!(
+            "live capture: {} frames, {} values compared",
+            report.frames, report.compared
+        );
+        compared += report.compared;
+        mismatches.extend(report.mismatches);
+    } else {
+        eprintln!("skipped: the live capture needs root (CAP_NET_RAW)");
+    }
+
+    // Known netlab bugs: skip exactly those comparisons, and say so.
+    let mut used = vec![false; KNOWN_BUGS.len()];
+    mismatches.retain(|m| {
+        let bug = KNOWN_BUGS.iter().position(|(capture, frame, field, _)| {
+            *capture == m.capture
+                && frame.is_none_or(|n| n == m.frame)
+                && *field == m.field
+        });
+        match bug {
+            Some(i) => {
+                used[i] = true;
+                eprintln!(
+                    "known netlab bug, skipped: {} frame {} {}: netlab {} \
+                     tshark {} ({})",
+                    m.capture,
+                    m.frame,
+                    m.field,
+                    m.netlab,
+                    m.tshark,
+                    KNOWN_BUGS[i].3
+                );
+                false
+            }
+            None => true,
+        }
+    });
+    // An entry for the live capture cannot match when it did not run.
+    let stale: Vec<_> = KNOWN_BUGS
+        .iter()
+        .zip(&used)
+        .filter(|((capture, ..), used)| !**used && (root || *capture != "live"))
+        .map(|(bug, _)| bug)
+        .collect();
+
+    assert!(
+        mismatches.is_empty(),
+        "netlab and tshark disagree on {} of {compared} values (captures \
+         kept in {}):\n{}",
+        mismatches.len(),
+        dir.display(),
+        table(&mismatches)
+    );
+    assert!(
+        stale.is_empty(),
+        "KNOWN_BUGS entries that no longer match a disagreement (fixed? \
+         remove them): {stale:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Whether `program` is an executable file in a directory of PATH.
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|dir| {
+            std::fs::metadata(dir.join(program))
+                .is_ok_and(|m| m.is_file() && m.mode() & 0o111 != 0)
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------
+// The built capture
+// ---------------------------------------------------------------------------
+
+const CLIENT_MAC: MacAddr = MacAddr([0x02, 0x00, 0x5e, 0x10, 0x00, 0x02]);
+const ROUTER_MAC: MacAddr = MacAddr([0x02, 0x00, 0x5e, 0x10, 0x00, 0x01]);
+const CLIENT: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
+const ROUTER: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
+const RESOLVER: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 53);
+const SERVER: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 10);
+const CLIENT6: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0x2);
+const SERVER6: Ipv6Addr =
+    Ipv6Addr::new(0x2001, 0xdb8, 0xa, 0, 0, 0, 0xbeef, 0x10);
+
+/// The frames of the built capture, each with a comment saying what it is.
+fn built_frames() -> Vec<Frame> {
+    let (c, s) = (IpAddr::V4(CLIENT), IpAddr::V4(SERVER));
+    let isn_c: u32 = 0x1a2b_3c4d;
+    let isn_s: u32 = 0xfedc_ba98;
+    let hello: &[u8] = b"<stream:stream to='example.org' \
+        xmlns='jabber:client' version='1.0'>";
+    let mut list: Vec<(&str, Vec<u8>)> = Vec::new();
+
+    let syn = tcp_repr(49200, 5222, isn_c, 0, Flags::SYN, 64240, syn_options());
+    list.push((
+        "SYN with options",
+        eth_ipv4(
+            ipv4_repr(CLIENT, SERVER, IpProtocol::Tcp, 0x4d2e, 64),
+            &tcp_segment(&syn, &[], c, s),
+        ),
+    ));
+    let syn_ack = tcp_repr(
+        5222,
+        49200,
+        isn_s,
+        isn_c.wrapping_add(1),
+        Flags::SYN | Flags::ACK,
+        65160,
+        vec![
+            TcpOption::MaxSegmentSize(1400),
+            TcpOption::NoOp,
+            TcpOption::WindowScale(8),
+        ],
+    );
+    list.push((
+        "SYN,ACK",
+        eth_ipv4_rev(
+            ipv4_repr(SERVER, CLIENT, IpProtocol::Tcp, 0, 52),
+            &tcp_segment(&syn_ack, &[], s, c),
+        ),
+    ));
+    let data = tcp_repr(
+        49200,
+        5222,
+        isn_c.wrapping_add(1),
+        isn_s.wrapping_add(1),
+        Flags::PSH | Flags::ACK,
+        502,
+        Vec::new(),
+    );
+    list.push((
+        "data, PSH,ACK",
+        eth_ipv4(
+            ipv4_repr(CLIENT, SERVER, IpProtocol::Tcp, 0x4d2f, 64),
+            &tcp_segment(&data, hello, c, s),
+        ),
+    ));
+    let fin = tcp_repr(
+        49200,
+        5222,
+        isn_c.wrapping_add(1 + hello.len() as u32),
+        isn_s.wrapping_add(1),
+        Flags::FIN | Flags::ACK,
+        502,
+        Vec::new(),
+    );
+    list.push((
+        "FIN,ACK (Ethernet padding)",
+        eth_ipv4(
+            ipv4_repr(CLIENT, SERVER, IpProtocol::Tcp, 0x4d30, 64),
+            &tcp_segment(&fin, &[], c, s),
+        ),
+    ));
+    let ecn_syn = tcp_repr(
+        49201,
+        443,
+        0x8000_0000,
+        0,
+        Flags::SYN | Flags::ECE | Flags::CWR,
+        29200,
+        vec![TcpOption::MaxSegmentSize(1460)],
+    );
+    list.push((
+        "ECN setup SYN (SYN,ECE,CWR)",
+        eth_ipv4(
+            ipv4_repr(CLIENT, SERVER, IpProtocol::Tcp, 0x4d31, 64),
+            &tcp_segment(&ecn_syn, &[], c, s),
+        ),
+    ));
+
+    // TCP over IPv6, sequence numbers about to wrap.
+    let (c6, s6) = (IpAddr::V6(CLIENT6), IpAddr::V6(SERVER6));
+    let data6 = tcp_repr(
+        50000,
+        5223,
+        0xffff_fff0,
+        0x0000_0100,
+        Flags::PSH | Flags::ACK,
+        1024,
+        vec![
+            TcpOption::NoOp,
+            TcpOption::NoOp,
+            TcpOption::Timestamps {
+                value: 4_000_000_000,
+                echo_reply: 123_456,
+            },
+        ],
+    );
+    list.push((
+        "IPv6 TCP data",
+        eth_ipv6(
+            ipv6_repr(CLIENT6, SERVER6, IpProtocol::Tcp, 0x12345),
+            &tcp_segment(&data6, b"<presence/>", c6, s6),
+        ),
+    ));
+
+    // DNS over TCP over IPv6: the message behind a 2-byte length.
+    let query6 = dns_query(0x0102, "xmpp.example.org", RecordType::Aaaa);
+    let mut stream = (query6.len() as u16).to_be_bytes().to_vec();
+    stream.extend_from_slice(&query6);
+    let dns_tcp = tcp_repr(
+        50001,
+        53,
+        77,
+        9001,
+        Flags::PSH | Flags::ACK,
+        512,
+        Vec::new(),
+    );
+    list.push((
+        "DNS query over TCP over IPv6",
+        eth_ipv6(
+            ipv6_repr(CLIENT6, SERVER6, IpProtocol::Tcp, 0),
+            &tcp_segment(&dns_tcp, &stream, c6, s6),
+        ),
+    ));
+
+    // UDP in an IPv4 header with options (IHL 6): NOP, NOP, NOP, EOL.
+    let mut ip = ipv4_repr(CLIENT, SERVER, IpProtocol::Udp, 0x0777, 17);
+    ip.options = vec![1, 1, 1, 0];
+    ip.dont_fragment = false;
+    ip.dscp = 46;
+    list.push((
+        "UDP, IPv4 options",
+        eth_ipv4(ip, &udp_datagram(40000, 9999, b"ping over udp", c, s)),
+    ));
+
+    // A VLAN-tagged datagram.
+    let ip = ipv4_repr(CLIENT, SERVER, IpProtocol::Udp, 0x0778, 63);
+    let datagram = udp_datagram(40001, 10000, b"tagged", c, s);
+    list.push((
+        "802.1Q VLAN 100, UDP",
+        ethernet_frame(
+            ROUTER_MAC,
+            CLIENT_MAC,
+            Some(VlanTag {
+                pcp: 3,
+                dei: false,
+                vid: 100,
+            }),
+            EtherType::Ipv4,
+            &ipv4_packet(&ip, &datagram),
+        ),
+    ));
+
+    // DNS: the SRV query, and an answer with compressed names.
+    let r = IpAddr::V4(RESOLVER);
+    let query =
+        dns_query(0xbeef, "_xmpp-client._tcp.example.org", RecordType::Srv);
+    list.push((
+        "DNS query (SRV)",
+        eth_ipv4(
+            ipv4_repr(CLIENT, RESOLVER, IpProtocol::Udp, 0x0779, 64),
+            &udp_datagram(53535, 53, &query, c, r),
+        ),
+    ));
+    list.push((
+        "DNS response, compressed names",
+        eth_ipv4_rev(
+            ipv4_repr(RESOLVER, CLIENT, IpProtocol::Udp, 0x1111, 64),
+            &udp_datagram(53, 53535, &dns_response(0xbeef), r, c),
+        ),
+    ));
+
+    // ICMP echo request.
+    let echo = icmpv4::Repr {
+        message: Message::EchoRequest {
+            identifier: 0x4242,
+            sequence: 7,
+        },
+        checksum: 0,
+        checksum_ok: true,
+    };
+    let mut message = vec![0u8; 8];
+    message.extend((0u8..32).map(|i| b'a' + i % 26));
+    echo.emit(&mut message).expect("emit ICMP");
+    list.push((
+        "ICMP echo request",
+        eth_ipv4(
+            ipv4_repr(CLIENT, SERVER, IpProtocol::Icmp, 0x077a, 64),
+            &message,
+        ),
+    ));
+
+    // ARP: who has 10.0.0.1? (broadcast, padded to 60 bytes)
+    let request = arp::Repr::request(CLIENT_MAC, CLIENT, ROUTER);
+    let mut packet = vec![0u8; request.packet_len()];
+    request.emit(&mut packet).expect("emit ARP");
+    list.push((
+        "ARP request",
+        ethernet_frame(
+            MacAddr([0xff; 6]),
+            CLIENT_MAC,
+            None,
+            EtherType::Arp,
+            &packet,
+        ),
+    ));
+
+    let start = Duration::from_secs(1_764_000_000);
+    list.into_iter()
+        .enumerate()
+        .map(|(i, (comment, data))| Frame {
+            timestamp: start + Duration::from_millis(10 * i as u64),
+            linktype: LinkType::ETHERNET,
+            orig_len: data.len() as u32,
+            data,
+            interface: 0,
+            comment: Some(comment.to_string()),
+        })
+        .collect()
+}
+
+/// The options of a Linux SYN: MSS, SACK-permitted, timestamps, NOP, WS.
+fn syn_options() -> Vec<TcpOption> {
+    vec![
+        TcpOption::MaxSegmentSize(1460),
+        TcpOption::SackPermitted,
+        TcpOption::Timestamps {
+            value: 2_864_434_397,
+            echo_reply: 0,
+        },
+        TcpOption::NoOp,
+        TcpOption::WindowScale(7),
+    ]
+}
+
+fn tcp_repr(
+    src_port: u16,
+    dst_port: u16,
+    seq: u32,
+    ack: u32,
+    flags: Flags,
+    window: u16,
+    options: Vec<TcpOption>,
+) -> tcp::Repr {
+    tcp::Repr {
+        src_port,
+        dst_port,
+        seq,
+        ack,
+        reserved: 0,
+        flags,
+        window,
+        checksum: 0,
+        urgent: 0,
+        options,
+    }
+}
+
+/// A TCP header and `payload`, checksummed for `src` to `dst`.
+fn tcp_segment(
+    repr: &tcp::Repr,
+    payload: &[u8],
+    src: IpAddr,
+    dst: IpAddr,
+) -> Vec<u8> {
+    let mut segment = vec![0u8; repr.header_len()];
+    segment.extend_from_slice(payload);
+    repr.emit(&mut segment, src, dst).expect("emit TCP");
+    segment
+}
+
+/// A UDP header and `payload`, checksummed for `src` to `dst`.
+fn udp_datagram(
+    src_port: u16,
+    dst_port: u16,
+    payload: &[u8],
+    src: IpAddr,
+    dst: IpAddr,
+) -> Vec<u8> {
+    let repr = udp::Repr {
+        src_port,
+        dst_port,
+        checksum: 0,
+        payload_len: payload.len(),
+    };
+    let mut datagram = vec![0u8; 8];
+    datagram.extend_from_slice(payload);
+    repr.emit(&mut datagram, src, dst).expect("emit UDP");
+    datagram
+}
+
+/// An IPv4 header without options; `payload_len` is set when emitted.
+fn ipv4_repr(
+    src: Ipv4Addr,
+    dst: Ipv4Addr,
+    protocol: IpProtocol,
+    identification: u16,
+    ttl: u8,
+) -> ipv4::Repr {
+    ipv4::Repr {
+        dscp: 0,
+        ecn: 0,
+        identification,
+        reserved_flag: false,
+        dont_fragment: true,
+        more_fragments: false,
+        fragment_offset: 0,
+        ttl,
+        protocol,
+        checksum: 0,
+        checksum_ok: true,
+        src,
+        dst,
+        options: Vec::new(),
+        payload_len: 0,
+    }
+}
+
+fn ipv4_packet(repr: &ipv4::Repr, payload: &[u8]) -> Vec<u8> {
+    let repr = ipv4::Repr {
+        payload_len: payload.len(),
+        ..repr.clone()
+    };
+    let mut packet = vec![0u8; repr.header_len()];
+    packet.extend_from_slice(payload);
+    repr.emit(&mut packet).expect("emit IPv4");
+    packet
+}
+
+fn ipv6_repr(
+    src: Ipv6Addr,
+    dst: Ipv6Addr,
+    protocol: IpProtocol,
+    flow_label: u32,
+) -> ipv6::Repr {
+    ipv6::Repr {
+        traffic_class: 0xb8,
+        flow_label,
+        payload_len: 0,
+        next_header: NextHeader::Protocol(protocol),
+        hop_limit: 57,
+        src,
+        dst,
+    }
+}
+
+/// An Ethernet frame, padded with zeros to the 60-byte minimum (802.3).
+fn ethernet_frame(
+    dst: MacAddr,
+    src: MacAddr,
+    vlan: Option<VlanTag>,
+    ethertype: EtherType,
+    payload: &[u8],
+) -> Vec<u8> {
+    let repr = ethernet::Repr {
+        dst,
+        src,
+        vlan,
+        ethertype,
+    };
+    let mut frame = vec![0u8; repr.header_len()];
+    repr.emit(&mut frame).expect("emit Ethernet");
+    frame.extend_from_slice(payload);
+    if frame.len() < 60 {
+        frame.resize(60, 0);
+    }
+    frame
+}
+
+/// Client to router: IPv4 in Ethernet.
+fn eth_ipv4(ip: ipv4::Repr, payload: &[u8]) -> Vec<u8> {
+    let packet = ipv4_packet(&ip, payload);
+    ethernet_frame(ROUTER_MAC, CLIENT_MAC, None, EtherType::Ipv4, &packet)
+}
+
+/// Router to client: IPv4 in Ethernet.
+fn eth_ipv4_rev(ip: ipv4::Repr, payload: &[u8]) -> Vec<u8> {
+    let packet = ipv4_packet(&ip, payload);
+    ethernet_frame(CLIENT_MAC, ROUTER_MAC, None, EtherType::Ipv4, &packet)
+}
+
+/// Client to router: IPv6 in Ethernet.
+fn eth_ipv6(ip: ipv6::Repr, payload: &[u8]) -> Vec<u8> {
+    let repr = ipv6::Repr {
+        payload_len: payload.len(),
+        ..ip
+    };
+    let mut packet = vec![0u8; 40];
+    repr.emit(&mut packet).expect("emit IPv6");
+    packet.extend_from_slice(payload);
+    ethernet_frame(ROUTER_MAC, CLIENT_MAC, None, EtherType::Ipv6, &packet)
+}
+
+fn dns_query(id: u16, name: &str, qtype: RecordType) -> Vec<u8> {
+    let name = dns::Name::from_dotted(name).expect("a valid name");
+    let query = dns::Repr::query(id, name, qtype);
+    let mut bytes = vec![0u8; query.query_len()];
+    query.emit(&mut bytes).expect("emit DNS query");
+    bytes
+}
+
+/// The answer to the SRV query, written by hand (RFC 1035 § 4.1) because
+/// `dns::Repr::emit` writes only queries. Three kinds of name: the
+/// question in full, the answer's owner as a pointer to it, the SRV target
+/// as a label then a pointer into the question ("example.org"), and the
+/// additional A record's owner as a pointer to that target, a pointer to
+/// a name that itself ends in a pointer (§ 4.1.4).
+fn dns_response(id: u16) -> Vec<u8> {
+    let mut m = Vec::new();
+    m.extend_from_slice(&id.to_be_bytes());
+    // QR, opcode QUERY, AA, RD, RA, NOERROR.
+    m.extend_from_slice(&0x8580u16.to_be_bytes());
+    for count in [1u16, 1, 0, 1] {
+        m.extend_from_slice(&count.to_be_bytes());
+    }
+    let question_at = m.len();
+    let mut example_org_at = 0;
+    for label in ["_xmpp-client", "_tcp", "example", "org"] {
+        if label == "example" {
+            example_org_at = m.len();
+        }
+        m.push(label.len() as u8);
+        m.extend_from_slice(label.as_bytes());
+    }
+    m.push(0);
+    m.extend_from_slice(&33u16.to_be_bytes()); // SRV
+    m.extend_from_slice(&1u16.to_be_bytes()); // IN
+
+    let pointer = |at: usize| (0xc000 | at as u16).to_be_bytes();
+    // Answer: SRV 5 0 5222 xmpp.example.org.
+    m.extend_from_slice(&pointer(question_at));
+    m.extend_from_slice(&33u16.to_be_bytes());
+    m.extend_from_slice(&1u16.to_be_bytes());
+    m.extend_from_slice(&300u32.to_be_bytes());
+    let rdata: Vec<u8> = [5u16, 0, 5222]
+        .iter()
+        .flat_map(|v| v.to_be_bytes())
+        .chain(*b"\x04xmpp")
+        .chain(pointer(example_org_at))
+        .collect();
+    m.extend_from_slice(&(rdata.len() as u16).to_be_bytes());
+    let target_at = m.len() + 6;
+    m.extend_from_slice(&rdata);
+    // Additional: xmpp.example.org A 192.0.2.10.
+    m.extend_from_slice(&pointer(target_at));
+    m.extend_from_slice(&1u16.to_be_bytes());
+    m.extend_from_slice(&1u16.to_be_bytes());
+    m.extend_from_slice(&3600u32.to_be_bytes());
+    m.extend_from_slice(&4u16.to_be_bytes());
+    m.extend_from_slice(&SERVER.octets());
+    m
+}
+
+fn write_capture(path: &Path, frames: &[Frame]) {
+    let mut writer = PcapNgWriter::create(path, LinkType::ETHERNET, 0)
+        .expect("create the pcapng file");
+    for frame in frames {
+        writer.write(frame).expect("write a frame");
+    }
+    writer.finish().expect("finish the pcapng file");
+}
+
+// ---------------------------------------------------------------------------
+// The comparison
+// ---------------------------------------------------------------------------
+
+/// One field on which the two tools disagree.
+#[derive(Debug)]
+struct Mismatch {
+    capture: &'static str,
+    frame: u64,
+    label: String,
+    field: &'static str,
+    netlab: String,
+    tshark: String,
+}
+
+/// What comparing one capture found.
+struct Report {
+    frames: usize,
+    compared: usize,
+    /// How many frames each field was compared in.
+    seen: BTreeMap<&'static str, usize>,
+    mismatches: Vec<Mismatch>,
+}
+
+/// Field values: each field's occurrences in one frame, normalised.
+type Values = BTreeMap<&'static str, Vec<String>>;
+
+fn compare(capture: &'static str, path: &Path, labels: &[String]) -> Report {
+    let ours = netlab_frames(path);
+    let theirs = tshark_frames(path);
+    assert_eq!(
+        ours.len(),
+        theirs.len(),
+        "{capture}: netlab and tshark read different numbers of frames"
+    );
+    let mut report = Report {
+        frames: ours.len(),
+        compared: 0,
+        seen: BTreeMap::new(),
+        mismatches: Vec::new(),
+    };
+    for (i, (ours, theirs)) in ours.iter().zip(&theirs).enumerate() {
+        let number = i as u64 + 1;
+        let label = labels.get(i).cloned().unwrap_or_default();
+        let mut mismatch = |field, netlab: String, tshark: String| {
+            report.mismatches.push(Mismatch {
+                capture,
+                frame: number,
+                label: label.clone(),
+                field,
+                netlab,
+                tshark,
+            });
+        };
+        if let Some(problem) = &ours.problem {
+            // Every frame here is well-formed: tshark reads them all.
+            mismatch("(netlab problem)", problem.clone(), "-".into());
+        }
+        let ours = netlab_values(ours);
+        for &(field, kind) in FIELDS {
+            let a = ours.get(field).map(|v| normalise_all(kind, v));
+            let b = theirs.get(field).map(|v| normalise_all(kind, v));
+            match (&a, &b) {
+                (None, None) => continue,
+                (Some(a), Some(b)) if a == b => {}
+                _ => mismatch(field, shown(a.as_deref()), shown(b.as_deref())),
+            }
+            report.compared += 1;
+            *report.seen.entry(field).or_default() += 1;
+        }
+    }
+    report
+}
+
+fn normalise_all(kind: Kind, values: &[String]) -> Vec<String> {
+    values.iter().map(|v| normalise(kind, v)).collect()
+}
+
+/// One representation for both tools.
+fn normalise(kind: Kind, value: &str) -> String {
+    let value = value.trim();
+    match kind {
+        Num => {
+            number(value).map_or_else(|| value.to_string(), |n| n.to_string())
+        }
+        Bool => match value {
+            "1" | "True" | "true" => "1".into(),
+            "0" | "False" | "false" => "0".into(),
+            other => other.into(),
+        },
+        Addr => value
+            .parse::<IpAddr>()
+            .map_or_else(|_| value.to_string(), |ip| ip.to_string()),
+        Hex(digits) => number(value)
+            .map_or_else(|| value.to_string(), |n| format!("0x{n:0digits$x}")),
+        Mac => value.to_ascii_lowercase(),
+        Text => value.into(),
+        Name => match value {
+            "<Root>" | "." | "" => ".".into(),
+            name => name.strip_suffix('.').unwrap_or(name).into(),
+        },
+    }
+}
+
+/// A number written in decimal or as `0x` hex.
+fn number(text: &str) -> Option<u64> {
+    match text.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => text.parse().ok(),
+    }
+}
+
+fn shown(values: Option<&[String]>) -> String {
+    values.map_or_else(|| "(absent)".into(), |v| v.join(" | "))
+}
+
+/// The mismatches as a table.
+fn table(mismatches: &[Mismatch]) -> String {
+    let rows: Vec<[String; 4]> = mismatches
+        .iter()
+        .map(|m| {
+            let frame = if m.label.is_empty() {
+                format!("{} #{}", m.capture, m.frame)
+            } else {
+                format!("{} #{} ({})", m.capture, m.frame, m.label)
+            };
+            [frame, m.field.into(), m.netlab.clone(), m.tshark.clone()]
+        })
+        .collect();
+    let header = ["frame", "field", "netlab", "tshark"].map(String::from);
+    let mut widths = header.clone().map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(&rows) {
+        for (cell, w) in row.iter().zip(widths) {
+            let _ = write!(out, "{cell:<w$}  ");
+        }
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+        if std::ptr::eq(row, &header) {
+            let rule: Vec<String> =
+                widths.iter().map(|w| "-".repeat(*w)).collect();
+            out.push_str(&rule.join("  "));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// tshark's side
+// ---------------------------------------------------------------------------
+
+/// `tshark -T fields` over `path`: per frame, the fields it shows.
+fn tshark_frames(path: &Path) -> Vec<BTreeMap<&'static str, Vec<String>>> {
+    let mut cmd = Command::new("tshark");
+    cmd.arg("-n")
+        .args(["-o", "tcp.relative_sequence_numbers:FALSE"])
+        .args(["-o", "tcp.analyze_sequence_numbers:FALSE"])
+        .args(["-o", "tcp.desegment_tcp_streams:FALSE"])
+        .args(["-o", "ip.defragment:FALSE"])
+        .arg("-r")
+        .arg(path)
+        .args(["-T", "fields", "-E", "separator=/t", "-E", "occurrence=a"])
+        .arg("-E")
+        .arg(format!("aggregator={AGGREGATOR}"));
+    for (field, _) in FIELDS {
+        cmd.args(["-e", field]);
+    }
+    let out = cmd.output().expect("run tshark");
+    assert!(
+        out.status.success(),
+        "tshark failed on {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("tshark writes UTF-8")
+        .lines()
+        .map(|line| {
+            let columns: Vec<&str> = line.split('\t').collect();
+            assert_eq!(
+                columns.len(),
+                FIELDS.len(),
+                "tshark gave {} columns, not {}: {line:?}",
+                columns.len(),
+                FIELDS.len()
+            );
+            FIELDS
+                .iter()
+                .zip(columns)
+                .filter(|(_, value)| !value.is_empty())
+                .map(|((field, _), value)| {
+                    let values =
+                        value.split(AGGREGATOR).map(String::from).collect();
+                    (*field, values)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// netlab's side
+// ---------------------------------------------------------------------------
+
+/// One line of `netlab dissect --json`, the parts compared.
+#[derive(Deserialize)]
+struct NetlabFrame {
+    number: u64,
+    captured: u64,
+    original: u64,
+    layers: Vec<NetlabLayer>,
+    problem: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NetlabLayer {
+    layer: String,
+    fields: Pairs,
+}
+
+/// A layer's fields in order. A JSON object, but a DNS message repeats
+/// keys (one `question` per question, one `answer` per answer), which a
+/// map would collapse: keep every pair.
+struct Pairs(Vec<(String, String)>);
+
+impl<'de> Deserialize<'de> for Pairs {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct PairsVisitor;
+        impl<'de> Visitor<'de> for PairsVisitor {
+            type Value = Pairs;
+            fn expecting(
+                &self,
+                f: &mut std::fmt::Formatter<'_>,
+            ) -> std::fmt::Result {
+                f.write_str("an object of strings")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Pairs, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        d.deserialize_map(PairsVisitor)
+    }
+}
+
+impl Pairs {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn netlab_frames(path: &Path) -> Vec<NetlabFrame> {
+    let out = Command::new(env!("CARGO_BIN_EXE_netlab"))
+        .arg("dissect")
+        .arg(path)
+        .arg("--json")
+        .output()
+        .expect("run netlab dissect");
+    assert!(
+        out.status.success(),
+        "netlab dissect failed on {}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("netlab writes UTF-8")
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("not a netlab frame ({e}): {line}"))
+        })
+        .collect()
+}
+
+/// The number in the last parentheses of `text`: `TCP (6)` → `6`,
+/// `IPv4 (0x0800)` → `0x0800`.
+fn in_parens(text: &str) -> String {
+    text.rsplit_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map_or_else(|| text.to_string(), |(inside, _)| inside.to_string())
+}
+
+/// The first word: `0x2b07 (good)` → `0x2b07`.
+fn first_word(text: &str) -> String {
+    text.split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// TCP flag names as the bits of the header's flags byte (RFC 9293 § 3.1,
+/// RFC 3168 § 6.1): what tshark's `tcp.flags` shows in hex.
+fn flag_bits(names: &str) -> String {
+    if names == "none" {
+        return "0".into();
+    }
+    let mut bits = 0u16;
+    for name in names.split(',') {
+        bits |= match name {
+            "FIN" => 0x01,
+            "SYN" => 0x02,
+            "RST" => 0x04,
+            "PSH" => 0x08,
+            "ACK" => 0x10,
+            "URG" => 0x20,
+            "ECE" => 0x40,
+            "CWR" => 0x80,
+            other => panic!("unknown TCP flag {other:?} in {names:?}"),
+        };
+    }
+    bits.to_string()
+}
+
+/// A record type mnemonic as its number (IANA DNS parameters).
+fn rr_type(name: &str) -> String {
+    match name {
+        "A" => "1".into(),
+        "NS" => "2".into(),
+        "CNAME" => "5".into(),
+        "SOA" => "6".into(),
+        "PTR" => "12".into(),
+        "MX" => "15".into(),
+        "TXT" => "16".into(),
+        "AAAA" => "28".into(),
+        "SRV" => "33".into(),
+        "OPT" => "41".into(),
+        "ANY" => "255".into(),
+        other => other.strip_prefix("TYPE").unwrap_or(other).into(),
+    }
+}
+
+/// A class mnemonic as its number (RFC 1035 § 3.2.4).
+fn rr_class(name: &str) -> String {
+    match name {
+        "IN" => "1".into(),
+        "CH" => "3".into(),
+        "ANY" => "255".into(),
+        other => other.strip_prefix("CLASS").unwrap_or(other).into(),
+    }
+}
+
+/// netlab's fields of one frame under tshark's names.
+fn netlab_values(frame: &NetlabFrame) -> Values {
+    let mut v = Values::new();
+    put(&mut v, "frame.number", frame.number.to_string());
+    put(&mut v, "frame.len", frame.original.to_string());
+    put(&mut v, "frame.cap_len", frame.captured.to_string());
+    // The bytes of the IP payload left for the transport header and data.
+    let mut ip_payload: Option<i64> = None;
+    let num = |text: Option<&str>| text.and_then(number).map(|n| n as i64);
+
+    for layer in &frame.layers {
+        let f = &layer.fields;
+        match layer.layer.as_str() {
+            "Ethernet II" | "Ethernet II + 802.1Q" => {
+                copy(&mut v, f, "eth.dst", "destination");
+                copy(&mut v, f, "eth.src", "source");
+                let ethertype = f.get("type").map(in_parens);
+                if f.get("vlan").is_some() {
+                    copy(&mut v, f, "vlan.id", "vlan");
+                    copy(&mut v, f, "vlan.priority", "priority");
+                    // netlab's `type` is the one after the tag; the outer
+                    // one is the 802.1Q TPID, 0x8100 (802.1Q § 9.5).
+                    put(&mut v, "eth.type", "0x8100".into());
+                    if let Some(t) = ethertype {
+                        put(&mut v, "vlan.etype", t);
+                    }
+                } else if let Some(t) = ethertype {
+                    put(&mut v, "eth.type", t);
+                }
+            }
+            "ARP" => {
+                for (field, name) in [
+                    ("arp.hw.type", "hardware_type"),
+                    ("arp.proto.type", "protocol_type"),
+                    ("arp.opcode", "operation"),
+                ] {
+                    if let Some(value) = f.get(name) {
+                        put(&mut v, field, in_parens(value));
+                    }
+                }
+                copy(&mut v, f, "arp.src.hw_mac", "sender_mac");
+                copy(&mut v, f, "arp.src.proto_ipv4", "sender_ip");
+                copy(&mut v, f, "arp.dst.hw_mac", "target_mac");
+                copy(&mut v, f, "arp.dst.proto_ipv4", "target_ip");
+            }
+            "IPv4" => {
+                copy(&mut v, f, "ip.hdr_len", "header_length");
+                copy(&mut v, f, "ip.dsfield.dscp", "dscp");
+                copy(&mut v, f, "ip.len", "total_length");
+                copy(&mut v, f, "ip.id", "identification");
+                copy(&mut v, f, "ip.ttl", "ttl");
+                copy(&mut v, f, "ip.src", "source");
+                copy(&mut v, f, "ip.dst", "destination");
+                if let Some(flags) = f.get("flags") {
+                    let has = |flag| flags.split(',').any(|x| x == flag);
+                    put(&mut v, "ip.flags.df", u8::from(has("DF")).to_string());
+                    put(&mut v, "ip.flags.mf", u8::from(has("MF")).to_string());
+                }
+                if let Some(p) = f.get("protocol") {
+                    put(&mut v, "ip.proto", in_parens(p));
+                }
+                if let Some(sum) = f.get("checksum") {
+                    put(&mut v, "ip.checksum", first_word(sum));
+                }
+                ip_payload = num(f.get("total_length"))
+                    .zip(num(f.get("header_length")))
+                    .map(|(total, header)| total - header);
+            }
+            "IPv6" => {
+                copy(&mut v, f, "ipv6.tclass", "traffic_class");
+                copy(&mut v, f, "ipv6.flow", "flow_label");
+                copy(&mut v, f, "ipv6.plen", "payload_length");
+                copy(&mut v, f, "ipv6.hlim", "hop_limit");
+                copy(&mut v, f, "ipv6.src", "source");
+                copy(&mut v, f, "ipv6.dst", "destination");
+                if let Some(next) = f.get("next_header") {
+                    put(&mut v, "ipv6.nxt", in_parens(next));
+                }
+                ip_payload = num(f.get("payload_length"));
+            }
+            ext if ext.starts_with("IPv6 ") => {
+                // Extension headers come out of the payload length.
+                ip_payload = ip_payload
+                    .zip(num(f.get("length")))
+                    .map(|(left, ext)| left - ext);
+            }
+            "ICMP" => {
+                copy(&mut v, f, "icmp.type", "type");
+                copy(&mut v, f, "icmp.code", "code");
+                if let Some(sum) = f.get("checksum") {
+                    put(&mut v, "icmp.checksum", first_word(sum));
+                }
+            }
+            "TCP" => {
+                copy(&mut v, f, "tcp.srcport", "source_port");
+                copy(&mut v, f, "tcp.dstport", "destination_port");
+                copy(&mut v, f, "tcp.seq_raw", "sequence");
+                copy(&mut v, f, "tcp.ack_raw", "acknowledgment");
+                copy(&mut v, f, "tcp.hdr_len", "header_length");
+                copy(&mut v, f, "tcp.window_size_value", "window");
+                if let Some(flags) = f.get("flags") {
+                    put(&mut v, "tcp.flags", flag_bits(flags));
+                }
+                if let Some(sum) = f.get("checksum") {
+                    put(&mut v, "tcp.checksum", first_word(sum));
+                }
+                // tcp.len is the data after the header: what the IP
+                // lengths leave once the data offset is taken off.
+                if let Some(len) = ip_payload.zip(num(f.get("header_length"))) {
+                    put(&mut v, "tcp.len", (len.0 - len.1).to_string());
+                }
+                for option in f.get("options").unwrap_or_default().split(", ") {
+                    let words: Vec<&str> = option.split(' ').collect();
+                    match words.as_slice() {
+                        ["MSS", mss] => {
+                            put(&mut v, "tcp.options.mss_val", (*mss).into());
+                        }
+                        ["WS", shift] => {
+                            put(
+                                &mut v,
+                                "tcp.options.wscale.shift",
+                                (*shift).into(),
+                            );
+                        }
+                        ["TS", "val", value, "ecr", echo] => {
+                            put(
+                                &mut v,
+                                "tcp.options.timestamp.tsval",
+                                (*value).into(),
+                            );
+                            put(
+                                &mut v,
+                                "tcp.options.timestamp.tsecr",
+                                (*echo).into(),
+                            );
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "UDP" => {
+                copy(&mut v, f, "udp.srcport", "source_port");
+                copy(&mut v, f, "udp.dstport", "destination_port");
+                copy(&mut v, f, "udp.length", "length");
+                if let Some(sum) = f.get("checksum") {
+                    put(&mut v, "udp.checksum", first_word(sum));
+                }
+            }
+            "DNS" => dns_values(f, &mut v),
+            _ => {}
+        }
+    }
+    v
+}
+
+/// The DNS fields: header, then every question and record in wire order.
+fn dns_values(f: &Pairs, v: &mut Values) {
+    if let Some(id) = f.get("id") {
+        put(v, "dns.id", id.into());
+    }
+    if let Some(kind) = f.get("kind") {
+        put(
+            v,
+            "dns.flags.response",
+            u8::from(kind == "response").to_string(),
+        );
+    }
+    if let Some(opcode) = f.get("opcode") {
+        put(v, "dns.flags.opcode", in_parens(opcode));
+    }
+    for (field, name) in [
+        ("dns.count.queries", "question"),
+        ("dns.count.answers", "answer"),
+        ("dns.count.auth_rr", "authority"),
+        ("dns.count.add_rr", "additional"),
+    ] {
+        put(v, field, f.all(name).count().to_string());
+    }
+    // "NAME TYPE CLASS"
+    for question in f.all("question") {
+        let words: Vec<&str> = question.split(' ').collect();
+        if let [name, qtype, qclass] = words.as_slice() {
+            put(v, "dns.qry.name", (*name).into());
+            put(v, "dns.qry.type", rr_type(qtype));
+            put(v, "dns.qry.class", rr_class(qclass));
+        } else {
+            put(v, "dns.qry.name", question.into());
+        }
+    }
+    // "NAME TYPE TTL ttl DATA…"; netlab does not show the class, and
+    // every record here is IN, which the record line relies on.
+    let records = f
+        .all("answer")
+        .chain(f.all("authority"))
+        .chain(f.all("additional"));
+    for record in records {
+        let words: Vec<&str> = record.split(' ').collect();
+        let [name, rtype, "TTL", ttl, data @ ..] = words.as_slice() else {
+            put(v, "dns.resp.name", record.into());
+            continue;
+        };
+        // tshark shows an SRV record's owner as RFC 2782's
+        // _Service._Proto.Name, three fields, and no dns.resp.name.
+        match name.splitn(3, '.').collect::<Vec<_>>().as_slice() {
+            [service, proto, rest] if *rtype == "SRV" => {
+                put(v, "dns.srv.service", (*service).into());
+                put(v, "dns.srv.proto", (*proto).into());
+                put(v, "dns.srv.name", (*rest).into());
+            }
+            _ => put(v, "dns.resp.name", (*name).into()),
+        }
+        put(v, "dns.resp.type", rr_type(rtype));
+        put(v, "dns.resp.ttl", (*ttl).into());
+        match (*rtype, data) {
+            ("A", [ip]) => put(v, "dns.a", (*ip).into()),
+            ("AAAA", [ip]) => put(v, "dns.aaaa", (*ip).into()),
+            ("SRV", [priority, weight, port, target]) => {
+                put(v, "dns.srv.priority", (*priority).into());
+                put(v, "dns.srv.weight", (*weight).into());
+                put(v, "dns.srv.port", (*port).into());
+                put(v, "dns.srv.target", (*target).into());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Adds an occurrence of `field`.
+fn put(v: &mut Values, field: &'static str, value: String) {
+    v.entry(field).or_default().push(value);
+}
+
+/// Adds netlab's field `name` of a layer as tshark's `field`.
+fn copy(v: &mut Values, f: &Pairs, field: &'static str, name: &str) {
+    if let Some(value) = f.get(name) {
+        put(v, field, value.to_string());
+    }
+}
