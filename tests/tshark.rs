@@ -117,6 +117,8 @@ const FIELDS: &[(&str, Kind)] = &[
     ("icmp.type", Num),
     ("icmp.code", Num),
     ("icmp.checksum", Hex(4)),
+    ("icmp.ident", Num),
+    ("icmp.seq", Num),
     ("tcp.srcport", Num),
     ("tcp.dstport", Num),
     ("tcp.seq_raw", Num),
@@ -1232,6 +1234,8 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
             "ICMP" => {
                 copy(&mut v, f, "icmp.type", "type");
                 copy(&mut v, f, "icmp.code", "code");
+                copy(&mut v, f, "icmp.ident", "identifier");
+                copy(&mut v, f, "icmp.seq", "sequence");
                 if let Some(sum) = f.get("checksum") {
                     put(&mut v, "icmp.checksum", first_word(sum));
                 }

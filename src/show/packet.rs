@@ -19,6 +19,7 @@ use crate::wire::arp::Addresses;
 use crate::wire::dissect::{Checksum, Dissection, Header};
 use crate::wire::dns::{self, RecordData};
 use crate::wire::ethernet::EtherType;
+use crate::wire::icmpv4;
 use crate::wire::ipv6::ExtensionBody;
 use crate::wire::tcp::TcpOption;
 use crate::wire::{Error, Layer};
@@ -228,19 +229,35 @@ pub fn fields(header: &Header) -> Vec<(&'static str, String)> {
             }
             f
         }
-        Header::Icmpv4(i) => vec![
-            ("type", i.message.message_type().to_string()),
-            ("code", i.message.code().to_string()),
-            ("message", i.message.to_string()),
-            (
+        Header::Icmpv4(i) => {
+            let mut f = vec![
+                ("type", i.message.message_type().to_string()),
+                ("code", i.message.code().to_string()),
+                ("message", i.message.to_string()),
+            ];
+            // An echo's identifier and sequence pair requests with replies.
+            if let icmpv4::Message::EchoRequest {
+                identifier,
+                sequence,
+            }
+            | icmpv4::Message::EchoReply {
+                identifier,
+                sequence,
+            } = i.message
+            {
+                f.push(("identifier", identifier.to_string()));
+                f.push(("sequence", sequence.to_string()));
+            }
+            f.push((
                 "checksum",
                 format!(
                     "{:#06x} {}",
                     i.checksum,
                     if i.checksum_ok { "(good)" } else { "(BAD)" }
                 ),
-            ),
-        ],
+            ));
+            f
+        }
         Header::Icmpv6(i, sum) => vec![
             ("type", i.message.message_type().to_string()),
             ("code", i.message.code().to_string()),
