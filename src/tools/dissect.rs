@@ -141,12 +141,7 @@ pub(crate) fn show(
 ) -> anyhow::Result<bool> {
     let d = dissect(&frame.data, link, frame.orig_len as usize);
     let written = match style {
-        Style::Summary => writeln!(
-            out,
-            "{number:>6} {} {}",
-            time_of_day(frame.timestamp),
-            packet::summary(&d)
-        ),
+        Style::Summary => summary_line(out, number, frame, &d),
         Style::Json => {
             writeln!(
                 out,
@@ -177,6 +172,47 @@ pub(crate) fn show(
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
         Err(e) => Err(e).context("writing the output"),
     }
+}
+
+/// `     7 06:24:19.123456 TCP 127.0.0.1:…`: the frame's number, time and
+/// summary, written without intermediate strings (the `--summary` hot path).
+fn summary_line(
+    out: &mut impl Write,
+    number: u64,
+    frame: &Frame,
+    d: &crate::wire::dissect::Dissection,
+) -> io::Result<()> {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(number);
+    for _ in digits.len()..6 {
+        out.write_all(b" ")?;
+    }
+    out.write_all(digits.as_bytes())?;
+    out.write_all(b" ")?;
+    write_time_of_day(out, frame.timestamp)?;
+    out.write_all(b" ")?;
+    packet::write_summary(out, d)?;
+    out.write_all(b"\n")
+}
+
+/// Writes [`time_of_day`] into `out`.
+fn write_time_of_day(out: &mut impl Write, t: Duration) -> io::Result<()> {
+    let secs = t.as_secs();
+    let two = |n: u64| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+    out.write_all(&two(secs / 3600 % 24))?;
+    out.write_all(b":")?;
+    out.write_all(&two(secs / 60 % 60))?;
+    out.write_all(b":")?;
+    out.write_all(&two(secs % 60))?;
+    out.write_all(b".")?;
+    let micros = t.subsec_micros();
+    let mut digits = [b'0'; 6];
+    let mut rest = micros;
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    out.write_all(&digits)
 }
 
 /// `06:24:19.123456`: the UTC time of day, as `TZ=UTC tcpdump` prints it.
@@ -231,6 +267,13 @@ mod tests {
     fn time_of_day_is_utc_like_tcpdump() {
         let t = Duration::from_micros(1_764_000_000_123_456);
         assert_eq!(time_of_day(t), "16:00:00.123456");
+        let mut fast = Vec::new();
+        write_time_of_day(&mut fast, t).expect("vec");
+        assert_eq!(fast, b"16:00:00.123456");
+        let early = Duration::from_micros(3_723_000_042);
+        fast.clear();
+        write_time_of_day(&mut fast, early).expect("vec");
+        assert_eq!(fast, b"01:02:03.000042");
     }
 
     #[test]

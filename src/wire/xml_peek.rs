@@ -22,6 +22,9 @@
 /// The XMPP ports of RFC 6120 § 14.7.
 pub const PORTS: [u16; 2] = [5222, 5269];
 
+/// How many bytes of a payload the peek reads.
+const HEAD: usize = 1024;
+
 /// What the peek saw.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Peek {
@@ -74,11 +77,17 @@ pub fn peek(payload: &[u8], ports: (u16, u16)) -> Option<Peek> {
             length: payload.len(),
         });
     }
-    let text = std::str::from_utf8(payload).ok().or_else(|| {
-        // A segment may end inside a multi-byte character: use the valid
-        // prefix.
-        std::str::from_utf8(&payload[..valid_prefix(payload)]).ok()
-    })?;
+    // XML starts with `<` (after optional whitespace): anything else is
+    // not XMPP, and most payloads are rejected here without more work.
+    if payload.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'<') {
+        return None;
+    }
+    // Only the head of the payload matters: the first element's start tag
+    // fits in it (a start tag longer than this is not worth peeking at).
+    let head = &payload[..payload.len().min(HEAD)];
+    // A segment may end inside a multi-byte character: use the valid
+    // prefix.
+    let text = std::str::from_utf8(&head[..valid_prefix(head)]).ok()?;
     let (name, attributes) = first_element(text)?;
     let known = XMPP_ELEMENTS.contains(&name.as_str());
     let because = match (on_port, known) {
