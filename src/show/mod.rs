@@ -18,6 +18,7 @@ pub mod events;
 pub mod ladder;
 pub mod markdown;
 pub mod packet;
+pub mod packet_fields;
 pub mod packet_json;
 pub mod steps;
 pub mod style;

@@ -143,11 +143,12 @@ pub(crate) fn show(
     let written = match style {
         Style::Summary => summary_line(out, number, frame, &d),
         Style::Json => {
-            writeln!(
-                out,
-                "{}",
-                packet_json::render(number, frame.timestamp, &d)
-            )
+            // Build the line in memory, then hand it over in one write:
+            // the many small writes of the JSON writer are cheapest on a Vec.
+            let mut line = Vec::with_capacity(2048);
+            let _ = packet_json::write(&mut line, number, frame.timestamp, &d);
+            line.push(b'\n');
+            out.write_all(&line)
         }
         Style::Full => {
             let mut text = format!(
