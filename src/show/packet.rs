@@ -144,10 +144,14 @@ pub fn tree(d: &Dissection) -> String {
     if !d.rest.is_empty() {
         let _ = writeln!(
             out,
-            "▸ data · bytes {}–{} ({})",
+            "▸ data · bytes {}–{} ({}){}",
             d.rest.start,
             d.rest.end - 1,
-            d.rest.len()
+            d.rest.len(),
+            d.undissected
+                .as_ref()
+                .map(|what| format!(" · {what}, not dissected"))
+                .unwrap_or_default()
         );
     }
     if d.is_cut_short() {

@@ -91,6 +91,10 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
             );
             f("source", Show(&ip.src));
             f("destination", Show(&ip.dst));
+            if !ip.options.is_empty() {
+                // RFC 791 § 3.1 options; rare today, shown as bytes.
+                f("options", Show(&Hex(&ip.options)));
+            }
         }
         Header::Ipv6(ip) => {
             f("version", Num(6));

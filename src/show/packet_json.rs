@@ -92,6 +92,11 @@ pub fn write<W: Write>(
         Some(e) => string(out, &problem(e))?,
         None => out.write_all(b"null")?,
     }
+    out.write_all(b",\"undissected\":")?;
+    match &d.undissected {
+        Some(what) => string(out, what)?,
+        None => out.write_all(b"null")?,
+    }
     out.write_all(b",\"data\":[")?;
     number(out, d.rest.start)?;
     out.write_all(b",")?;

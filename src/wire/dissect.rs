@@ -131,6 +131,9 @@ pub struct Dissection {
     /// How long the frame was on the wire (more than `captured` when the
     /// capture was cut short by its snaplen).
     pub original: usize,
+    /// What the undissected rest is, when a header named a protocol this
+    /// dissector does not read: `IP protocol unknown (47)`.
+    pub undissected: Option<String>,
 }
 
 impl Dissection {
@@ -158,6 +161,7 @@ pub fn dissect(frame: &[u8], link: Link, original: usize) -> Dissection {
         rest: 0..frame.len(),
         captured: frame.len(),
         original: original.max(frame.len()),
+        undissected: None,
     };
     match link {
         Link::Ethernet => match ethernet::Repr::parse(frame) {
@@ -168,7 +172,9 @@ pub fn dissect(frame: &[u8], link: Link, original: usize) -> Dissection {
                     EtherType::Ipv4 => out.ipv4(frame, payload),
                     EtherType::Ipv6 => out.ipv6(frame, payload),
                     EtherType::Arp => out.arp(frame, payload),
-                    _ => {}
+                    other => {
+                        out.undissected = Some(format!("EtherType {other}"));
+                    }
                 }
             }
             Err(e) => return out.stop(e),
@@ -177,9 +183,10 @@ pub fn dissect(frame: &[u8], link: Link, original: usize) -> Dissection {
         Link::RawIp => match frame.first().map(|b| b >> 4) {
             Some(4) => out.ipv4(frame, 0..frame.len()),
             Some(6) => out.ipv6(frame, 0..frame.len()),
-            _ => {}
+            Some(v) => out.undissected = Some(format!("IP version {v}")),
+            None => {}
         },
-        Link::Other(_) => {}
+        Link::Other(n) => out.undissected = Some(format!("link type {n}")),
     }
     out
 }
@@ -226,6 +233,9 @@ impl Dissection {
         self.rest = inner.clone();
         if first_fragment {
             self.transport(frame, inner, protocol, src, dst);
+        } else {
+            // Only the first fragment carries the transport header.
+            self.undissected = Some("a later IPv4 fragment".into());
         }
     }
 
@@ -259,10 +269,14 @@ impl Dissection {
         self.rest = inner.clone();
         let unfragmented =
             chain.fragment().is_none_or(|(offset, _)| offset == 0);
-        if let (NextHeader::Protocol(protocol), true) =
-            (chain.upper, unfragmented)
-        {
-            self.transport(frame, inner, protocol, src, dst);
+        match (chain.upper, unfragmented) {
+            (NextHeader::Protocol(protocol), true) => {
+                self.transport(frame, inner, protocol, src, dst);
+            }
+            (_, false) => {
+                self.undissected = Some("a later IPv6 fragment".into());
+            }
+            (other, true) => self.undissected = Some(format!("{other}")),
         }
     }
 
@@ -324,7 +338,7 @@ impl Dissection {
                     Err(e) => self.problem = Some(e),
                 }
             }
-            _ => {}
+            other => self.undissected = Some(format!("IP protocol {other}")),
         }
     }
 
@@ -600,5 +614,16 @@ mod tests {
         assert!(d.layers.is_empty());
         assert_eq!(d.rest, 0..3);
         assert_eq!(d.problem, None);
+        assert_eq!(d.undissected.as_deref(), Some("link type 147"));
+    }
+
+    #[test]
+    fn an_unknown_ip_protocol_is_named() {
+        let mut frame = SYN_FRAME.to_vec();
+        frame[23] = 47; // GRE
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        assert_eq!(d.layers.len(), 2);
+        assert_eq!(d.undissected.as_deref(), Some("IP protocol unknown (47)"));
+        assert_eq!(d.rest, 34..frame.len());
     }
 }
