@@ -30,4 +30,5 @@ pub mod course;
 pub mod show;
 pub mod sockets;
 pub mod tools;
+pub mod transport;
 pub mod wire;

@@ -1,0 +1,1 @@
+//! TCP and UDP measured side by side.

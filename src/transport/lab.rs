@@ -1,0 +1,1 @@
+//! The two-host namespace lab.
