@@ -858,6 +858,13 @@ impl<W: Write> PcapNgWriter<W> {
         Ok(())
     }
 
+    /// Pushes buffered frames to the file, so that a capture stopped with
+    /// Ctrl-C keeps every frame written so far.
+    pub fn flush(&mut self) -> Result<(), Error> {
+        self.writer.get_mut().flush()?;
+        Ok(())
+    }
+
     /// Flushes what is buffered and hands back the underlying writer.
     pub fn finish(self) -> Result<W, Error> {
         let mut w = self.writer.into_inner();

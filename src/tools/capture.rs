@@ -93,6 +93,8 @@ pub fn run(options: &Options) -> anyhow::Result<u64> {
         if let Some(w) = writer.as_mut() {
             frame.comment = Some(packet::summary(&d));
             w.write(&frame).context("writing the capture file")?;
+            // Live frames come slowly: flush each, so Ctrl-C loses none.
+            w.flush().context("writing the capture file")?;
         }
     }
     if let Some(w) = writer {
