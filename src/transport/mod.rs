@@ -3,9 +3,11 @@
 //!
 //! - [`lab`]: two network namespaces joined by a veth pair, optional loss
 //! - [`compare`]: the measurements behind `netlab compare`
+//! - [`http_keepalive`]: two HTTP/1.1 requests over one connection
 //!
 //! Nothing here prints; `netlab lab` and `netlab compare` present.
 //! Book: `book/src/lesson-09.md`.
 
 pub mod compare;
+pub mod http_keepalive;
 pub mod lab;
