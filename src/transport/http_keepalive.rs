@@ -17,7 +17,7 @@
 //!
 //! [RFC 9112 § 9.3]: https://datatracker.ietf.org/doc/html/rfc9112#section-9.3
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::thread;
 
