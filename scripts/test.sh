@@ -7,6 +7,7 @@
 # machine it installs, when it can:
 #   - socat (apt, root only): a real peer for the socket tools' tests;
 #   - tshark (apt, root only): checks our capture files and dissections;
+#   - nftables, iproute2 (apt, root only): the namespace lab of lesson 9;
 #   - mdbook (cargo install, into target/tools): to build the book.
 # Without root the apt step is skipped, and the tests that need those
 # programs say so and skip themselves; everything else still runs.
@@ -19,6 +20,8 @@ say() { printf '\n== %s\n' "$*"; }
 need=()
 command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v tshark >/dev/null 2>&1 || need+=(tshark)
+command -v nft >/dev/null 2>&1 || need+=(nftables)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "installing ${need[*]} (apt)"

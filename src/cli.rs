@@ -26,6 +26,7 @@ use crate::sockets::event::Sink;
 use crate::sockets::walkthrough::Walkthrough;
 use crate::sockets::{connect, listen};
 use crate::tools::{self, dissect};
+use crate::transport::lab;
 use crate::wire::dissect::Link;
 
 /// netlab: how instant messaging really travels over a network.
@@ -69,6 +70,10 @@ pub enum Command {
     /// Open a real TCP connection on loopback, capture it, and draw it as a
     /// ladder: SYN, SYN-ACK, ACK, data, FIN. Needs CAP_NET_RAW.
     Handshake(HandshakeArgs),
+    /// A two-host lab: network namespaces joined by a virtual cable, with
+    /// optional random packet loss. Needs CAP_NET_ADMIN (root).
+    #[command(subcommand)]
+    Lab(LabCommand),
     /// Print a shell completion script, e.g. `netlab completions bash >
     /// ~/.local/share/bash-completion/completions/netlab`.
     Completions(CompletionArgs),
@@ -235,6 +240,43 @@ pub struct HandshakeArgs {
     pub pcap: Option<std::path::PathBuf>,
 }
 
+/// `netlab lab …`
+#[derive(Debug, Subcommand)]
+pub enum LabCommand {
+    /// Build the lab (or rebuild it with new settings), showing every `ip`
+    /// and `nft` command it runs.
+    Up(LabUpArgs),
+    /// Tear the lab down (deleting the namespaces removes everything).
+    Down,
+    /// Say whether the lab is up, with its addresses and loss.
+    Status,
+    /// Run a command inside host `a` or `b`, e.g. `netlab lab exec b --
+    /// ping -c 3 198.18.0.1`.
+    Exec(LabExecArgs),
+}
+
+/// Arguments of `netlab lab up`.
+#[derive(Debug, Args)]
+pub struct LabUpArgs {
+    /// Drop this percentage of packets at random, in each direction.
+    #[arg(long, default_value_t = 0.0, value_name = "PCT")]
+    pub loss: f64,
+    /// The MTU of the virtual cable.
+    #[arg(long, default_value_t = 1500)]
+    pub mtu: u32,
+}
+
+/// Arguments of `netlab lab exec`.
+#[derive(Debug, Args)]
+pub struct LabExecArgs {
+    /// The host: `a` (198.18.0.1) or `b` (198.18.0.2).
+    #[arg(value_parser = ["a", "b"])]
+    pub host: String,
+    /// The command and its arguments.
+    #[arg(last = true, required = true)]
+    pub command: Vec<String>,
+}
+
 /// Arguments of `netlab completions`.
 #[derive(Debug, Args)]
 pub struct CompletionArgs {
@@ -320,6 +362,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
         }
+        Command::Lab(command) => return lab_command(command),
         Command::Completions(args) => {
             clap_complete::generate(
                 args.shell,
@@ -385,6 +428,57 @@ fn tour(pacer: Pacer) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn lab_command(command: LabCommand) -> anyhow::Result<ExitCode> {
+    let mut shown = |line: &str| println!("{} {}", show::style::dim("$"), line);
+    match command {
+        LabCommand::Up(args) => {
+            let lab = lab::up(
+                &lab::Options {
+                    loss_percent: args.loss,
+                    mtu: args.mtu,
+                },
+                &mut shown,
+            )?;
+            println!("{}", describe_lab(&lab));
+        }
+        LabCommand::Down => {
+            lab::down(&mut shown)?;
+            println!("lab is down");
+        }
+        LabCommand::Status => match lab::status()? {
+            Some(lab) => println!("{}", describe_lab(&lab)),
+            None => println!("lab is down (`netlab lab up` builds it)"),
+        },
+        LabCommand::Exec(args) => {
+            let host = if args.host == "a" {
+                &lab::HOST_A
+            } else {
+                &lab::HOST_B
+            };
+            let status = lab::exec(host, &args.command)?;
+            return Ok(ExitCode::from(
+                u8::try_from(status.code().unwrap_or(1)).unwrap_or(1),
+            ));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe_lab(lab: &lab::Lab) -> String {
+    format!(
+        "lab is up: host a {} ({}, {}) ⇄ host b {} ({}, {}), MTU {}, loss \
+         {}% each way",
+        lab.a.addr,
+        lab.a.namespace,
+        lab.a.iface,
+        lab.b.addr,
+        lab.b.namespace,
+        lab.b.iface,
+        lab.mtu,
+        lab.loss_percent
+    )
 }
 
 /// Prints each event on its own line; threads take turns.
