@@ -70,6 +70,10 @@ pub enum Command {
     /// Open a real TCP connection on loopback, capture it, and draw it as a
     /// ladder: SYN, SYN-ACK, ACK, data, FIN. Needs CAP_NET_RAW.
     Handshake(HandshakeArgs),
+    /// Measure TCP and UDP side by side on this machine: set-up, round
+    /// trips, throughput, boundaries, size limits; with --loss, also across
+    /// a lossy two-host lab (needs root).
+    Compare(CompareArgs),
     /// A two-host lab: network namespaces joined by a virtual cable, with
     /// optional random packet loss. Needs CAP_NET_ADMIN (root).
     #[command(subcommand)]
@@ -240,6 +244,24 @@ pub struct HandshakeArgs {
     pub pcap: Option<std::path::PathBuf>,
 }
 
+/// Arguments of `netlab compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Message size for the round trips, in bytes.
+    #[arg(long, default_value_t = 64)]
+    pub size: usize,
+    /// Round trips and connects per transport.
+    #[arg(long, default_value_t = 2000)]
+    pub count: usize,
+    /// Also measure across a two-host lab that drops this percentage of
+    /// packets each way (builds and removes the lab; needs root).
+    #[arg(long, value_name = "PCT")]
+    pub loss: Option<f64>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// `netlab lab …`
 #[derive(Debug, Subcommand)]
 pub enum LabCommand {
@@ -362,6 +384,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
             }
         }
+        Command::Compare(args) => {
+            tools::compare::run(&tools::compare::Options {
+                measure: crate::transport::compare::Options {
+                    size: args.size,
+                    count: args.count.max(1),
+                    ..Default::default()
+                },
+                loss: args.loss,
+                json: args.json,
+            })?;
+        }
         Command::Lab(command) => return lab_command(command),
         Command::Completions(args) => {
             clap_complete::generate(
@@ -431,7 +464,7 @@ fn tour(pacer: Pacer) -> anyhow::Result<()> {
 }
 
 fn lab_command(command: LabCommand) -> anyhow::Result<ExitCode> {
-    let mut shown = |line: &str| println!("{} {}", show::style::dim("$"), line);
+    let mut shown = |line: &str| println!("{}", show::style::command(line));
     match command {
         LabCommand::Up(args) => {
             let lab = lab::up(

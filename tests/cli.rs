@@ -3,29 +3,43 @@
 //! output must match what is written there (`[..]` matches any text within
 //! a line, `...` any number of lines).
 //!
-//! Chapters whose transcripts capture live traffic need CAP_NET_RAW: they
-//! run as root (as in CI) and are skipped, with a printed reason, otherwise.
+//! Chapters whose transcripts capture live traffic or build the namespace
+//! lab need root: they run as root (as in CI) and are skipped, with a
+//! printed reason, otherwise.
 //!
 //! To update a transcript after an intended change:
 //! `TRYCMD=overwrite cargo test --test cli` (then review the diff).
 
 use std::os::unix::fs::MetadataExt;
 
-/// Chapters with live-capture transcripts.
-const NEEDS_CAPTURE: &[&str] = &["book/src/lesson-07.md"];
+/// Chapters whose transcripts capture live traffic or build the
+/// namespace lab.
+const NEEDS_ROOT: &[&str] = &["book/src/lesson-07.md", "book/src/lesson-09.md"];
 
 #[test]
 fn transcripts() {
-    let cases = trycmd::TestCases::new();
-    cases
-        .env("NO_COLOR", "1")
-        .case("tests/cmd/*.md")
-        .case("book/src/*.md");
+    // Batches, one after the other: a live capture misses frames when
+    // another transcript floods loopback at the same moment (lesson 9
+    // measures throughput), and the namespace lab exists once per machine
+    // (`netlab tour` and the lesson-9 chapter both build it). Within a
+    // batch trycmd runs files in parallel.
     let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
-    if !root {
-        for chapter in NEEDS_CAPTURE {
-            eprintln!("skipped: {chapter} captures live traffic (needs root)");
-            cases.skip(chapter);
+    let batch = |pattern: &str| {
+        let cases = trycmd::TestCases::new();
+        cases.env("NO_COLOR", "1").case(pattern);
+        for chapter in NEEDS_ROOT {
+            if pattern != *chapter {
+                cases.skip(chapter);
+            } else if !root {
+                eprintln!("skipped: {chapter} needs root (capture, lab)");
+                cases.skip(chapter);
+            }
         }
+        cases.run();
+    };
+    batch("tests/cmd/*.md");
+    batch("book/src/*.md");
+    for chapter in NEEDS_ROOT {
+        batch(chapter);
     }
 }

@@ -6,12 +6,13 @@
 //!   markers
 //! - [`pace`]: waiting for Enter between steps, for instructors
 //! - [`player`]: plays a lesson: text, demo step, text, …
-//! - [`lesson07`], [`lesson08`], [`lesson10`]: the live demos
+//! - [`lesson07`] … [`lesson10`]: the live demos
 //!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
 
 pub mod lesson07;
 pub mod lesson08;
+pub mod lesson09;
 pub mod lesson10;
 pub mod narration;
 pub mod pace;

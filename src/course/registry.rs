@@ -5,7 +5,7 @@
 //! narration is embedded at build time from `lessons/NN-slug.md`, the same
 //! file the book includes, so the text exists exactly once.
 
-use super::{Demo, lesson07, lesson08, lesson10};
+use super::{Demo, lesson07, lesson08, lesson09, lesson10};
 
 /// What a lesson's demo needs beyond an ordinary user account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,8 +152,8 @@ pub static LESSONS: [Lesson; 10] = [
         demo: "handshake ladder, loss in a namespace lab, message \
                boundaries, size limits, timings",
         needs: Needs::NetAdmin,
-        narration: None,
-        make_demo: None,
+        narration: Some(include_str!("../../lessons/09-tcp-udp.md")),
+        make_demo: Some(lesson09::demo),
     },
     Lesson {
         number: 10,

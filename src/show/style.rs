@@ -69,3 +69,9 @@ pub fn dim(text: &str) -> ColoredString {
 pub fn error(text: &str) -> ColoredString {
     text.red().bold()
 }
+
+/// A command the program runs for the student to see, after a root
+/// shell's prompt `#` (these commands need root).
+pub fn command(line: &str) -> String {
+    format!("{} {line}", "#".dimmed())
+}

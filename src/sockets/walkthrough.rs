@@ -480,9 +480,15 @@ impl Walkthrough {
                 self.owners
                     .iter()
                     .any(|(inode, _)| *inode != 0 && *inode == row.inode)
-                    || self
-                        .client_addr
-                        .is_some_and(|c| row.local == c || row.remote == c)
+                    || self.client_addr.is_some_and(|c| {
+                        // Exactly this connection's 4-tuple, either end:
+                        // the kernel may reuse the client's port for a
+                        // connection to another server, so the client
+                        // address alone is not enough.
+                        let server = SocketAddr::new(self.ip, self.server_port);
+                        (row.local == c && row.remote == server)
+                            || (row.local == server && row.remote == c)
+                    })
             })
             .map(|row| Observed {
                 owner: self.owner_of(&row),

@@ -29,6 +29,7 @@ use crate::capture::live::{self, Capture};
 use crate::capture::{Frame, LinkType};
 use crate::tools::dissect::link_of;
 use crate::wire::dissect::{Header, dissect};
+use crate::wire::tcp::Flags;
 use crate::wire::tcp_flow::{self, Segment};
 
 /// What the client sends.
@@ -135,8 +136,35 @@ pub fn record_exchange(
         .join()
         .map_err(|_| anyhow::anyhow!("the capture thread panicked"))??;
 
-    let parts: Vec<_> = frames.iter().filter_map(tcp_of).collect();
+    // Keep exactly this connection: other programs' traffic on lo may use
+    // the same port number on one side.
+    let frames: Vec<Frame> = frames
+        .into_iter()
+        .filter(|f| {
+            tcp_of(f).is_some_and(|(from, to, ..)| {
+                (from == client && to == server)
+                    || (from == server && to == client)
+            })
+        })
+        .collect();
+    let parts: Vec<_> = frames
+        .iter()
+        .filter_map(tcp_of)
+        .map(|(from, _, tcp, payload)| (from, tcp, payload))
+        .collect();
     let segments = tcp_flow::explain(client, server, &parts);
+    // A packet socket's buffer can overflow on a busy machine; a ladder
+    // without its SYN would teach something false.
+    if segments
+        .first()
+        .is_none_or(|s| !s.flags.contains(Flags::SYN))
+    {
+        anyhow::bail!(
+            "the capture missed this connection's first packets (the \
+             machine was too busy, or another program flooded lo); run it \
+             again"
+        );
+    }
     Ok(Recording {
         client,
         server,
@@ -155,23 +183,31 @@ fn involves(frame: &Frame, port: u16) -> bool {
     })
 }
 
-/// The sender's address, TCP header and payload of a frame.
+/// The sender's and receiver's addresses, TCP header and payload of a
+/// frame.
 fn tcp_of(
     frame: &Frame,
-) -> Option<(SocketAddr, crate::wire::tcp::Repr, Vec<u8>)> {
+) -> Option<(SocketAddr, SocketAddr, crate::wire::tcp::Repr, Vec<u8>)> {
     let d = dissect(&frame.data, link_of(frame.linktype), frame.data.len());
     let mut ip = None;
     for layer in &d.layers {
         match &layer.header {
-            Header::Ipv4(v4) => ip = Some(std::net::IpAddr::V4(v4.src)),
+            Header::Ipv4(v4) => {
+                ip = Some((
+                    std::net::IpAddr::V4(v4.src),
+                    std::net::IpAddr::V4(v4.dst),
+                ));
+            }
             Header::Tcp(t, _) => {
-                let from = SocketAddr::new(ip?, t.src_port);
+                let (src, dst) = ip?;
+                let from = SocketAddr::new(src, t.src_port);
+                let to = SocketAddr::new(dst, t.dst_port);
                 // The payload runs to the end of whatever the dissector
                 // found after TCP (data, or an XMPP element).
                 let last = d.layers.last().map_or(0, |l| l.bytes.end);
                 let end = d.rest.end.max(last).max(layer.bytes.end);
                 let payload = frame.data[layer.bytes.end..end].to_vec();
-                return Some((from, t.clone(), payload));
+                return Some((from, to, t.clone(), payload));
             }
             _ => {}
         }

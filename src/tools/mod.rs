@@ -4,8 +4,10 @@
 //!
 //! - [`dissect`]: `netlab dissect`, capture files and hex taken apart
 //! - [`capture`]: `netlab capture`, live traffic taken apart
+//! - [`compare`]: `netlab compare`, TCP and UDP measured side by side
 //! - [`handshake`]: `netlab handshake`, one connection drawn as a ladder
 
 pub mod capture;
+pub mod compare;
 pub mod dissect;
 pub mod handshake;

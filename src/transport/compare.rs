@@ -964,6 +964,7 @@ pub struct Boundaries {
     pub udp_reads: Vec<usize>,
 }
 
+// ANCHOR: boundaries
 /// Three 100-byte messages, written back to back, read by each transport.
 ///
 /// TCP is "a reliable, in-order, byte-stream service" ([RFC 9293 § 2.2]):
@@ -1037,6 +1038,7 @@ pub fn message_boundaries(ip: IpAddr) -> Result<Boundaries> {
         udp_reads,
     })
 }
+// ANCHOR_END: boundaries
 
 /// Waits (at most a second) until `bytes` bytes are queued on `stream`.
 fn wait_until_queued(stream: &TcpStream, bytes: usize) -> Result<()> {
@@ -1083,6 +1085,7 @@ pub struct SizeLimits {
     pub tcp_reads: usize,
 }
 
+// ANCHOR: limits
 /// UDP's 64 KB ceiling and TCP's lack of one, produced for real.
 ///
 /// UDP: the 16-bit IP Total Length ([RFC 791 § 3.1]) caps one datagram, so
@@ -1152,6 +1155,7 @@ pub fn size_limits(ip: IpAddr) -> Result<SizeLimits> {
         tcp_reads,
     })
 }
+// ANCHOR_END: limits
 
 // ---------------------------------------------------------------------------
 // Kernel counters: /proc/thread-self/net/snmp
@@ -1263,6 +1267,7 @@ fn pattern(i: u64) -> u8 {
     (i % 251) as u8
 }
 
+// ANCHOR: under_loss
 /// TCP and UDP over the lab's lossy link, from host b to host a.
 ///
 /// TCP: `bytes` bytes of a counter pattern; a checks every byte, so "all
@@ -1296,6 +1301,7 @@ pub fn under_loss(lab: &Lab, bytes: u64, datagrams: u64) -> Result<LossReport> {
         udp_dropped_buffer_full: udp.dropped_buffer_full,
     })
 }
+// ANCHOR_END: under_loss
 
 struct LabTcp {
     received: u64,

@@ -398,6 +398,7 @@ pub fn exec(host: &Host, argv: &[String]) -> Result<ExitStatus, Error> {
     command.status().map_err(|source| spawn_error("ip", source))
 }
 
+// ANCHOR: in_namespace
 /// Runs `work` inside a host's network namespace, on a new thread, and
 /// returns what it returns.
 ///
@@ -453,6 +454,7 @@ pub fn in_namespace<T: Send>(
         }
     })
 }
+// ANCHOR_END: in_namespace
 
 /// Tears the lab down when dropped; see [`up_guarded`].
 #[derive(Debug)]
@@ -496,6 +498,7 @@ pub fn up_guarded(
 // Building the commands. Pure functions, so the tests can check every line.
 // ---------------------------------------------------------------------------
 
+// ANCHOR: commands
 /// Checks `options` and lists the commands that build the lab, as argv.
 fn up_plan(options: &Options) -> Result<Vec<Vec<String>>, Error> {
     let loss = loss_threshold(options.loss_percent)?;
@@ -561,6 +564,7 @@ fn up_plan(options: &Options) -> Result<Vec<Vec<String>>, Error> {
     }
     Ok(plan)
 }
+// ANCHOR_END: commands
 
 /// The three nft commands that make `host` drop `loss` packets in 100
 /// arriving over the veth: a table, a chain on the input hook, one rule.
