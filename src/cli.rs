@@ -318,13 +318,21 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     args.lesson
                 )
             })?;
+            if lesson.needs == registry::Needs::NetAdmin {
+                // This lesson builds the namespace lab.
+                lab::tear_down_on_ctrl_c();
+            }
             player::play(
                 lesson,
                 Pacer::new(args.pace),
                 &mut std::io::stdout(),
             )?;
         }
-        Command::Tour(args) => tour(Pacer::new(args.pace))?,
+        Command::Tour(args) => {
+            // Lesson 9 builds the namespace lab.
+            lab::tear_down_on_ctrl_c();
+            tour(Pacer::new(args.pace))?;
+        }
         Command::Socket(SocketCommand::Listen(args)) => socket_listen(&args)?,
         Command::Socket(SocketCommand::Connect(args)) => socket_connect(&args)?,
         Command::Socket(SocketCommand::Demo) => {
@@ -385,6 +393,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Compare(args) => {
+            if args.loss.is_some() {
+                lab::tear_down_on_ctrl_c();
+            }
             tools::compare::run(&tools::compare::Options {
                 measure: crate::transport::compare::Options {
                     size: args.size,

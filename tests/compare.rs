@@ -131,3 +131,44 @@ fn run_builds_one_row_per_claim_and_serializes() {
     assert_eq!(json["rows"][5]["tcp"], "read() returned 300");
     assert_eq!(json["rows"][5]["udp"], "recv() returned 100, 100, 100");
 }
+
+/// Root only: the lab's lossy link, measured. Skips with a printed reason
+/// otherwise. The only test in this file that builds the lab (its
+/// namespaces exist once per machine).
+#[test]
+fn across_the_lossy_lab_tcp_delivers_all_and_udp_loses_some() {
+    use std::os::unix::fs::MetadataExt;
+    if std::fs::metadata("/proc/self").map(|m| m.uid()).ok() != Some(0) {
+        eprintln!("skipped: the namespace lab needs root");
+        return;
+    }
+    let (lab, guard) = netlab::transport::lab::up_guarded(
+        &netlab::transport::lab::Options {
+            loss_percent: 5.0,
+            mtu: 1500,
+        },
+        &mut |_| {},
+    )
+    .expect("lab builds");
+    let loss = compare::under_loss(&lab, 1 << 20, 1000).expect("measures");
+    // TCP: every byte, in order, paid for with retransmissions. With 5 %
+    // loss each way over ~700 segments, none lost is all but impossible.
+    assert_eq!(loss.tcp_bytes_received, 1 << 20);
+    assert_eq!(loss.tcp_first_mismatch, None);
+    assert!(loss.tcp_retransmissions > 0, "{loss:?}");
+    // UDP: what arrived plus what was lost is what was sent; some was lost.
+    assert_eq!(loss.udp_received + loss.udp_lost, 1000);
+    assert!(loss.udp_lost > 0, "{loss:?}");
+
+    let frag = compare::fragmentation(&lab).expect("measures");
+    let at = |payload: usize| {
+        frag.rows
+            .iter()
+            .find(|r| r.payload == payload)
+            .unwrap_or_else(|| panic!("no row for {payload}: {frag:?}"))
+    };
+    assert_eq!(at(1472).fragments, 0, "{frag:?}");
+    assert_eq!(at(1473).fragments, 2, "{frag:?}");
+    guard.down(&mut |_| {}).expect("lab comes down");
+    assert!(netlab::transport::lab::status().expect("status").is_none());
+}

@@ -231,6 +231,23 @@ mod tests {
     }
 
     #[test]
+    fn bold_never_spans_lines() {
+        // The terminal renderer works line by line (show::markdown), so
+        // `**` must open and close on the same line.
+        for lesson in LESSONS.iter().filter(|l| l.is_built()) {
+            for (i, line) in lesson.narration.unwrap_or("").lines().enumerate()
+            {
+                assert!(
+                    line.matches("**").count() % 2 == 0,
+                    "lessons file of lesson {}, line {}: {line}",
+                    lesson.number,
+                    i + 1
+                );
+            }
+        }
+    }
+
+    #[test]
     fn built_lessons_end_with_key_points_and_exercises() {
         for lesson in LESSONS.iter().filter(|l| l.is_built()) {
             let text = lesson.narration.expect("built");

@@ -398,6 +398,23 @@ pub fn exec(host: &Host, argv: &[String]) -> Result<ExitStatus, Error> {
     command.status().map_err(|source| spawn_error("ip", source))
 }
 
+/// Tears the lab down when the user presses Ctrl-C, then exits with the
+/// shell's code for an interrupted program (130).
+///
+/// A [`Guard`] cannot do this: Ctrl-C ends the process without running
+/// destructors. Commands that build the lab call this first, so an
+/// interrupted `netlab compare --loss 5` leaves no namespaces behind. (If
+/// the process is killed outright, the next [`up`] cleans up instead.)
+pub fn tear_down_on_ctrl_c() {
+    // Only one handler per process can be set; a second call changes
+    // nothing, which is fine.
+    let _ = ctrlc::set_handler(|| {
+        let _ = down(&mut |line| eprintln!("# {line}"));
+        eprintln!("interrupted: the lab is down");
+        std::process::exit(130);
+    });
+}
+
 // ANCHOR: in_namespace
 /// Runs `work` inside a host's network namespace, on a new thread, and
 /// returns what it returns.
