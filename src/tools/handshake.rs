@@ -60,11 +60,41 @@ pub fn record(port: u16) -> anyhow::Result<Recording> {
     record_exchange(port, REQUEST, REPLY)
 }
 
+/// How many times to try when the capture missed the start of the
+/// connection (another program flooding lo can overflow the capture
+/// socket's buffer).
+const ATTEMPTS: u32 = 4;
+
 // ANCHOR: record
 /// Captures one connection to `127.0.0.1:port` in which the client sends
 /// `request`, the server reads exactly that many bytes and answers `reply`,
 /// and the client closes first.
 pub fn record_exchange(
+    port: u16,
+    request: &'static [u8],
+    reply: &'static [u8],
+) -> anyhow::Result<Recording> {
+    let mut attempt = 1;
+    loop {
+        match record_once(port, request, reply) {
+            Err(e) if attempt < ATTEMPTS && e.is::<Missed>() => {
+                tracing::info!("attempt {attempt}: {e}; trying again");
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// The capture did not see the connection's SYN.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the capture missed this connection's first packets (the machine was \
+     too busy, or another program flooded lo); run it again"
+)]
+pub struct Missed;
+
+fn record_once(
     port: u16,
     request: &'static [u8],
     reply: &'static [u8],
@@ -159,11 +189,7 @@ pub fn record_exchange(
         .first()
         .is_none_or(|s| !s.flags.contains(Flags::SYN))
     {
-        anyhow::bail!(
-            "the capture missed this connection's first packets (the \
-             machine was too busy, or another program flooded lo); run it \
-             again"
-        );
+        return Err(Missed.into());
     }
     Ok(Recording {
         client,
