@@ -2,12 +2,12 @@
 //!
 //! Where [`super::file`] reads frames someone captured earlier, this module
 //! catches them now. It opens a Linux *packet socket* (`AF_PACKET`, see
-//! `packet(7)`) through [`pnet_datalink`]: a socket that receives a copy of
-//! every frame the interface sends or receives, link-layer header included,
-//! before any IP or TCP processing. That is also how `tcpdump` and Wireshark
-//! capture on Linux.
+//! `packet(7)`) with [`socket2`] and reads it through [`pnet_datalink`]: a
+//! socket that receives a copy of every frame the interface sends or
+//! receives, link-layer header included, before any IP or TCP processing.
+//! That is also how `tcpdump` and Wireshark capture on Linux.
 //!
-//! Three things make live capture different from reading a file, and this
+//! Four things make live capture different from reading a file, and this
 //! file deals with each one:
 //!
 //! 1. **Permission.** A packet socket sees everyone's traffic, so the kernel
@@ -18,7 +18,14 @@
 //!    at most [`Options::read_timeout`] and returns `Ok(None)` when nothing
 //!    came, so the caller can check for Ctrl-C or redraw.
 //! 3. **Loopback echoes.** On Linux `lo` a packet socket receives every
-//!    packet *twice*; [`Dedup`] shows each one once. Its doc explains why.
+//!    packet *twice*; the kernel drops the second copy for us, see
+//!    [`filter_program`].
+//! 4. **Keeping up.** The kernel queues frames for the socket in a buffer of
+//!    fixed size and drops what does not fit. When another program floods
+//!    the interface, the frames we care about are lost among the rest. So,
+//!    like tcpdump, we hand the kernel a small *filter program* (classic
+//!    BPF, see [`filter_program`]) that throws the rest away before it is
+//!    queued, and ask for a larger buffer ([`RECV_BUFFER`]).
 //!
 //! Read before: [`super::interfaces`] (which interfaces exist) and
 //! [`super::Frame`]. Read after: [`crate::wire`], which dissects the bytes.
@@ -26,17 +33,24 @@
 //! Book: lesson 7 (the OSI model: capture a real packet and dissect it).
 //! Run: `netlab capture --iface lo` (needs `CAP_NET_RAW`).
 //!
-//! Specs: `packet(7)`, `capabilities(7)`; the link-type numbers are
-//! tcpdump.org's [LINKTYPE_ list].
+//! Specs: `packet(7)`, `capabilities(7)`, `socket(7)` (`SO_ATTACH_FILTER`,
+//! `SO_RCVBUF`), the kernel's [filter.rst] (classic BPF); the link-type
+//! numbers are tcpdump.org's [LINKTYPE_ list].
 //!
 //! [LINKTYPE_ list]: https://www.tcpdump.org/linktypes.html
+//! [filter.rst]: https://www.kernel.org/doc/html/latest/networking/filter.html
 
-use std::collections::VecDeque;
-use std::hash::{DefaultHasher, Hasher};
 use std::io;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::os::fd::IntoRawFd;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use libc::{
+    BPF_ABS, BPF_B, BPF_H, BPF_IND, BPF_JEQ, BPF_JMP, BPF_JSET, BPF_K, BPF_LD,
+    BPF_LDX, BPF_MSH, BPF_RET, BPF_W, sock_filter,
+};
+use nix::sys::socket::{setsockopt, sockopt};
 use pnet_datalink::{Channel, Config, DataLinkReceiver, NetworkInterface};
+use socket2::{Domain, SockFilter, Socket, Type};
 
 use super::{Frame, LinkType};
 
@@ -47,6 +61,19 @@ use super::{Frame, LinkType};
 /// bytes, and we cannot tell: pnet does not ask the kernel for the real
 /// length (`MSG_TRUNC`), so [`Frame::orig_len`] is what we received.
 pub const SNAPLEN: usize = 262_144;
+
+/// How many bytes of frames the kernel may queue for us: 4 MiB (the kernel
+/// doubles it for its own bookkeeping, `socket(7)`). The default, about
+/// 200 KiB, holds only three 64 KiB loopback frames: one burst from a
+/// benchmark and our own packets no longer fit. Beyond
+/// `/proc/sys/net/core/rmem_max` only a program with `CAP_NET_ADMIN` may go
+/// (`SO_RCVBUFFORCE`); without it we get what the limit allows.
+pub const RECV_BUFFER: usize = 4 << 20;
+
+/// `PACKET_OUTGOING` in `<linux/if_packet.h>`: the packet type (`sll_pkttype`
+/// in `packet(7)`) of a copy the interface is *sending*. The libc crate does
+/// not have it.
+const PACKET_OUTGOING: u32 = 4;
 
 /// `EPERM`, "Operation not permitted": the kernel's answer to `socket(2)`
 /// for a packet socket without `CAP_NET_RAW` (`packet(7)`, ERRORS).
@@ -103,14 +130,19 @@ pub struct Options {
     /// the network card normally throws away. Matters on shared media (Wi-Fi,
     /// a hub); a switch only sends us our own frames anyway.
     pub promiscuous: bool,
+    /// Keep only TCP and UDP over IPv4 or IPv6 to or from this port (either
+    /// side), and let the kernel drop everything else before it reaches us,
+    /// as `tcpdump port N` does. `None`: keep every frame.
+    pub port: Option<u16>,
 }
 
 impl Default for Options {
-    /// A quarter of a second, not promiscuous.
+    /// A quarter of a second, not promiscuous, every port.
     fn default() -> Options {
         Options {
             read_timeout: Duration::from_millis(250),
             promiscuous: false,
+            port: None,
         }
     }
 }
@@ -122,17 +154,14 @@ pub struct Capture {
     rx: Box<dyn DataLinkReceiver>,
     /// What the frames begin with.
     linktype: LinkType,
-    /// Longest [`Capture::next`] waits in total.
-    read_timeout: Duration,
-    /// Present on loopback interfaces only: drops the echoed copies.
-    dedup: Option<Dedup>,
 }
 
 impl Capture {
     /// Opens a packet socket on the interface called `iface`.
     ///
-    /// On a loopback interface the second copy of every packet is dropped
-    /// (see [`Dedup`]); on every other interface each frame is kept.
+    /// On a loopback interface the second copy of every packet is dropped;
+    /// with [`Options::port`] only that port's TCP and UDP is kept. Both
+    /// happen in the kernel, see [`filter_program`].
     pub fn open(iface: &str, options: Options) -> Result<Capture, Error> {
         let all = pnet_datalink::interfaces();
         let Some(interface) = all.iter().find(|i| i.name == iface) else {
@@ -142,16 +171,22 @@ impl Capture {
             });
         };
         let linktype = link_type(interface)?;
+        let program =
+            filter_program(linktype, interface.is_loopback(), options.port);
+        let socket = packet_socket(iface, &program)?;
 
         let config = Config {
             read_buffer_size: SNAPLEN,
             read_timeout: Some(options.read_timeout),
             promiscuous: options.promiscuous,
+            // pnet takes the socket over: it closes it if anything below
+            // fails, and when `rx` is dropped. So we give up our ownership
+            // (`into_raw_fd` does not close), or it would be closed twice.
+            socket_fd: Some(socket.into_raw_fd()),
             ..Config::default()
         };
-        // This is where `socket(AF_PACKET, SOCK_RAW, ETH_P_ALL)` and
-        // `bind(2)` to the interface happen, and where a missing capability
-        // shows up.
+        // This is where `bind(2)` to the interface with `ETH_P_ALL` happens:
+        // from then on, frames arrive, already filtered.
         let rx = match pnet_datalink::channel(interface, config) {
             Ok(Channel::Ethernet(_tx, rx)) => rx,
             // pnet marks `Channel` as "more kinds may come"; on Linux
@@ -178,12 +213,7 @@ impl Capture {
             }
         };
 
-        Ok(Capture {
-            rx,
-            linktype,
-            read_timeout: options.read_timeout,
-            dedup: interface.is_loopback().then(Dedup::default),
-        })
+        Ok(Capture { rx, linktype })
     }
 
     /// Waits for the next frame: `Ok(Some(frame))`, or `Ok(None)` when the
@@ -201,49 +231,34 @@ impl Capture {
         reason = "Ok(None) is a quiet moment, not the end of the capture"
     )]
     pub fn next(&mut self) -> Result<Option<Frame>, Error> {
-        let deadline = Instant::now() + self.read_timeout;
-        loop {
-            let bytes = match self.rx.next() {
-                Ok(bytes) => bytes,
-                // pnet waits with `poll(2)` and reports "nothing came in
-                // time" as an error of kind TimedOut; for a capture that is
-                // an ordinary quiet moment, not a failure.
-                Err(e) if is_quiet(&e) => return Ok(None),
-                Err(source) => {
-                    return Err(Error::Io {
-                        action: "reading the next frame".to_string(),
-                        source,
-                    });
-                }
-            };
-            let received = Instant::now();
-            // A clock set before 1970 is the only way this fails; then
-            // time 0 is as good an answer as any.
-            let timestamp = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap_or_default();
-
-            if let Some(dedup) = &mut self.dedup
-                && dedup.is_duplicate(bytes, received)
-            {
-                // Keep the caller's promise: wait no longer than the
-                // timeout, even while echoes keep arriving.
-                if received >= deadline {
-                    return Ok(None);
-                }
-                continue;
+        let bytes = match self.rx.next() {
+            Ok(bytes) => bytes,
+            // pnet waits with `poll(2)` and reports "nothing came in time"
+            // as an error of kind TimedOut; for a capture that is an
+            // ordinary quiet moment, not a failure.
+            Err(e) if is_quiet(&e) => return Ok(None),
+            Err(source) => {
+                return Err(Error::Io {
+                    action: "reading the next frame".to_string(),
+                    source,
+                });
             }
+        };
+        // A clock set before 1970 is the only way this fails; then time 0
+        // is as good an answer as any.
+        let timestamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
 
-            return Ok(Some(Frame {
-                timestamp,
-                linktype: self.linktype,
-                data: bytes.to_vec(),
-                // All we know: see `SNAPLEN`.
-                orig_len: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
-                interface: 0,
-                comment: None,
-            }));
-        }
+        Ok(Some(Frame {
+            timestamp,
+            linktype: self.linktype,
+            data: bytes.to_vec(),
+            // All we know: see `SNAPLEN`.
+            orig_len: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
+            interface: 0,
+            comment: None,
+        }))
     }
 }
 
@@ -301,198 +316,591 @@ fn running_program() -> String {
     }
 }
 
-/// Drops the second copy of each packet a loopback capture sees.
+/// Opens an `AF_PACKET` socket with `program` attached and a larger receive
+/// buffer, not yet bound to any interface: pnet binds it to `iface`.
 ///
-/// **Why there are two.** A packet socket is handed a copy of every frame
-/// twice over: as the interface *transmits* it and as it *receives* it. On a
-/// real network card those are different frames. On `lo` they are the same
-/// frame: what `lo` transmits it immediately receives back, so the socket
-/// sees each packet once as "outgoing" and once as "incoming". The kernel
-/// labels each copy (`sll_pkttype` in `packet(7)`, `PACKET_OUTGOING` for the
-/// first) and tcpdump drops the outgoing one, but pnet hands us only the
-/// bytes, without the label.
-///
-/// **What we do instead.** The two copies are identical, byte for byte, and
-/// arrive microseconds apart. So we remember a short fingerprint (a hash
-/// and the length) of the last [`Dedup::CAPACITY`] frames, each for
-/// [`Dedup::WINDOW`]. A frame matching a remembered one is the echo: it is
-/// dropped, *and the memory is forgotten*, so that each frame we keep
-/// cancels exactly one echo. Without that, a program that sends the same
-/// datagram twice in quick succession (four identical copies) would be
-/// shown once instead of twice.
-///
-/// **Where it guesses wrong.**
-/// - If the second copy is late (more than the window, on a very busy
-///   machine) or pushed out of the ring by a burst of more than
-///   [`Dedup::CAPACITY`] other frames, both copies are shown.
-/// - If the kernel loses one copy (the socket's buffer was full), the
-///   pairing is off by one, and a genuinely repeated, identical packet
-///   within the window is then hidden.
-/// - Two different frames with the same length and hash would be taken for
-///   copies; with a 64-bit hash that is vanishingly unlikely.
-///
-/// It works on byte slices and instants only, so it is tested without root.
-#[derive(Clone, Debug)]
-pub struct Dedup {
-    /// Fingerprints of frames kept, oldest first.
-    recent: VecDeque<Seen>,
-    /// How long a fingerprint is remembered.
-    window: Duration,
-    /// How many fingerprints are remembered at most.
-    capacity: usize,
-}
-
-/// The fingerprint of one frame kept.
-#[derive(Clone, Copy, Debug)]
-struct Seen {
-    hash: u64,
-    len: usize,
-    at: Instant,
-}
-
-impl Dedup {
-    /// How long a frame's echo may take: 50 ms. On `lo` it takes
-    /// microseconds; the margin covers a loaded machine.
-    pub const WINDOW: Duration = Duration::from_millis(50);
-    /// How many recent frames are remembered: 64.
-    pub const CAPACITY: usize = 64;
-
-    /// A de-duplicator remembering at most `capacity` frames for `window`.
-    pub fn new(window: Duration, capacity: usize) -> Dedup {
-        Dedup {
-            recent: VecDeque::with_capacity(capacity),
-            window,
-            capacity,
+/// The socket is opened for protocol 0, "no frames at all": it only starts
+/// receiving when pnet binds it with `ETH_P_ALL`, and by then the filter is
+/// in place. Opened for `ETH_P_ALL` right away, it would receive every
+/// interface's frames, unfiltered, in the moments before the filter and the
+/// binding arrive, and hand them to us afterwards.
+fn packet_socket(
+    iface: &str,
+    program: &[sock_filter],
+) -> Result<Socket, Error> {
+    let socket = match Socket::new(Domain::PACKET, Type::RAW, None) {
+        Ok(socket) => socket,
+        Err(e) if matches!(e.raw_os_error(), Some(EPERM | EACCES)) => {
+            return Err(Error::NeedsCapNetRaw {
+                program: running_program(),
+            });
         }
-    }
-
-    /// Whether `frame`, seen at `now`, is the echo of a frame kept within the
-    /// window. If not, it is remembered as a frame kept.
-    ///
-    /// `now` should not go backwards between calls (an [`Instant`] never
-    /// does).
-    pub fn is_duplicate(&mut self, frame: &[u8], now: Instant) -> bool {
-        // Forget what is older than the window. The ring is in time order,
-        // so the old ones are at the front.
-        while let Some(oldest) = self.recent.front() {
-            if now.saturating_duration_since(oldest.at) <= self.window {
-                break;
+        Err(source) => {
+            return Err(Error::Io {
+                action: format!("opening a packet socket on {iface}"),
+                source,
+            });
+        }
+    };
+    let program: Vec<SockFilter> = program
+        .iter()
+        .map(|i| SockFilter::new(i.code, i.jt, i.jf, i.k))
+        .collect();
+    socket.attach_filter(&program).map_err(|source| Error::Io {
+        action: format!("attaching the capture filter on {iface}"),
+        source,
+    })?;
+    // Past the system's limit if we may (CAP_NET_ADMIN), else up to it.
+    if setsockopt(&socket, sockopt::RcvBufForce, &RECV_BUFFER).is_err() {
+        socket.set_recv_buffer_size(RECV_BUFFER).map_err(|source| {
+            Error::Io {
+                action: format!("enlarging the receive buffer on {iface}"),
+                source,
             }
-            self.recent.pop_front();
+        })?;
+    }
+    Ok(socket)
+}
+
+/// The classic BPF program the kernel runs on every frame before queueing
+/// it for our socket, as tcpdump does: it returns how many bytes of the
+/// frame to keep, 0 to drop it.
+///
+/// Classic BPF (`filter.rst` in the kernel documentation) is a tiny machine
+/// with an accumulator `A`, an index register `X`, loads from the frame
+/// (`ldh [12]`: the 16 bits at offset 12, big-endian) and forward jumps
+/// (`jt`/`jf`: how many instructions to skip when the test is true/false).
+/// Loads past the end of the frame drop it.
+///
+/// **On a loopback interface** the program first drops the copy the kernel
+/// hands us as `lo` *sends* a packet. A packet socket sees each frame as
+/// the interface transmits it and as it receives it; on a network card those
+/// are different frames, but what `lo` transmits it immediately receives
+/// back, so every packet would be seen twice. The kernel labels each copy
+/// (`sll_pkttype`, `packet(7)`), and the program reads that label with an
+/// *ancillary load* (`SKF_AD_OFF + SKF_AD_PKTTYPE`, "ld #pktType") and drops
+/// `PACKET_OUTGOING`, the same copy tcpdump drops.
+///
+/// **With a port**, it keeps only TCP and UDP (IP protocol 6 and 17) to or
+/// from that port: over IPv4, unless the packet is a later fragment (which
+/// carries no ports), and over IPv6 when the TCP or UDP header comes right
+/// after the IPv6 header (no extension headers). Everything else, ARP and
+/// ICMP included, is dropped.
+///
+/// `linktype` says where the IP header starts: after the 14-byte Ethernet
+/// header (whose type field, at offset 12, says IPv4 or IPv6), or at offset
+/// 0 for [`LinkType::RAW`], where the kernel's protocol field
+/// (`SKF_AD_PROTOCOL`, "ld #proto") says which.
+///
+/// For `lo`, port 5222 the program reads (as `tcpdump -d` prints it):
+///
+/// ```text
+/// (000) ld       #pktType
+/// (001) jeq      #0x4             jt 23   jf 2    ; outgoing: drop
+/// (002) ldh      [12]                             ; EtherType
+/// (003) jeq      #0x800           jt 4    jf 14   ; IPv4?
+/// (004) ldb      [23]                             ; IPv4 protocol
+/// (005) jeq      #0x6             jt 7    jf 6    ; TCP?
+/// (006) jeq      #0x11            jt 7    jf 23   ; UDP?
+/// (007) ldh      [20]                             ; flags, fragment offset
+/// (008) jset     #0x1fff          jt 23   jf 9    ; later fragment: drop
+/// (009) ldxb     4*([14]&0xf)                     ; X = IPv4 header length
+/// (010) ldh      [x + 14]                         ; source port
+/// (011) jeq      #0x1466          jt 22   jf 12   ; 5222?
+/// (012) ldh      [x + 16]                         ; destination port
+/// (013) jeq      #0x1466          jt 22   jf 23   ; 5222?
+/// (014) jeq      #0x86dd          jt 15   jf 23   ; IPv6?
+/// (015) ldb      [20]                             ; IPv6 next header
+/// (016) jeq      #0x6             jt 18   jf 17   ; TCP?
+/// (017) jeq      #0x11            jt 18   jf 23   ; UDP?
+/// (018) ldh      [54]                             ; source port
+/// (019) jeq      #0x1466          jt 22   jf 20   ; 5222?
+/// (020) ldh      [56]                             ; destination port
+/// (021) jeq      #0x1466          jt 22   jf 23   ; 5222?
+/// (022) ret      #262144                          ; keep (SNAPLEN bytes)
+/// (023) ret      #0                               ; drop
+/// ```
+///
+/// A jump's `jt 22` names the instruction it goes to, as tcpdump shows it;
+/// the program itself stores the distance (here 22 - 11 - 1 = 10). The test
+/// `the_documented_listing_is_the_program` keeps this listing true.
+pub fn filter_program(
+    linktype: LinkType,
+    loopback: bool,
+    port: Option<u16>,
+) -> Vec<sock_filter> {
+    use Label::{Accept, Drop, Ipv6, Next, Ports4, Ports6};
+
+    /// `ret #SNAPLEN`: keep the frame, up to this many bytes.
+    const KEEP: u32 = SNAPLEN as u32;
+    const JEQ: u32 = BPF_JMP | BPF_JEQ | BPF_K;
+    const JSET: u32 = BPF_JMP | BPF_JSET | BPF_K;
+    const LD_W: u32 = BPF_LD | BPF_W | BPF_ABS;
+    const LD_H: u32 = BPF_LD | BPF_H | BPF_ABS;
+    const LD_B: u32 = BPF_LD | BPF_B | BPF_ABS;
+    const LD_H_X: u32 = BPF_LD | BPF_H | BPF_IND;
+    const LDX_MSH: u32 = BPF_LDX | BPF_B | BPF_MSH;
+    const RET: u32 = BPF_RET | BPF_K;
+    /// EtherTypes, in `<linux/if_ether.h>` as `c_int`.
+    const IPV4: u32 = libc::ETH_P_IP as u32;
+    const IPV6: u32 = libc::ETH_P_IPV6 as u32;
+    /// IP protocol numbers (IANA), as IPv4's protocol and IPv6's next header.
+    const TCP: u32 = libc::IPPROTO_TCP as u32;
+    const UDP: u32 = libc::IPPROTO_UDP as u32;
+
+    if !loopback && port.is_none() {
+        return vec![insn(RET, 0, 0, KEEP)];
+    }
+    let ethernet = linktype == LinkType::ETHERNET;
+    // Where the IP header starts.
+    let ip = if ethernet { 14 } else { 0 };
+
+    let mut asm = Assembler::default();
+    if loopback {
+        asm.stmt(LD_W, ancillary(libc::SKF_AD_PKTTYPE)); // ld #pktType
+        asm.jump(JEQ, PACKET_OUTGOING, Drop, Next); // jeq #4: outgoing
+    }
+    if let Some(port) = port {
+        let port = u32::from(port);
+        if ethernet {
+            asm.stmt(LD_H, 12); // ldh [12]: EtherType
+        } else {
+            asm.stmt(LD_W, ancillary(libc::SKF_AD_PROTOCOL)); // ld #proto
         }
+        asm.jump(JEQ, IPV4, Next, Ipv6); // jeq #0x800
+        asm.stmt(LD_B, ip + 9); // ldb [23]: IPv4 protocol
+        asm.jump(JEQ, TCP, Ports4, Next); // jeq #6
+        asm.jump(JEQ, UDP, Ports4, Drop); // jeq #17
+        asm.label(Ports4);
+        asm.stmt(LD_H, ip + 6); // ldh [20]: flags and fragment offset
+        asm.jump(JSET, 0x1fff, Drop, Next); // jset #0x1fff: later fragment
+        asm.stmt(LDX_MSH, ip); // ldxb 4*([14]&0xf): IPv4 header length
+        asm.stmt(LD_H_X, ip); // ldh [x+14]: source port
+        asm.jump(JEQ, port, Accept, Next); // jeq #port
+        asm.stmt(LD_H_X, ip + 2); // ldh [x+16]: destination port
+        asm.jump(JEQ, port, Accept, Drop); // jeq #port
+        asm.label(Ipv6); // A still holds the EtherType
+        asm.jump(JEQ, IPV6, Next, Drop); // jeq #0x86dd
+        asm.stmt(LD_B, ip + 6); // ldb [20]: IPv6 next header
+        asm.jump(JEQ, TCP, Ports6, Next); // jeq #6
+        asm.jump(JEQ, UDP, Ports6, Drop); // jeq #17
+        asm.label(Ports6);
+        asm.stmt(LD_H, ip + 40); // ldh [54]: source port
+        asm.jump(JEQ, port, Accept, Next); // jeq #port
+        asm.stmt(LD_H, ip + 42); // ldh [56]: destination port
+        asm.jump(JEQ, port, Accept, Drop); // jeq #port
+    }
+    asm.label(Accept);
+    asm.stmt(RET, KEEP); // ret #262144
+    asm.label(Drop);
+    asm.stmt(RET, 0); // ret #0
+    asm.finish()
+}
 
-        let mut hasher = DefaultHasher::new();
-        hasher.write(frame);
-        let hash = hasher.finish();
-        let len = frame.len();
+/// The `k` of an ancillary load: not an offset in the frame but a field
+/// the kernel keeps about it (`SKF_AD_*` in `<linux/filter.h>`), addressed
+/// from `SKF_AD_OFF` (-4096) up.
+fn ancillary(field: libc::c_int) -> u32 {
+    (libc::SKF_AD_OFF + field).cast_unsigned()
+}
 
-        if let Some(i) = self
-            .recent
+/// One instruction; the `BPF_*` codes are `u32` in libc, 16 bits in the
+/// kernel.
+fn insn(code: u32, jt: u8, jf: u8, k: u32) -> sock_filter {
+    sock_filter {
+        code: u16::try_from(code).unwrap_or(u16::MAX),
+        jt,
+        jf,
+        k,
+    }
+}
+
+/// Where a jump in [`filter_program`] goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Label {
+    /// The instruction right after the jump.
+    Next,
+    /// IPv4 carrying TCP or UDP: is it a fragment?
+    Ports4,
+    /// Not IPv4: is it IPv6?
+    Ipv6,
+    /// IPv6 carrying TCP or UDP: the ports.
+    Ports6,
+    /// `ret #262144`.
+    Accept,
+    /// `ret #0`.
+    Drop,
+}
+
+/// Writes a program with named jump targets and turns them into the
+/// distances classic BPF stores, so no offset is counted by hand.
+#[derive(Default)]
+struct Assembler {
+    /// Code, true target, false target, `k`.
+    code: Vec<(u32, Label, Label, u32)>,
+    /// Where each label was placed.
+    labels: Vec<(Label, usize)>,
+}
+
+impl Assembler {
+    /// An instruction that does not jump.
+    fn stmt(&mut self, code: u32, k: u32) {
+        self.code.push((code, Label::Next, Label::Next, k));
+    }
+
+    /// A conditional jump.
+    fn jump(&mut self, code: u32, k: u32, jt: Label, jf: Label) {
+        self.code.push((code, jt, jf, k));
+    }
+
+    /// Names the next instruction.
+    fn label(&mut self, label: Label) {
+        self.labels.push((label, self.code.len()));
+    }
+
+    /// The program, jumps resolved.
+    ///
+    /// # Panics
+    ///
+    /// If a label is used but never placed, placed before its jump, or more
+    /// than 255 instructions after it: mistakes in [`filter_program`]
+    /// itself, which its tests would show.
+    fn finish(self) -> Vec<sock_filter> {
+        let distance = |from: usize, to: Label| -> u8 {
+            if to == Label::Next {
+                return 0;
+            }
+            let (_, at) = self
+                .labels
+                .iter()
+                .find(|(l, _)| *l == to)
+                .expect("every label used is placed");
+            let skip = at
+                .checked_sub(from + 1)
+                .expect("classic BPF jumps forward only");
+            u8::try_from(skip).expect("a jump skips at most 255")
+        };
+        self.code
             .iter()
-            .position(|s| s.hash == hash && s.len == len)
-        {
-            // The echo: drop it, and let it cancel only this one memory.
-            self.recent.remove(i);
-            return true;
-        }
-
-        if self.recent.len() == self.capacity {
-            self.recent.pop_front();
-        }
-        if self.capacity > 0 {
-            self.recent.push_back(Seen { hash, len, at: now });
-        }
-        false
-    }
-
-    /// How many frames are remembered right now.
-    pub fn len(&self) -> usize {
-        self.recent.len()
-    }
-
-    /// Whether no frame is remembered.
-    pub fn is_empty(&self) -> bool {
-        self.recent.is_empty()
+            .enumerate()
+            .map(|(i, &(code, jt, jf, k))| {
+                insn(code, distance(i, jt), distance(i, jf), k)
+            })
+            .collect()
     }
 }
-
-impl Default for Dedup {
-    /// [`Dedup::WINDOW`] and [`Dedup::CAPACITY`].
-    fn default() -> Dedup {
-        Dedup::new(Dedup::WINDOW, Dedup::CAPACITY)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::net::UdpSocket;
     use std::os::unix::fs::MetadataExt;
+    use std::time::Instant;
 
-    const MS: Duration = Duration::from_millis(1);
+    /// `PACKET_HOST` in `<linux/if_packet.h>`: a copy addressed to us.
+    const PACKET_HOST: u32 = 0;
 
-    #[test]
-    fn a_duplicate_within_the_window_is_dropped() {
-        let mut dedup = Dedup::default();
-        let t0 = Instant::now();
-        assert!(!dedup.is_duplicate(b"frame", t0));
-        assert!(dedup.is_duplicate(b"frame", t0 + MS));
+    /// What the kernel knows about a frame besides its bytes, for the
+    /// ancillary loads.
+    #[derive(Clone, Copy, Debug)]
+    struct Meta {
+        pkttype: u32,
+        /// The EtherType the kernel noted (`skb->protocol`).
+        protocol: u32,
     }
 
-    #[test]
-    fn the_same_bytes_after_the_window_are_kept() {
-        let mut dedup = Dedup::default();
-        let t0 = Instant::now();
-        assert!(!dedup.is_duplicate(b"frame", t0));
-        assert!(!dedup.is_duplicate(b"frame", t0 + Dedup::WINDOW + MS));
-    }
+    const HOST_V4: Meta = Meta {
+        pkttype: PACKET_HOST,
+        protocol: 0x0800,
+    };
 
-    #[test]
-    fn different_bytes_are_kept() {
-        let mut dedup = Dedup::default();
-        let t0 = Instant::now();
-        assert!(!dedup.is_duplicate(b"frame one", t0));
-        assert!(!dedup.is_duplicate(b"frame two", t0));
-        assert!(!dedup.is_duplicate(b"frame", t0));
-        assert!(!dedup.is_duplicate(b"", t0));
-        assert_eq!(dedup.len(), 4);
-    }
-
-    #[test]
-    fn each_kept_frame_cancels_exactly_one_echo() {
-        // The same datagram sent twice: four identical copies on `lo`,
-        // two packets to show.
-        let mut dedup = Dedup::default();
-        let t0 = Instant::now();
-        let seen: Vec<bool> = (0..4)
-            .map(|i| dedup.is_duplicate(b"frame", t0 + i * MS))
-            .collect();
-        assert_eq!(seen, [false, true, false, true]);
-        assert!(dedup.is_empty());
-    }
-
-    #[test]
-    fn the_ring_remembers_at_most_capacity_frames() {
-        let mut dedup = Dedup::new(Dedup::WINDOW, 4);
-        let t0 = Instant::now();
-        for i in 0u8..5 {
-            assert!(!dedup.is_duplicate(&[i], t0));
-            assert!(dedup.len() <= 4);
+    /// A classic BPF interpreter for the instructions [`filter_program`]
+    /// uses, with the kernel's semantics: it returns how many bytes to keep,
+    /// and a load past the end of the frame drops it (returns 0).
+    fn run(program: &[sock_filter], frame: &[u8], meta: Meta) -> u32 {
+        let load = |offset: u32, size: usize| -> Option<u32> {
+            let start = usize::try_from(offset).ok()?;
+            let bytes = frame.get(start..start.checked_add(size)?)?;
+            Some(bytes.iter().fold(0, |v, &b| v << 8 | u32::from(b)))
+        };
+        let (mut a, mut x, mut pc) = (0u32, 0u32, 0usize);
+        loop {
+            let i = program[pc];
+            pc += 1;
+            let code = u32::from(i.code);
+            let loaded = match code {
+                c if c == BPF_LD | BPF_W | BPF_ABS
+                    && i.k == ancillary(libc::SKF_AD_PKTTYPE) =>
+                {
+                    Some(meta.pkttype)
+                }
+                c if c == BPF_LD | BPF_W | BPF_ABS
+                    && i.k == ancillary(libc::SKF_AD_PROTOCOL) =>
+                {
+                    Some(meta.protocol)
+                }
+                c if c == BPF_LD | BPF_W | BPF_ABS => load(i.k, 4),
+                c if c == BPF_LD | BPF_H | BPF_ABS => load(i.k, 2),
+                c if c == BPF_LD | BPF_B | BPF_ABS => load(i.k, 1),
+                c if c == BPF_LD | BPF_H | BPF_IND => load(x + i.k, 2),
+                c if c == BPF_LDX | BPF_B | BPF_MSH => match load(i.k, 1) {
+                    Some(b) => {
+                        x = 4 * (b & 0xf);
+                        continue;
+                    }
+                    None => None,
+                },
+                c if c == BPF_JMP | BPF_JEQ | BPF_K => {
+                    pc += usize::from(if a == i.k { i.jt } else { i.jf });
+                    continue;
+                }
+                c if c == BPF_JMP | BPF_JSET | BPF_K => {
+                    pc += usize::from(if a & i.k != 0 { i.jt } else { i.jf });
+                    continue;
+                }
+                c if c == BPF_RET | BPF_K => return i.k,
+                other => panic!("instruction {other:#x} not interpreted"),
+            };
+            match loaded {
+                Some(value) => a = value,
+                None => return 0,
+            }
         }
-        assert_eq!(dedup.len(), 4);
-        // Frame 0 was pushed out by frame 4, so its echo is no longer
-        // recognised; frame 4's still is.
-        assert!(!dedup.is_duplicate(&[0], t0 + MS));
-        assert!(dedup.is_duplicate(&[4], t0 + MS));
+    }
+
+    /// The program as `tcpdump -d` prints it.
+    fn disassemble(program: &[sock_filter]) -> String {
+        let mut out = String::new();
+        for (n, i) in program.iter().enumerate() {
+            let code = u32::from(i.code);
+            let jumps = |op: &str| {
+                format!(
+                    "{op:<8} #{:<15} jt {:<4} jf {}",
+                    format!("{:#x}", i.k),
+                    n + 1 + usize::from(i.jt),
+                    n + 1 + usize::from(i.jf)
+                )
+            };
+            let text = match code {
+                c if c == BPF_LD | BPF_W | BPF_ABS
+                    && i.k == ancillary(libc::SKF_AD_PKTTYPE) =>
+                {
+                    "ld       #pktType".to_string()
+                }
+                c if c == BPF_LD | BPF_W | BPF_ABS
+                    && i.k == ancillary(libc::SKF_AD_PROTOCOL) =>
+                {
+                    "ld       #proto".to_string()
+                }
+                c if c == BPF_LD | BPF_W | BPF_ABS => {
+                    format!("ld       [{}]", i.k)
+                }
+                c if c == BPF_LD | BPF_H | BPF_ABS => {
+                    format!("ldh      [{}]", i.k)
+                }
+                c if c == BPF_LD | BPF_B | BPF_ABS => {
+                    format!("ldb      [{}]", i.k)
+                }
+                c if c == BPF_LD | BPF_H | BPF_IND => {
+                    format!("ldh      [x + {}]", i.k)
+                }
+                c if c == BPF_LDX | BPF_B | BPF_MSH => {
+                    format!("ldxb     4*([{}]&0xf)", i.k)
+                }
+                c if c == BPF_JMP | BPF_JEQ | BPF_K => jumps("jeq"),
+                c if c == BPF_JMP | BPF_JSET | BPF_K => jumps("jset"),
+                c if c == BPF_RET | BPF_K => format!("ret      #{}", i.k),
+                other => format!("?? {other:#x}"),
+            };
+            out += &format!("({n:03}) {text}\n");
+        }
+        out
+    }
+
+    /// An Ethernet frame as `lo` carries it: zero MACs, then `ethertype`
+    /// and `payload`.
+    fn ethernet(ethertype: u16, payload: &[u8]) -> Vec<u8> {
+        let mut frame = vec![0; 12];
+        frame.extend(ethertype.to_be_bytes());
+        frame.extend(payload);
+        frame
+    }
+
+    /// An IPv4 packet: a header of `ihl` 32-bit words (options zero),
+    /// `protocol`, the flags-and-fragment-offset field `frag`, then a
+    /// transport header starting with the two ports.
+    fn ipv4(protocol: u8, ihl: u8, frag: u16, ports: (u16, u16)) -> Vec<u8> {
+        let mut packet = vec![0; usize::from(ihl) * 4];
+        packet[0] = 0x40 | ihl;
+        packet[6..8].copy_from_slice(&frag.to_be_bytes());
+        packet[8] = 64;
+        packet[9] = protocol;
+        packet[12..16].copy_from_slice(&[127, 0, 0, 1]);
+        packet[16..20].copy_from_slice(&[127, 0, 0, 1]);
+        packet.extend(ports.0.to_be_bytes());
+        packet.extend(ports.1.to_be_bytes());
+        packet.extend([0; 16]); // the rest of a TCP header
+        packet
+    }
+
+    /// An IPv6 packet with next header `next`, then the two ports.
+    fn ipv6(next: u8, ports: (u16, u16)) -> Vec<u8> {
+        let mut packet = vec![0; 40];
+        packet[0] = 0x60;
+        packet[6] = next;
+        packet[7] = 64;
+        packet[23] = 1; // ::1
+        packet[39] = 1;
+        packet.extend(ports.0.to_be_bytes());
+        packet.extend(ports.1.to_be_bytes());
+        packet.extend([0; 16]);
+        packet
+    }
+
+    const TCP: u8 = 6;
+    const UDP: u8 = 17;
+    const KEEP: u32 = SNAPLEN as u32;
+
+    #[test]
+    fn every_program_is_well_formed() {
+        for linktype in [LinkType::ETHERNET, LinkType::RAW] {
+            for loopback in [false, true] {
+                for port in [None, Some(0), Some(5222), Some(u16::MAX)] {
+                    let program = filter_program(linktype, loopback, port);
+                    let n = program.len();
+                    assert!(n <= 64, "{n} instructions");
+                    let last = program[n - 1];
+                    assert_eq!(u32::from(last.code), BPF_RET | BPF_K);
+                    for (at, i) in program.iter().enumerate() {
+                        // BPF_CLASS: the low three bits.
+                        if u32::from(i.code) & 0x07 != BPF_JMP {
+                            continue;
+                        }
+                        // Every jump lands inside the program (they can
+                        // only go forward).
+                        let end = at + 1 + usize::from(i.jt.max(i.jf));
+                        assert!(end < n, "{at}: past the end");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
-    fn a_ring_of_capacity_zero_remembers_nothing() {
-        let mut dedup = Dedup::new(Dedup::WINDOW, 0);
-        let t0 = Instant::now();
-        assert!(!dedup.is_duplicate(b"frame", t0));
-        assert!(!dedup.is_duplicate(b"frame", t0));
-        assert!(dedup.is_empty());
+    fn the_program_has_the_expected_size() {
+        let lo = |port| filter_program(LinkType::ETHERNET, true, port).len();
+        let eth = |port| filter_program(LinkType::ETHERNET, false, port).len();
+        assert_eq!(eth(None), 1);
+        assert_eq!(lo(None), 4);
+        assert_eq!(eth(Some(80)), 22);
+        assert_eq!(lo(Some(80)), 24);
+    }
+
+    #[test]
+    fn the_documented_listing_is_the_program() {
+        let program = filter_program(LinkType::ETHERNET, true, Some(5222));
+        let listing = disassemble(&program);
+        // The listing in `filter_program`'s doc, without its comments.
+        let doc: String = include_str!("live.rs")
+            .lines()
+            .skip_while(|l| !l.contains("/// (000) ld       #pktType"))
+            .take_while(|l| l.starts_with("/// ("))
+            .map(|l| {
+                let l = l.trim_start_matches("/// ");
+                let l = l.split(" ; ").next().unwrap_or(l);
+                format!("{}\n", l.trim_end())
+            })
+            .collect();
+        let listing: String = listing
+            .lines()
+            .map(|l| format!("{}\n", l.trim_end()))
+            .collect();
+        assert_eq!(doc, listing, "\n{listing}");
+    }
+
+    #[test]
+    fn loopback_keeps_the_incoming_copy_only() {
+        let program = filter_program(LinkType::ETHERNET, true, None);
+        let frame = ethernet(0x0800, &ipv4(TCP, 5, 0, (40000, 5222)));
+        let outgoing = Meta {
+            pkttype: PACKET_OUTGOING,
+            ..HOST_V4
+        };
+        assert_eq!(run(&program, &frame, HOST_V4), KEEP);
+        assert_eq!(run(&program, &frame, outgoing), 0);
+        // ARP and anything else, too: no port asked for.
+        assert_eq!(run(&program, &ethernet(0x0806, &[0; 28]), HOST_V4), KEEP);
+    }
+
+    #[test]
+    fn other_interfaces_keep_both_directions() {
+        let program = filter_program(LinkType::ETHERNET, false, Some(5222));
+        let frame = ethernet(0x0800, &ipv4(TCP, 5, 0, (40000, 5222)));
+        let outgoing = Meta {
+            pkttype: PACKET_OUTGOING,
+            ..HOST_V4
+        };
+        assert_eq!(run(&program, &frame, HOST_V4), KEEP);
+        assert_eq!(run(&program, &frame, outgoing), KEEP);
+    }
+
+    #[test]
+    fn a_port_keeps_its_tcp_and_udp_either_way() {
+        let program = filter_program(LinkType::ETHERNET, true, Some(5222));
+        let keeps = |payload: Vec<u8>, ethertype| {
+            run(&program, &ethernet(ethertype, &payload), HOST_V4) == KEEP
+        };
+        // A SYN to the port, and the answer from it.
+        assert!(keeps(ipv4(TCP, 5, 0, (40000, 5222)), 0x0800));
+        assert!(keeps(ipv4(TCP, 5, 0x4000, (5222, 40000)), 0x0800)); // DF
+        assert!(keeps(ipv4(UDP, 5, 0, (5222, 53)), 0x0800));
+        // IPv4 options: the ports are further in.
+        assert!(keeps(ipv4(TCP, 7, 0, (40000, 5222)), 0x0800));
+        assert!(!keeps(ipv4(TCP, 7, 0, (40000, 5223)), 0x0800));
+        assert!(keeps(ipv6(TCP, (40000, 5222)), 0x86dd));
+        assert!(keeps(ipv6(UDP, (5222, 40000)), 0x86dd));
+
+        // Another port, either family.
+        assert!(!keeps(ipv4(TCP, 5, 0, (40000, 5201)), 0x0800));
+        assert!(!keeps(ipv4(UDP, 5, 0, (5201, 40000)), 0x0800));
+        assert!(!keeps(ipv6(TCP, (40000, 5201)), 0x86dd));
+        // The port number, but not TCP or UDP (SCTP; ICMPv6).
+        assert!(!keeps(ipv4(132, 5, 0, (40000, 5222)), 0x0800));
+        assert!(!keeps(ipv6(58, (40000, 5222)), 0x86dd));
+        // A later fragment: the "ports" are payload bytes.
+        assert!(!keeps(ipv4(UDP, 5, 0x00b9, (40000, 5222)), 0x0800));
+        // Not IP at all (ARP), and a frame cut short.
+        assert!(!keeps(vec![0; 28], 0x0806));
+        assert!(!keeps(
+            ipv4(TCP, 5, 0, (40000, 5222))[..21].to_vec(),
+            0x0800
+        ));
+    }
+
+    #[test]
+    fn a_port_drops_the_outgoing_copy_on_loopback() {
+        let program = filter_program(LinkType::ETHERNET, true, Some(5222));
+        let syn = ethernet(0x0800, &ipv4(TCP, 5, 0, (40000, 5222)));
+        let outgoing = Meta {
+            pkttype: PACKET_OUTGOING,
+            ..HOST_V4
+        };
+        assert_eq!(run(&program, &syn, HOST_V4), KEEP);
+        assert_eq!(run(&program, &syn, outgoing), 0);
+    }
+
+    #[test]
+    fn raw_ip_interfaces_have_no_ethernet_header() {
+        let program = filter_program(LinkType::RAW, false, Some(5222));
+        let v6 = Meta {
+            protocol: 0x86dd,
+            ..HOST_V4
+        };
+        let keeps = |packet: &[u8], meta| run(&program, packet, meta) == KEEP;
+        assert!(keeps(&ipv4(TCP, 5, 0, (40000, 5222)), HOST_V4));
+        assert!(keeps(&ipv4(UDP, 6, 0, (5222, 40000)), HOST_V4));
+        assert!(!keeps(&ipv4(TCP, 5, 0, (40000, 5223)), HOST_V4));
+        assert!(keeps(&ipv6(TCP, (40000, 5222)), v6));
+        assert!(!keeps(&ipv6(TCP, (40000, 5223)), v6));
     }
 
     #[test]
@@ -555,6 +963,7 @@ mod tests {
         let options = Options {
             read_timeout: Duration::from_millis(200),
             promiscuous: false,
+            port: None,
         };
         let mut capture = Capture::open("lo", options).expect("root may");
 
@@ -601,6 +1010,49 @@ mod tests {
             }
         }
         assert_eq!(times_seen, vec![1; payloads.len()], "times each was seen");
+    }
+
+    #[test]
+    fn the_kernel_keeps_only_the_port_asked_for() {
+        if !is_root() {
+            eprintln!("skipped: live capture on lo needs root (CAP_NET_RAW)");
+            return;
+        }
+        let sender = UdpSocket::bind("127.0.0.1:0").expect("bind sender");
+        let wanted = UdpSocket::bind("127.0.0.1:0").expect("bind receiver");
+        let other = UdpSocket::bind("127.0.0.1:0").expect("bind receiver");
+        let to_wanted = wanted.local_addr().expect("bound");
+        let to_other = other.local_addr().expect("bound");
+        let options = Options {
+            read_timeout: Duration::from_millis(200),
+            promiscuous: false,
+            port: Some(to_wanted.port()),
+        };
+        let mut capture = Capture::open("lo", options).expect("root may");
+
+        let nonce = format!(
+            "netlab port test {} {:?}",
+            std::process::id(),
+            SystemTime::now().duration_since(UNIX_EPOCH)
+        );
+        let for_wanted = format!("{nonce} wanted").into_bytes();
+        let for_other = format!("{nonce} other").into_bytes();
+        sender.send_to(&for_other, to_other).expect("send on lo");
+        sender.send_to(&for_wanted, to_wanted).expect("send on lo");
+
+        let (mut wanted_seen, mut other_seen) = (0, 0);
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(2) {
+            let Some(frame) = capture.next().expect("capture") else {
+                if wanted_seen > 0 {
+                    break;
+                }
+                continue;
+            };
+            wanted_seen += usize::from(contains(&frame.data, &for_wanted));
+            other_seen += usize::from(contains(&frame.data, &for_other));
+        }
+        assert_eq!((wanted_seen, other_seen), (1, 0));
     }
 
     fn contains(haystack: &[u8], needle: &[u8]) -> bool {

@@ -45,6 +45,7 @@ pub fn run(options: &Options) -> anyhow::Result<u64> {
         live::Options {
             read_timeout: Duration::from_millis(100),
             promiscuous: false,
+            port: options.port,
         },
     )?;
     let mut writer = match &options.write {

@@ -109,6 +109,7 @@ fn record_once(
         live::Options {
             read_timeout: Duration::from_millis(20),
             promiscuous: false,
+            port: Some(server.port()),
         },
     )?;
     let done = Arc::new(AtomicBool::new(false));
