@@ -32,3 +32,4 @@ pub mod sockets;
 pub mod tools;
 pub mod transport;
 pub mod wire;
+pub mod xmpp;

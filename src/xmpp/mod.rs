@@ -1,0 +1,15 @@
+//! XMPP, the protocol of lessons 1–6: addresses, the XML stream, stanzas.
+//!
+//! Three layers, one file each, bottom up:
+//!
+//! - [`jid`]: XMPP addresses, `localpart@domainpart/resourcepart`
+//!   (RFC 7622)
+//! - [`framing`]: bytes → XML events → stream events: the stream's opening
+//!   tag, each complete top-level element (a stanza), the closing tag
+//!   (RFC 6120 § 4)
+//!
+//! Like `wire/`, nothing here prints. quick-xml is used only below this
+//! module.
+
+pub mod framing;
+pub mod jid;
