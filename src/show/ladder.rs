@@ -7,6 +7,7 @@
 //!      │  SYN  seq=0  win=65495  MSS 65495, SACK-permitted …     │
 //!      ├────────────────────────────────────────────────────────▶│
 //!      │  the client opens: it picks its initial sequence …      │
+//!      │  on the wire: seq 2775558251                             │
 //! ```
 //!
 //! Read before: `wire::tcp_flow`. Run: `netlab handshake`.
@@ -58,6 +59,17 @@ pub fn render(
         for line in wrap(&s.meaning, SPAN - 3, 0).lines() {
             let _ = writeln!(out, "     │   {}│", pad(line, SPAN - 3).dimmed());
         }
+        // The numbers as they are on the wire; the label shows them
+        // relative to each side's ISN, as Wireshark does.
+        let absolute = match s.ack {
+            Some(_) => format!(
+                "on the wire: seq {} ack {}",
+                s.seq_absolute, s.ack_absolute
+            ),
+            None => format!("on the wire: seq {}", s.seq_absolute),
+        };
+        let _ =
+            writeln!(out, "     │   {}│", pad(&absolute, SPAN - 3).dimmed());
     }
     out
 }
@@ -158,9 +170,14 @@ mod tests {
             lines[2].trim_start().starts_with('├') && lines[2].ends_with("▶│")
         );
         assert!(
-            lines[5].trim_start().starts_with("│◀") && lines[5].ends_with('┤')
+            lines[6].trim_start().starts_with("│◀") && lines[6].ends_with('┤')
         );
         assert!(text.contains(r#"6 bytes "hello\n""#), "{text}");
+        assert!(lines[4].contains("on the wire: seq 1000"), "{text}");
+        assert!(
+            lines[8].contains("on the wire: seq 1000 ack 5001"),
+            "{text}"
+        );
         let widths: Vec<usize> =
             lines[1..].iter().map(|l| l.chars().count()).collect();
         assert!(widths.iter().all(|w| *w == widths[0]), "{text}");
