@@ -5,16 +5,14 @@
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
-use std::os::unix::fs::MetadataExt;
-use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const NETLAB: &str = env!("CARGO_BIN_EXE_netlab");
+mod common;
 
-fn is_root() -> bool {
-    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
-}
+use common::is_root;
+
+const NETLAB: &str = env!("CARGO_BIN_EXE_netlab");
 
 #[test]
 fn captures_filters_by_port_and_writes_pcapng() {
@@ -105,21 +103,7 @@ fn without_cap_net_raw_it_says_how_to_grant_it() {
         eprintln!("skipped: needs root to start a process as user nobody");
         return;
     }
-    let dir = std::env::temp_dir()
-        .join(format!("netlab-nocap-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let copy = dir.join("netlab");
-    std::fs::copy(NETLAB, &copy).expect("copy");
-    let out = Command::new(&copy)
-        .args(["capture", "--count", "1"])
-        .env("NO_COLOR", "1")
-        .current_dir(&dir)
-        .uid(65534)
-        .gid(65534)
-        .stdin(Stdio::null())
-        .output()
-        .expect("runs as nobody");
-    let _ = std::fs::remove_dir_all(&dir);
+    let out = common::netlab_as_nobody(&["capture", "--count", "1"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(err.contains("CAP_NET_RAW"), "{err}");

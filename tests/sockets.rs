@@ -19,6 +19,8 @@ use netlab::sockets::udp_contrast;
 use netlab::sockets::walkthrough::{REPLY, REQUEST, Walkthrough};
 
 const LO: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+mod common;
+
 const NETLAB: &str = env!("CARGO_BIN_EXE_netlab");
 
 #[test]
@@ -332,11 +334,7 @@ fn tools_interoperate_with_socat() {
 /// CAP_NET_BIND_SERVICE, and asks it to listen on port 80.
 #[test]
 fn privileged_port_as_an_ordinary_user_gets_the_setcap_line() {
-    use std::os::unix::fs::MetadataExt;
-    use std::os::unix::process::CommandExt;
-
-    let euid = std::fs::metadata("/proc/self").map(|m| m.uid());
-    if euid.ok() != Some(0) {
+    if !common::is_root() {
         eprintln!("skipped: needs root, to start a process as user nobody");
         return;
     }
@@ -346,23 +344,7 @@ fn privileged_port_as_an_ordinary_user_gets_the_setcap_line() {
         eprintln!("skipped: ip_unprivileged_port_start is {start} here");
         return;
     }
-    // A copy in the temp dir, so `nobody` can execute it whatever the
-    // permissions of the checkout.
-    let dir = std::env::temp_dir()
-        .join(format!("netlab-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let copy = dir.join("netlab");
-    std::fs::copy(NETLAB, &copy).expect("copy binary");
-    let out = Command::new(&copy)
-        .args(["socket", "listen", "127.0.0.1:80"])
-        .env("NO_COLOR", "1")
-        .current_dir(&dir)
-        .uid(65534)
-        .gid(65534)
-        .stdin(Stdio::null())
-        .output()
-        .expect("netlab runs as nobody");
-    let _ = std::fs::remove_dir_all(&dir);
+    let out = common::netlab_as_nobody(&["socket", "listen", "127.0.0.1:80"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{err}");
     assert!(err.contains("EACCES: ports below 1024"), "{err}");
