@@ -7,9 +7,12 @@
 //! - [`framing`]: bytes → XML events → stream events: the stream's opening
 //!   tag, each complete top-level element (a stanza), the closing tag
 //!   (RFC 6120 § 4)
+//! - [`stanza`]: elements → typed stanzas (`Message`, `Presence`, `Iq`),
+//!   error replies and stream errors (RFC 6120 § 8, RFC 6121)
 //!
 //! Like `wire/`, nothing here prints. quick-xml is used only below this
 //! module.
 
 pub mod framing;
 pub mod jid;
+pub mod stanza;
