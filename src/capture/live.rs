@@ -200,17 +200,7 @@ impl Capture {
                     ),
                 });
             }
-            Err(e) if matches!(e.raw_os_error(), Some(EPERM | EACCES)) => {
-                return Err(Error::NeedsCapNetRaw {
-                    program: running_program(),
-                });
-            }
-            Err(source) => {
-                return Err(Error::Io {
-                    action: format!("opening a packet socket on {iface}"),
-                    source,
-                });
-            }
+            Err(e) => return Err(open_error(iface, e)),
         };
 
         Ok(Capture { rx, linktype })
@@ -307,6 +297,22 @@ fn link_type(interface: &NetworkInterface) -> Result<LinkType, Error> {
     }
 }
 
+/// The error for a packet socket that could not be opened: a missing
+/// capability (EPERM/EACCES) gets its remedy, anything else says what
+/// failed.
+fn open_error(iface: &str, e: io::Error) -> Error {
+    if matches!(e.raw_os_error(), Some(EPERM | EACCES)) {
+        Error::NeedsCapNetRaw {
+            program: running_program(),
+        }
+    } else {
+        Error::Io {
+            action: format!("opening a packet socket on {iface}"),
+            source: e,
+        }
+    }
+}
+
 /// The absolute path of this program, for the `setcap` remedy.
 fn running_program() -> String {
     match std::env::current_exe() {
@@ -330,17 +336,7 @@ fn packet_socket(
 ) -> Result<Socket, Error> {
     let socket = match Socket::new(Domain::PACKET, Type::RAW, None) {
         Ok(socket) => socket,
-        Err(e) if matches!(e.raw_os_error(), Some(EPERM | EACCES)) => {
-            return Err(Error::NeedsCapNetRaw {
-                program: running_program(),
-            });
-        }
-        Err(source) => {
-            return Err(Error::Io {
-                action: format!("opening a packet socket on {iface}"),
-                source,
-            });
-        }
+        Err(e) => return Err(open_error(iface, e)),
     };
     let program: Vec<SockFilter> = program
         .iter()
