@@ -78,9 +78,137 @@ pub enum Command {
     /// optional random packet loss. Needs CAP_NET_ADMIN (root).
     #[command(subcommand)]
     Lab(LabCommand),
+    /// XMPP: a small real server, its accounts, and a client.
+    #[command(subcommand)]
+    Xmpp(XmppCommand),
     /// Print a shell completion script, e.g. `netlab completions bash >
     /// ~/.local/share/bash-completion/completions/netlab`.
     Completions(CompletionArgs),
+}
+
+/// `netlab xmpp …`
+#[derive(Debug, Subcommand)]
+pub enum XmppCommand {
+    /// Run an XMPP server (RFC 6120/6121) that real clients can use:
+    /// STARTTLS, SCRAM, rosters, presence, offline messages, vCards.
+    ///
+    /// Create an account first (`netlab xmpp adduser juliet@localhost`),
+    /// then point any XMPP client at 127.0.0.1:5222.
+    Server(XmppServerArgs),
+    /// Log in to an XMPP server and chat (/msg, /roster, /add, /accept,
+    /// /presence, /quit), or send (--send) or receive (--recv) one message
+    /// from a script.
+    Client(XmppClientArgs),
+    /// Create an account. The password is read from the terminal (or one
+    /// line of stdin) unless --password is given.
+    Adduser(XmppAccountArgs),
+    /// Change an account's password.
+    Passwd(XmppAccountArgs),
+    /// Delete an account, with its roster, offline messages and vCard.
+    Deluser(XmppAccountArgs),
+}
+
+/// The database and domain, shared by the server and account commands.
+#[derive(Debug, Args)]
+pub struct XmppStoreArgs {
+    /// The SQLite database: accounts, rosters, offline messages, vCards.
+    /// `:memory:` keeps nothing (for demos). Default:
+    /// ~/.local/share/netlab/xmpp.sqlite
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<String>,
+    /// The domain served: the part after `@` in account JIDs.
+    #[arg(long, default_value = "localhost")]
+    pub domain: String,
+}
+
+impl XmppStoreArgs {
+    fn db(&self) -> anyhow::Result<String> {
+        match &self.db {
+            Some(db) => Ok(db.clone()),
+            None => tools::xmpp_server::default_db(),
+        }
+    }
+}
+
+/// Arguments of `netlab xmpp server`.
+#[derive(Debug, Args)]
+pub struct XmppServerArgs {
+    /// The database and domain.
+    #[command(flatten)]
+    pub store: XmppStoreArgs,
+    /// Where to listen (5222 is XMPP's client port, RFC 6120 § 14.7).
+    #[arg(long, value_parser = parse_addr, default_value = "127.0.0.1:5222")]
+    pub bind: SocketAddr,
+    /// auto: offer STARTTLS; required: insist on it; off: plaintext
+    /// teaching mode, readable in a capture (PLAIN passwords too).
+    #[arg(long, value_enum, default_value_t)]
+    pub tls: crate::xmpp::server::TlsMode,
+    /// A PEM certificate (chain) to use instead of the generated
+    /// self-signed one.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<std::path::PathBuf>,
+    /// The PEM private key of --cert.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<std::path::PathBuf>,
+    /// Print every stanza in and out, per connection: the XML console.
+    #[arg(long)]
+    pub trace: bool,
+}
+
+/// Arguments of `netlab xmpp client`.
+#[derive(Debug, Args)]
+pub struct XmppClientArgs {
+    /// The account, e.g. juliet@localhost.
+    pub jid: String,
+    /// The password (visible in `ps`: for scripts and demos only);
+    /// otherwise read from the terminal or one line of stdin.
+    #[arg(long)]
+    pub password: Option<String>,
+    /// The server's address; default 127.0.0.1:5222 for localhost, else
+    /// the JID's domain, port 5222.
+    #[arg(long, value_parser = parse_addr)]
+    pub server: Option<SocketAddr>,
+    /// Trust exactly this certificate (PEM), e.g. the .crt the server
+    /// printed when it started. Default: the one beside the default
+    /// database, if there is one.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["insecure", "plaintext"])]
+    pub trust_cert: Option<std::path::PathBuf>,
+    /// Accept any certificate (encrypted, but anyone in the middle could
+    /// pretend to be the server).
+    #[arg(long, conflicts_with = "plaintext")]
+    pub insecure: bool,
+    /// No TLS at all: the teaching mode, every byte readable in a capture.
+    #[arg(long)]
+    pub plaintext: bool,
+    /// The resource to ask for (default: the server picks one).
+    #[arg(long)]
+    pub resource: Option<String>,
+    /// Send one chat message and exit: --send TO TEXT.
+    #[arg(long, num_args = 2, value_names = ["TO", "TEXT"])]
+    pub send: Option<Vec<String>>,
+    /// Wait for N messages, print each as FROM: BODY, and exit.
+    #[arg(long, value_name = "N", conflicts_with = "send")]
+    pub recv: Option<usize>,
+    /// How long --recv waits, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+    /// Print every piece of XML sent and received (on stderr).
+    #[arg(long)]
+    pub trace: bool,
+}
+
+/// Arguments of the account commands.
+#[derive(Debug, Args)]
+pub struct XmppAccountArgs {
+    /// The account, e.g. juliet@localhost.
+    pub jid: String,
+    /// The password (visible in `ps` and shell history: for scripts and
+    /// demos only).
+    #[arg(long)]
+    pub password: Option<String>,
+    /// The database and domain.
+    #[command(flatten)]
+    pub store: XmppStoreArgs,
 }
 
 /// Arguments of `netlab lesson`.
@@ -407,6 +535,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
         }
         Command::Lab(command) => return lab_command(command),
+        Command::Xmpp(command) => xmpp_command(command)?,
         Command::Completions(args) => {
             clap_complete::generate(
                 args.shell,
@@ -582,6 +711,52 @@ fn parse_addr(text: &str) -> Result<SocketAddr, String> {
             .next()
             .ok_or_else(|| format!("`{text}` resolves to no address; {hint}")),
     }
+}
+
+/// `netlab xmpp …`
+fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
+    use tools::xmpp_server::{self, AccountAction};
+    let (action, args) = match command {
+        XmppCommand::Server(args) => {
+            return xmpp_server::run(&xmpp_server::Options {
+                db: args.store.db()?,
+                domain: args.store.domain,
+                bind: args.bind,
+                tls: args.tls,
+                cert: args.cert,
+                key: args.key,
+                trace: args.trace,
+            });
+        }
+        XmppCommand::Client(args) => {
+            return tools::xmpp_client::run(&tools::xmpp_client::Args {
+                jid: args.jid,
+                password: args.password,
+                server: args.server,
+                trust_cert: args.trust_cert,
+                insecure: args.insecure,
+                plaintext: args.plaintext,
+                resource: args.resource,
+                send: args.send.map(|mut v| {
+                    let text = v.pop().unwrap_or_default();
+                    (v.pop().unwrap_or_default(), text)
+                }),
+                recv: args.recv,
+                timeout: Duration::from_secs(args.timeout),
+                trace: args.trace,
+            });
+        }
+        XmppCommand::Adduser(args) => (AccountAction::Add, args),
+        XmppCommand::Passwd(args) => (AccountAction::Passwd, args),
+        XmppCommand::Deluser(args) => (AccountAction::Delete, args),
+    };
+    xmpp_server::account(
+        action,
+        &args.store.db()?,
+        &args.store.domain,
+        &args.jid,
+        args.password,
+    )
 }
 
 #[cfg(test)]

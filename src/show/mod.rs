@@ -12,6 +12,7 @@
 //! - [`packet`], [`packet_json`]: a dissected frame as a tree, hex dump,
 //!   encapsulation diagram, summary line, or JSON
 //! - [`ladder`]: a TCP connection as a ladder diagram
+//! - [`xmpp_trace`]: the XML console, one line per stanza
 
 pub mod errors;
 pub mod events;
@@ -22,6 +23,7 @@ pub mod packet_fields;
 pub mod packet_json;
 pub mod steps;
 pub mod style;
+pub mod xmpp_trace;
 
 /// Wraps `text` at `width` columns, indenting every line after the first
 /// by `indent` spaces. Words longer than a line are left whole.

@@ -6,8 +6,12 @@
 //! - [`capture`]: `netlab capture`, live traffic taken apart
 //! - [`compare`]: `netlab compare`, TCP and UDP measured side by side
 //! - [`handshake`]: `netlab handshake`, one connection drawn as a ladder
+//! - [`xmpp_server`]: `netlab xmpp server` and its account commands
+//! - [`xmpp_client`]: `netlab xmpp client`, chat or one-shot send/receive
 
 pub mod capture;
 pub mod compare;
 pub mod dissect;
 pub mod handshake;
+pub mod xmpp_client;
+pub mod xmpp_server;

@@ -13,6 +13,14 @@
 //! Like `wire/`, nothing here prints. quick-xml is used only below this
 //! module.
 
+pub mod accounts;
+pub mod client;
 pub mod framing;
 pub mod jid;
+pub mod sasl;
+pub mod scram;
+pub mod server;
 pub mod stanza;
+pub mod store;
+pub mod tls;
+pub mod transport;

@@ -1,0 +1,223 @@
+//! `netlab xmpp server` and the account commands: open the store, set up
+//! TLS, run [`crate::xmpp::server`] until Ctrl-C, print what it does.
+//!
+//! Run: `netlab xmpp adduser juliet@localhost --password secret`, then
+//! `netlab xmpp server --trace`, then any XMPP client (or
+//! `netlab xmpp client juliet@localhost`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio_util::sync::CancellationToken;
+
+use crate::show::{style, xmpp_trace};
+use crate::xmpp::server::{Config, Server, TlsMode, Trace};
+use crate::xmpp::store::Store;
+use crate::xmpp::{accounts, tls};
+
+/// What `netlab xmpp server` was asked for.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The domain served.
+    pub domain: String,
+    /// Where to listen.
+    pub bind: SocketAddr,
+    /// The SQLite file, or `:memory:`.
+    pub db: String,
+    /// STARTTLS policy.
+    pub tls: TlsMode,
+    /// A PEM certificate chain, instead of the generated one.
+    pub cert: Option<PathBuf>,
+    /// Its private key.
+    pub key: Option<PathBuf>,
+    /// Print every stanza.
+    pub trace: bool,
+}
+
+/// Runs the server until Ctrl-C (or SIGTERM).
+pub fn run(options: &Options) -> anyhow::Result<()> {
+    let store = Store::open(&options.db)
+        .with_context(|| format!("opening the database {}", options.db))?;
+    let tls_config = if options.tls == TlsMode::Off {
+        None
+    } else {
+        let beside = (options.db != ":memory:")
+            .then(|| std::path::Path::new(&options.db));
+        let (config, identity) = tls::server_config(
+            &options.domain,
+            options.cert.as_deref(),
+            options.key.as_deref(),
+            beside,
+        )
+        .context("setting up TLS")?;
+        match (&identity.cert_path, identity.generated) {
+            (Some(path), true) => println!(
+                "generated a self-signed certificate for {}: {} (sha256 {})",
+                options.domain,
+                path.display(),
+                identity.sha256_fingerprint
+            ),
+            (Some(path), false) => println!(
+                "certificate: {} (sha256 {})",
+                path.display(),
+                identity.sha256_fingerprint
+            ),
+            (None, _) => println!(
+                "certificate: generated in memory (sha256 {})",
+                identity.sha256_fingerprint
+            ),
+        }
+        Some(config)
+    };
+    let trace: Option<Trace> = options.trace.then(|| {
+        let trace: Trace =
+            Arc::new(|event| println!("{}", xmpp_trace::line(event)));
+        trace
+    });
+    let config = Config {
+        domain: options.domain.clone(),
+        tls: options.tls,
+        trace,
+        ..Config::default()
+    };
+    let users = store.users().context("reading accounts")?;
+    let runtime =
+        tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let server = Server::bind(options.bind, config, store, tls_config)
+            .await
+            .with_context(|| format!("listening on {}", options.bind))?;
+        let addr = server.local_addr()?;
+        println!(
+            "{} serving {} on {addr} (TLS: {}), {} account{}{}",
+            style::server("netlab xmpp server"),
+            options.domain,
+            match options.tls {
+                TlsMode::Auto => "STARTTLS offered",
+                TlsMode::Required => "STARTTLS required",
+                TlsMode::Off => "off, everything in the clear",
+            },
+            users.len(),
+            if users.len() == 1 { "" } else { "s" },
+            if users.is_empty() {
+                format!(
+                    "; add one with `netlab xmpp adduser NAME@{} --db {}`",
+                    options.domain, options.db
+                )
+            } else {
+                String::new()
+            }
+        );
+        println!(
+            "{}",
+            style::dim(
+                "Ctrl-C stops it: every client gets <system-shutdown/> first."
+            )
+        );
+        let shutdown = CancellationToken::new();
+        let stopper = shutdown.clone();
+        tokio::spawn(async move {
+            wait_for_stop_signal().await;
+            stopper.cancel();
+        });
+        server.run(shutdown).await?;
+        println!("stopped");
+        anyhow::Ok(())
+    })
+}
+
+/// Ctrl-C or SIGTERM.
+async fn wait_for_stop_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// What an account command does.
+#[derive(Clone, Copy, Debug)]
+pub enum AccountAction {
+    /// Create.
+    Add,
+    /// Change the password.
+    Passwd,
+    /// Delete.
+    Delete,
+}
+
+/// `adduser`, `passwd`, `deluser`.
+pub fn account(
+    action: AccountAction,
+    db: &str,
+    domain: &str,
+    jid: &str,
+    password: Option<String>,
+) -> anyhow::Result<()> {
+    let store = Store::open(db)
+        .with_context(|| format!("opening the database {db}"))?;
+    let password = || -> anyhow::Result<String> {
+        match &password {
+            Some(password) => Ok(password.clone()),
+            None => read_password(jid),
+        }
+    };
+    let user = match action {
+        AccountAction::Add => accounts::add(&store, jid, domain, &password()?)?,
+        AccountAction::Passwd => {
+            accounts::passwd(&store, jid, domain, &password()?)?
+        }
+        AccountAction::Delete => accounts::delete(&store, jid, domain)?,
+    };
+    let done = match action {
+        AccountAction::Add => {
+            "created (SCRAM-SHA-1 and SCRAM-SHA-256 keys stored, not the password)"
+        }
+        AccountAction::Passwd => "password changed",
+        AccountAction::Delete => {
+            "deleted, with its roster, offline messages and vCard"
+        }
+    };
+    println!("{user}@{domain}: {done}");
+    Ok(())
+}
+
+/// Reads a password: without echo from a terminal, else one line of stdin.
+pub fn read_password(jid: &str) -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password(format!("password for {jid}: "))
+            .context("reading the password");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("reading the password from stdin")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// `~/.local/share/netlab/xmpp.sqlite` (or under `$XDG_DATA_HOME`), its
+/// directory created if needed.
+pub fn default_db() -> anyhow::Result<String> {
+    let base =
+        match (std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME")) {
+            (Some(data), _) if !data.is_empty() => PathBuf::from(data),
+            (_, Some(home)) => PathBuf::from(home).join(".local/share"),
+            _ => anyhow::bail!(
+                "neither XDG_DATA_HOME nor HOME is set: pass --db FILE"
+            ),
+        };
+    let dir = base.join("netlab");
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir.join("xmpp.sqlite").to_string_lossy().into_owned())
+}

@@ -1,0 +1,799 @@
+//! An XMPP client session (RFC 6120 § 4–7, from the client's side): connect,
+//! STARTTLS, SASL, bind, then stanzas in and out.
+//!
+//! It is the mirror of [`super::server`]'s connection: the same framing
+//! ([`super::framing`]), the same byte pipe ([`super::transport`]), the same
+//! SASL code ([`super::sasl`], [`super::scram`]). It talks to any XMPP
+//! server — ours, Prosody, ejabberd — and every way a login can fail is
+//! turned into one plain sentence with the likely fix ([`ClientError`]).
+//!
+//! `netlab xmpp client` (interactive chat and one-shot `--send`/`--recv`)
+//! and lessons 1, 2, 5 and 6 are built on [`Client`].
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpStream;
+
+use super::framing::{Element, FramingError, StreamEvent, StreamParser};
+use super::jid::Jid;
+use super::sasl::{self, Mechanism, SASL_NS, ServerSaslMessage};
+use super::scram::{Hash, ScramClient};
+use super::stanza::{CLIENT_NS, STREAM_ERRORS_NS};
+use super::tls::{self, Trust};
+use super::transport::ClientTransport;
+
+const TLS_NS: &str = "urn:ietf:params:xml:ns:xmpp-tls";
+const BIND_NS: &str = "urn:ietf:params:xml:ns:xmpp-bind";
+const SESSION_NS: &str = "urn:ietf:params:xml:ns:xmpp-session";
+
+/// How to protect the connection.
+#[derive(Clone, Debug)]
+pub enum Security {
+    /// STARTTLS (required), trusting the server as `Trust` says.
+    StartTls(Trust),
+    /// No TLS: the teaching mode. Refused if the server requires TLS.
+    Plaintext,
+}
+
+/// Which way a traced piece of XML went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// We sent it.
+    Sent,
+    /// The server sent it.
+    Received,
+    /// A note (TLS started, logged in).
+    Note,
+}
+
+/// Where the client's trace lines go.
+pub type ClientTrace = Arc<dyn Fn(Direction, &str) + Send + Sync>;
+
+/// What to connect with.
+#[derive(Clone)]
+pub struct Options {
+    /// The account: `juliet@localhost`.
+    pub jid: Jid,
+    /// Its password.
+    pub password: String,
+    /// Where the server listens; `None`: the JID's domain, port 5222.
+    pub server: Option<SocketAddr>,
+    /// TLS or not.
+    pub security: Security,
+    /// The resource to ask for (`None`: the server picks one).
+    pub resource: Option<String>,
+    /// How long each step may take.
+    pub timeout: Duration,
+    /// The XML console, if wanted.
+    pub trace: Option<ClientTrace>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("jid", &self.jid)
+            .field("server", &self.server)
+            .field("security", &self.security)
+            .field("resource", &self.resource)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Options {
+    /// Options with defaults: STARTTLS trusting nothing but `trust`,
+    /// 10-second steps, no trace.
+    pub fn new(
+        jid: Jid,
+        password: impl Into<String>,
+        security: Security,
+    ) -> Options {
+        Options {
+            jid,
+            password: password.into(),
+            server: None,
+            security,
+            resource: None,
+            timeout: Duration::from_secs(10),
+            trace: None,
+        }
+    }
+}
+
+/// Why a session could not be opened or went wrong, each with the likely
+/// fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// Nothing listens there.
+    #[error(
+        "nothing accepts connections on {addr}: is the server running? \
+         (start one with `netlab xmpp server`)"
+    )]
+    Refused {
+        /// Where we tried.
+        addr: String,
+    },
+    /// The address could not be reached or resolved.
+    #[error("cannot connect to {addr}: {source}")]
+    Connect {
+        /// Where we tried.
+        addr: String,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The peer answered with something that is not XMPP.
+    #[error("{addr} does not speak XMPP: {why}")]
+    NotXmpp {
+        /// Where we are connected.
+        addr: String,
+        /// What it looked like instead.
+        why: String,
+    },
+    /// A step took too long.
+    #[error(
+        "the server did not answer within {seconds} s while {step}: it may be \
+         overloaded, or something else listens on that port"
+    )]
+    Timeout {
+        /// What we were waiting for.
+        step: &'static str,
+        /// How long we waited.
+        seconds: u64,
+    },
+    /// The server sent a stream error (RFC 6120 § 4.9).
+    #[error("the server ended the stream with <{condition}/>{}: {advice}", text.as_deref().map(|t| format!(" ({t})")).unwrap_or_default())]
+    Stream {
+        /// The defined condition.
+        condition: String,
+        /// The server's text, if any.
+        text: Option<String>,
+        /// What it usually means.
+        advice: &'static str,
+    },
+    /// Login failed (RFC 6120 § 6.5).
+    #[error("login failed with <{condition}/>{}: {advice}", text.as_deref().map(|t| format!(" ({t})")).unwrap_or_default())]
+    Sasl {
+        /// The SASL condition.
+        condition: String,
+        /// The server's text, if any.
+        text: Option<String>,
+        /// What it usually means.
+        advice: &'static str,
+    },
+    /// The server cannot do what these options need.
+    #[error("{0}")]
+    Unsupported(String),
+    /// TLS failed.
+    #[error("TLS handshake failed: {0}")]
+    Tls(String),
+    /// The server broke a rule of the protocol.
+    #[error("the server broke the protocol: {0}")]
+    Protocol(String),
+    /// The connection ended.
+    #[error("the connection closed{}", if *.during_login { " during login" } else { "" })]
+    Closed {
+        /// Whether it happened before we were logged in.
+        during_login: bool,
+    },
+    /// Reading or writing failed.
+    #[error("connection error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What a stream error condition usually means for a client.
+pub fn explain_stream_error(condition: &str) -> &'static str {
+    match condition {
+        "host-unknown" => {
+            "the server does not serve this JID's domain: check the part after @"
+        }
+        "conflict" => {
+            "another client logged in with the same resource, so this one was closed"
+        }
+        "system-shutdown" => {
+            "the server is shutting down; log in again once it is back"
+        }
+        "connection-timeout" => {
+            "the server closed an idle or too slow connection"
+        }
+        "not-authorized" => "a stanza was sent before logging in",
+        "policy-violation" => {
+            "a server limit was hit (stanza size, failed logins, …)"
+        }
+        "restricted-xml" => {
+            "XMPP forbids comments, processing instructions, DTDs and entities"
+        }
+        "not-well-formed" => "the XML sent was broken",
+        "see-other-host" => "the server wants you to connect elsewhere",
+        "unsupported-version" => {
+            "the server needs version='1.0' in the stream header"
+        }
+        "invalid-namespace" => "the stream header's namespaces are wrong",
+        "resource-constraint" => {
+            "the server is out of resources (too many connections?)"
+        }
+        _ => "see RFC 6120 § 4.9.3 for this condition",
+    }
+}
+
+/// A logged-in, bound session.
+pub struct Client {
+    io: ClientTransport,
+    parser: StreamParser,
+    buf: Vec<u8>,
+    jid: Jid,
+    addr: String,
+    trace: Option<ClientTrace>,
+    timeout: Duration,
+    pending: VecDeque<Element>,
+    next_id: u64,
+    mechanism: Mechanism,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("jid", &self.jid)
+            .field("addr", &self.addr)
+            .field("secure", &self.io.is_secure())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The features the server announced.
+struct Features {
+    starttls: bool,
+    starttls_required: bool,
+    mechanisms: Vec<String>,
+    bind: bool,
+    session_required: bool,
+}
+
+impl Features {
+    fn parse(element: &Element) -> Features {
+        let starttls = element.child("starttls", TLS_NS);
+        let session = element.child("session", SESSION_NS);
+        Features {
+            starttls: starttls.is_some(),
+            starttls_required: starttls
+                .is_some_and(|s| s.child("required", TLS_NS).is_some()),
+            mechanisms: element
+                .child("mechanisms", SASL_NS)
+                .map(|m| m.elements().map(Element::text).collect())
+                .unwrap_or_default(),
+            bind: element.child("bind", BIND_NS).is_some(),
+            session_required: session
+                .is_some_and(|s| s.child("optional", SESSION_NS).is_none()),
+        }
+    }
+}
+
+impl Client {
+    /// Connects, negotiates and binds: returns once stanzas can flow.
+    pub async fn connect(options: Options) -> Result<Client, ClientError> {
+        let addr = match options.server {
+            Some(addr) => addr.to_string(),
+            None => format!("{}:5222", options.jid.domain()),
+        };
+        let stream = match tokio::time::timeout(
+            options.timeout,
+            TcpStream::connect(&addr),
+        )
+        .await
+        {
+            Err(_) => {
+                return Err(ClientError::Timeout {
+                    step: "connecting",
+                    seconds: options.timeout.as_secs(),
+                });
+            }
+            Ok(Err(err))
+                if err.kind() == std::io::ErrorKind::ConnectionRefused =>
+            {
+                return Err(ClientError::Refused { addr });
+            }
+            Ok(Err(source)) => {
+                return Err(ClientError::Connect { addr, source });
+            }
+            Ok(Ok(stream)) => stream,
+        };
+        let _ = stream.set_nodelay(true);
+        let mut client = Client {
+            io: ClientTransport::Plain(stream),
+            parser: StreamParser::new(),
+            buf: vec![0; 16 * 1024],
+            jid: options.jid.clone(),
+            addr,
+            trace: options.trace.clone(),
+            timeout: options.timeout,
+            pending: VecDeque::new(),
+            next_id: 1,
+            mechanism: Mechanism::Plain,
+        };
+        client.negotiate(&options).await?;
+        Ok(client)
+    }
+
+    /// The full JID the server bound.
+    pub fn jid(&self) -> &Jid {
+        &self.jid
+    }
+
+    /// Whether TLS is on.
+    pub fn is_secure(&self) -> bool {
+        self.io.is_secure()
+    }
+
+    /// The SASL mechanism that logged us in.
+    pub fn mechanism(&self) -> Mechanism {
+        self.mechanism
+    }
+
+    async fn negotiate(
+        &mut self,
+        options: &Options,
+    ) -> Result<(), ClientError> {
+        let features = self.open_stream().await?;
+        let features = match (&options.security, features.starttls) {
+            (Security::StartTls(trust), true) => {
+                self.send(
+                    &Element::new("starttls", Some(TLS_NS))
+                        .with_attr("xmlns", TLS_NS),
+                )
+                .await?;
+                let answer =
+                    self.next_element("waiting for <proceed/>").await?;
+                if answer.local_name() != "proceed" {
+                    return Err(ClientError::Protocol(format!(
+                        "STARTTLS answered with <{}>",
+                        answer.name
+                    )));
+                }
+                let connector = tokio_rustls::TlsConnector::from(
+                    tls::client_config(trust.clone()),
+                );
+                let io = self.io.take();
+                let io = match step_timeout(
+                    self.timeout,
+                    "the TLS handshake",
+                    io.connect_tls(&connector, self.jid.domain()),
+                )
+                .await?
+                {
+                    Ok(io) => io,
+                    Err(err) => {
+                        return Err(ClientError::Tls(
+                            tls::explain_handshake_error(&err),
+                        ));
+                    }
+                };
+                self.io = io;
+                self.note("TLS established; the stream restarts");
+                self.parser = StreamParser::new();
+                self.open_stream().await?
+            }
+            (Security::StartTls(_), false) => {
+                return Err(ClientError::Unsupported(
+                    "the server offers no STARTTLS: use --plaintext to log in without \
+                     encryption (teaching mode only)"
+                        .into(),
+                ));
+            }
+            (Security::Plaintext, _) if features.starttls_required => {
+                return Err(ClientError::Unsupported(
+                    "the server requires TLS: drop --plaintext (and pass --trust-cert \
+                     or --insecure for a self-signed certificate)"
+                        .into(),
+                ));
+            }
+            (Security::Plaintext, _) => features,
+        };
+        self.authenticate(options, &features.mechanisms).await?;
+        self.parser = StreamParser::new();
+        let features = self.open_stream().await?;
+        if !features.bind {
+            return Err(ClientError::Protocol(
+                "no resource binding offered after login".into(),
+            ));
+        }
+        self.bind(options.resource.as_deref()).await?;
+        if features.session_required {
+            let iq = Element::new("iq", None)
+                .with_attr("type", "set")
+                .with_attr("id", "sess")
+                .with_child(
+                    Element::new("session", Some(SESSION_NS))
+                        .with_attr("xmlns", SESSION_NS),
+                );
+            self.request(iq).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends our stream header, reads the server's and its features.
+    async fn open_stream(&mut self) -> Result<Features, ClientError> {
+        let header = format!(
+            "<?xml version='1.0'?><stream:stream to='{}' version='1.0' xml:lang='en' \
+             xmlns='{CLIENT_NS}' xmlns:stream='http://etherx.jabber.org/streams'>",
+            self.jid.domain()
+        );
+        self.write(&header).await?;
+        loop {
+            match self
+                .next_event("waiting for the server's stream header")
+                .await?
+            {
+                StreamEvent::Open(_) => break,
+                StreamEvent::Close => {
+                    return Err(ClientError::Closed { during_login: true });
+                }
+                StreamEvent::Element(element) => {
+                    self.check_stream_error(&element)?
+                }
+            }
+        }
+        let features =
+            self.next_element("waiting for <stream:features>").await?;
+        if features.local_name() != "features" {
+            return Err(ClientError::Protocol(format!(
+                "expected <stream:features>, got <{}>",
+                features.name
+            )));
+        }
+        Ok(Features::parse(&features))
+    }
+
+    async fn authenticate(
+        &mut self,
+        options: &Options,
+        offered: &[String],
+    ) -> Result<(), ClientError> {
+        let secure = self.io.is_secure();
+        let plain_ok =
+            secure || matches!(options.security, Security::Plaintext);
+        let choice = [
+            Mechanism::ScramSha256,
+            Mechanism::ScramSha1,
+            Mechanism::Plain,
+        ]
+        .into_iter()
+        .filter(|m| *m != Mechanism::Plain || plain_ok)
+        .find(|m| offered.iter().any(|o| o == m.name()));
+        let Some(mechanism) = choice else {
+            return Err(ClientError::Unsupported(format!(
+                "no SASL mechanism in common: the server offers [{}]",
+                offered.join(", ")
+            )));
+        };
+        self.mechanism = mechanism;
+        let user = self.jid.local().unwrap_or_default().to_owned();
+        let hash = match mechanism {
+            Mechanism::ScramSha1 => Some(Hash::Sha1),
+            Mechanism::ScramSha256 => Some(Hash::Sha256),
+            Mechanism::Plain => None,
+        };
+        let Some(hash) = hash else {
+            let initial = format!("\0{user}\0{}", options.password);
+            self.send(&sasl::auth_element(mechanism, initial.as_bytes()))
+                .await?;
+            return match self.sasl_answer().await? {
+                ServerSaslMessage::Success(_) => Ok(()),
+                other => Err(self.sasl_error(other)),
+            };
+        };
+        let mut scram = ScramClient::new(hash, &user, &options.password);
+        self.send(&sasl::auth_element(mechanism, &scram.client_first()))
+            .await?;
+        let server_first = match self.sasl_answer().await? {
+            ServerSaslMessage::Challenge(data) => data,
+            other => return Err(self.sasl_error(other)),
+        };
+        let client_final = scram
+            .handle_server_first(&server_first)
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        self.send(&sasl::response_element(&client_final)).await?;
+        let server_final = match self.sasl_answer().await? {
+            // RFC 6120 § 6.4.6: the server's proof may come with <success/>
+            // or as a last challenge answered by an empty response.
+            ServerSaslMessage::Success(data) => data,
+            ServerSaslMessage::Challenge(data) => {
+                self.send(&sasl::response_element(&[])).await?;
+                match self.sasl_answer().await? {
+                    ServerSaslMessage::Success(_) => data,
+                    other => return Err(self.sasl_error(other)),
+                }
+            }
+            other => return Err(self.sasl_error(other)),
+        };
+        scram
+            .verify_server_final(&server_final)
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        self.note(&format!(
+            "logged in with {}; the server proved it knows our key",
+            mechanism.name()
+        ));
+        Ok(())
+    }
+
+    async fn sasl_answer(&mut self) -> Result<ServerSaslMessage, ClientError> {
+        let element = self.next_element("waiting for the login answer").await?;
+        sasl::parse_server_element(&element)
+            .map_err(|e| ClientError::Protocol(e.to_string()))
+    }
+
+    fn sasl_error(&self, message: ServerSaslMessage) -> ClientError {
+        match message {
+            ServerSaslMessage::Failure { condition, text } => {
+                ClientError::Sasl {
+                    advice: sasl::explain_failure(&condition),
+                    condition,
+                    text,
+                }
+            }
+            _ => ClientError::Protocol("unexpected SASL message".into()),
+        }
+    }
+
+    async fn bind(
+        &mut self,
+        resource: Option<&str>,
+    ) -> Result<(), ClientError> {
+        let mut bind =
+            Element::new("bind", Some(BIND_NS)).with_attr("xmlns", BIND_NS);
+        if let Some(resource) = resource {
+            bind = bind.with_child(
+                Element::new("resource", Some(BIND_NS)).with_text(resource),
+            );
+        }
+        let iq = Element::new("iq", None)
+            .with_attr("type", "set")
+            .with_attr("id", "bind")
+            .with_child(bind);
+        let result = self.request(iq).await?;
+        let jid = result
+            .child("bind", BIND_NS)
+            .and_then(|b| b.child("jid", BIND_NS))
+            .map(Element::text)
+            .ok_or_else(|| {
+                ClientError::Protocol("the bind result has no <jid/>".into())
+            })?;
+        self.jid = Jid::parse(&jid).map_err(|e| {
+            ClientError::Protocol(format!("bound JID {jid}: {e}"))
+        })?;
+        self.note(&format!("bound {}", self.jid));
+        Ok(())
+    }
+
+    /// Sends an iq and waits for its result; other stanzas that arrive
+    /// meanwhile are kept for [`Client::recv`]. An error result is
+    /// returned as `Ok` too: look at its `type`.
+    pub async fn request(
+        &mut self,
+        mut iq: Element,
+    ) -> Result<Element, ClientError> {
+        let id = match iq.attr("id") {
+            Some(id) => id.to_owned(),
+            None => {
+                let id = format!("netlab-{}", self.next_id);
+                self.next_id += 1;
+                iq = iq.with_attr("id", id.clone());
+                id
+            }
+        };
+        self.send(&iq).await?;
+        loop {
+            let element = self.next_element("waiting for an iq result").await?;
+            if element.local_name() == "iq"
+                && element.attr("id") == Some(&id)
+                && matches!(element.attr("type"), Some("result" | "error"))
+            {
+                return Ok(element);
+            }
+            self.pending.push_back(element);
+        }
+    }
+
+    /// Sends a stanza.
+    pub async fn send(&mut self, element: &Element) -> Result<(), ClientError> {
+        self.write(&element.to_xml()).await
+    }
+
+    /// Sends raw text (the lessons type XML by hand).
+    pub async fn write(&mut self, xml: &str) -> Result<(), ClientError> {
+        self.trace(Direction::Sent, xml);
+        self.io.write_all(xml.as_bytes()).await?;
+        Ok(())
+    }
+
+    /// The next stanza from the server; `Ok(None)` when it closed the
+    /// stream. Waits as long as it takes (no timeout): use
+    /// `tokio::time::timeout` around it if wanted — it is cancel-safe,
+    /// since bytes are only fed to the parser after they are read.
+    pub async fn recv(&mut self) -> Result<Option<Element>, ClientError> {
+        if let Some(element) = self.pending.pop_front() {
+            return Ok(Some(element));
+        }
+        loop {
+            if let Some(event) =
+                self.parser.next_event().map_err(framing_error)?
+            {
+                return match event {
+                    StreamEvent::Element(element) => {
+                        self.trace(Direction::Received, &element.to_xml());
+                        self.check_stream_error(&element)?;
+                        Ok(Some(element))
+                    }
+                    StreamEvent::Close => Ok(None),
+                    StreamEvent::Open(_) => Err(ClientError::Protocol(
+                        "a second stream header".into(),
+                    )),
+                };
+            }
+            let n = self.io.read(&mut self.buf).await?;
+            if n == 0 {
+                return Err(ClientError::Closed {
+                    during_login: false,
+                });
+            }
+            self.parser.feed(&self.buf[..n]);
+        }
+    }
+
+    /// Closes the stream politely and waits (briefly) for the server's
+    /// closing tag.
+    pub async fn close(mut self) -> Result<(), ClientError> {
+        self.write("</stream:stream>").await?;
+        let wait = tokio::time::timeout(Duration::from_secs(2), async {
+            while let Ok(Some(_)) = self.recv().await {}
+        });
+        let _ = wait.await;
+        self.io.shutdown().await;
+        Ok(())
+    }
+
+    async fn next_element(
+        &mut self,
+        step: &'static str,
+    ) -> Result<Element, ClientError> {
+        match self.next_event(step).await? {
+            StreamEvent::Element(element) => {
+                self.check_stream_error(&element)?;
+                Ok(element)
+            }
+            StreamEvent::Close => {
+                Err(ClientError::Closed { during_login: true })
+            }
+            StreamEvent::Open(_) => {
+                Err(ClientError::Protocol("an unexpected stream header".into()))
+            }
+        }
+    }
+
+    /// The next stream event during negotiation, with the step timeout
+    /// and a guess at what the peer is when it is not XMPP.
+    async fn next_event(
+        &mut self,
+        step: &'static str,
+    ) -> Result<StreamEvent, ClientError> {
+        loop {
+            match self.parser.next_event() {
+                Ok(Some(event)) => {
+                    match &event {
+                        StreamEvent::Element(e) => {
+                            self.trace(Direction::Received, &e.to_xml())
+                        }
+                        StreamEvent::Open(h) => self.trace(
+                            Direction::Received,
+                            &format!(
+                                "<{} id={:?} from={:?}>",
+                                h.name,
+                                h.id.as_deref().unwrap_or(""),
+                                h.from.as_deref().unwrap_or("")
+                            ),
+                        ),
+                        StreamEvent::Close => {
+                            self.trace(Direction::Received, "</stream:stream>")
+                        }
+                    }
+                    return Ok(event);
+                }
+                Ok(None) => {}
+                Err(err) => return Err(self.not_xmpp(err)),
+            }
+            let read =
+                step_timeout(self.timeout, step, self.io.read(&mut self.buf))
+                    .await?;
+            let n = read?;
+            if n == 0 {
+                return Err(ClientError::Closed { during_login: true });
+            }
+            let first = self.parser.buffered() == 0;
+            if first && let Some(why) = sniff(&self.buf[..n]) {
+                return Err(ClientError::NotXmpp {
+                    addr: self.addr.clone(),
+                    why,
+                });
+            }
+            self.parser.feed(&self.buf[..n]);
+        }
+    }
+
+    fn not_xmpp(&self, err: FramingError) -> ClientError {
+        ClientError::NotXmpp {
+            addr: self.addr.clone(),
+            why: format!("its answer is not an XMPP stream ({err})"),
+        }
+    }
+
+    fn check_stream_error(&self, element: &Element) -> Result<(), ClientError> {
+        if element.local_name() != "error"
+            || element.ns.as_deref() != Some(super::framing::STREAMS_NS)
+        {
+            return Ok(());
+        }
+        let condition = element
+            .elements()
+            .find(|e| {
+                e.ns.as_deref() == Some(STREAM_ERRORS_NS)
+                    && e.local_name() != "text"
+            })
+            .map(|e| e.local_name().to_owned())
+            .unwrap_or_else(|| "undefined-condition".into());
+        let text = element.child("text", STREAM_ERRORS_NS).map(Element::text);
+        Err(ClientError::Stream {
+            advice: explain_stream_error(&condition),
+            condition,
+            text,
+        })
+    }
+
+    fn trace(&self, direction: Direction, text: &str) {
+        if let Some(trace) = &self.trace {
+            trace(direction, text);
+        }
+    }
+
+    fn note(&self, text: &str) {
+        self.trace(Direction::Note, text);
+    }
+}
+
+/// A guess at what answered, from its first bytes, when it is not XML.
+fn sniff(bytes: &[u8]) -> Option<String> {
+    if bytes.starts_with(b"HTTP/") {
+        return Some("it answered in HTTP (port 5280 and 5443 are XMPP servers' web ports, not XMPP): use port 5222".into());
+    }
+    if bytes.first() == Some(&0x15) || bytes.first() == Some(&0x16) {
+        return Some("it answered with TLS at once: that is direct TLS (port 5223, XEP-0368), not STARTTLS on 5222".into());
+    }
+    if bytes.starts_with(b"SSH-") {
+        return Some("it is an SSH server".into());
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let trimmed = text.trim_start();
+    if !trimmed.is_empty() && !trimmed.starts_with('<') {
+        let first: String = trimmed.chars().take(40).collect();
+        return Some(format!("it sent {first:?}, not XML"));
+    }
+    None
+}
+
+/// Runs one negotiation step with a time limit.
+async fn step_timeout<T>(
+    limit: Duration,
+    step: &'static str,
+    future: impl Future<Output = T>,
+) -> Result<T, ClientError> {
+    tokio::time::timeout(limit, future).await.map_err(|_| {
+        ClientError::Timeout {
+            step,
+            seconds: limit.as_secs(),
+        }
+    })
+}
+
+fn framing_error(err: FramingError) -> ClientError {
+    ClientError::Protocol(err.to_string())
+}

@@ -1,0 +1,134 @@
+//! Delivering `<message/>` (RFC 6121 § 8.5), and keeping it when the
+//! recipient is offline (RFC 6121 § 8.5.2.2.1, XEP-0160, XEP-0203).
+//!
+//! This is lesson 1's "push": the sender's connection task looks the
+//! recipient up in the router and puts the stanza straight into the
+//! recipient's mailbox; the recipient's task writes it to a socket that has
+//! been open all along. Nobody polls.
+//!
+//! | addressed to           | recipient online                 | offline             |
+//! |------------------------|----------------------------------|---------------------|
+//! | full JID, bound        | that resource                    | —                   |
+//! | full JID, not bound    | as if to the bare JID            |                     |
+//! | bare JID               | highest non-negative priority    | stored (chat, normal) |
+//! | unknown account        | `service-unavailable`            |                     |
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::xmpp::framing::Element;
+use crate::xmpp::stanza::{ErrorType, Message, MessageType};
+
+use super::Shared;
+use super::session::{Session, local_user, parse_stored};
+
+/// Delayed delivery (XEP-0203): when and by whom a message was held.
+pub const DELAY_NS: &str = "urn:xmpp:delay";
+
+/// Routes a message from a bound client.
+pub fn handle(
+    shared: &Shared,
+    session: &mut Session,
+    element: Element,
+    message: Message,
+) {
+    let Some(to) = &message.common.to else {
+        // To the server itself (RFC 6120 § 10.3.1): nothing here handles
+        // messages, and silence would leave the sender guessing.
+        session.error(&element, "service-unavailable", ErrorType::Cancel);
+        return;
+    };
+    let Some(user) = local_user(shared, to) else {
+        session.error(&element, "service-unavailable", ErrorType::Cancel);
+        return;
+    };
+    let xml: Arc<str> = element.to_xml().into();
+    // A full JID that is bound gets it, whatever its priority (§ 8.5.3.1).
+    if let Some(resource) = to.resource()
+        && let Some(mailbox) = shared.router.mailbox(user, resource)
+    {
+        if !mailbox.send_xml(xml) {
+            session.error(&element, "resource-constraint", ErrorType::Wait);
+        }
+        return;
+    }
+    let mailboxes = shared.router.best_mailboxes(user);
+    if !mailboxes.is_empty() {
+        // § 8.5.2.1.1: normal messages go to one resource, chat to all of
+        // the best (the client that answers decides where the talk goes).
+        let targets = match message.kind {
+            MessageType::Chat | MessageType::Headline => &mailboxes[..],
+            _ => &mailboxes[..1],
+        };
+        let mut delivered = false;
+        for mailbox in targets {
+            delivered |= mailbox.send_xml(Arc::clone(&xml));
+        }
+        if !delivered {
+            session.error(&element, "resource-constraint", ErrorType::Wait);
+        }
+        return;
+    }
+    // Nobody online (or all at a negative priority).
+    match shared.store.user_exists(user) {
+        Ok(true) => {}
+        Ok(false) => {
+            // § 8.5.1: no such account.
+            session.error(&element, "service-unavailable", ErrorType::Cancel);
+            return;
+        }
+        Err(err) => {
+            tracing::error!("store: {err}");
+            session.error(&element, "internal-server-error", ErrorType::Wait);
+            return;
+        }
+    }
+    match message.kind {
+        // § 8.5.2.2.1: chat and normal are stored for later.
+        MessageType::Chat | MessageType::Normal => {
+            if let Err(err) =
+                shared.store.push_offline(user, &xml, SystemTime::now())
+            {
+                tracing::warn!("offline storage for {user}: {err}");
+                session.error(
+                    &element,
+                    "service-unavailable",
+                    ErrorType::Cancel,
+                );
+            }
+        }
+        // Headlines are "fire and forget"; errors are never answered.
+        MessageType::Headline | MessageType::Error => {}
+        MessageType::Groupchat => {
+            session.error(&element, "service-unavailable", ErrorType::Cancel);
+        }
+    }
+}
+
+/// Sends the messages stored while the user was offline, each with a
+/// `<delay/>` saying when the server received it (XEP-0203). Called when
+/// the user sends initial presence with a non-negative priority (RFC 6121
+/// § 8.5.2.2.1); they are deleted only once written to the socket.
+pub fn deliver_offline(shared: &Shared, session: &mut Session) {
+    let stored = match shared.store.offline(&session.user) {
+        Ok(stored) => stored,
+        Err(err) => {
+            tracing::error!("store: {err}");
+            return;
+        }
+    };
+    for offline in stored {
+        let stamp = humantime::format_rfc3339_seconds(offline.stamp);
+        let delay = Element::new("delay", Some(DELAY_NS))
+            .with_attr("xmlns", DELAY_NS)
+            .with_attr("from", shared.config.domain.clone())
+            .with_attr("stamp", stamp.to_string())
+            .with_text("Offline storage");
+        let Some(element) = parse_stored(&offline.xml) else {
+            tracing::warn!("offline message {} unreadable", offline.id);
+            continue;
+        };
+        session.send(&element.with_child(delay));
+        session.delivered_offline.push(offline.id);
+    }
+}

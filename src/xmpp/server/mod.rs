@@ -1,0 +1,236 @@
+//! `netlab xmpp server`: a small XMPP server that real clients can use
+//! (RFC 6120 core, RFC 6121 instant messaging and presence).
+//!
+//! One task per TCP connection, as in lesson 10, and one shared table of
+//! who is online. A connection goes through the stream negotiation of
+//! RFC 6120 (STARTTLS, SASL, resource binding) in `connection.rs`, then
+//! every stanza it sends is handled by one of three files, one per kind of
+//! stanza:
+//!
+//! ```text
+//!  TcpListener ─► connection.rs ─► negotiation (stream.rs: headers, features)
+//!                      │
+//!                      ▼ stanzas, once bound (session.rs)
+//!        message.rs   presence.rs + roster.rs   iq.rs
+//!                      │
+//!                      ▼
+//!                 router.rs (who is online) ─► the recipients' connections
+//!                 store.rs  (accounts, rosters, offline messages, vCards)
+//! ```
+//!
+//! What it does not do, on purpose: server-to-server federation (stanzas
+//! for other domains get `remote-server-not-found`), multi-user chat,
+//! stream management. Each is an extension on top of what is here.
+//!
+//! Read next: `connection.rs`, from the top.
+
+mod connection;
+mod iq;
+mod message;
+mod presence;
+mod roster;
+pub mod router;
+mod session;
+mod stream;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::xmpp::framing::Limits;
+use crate::xmpp::store::Store;
+
+/// Whether and how the server offers TLS (RFC 6120 § 5).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum TlsMode {
+    /// Offer STARTTLS; clients may authenticate with SCRAM without it, and
+    /// with PLAIN only after it.
+    #[default]
+    Auto,
+    /// Offer only STARTTLS until the stream is encrypted (what public
+    /// servers do, RFC 6120 § 5.3.1 `<required/>`).
+    Required,
+    /// No TLS at all: the teaching mode, where every byte can be read in a
+    /// capture. PLAIN is then offered too, so passwords cross in the clear.
+    Off,
+}
+
+/// What a trace line is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceKind {
+    /// Bytes the client sent.
+    In,
+    /// Bytes the server sent.
+    Out,
+    /// Something the server did or decided (connected, TLS, logged in).
+    Note,
+}
+
+/// One line of the XML console (`--trace`).
+#[derive(Debug)]
+pub struct TraceEvent<'a> {
+    /// The connection's number, in order of arrival.
+    pub conn: u64,
+    /// The client's address.
+    pub peer: SocketAddr,
+    /// The full JID once bound.
+    pub jid: Option<&'a str>,
+    /// In, out or a note.
+    pub kind: TraceKind,
+    /// The XML as sent (or the note).
+    pub text: &'a str,
+}
+
+/// Where trace lines go: the CLI prints them, a lesson shows them, a test
+/// collects them.
+pub type Trace = Arc<dyn Fn(&TraceEvent<'_>) + Send + Sync>;
+
+/// The server's settings.
+#[derive(Clone)]
+pub struct Config {
+    /// The domain it serves: the part after `@` in its users' JIDs.
+    pub domain: String,
+    /// STARTTLS policy.
+    pub tls: TlsMode,
+    /// Stanza size, nesting depth and attribute limits.
+    pub limits: Limits,
+    /// The most connections open at once; more are refused with
+    /// `resource-constraint`.
+    pub max_connections: usize,
+    /// How long a connection may take to authenticate before it is closed
+    /// (`connection-timeout`).
+    pub auth_timeout: Duration,
+    /// The XML console, if wanted.
+    pub trace: Option<Trace>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            domain: "localhost".into(),
+            tls: TlsMode::Auto,
+            limits: Limits::default(),
+            max_connections: 20_000,
+            auth_timeout: Duration::from_secs(30),
+            trace: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("domain", &self.domain)
+            .field("tls", &self.tls)
+            .field("limits", &self.limits)
+            .field("max_connections", &self.max_connections)
+            .field("auth_timeout", &self.auth_timeout)
+            .field("trace", &self.trace.is_some())
+            .finish()
+    }
+}
+
+/// What every connection task shares.
+pub(crate) struct Shared {
+    pub config: Config,
+    pub store: Store,
+    pub router: router::Router,
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
+    pub next_conn: AtomicU64,
+}
+
+/// A bound, not yet running server.
+pub struct Server {
+    shared: Arc<Shared>,
+    listener: TcpListener,
+}
+
+impl Server {
+    /// Binds the listening socket. `tls` is needed unless the mode is
+    /// [`TlsMode::Off`].
+    pub async fn bind(
+        addr: SocketAddr,
+        config: Config,
+        store: Store,
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> std::io::Result<Server> {
+        let listener = TcpListener::bind(addr).await?;
+        let tls = match config.tls {
+            TlsMode::Off => None,
+            _ => tls.map(tokio_rustls::TlsAcceptor::from),
+        };
+        Ok(Server {
+            shared: Arc::new(Shared {
+                config,
+                store,
+                router: router::Router::new(),
+                tls,
+                next_conn: AtomicU64::new(1),
+            }),
+            listener,
+        })
+    }
+
+    /// The address clients connect to (the real port when bound to port 0).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Accepts and serves clients until `shutdown` is cancelled; then every
+    /// client gets the stream error `system-shutdown` (RFC 6120
+    /// § 4.9.3.22), its queued stanzas are written first, and `run` returns
+    /// once every connection is closed.
+    pub async fn run(self, shutdown: CancellationToken) -> std::io::Result<()> {
+        let tracker = TaskTracker::new();
+        let slots =
+            Arc::new(Semaphore::new(self.shared.config.max_connections));
+        loop {
+            let (stream, peer) = tokio::select! {
+                _ = shutdown.cancelled() => break,
+                accepted = self.listener.accept() => match accepted {
+                    Ok(pair) => pair,
+                    // EMFILE and friends: the client is lost, the server
+                    // is not. Wait a moment so a full fd table does not
+                    // turn into a busy loop.
+                    Err(err) => {
+                        tracing::warn!("accept failed: {err}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+            };
+            let conn = self.shared.next_conn.fetch_add(1, Ordering::Relaxed);
+            let permit = Arc::clone(&slots).try_acquire_owned().ok();
+            let shared = Arc::clone(&self.shared);
+            let shutdown = shutdown.clone();
+            tracker.spawn(async move {
+                connection::serve(stream, peer, conn, shared, permit, shutdown)
+                    .await;
+            });
+        }
+        tracker.close();
+        tracker.wait().await;
+        Ok(())
+    }
+}
+
+/// Sixteen random hex digits: stream ids and generated resources must not
+/// be guessable (RFC 6120 § 4.7.3, § 7.6.1).
+pub(crate) fn random_id() -> String {
+    let mut bytes = [0u8; 8];
+    // getrandom fails only if the kernel has no entropy source at all; a
+    // time-based id is then still unique, if not unpredictable.
+    if getrandom::fill(&mut bytes).is_err() {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        bytes = (nanos as u64).to_be_bytes();
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,521 @@
+//! The XMPP server on loopback, driven by a client that types raw XML: each
+//! test is one rule of RFC 6120/6121 seen from the outside.
+//!
+//! The server runs in-process on 127.0.0.1:0 with `--tls off` (so the
+//! bytes can be written by hand) and an in-memory or temporary database;
+//! STARTTLS and SCRAM are tested with the real client and real peers in
+//! `tests/xmpp_interop.rs`.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use netlab::xmpp::accounts;
+use netlab::xmpp::server::{Config, Server, TlsMode};
+use netlab::xmpp::store::Store;
+use tokio_util::sync::CancellationToken;
+
+/// A server running on its own runtime thread.
+struct Running {
+    addr: SocketAddr,
+    shutdown: CancellationToken,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    fn start(db: &str, config: Config) -> Running {
+        let store = Store::open(db).expect("store");
+        for user in ["juliet", "romeo", "nurse"] {
+            // Already there when a test restarts on the same file.
+            let _ = accounts::add(
+                &store,
+                &format!("{user}@localhost"),
+                "localhost",
+                "pw",
+            );
+        }
+        let shutdown = CancellationToken::new();
+        let stop = shutdown.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().expect("runtime");
+            runtime.block_on(async move {
+                let server = Server::bind(
+                    "127.0.0.1:0".parse().expect("addr"),
+                    config,
+                    store,
+                    None,
+                )
+                .await
+                .expect("bind");
+                tx.send(server.local_addr().expect("addr"))
+                    .expect("send addr");
+                server.run(stop).await.expect("run");
+            });
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("server started");
+        Running {
+            addr,
+            shutdown,
+            thread: Some(thread),
+        }
+    }
+
+    fn plain(db: &str) -> Running {
+        Running::start(
+            db,
+            Config {
+                tls: TlsMode::Off,
+                ..Config::default()
+            },
+        )
+    }
+
+    fn stop(&mut self) {
+        self.shutdown.cancel();
+        if let Some(thread) = self.thread.take() {
+            thread.join().expect("server thread");
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A client typing XML.
+struct Raw {
+    stream: TcpStream,
+    seen: String,
+}
+
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Raw {
+    fn connect(addr: SocketAddr) -> Raw {
+        let stream = TcpStream::connect(addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .expect("timeout");
+        Raw {
+            stream,
+            seen: String::new(),
+        }
+    }
+
+    fn send(&mut self, xml: &str) {
+        self.stream.write_all(xml.as_bytes()).expect("write");
+    }
+
+    fn open(&mut self) {
+        self.send(
+            "<?xml version='1.0'?><stream:stream to='localhost' version='1.0' \
+             xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>",
+        );
+    }
+
+    /// Reads until `needle` has arrived; returns everything up to its end
+    /// and keeps the rest.
+    fn expect(&mut self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(at) = self.seen.find(needle) {
+                let rest = self.seen.split_off(at + needle.len());
+                return std::mem::replace(&mut self.seen, rest);
+            }
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "waited {TIMEOUT:?} for {needle:?}; got {:?}",
+                self.seen
+            );
+            self.read_some();
+        }
+    }
+
+    /// Reads for `wait` and returns what came.
+    fn quiet(&mut self, wait: Duration) -> String {
+        let start = Instant::now();
+        while start.elapsed() < wait {
+            self.read_some();
+        }
+        std::mem::take(&mut self.seen)
+    }
+
+    fn read_some(&mut self) -> usize {
+        let mut buf = [0u8; 8192];
+        match self.stream.read(&mut buf) {
+            Ok(n) => {
+                self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+                n
+            }
+            Err(_) => 0,
+        }
+    }
+
+    /// Whether the server closed the connection (within the timeout).
+    fn closed(&mut self) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < TIMEOUT {
+            let mut buf = [0u8; 8192];
+            match self.stream.read(&mut buf) {
+                Ok(0) => return true,
+                Ok(n) => {
+                    self.seen.push_str(&String::from_utf8_lossy(&buf[..n]))
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
+                    return true;
+                }
+                Err(_) => {}
+            }
+        }
+        false
+    }
+
+    /// Logs in with PLAIN (teaching mode) and binds `resource`.
+    fn login(addr: SocketAddr, user: &str, resource: &str) -> Raw {
+        let mut raw = Raw::connect(addr);
+        raw.open();
+        raw.expect("</stream:features>");
+        let token = base64::engine::general_purpose::STANDARD
+            .encode(format!("\0{user}\0pw"));
+        raw.send(&format!(
+            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>{token}</auth>"
+        ));
+        raw.expect("<success");
+        raw.open();
+        raw.expect("</stream:features>");
+        raw.send(&format!(
+            "<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
+             <resource>{resource}</resource></bind></iq>"
+        ));
+        raw.expect(&format!("{user}@localhost/{resource}</jid>"));
+        raw
+    }
+
+    /// Logs in, binds, and sends initial presence.
+    fn online(addr: SocketAddr, user: &str, resource: &str) -> Raw {
+        let mut raw = Raw::login(addr, user, resource);
+        raw.send("<presence/>");
+        // Our own presence comes back (RFC 6121 § 4.2.2).
+        raw.expect(&format!("from=\"{user}@localhost/{resource}\""));
+        raw
+    }
+}
+
+#[test]
+fn negotiation_offers_features_step_by_step() {
+    let server = Running::start(
+        ":memory:",
+        Config {
+            tls: TlsMode::Off,
+            ..Config::default()
+        },
+    );
+    let mut raw = Raw::connect(server.addr);
+    raw.open();
+    let first = raw.expect("</stream:features>");
+    assert!(first.contains("<stream:stream"), "{first}");
+    assert!(first.contains(" id='"), "{first}");
+    assert!(
+        first.contains("<mechanism>SCRAM-SHA-1</mechanism>"),
+        "{first}"
+    );
+    assert!(first.contains("<mechanism>PLAIN</mechanism>"), "{first}");
+    assert!(
+        !first.contains("starttls"),
+        "--tls off offers no STARTTLS: {first}"
+    );
+    let token =
+        base64::engine::general_purpose::STANDARD.encode("\0juliet\0pw");
+    raw.send(&format!(
+        "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>{token}</auth>"
+    ));
+    raw.expect("<success");
+    raw.open();
+    let second = raw.expect("</stream:features>");
+    assert!(
+        second.contains("urn:ietf:params:xml:ns:xmpp-bind"),
+        "{second}"
+    );
+    assert!(second.contains("<optional/>"), "{second}");
+    // No resource asked for: the server makes one up (RFC 6120 § 7.6).
+    raw.send("<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
+    let bound = raw.expect("</jid>");
+    assert!(bound.contains("<jid>juliet@localhost/netlab-"), "{bound}");
+    // The legacy session request is answered.
+    raw.send("<iq type='set' id='s'><session xmlns='urn:ietf:params:xml:ns:xmpp-session'/></iq>");
+    raw.expect("id=\"s\" type=\"result\"");
+    raw.send("</stream:stream>");
+    raw.expect("</stream:stream>");
+    assert!(raw.closed());
+}
+
+#[test]
+fn wrong_password_and_unknown_user_are_refused_and_throttled() {
+    let server = Running::plain(":memory:");
+    let mut raw = Raw::connect(server.addr);
+    raw.open();
+    raw.expect("</stream:features>");
+    let start = Instant::now();
+    for (attempt, creds) in ["\0juliet\0wrong", "\0nobody\0pw", "\0juliet\0pw2"]
+        .iter()
+        .enumerate()
+    {
+        let token = base64::engine::general_purpose::STANDARD.encode(creds);
+        raw.send(&format!(
+            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>{token}</auth>"
+        ));
+        raw.expect("<not-authorized/>");
+        if attempt == 2 {
+            raw.expect("<policy-violation");
+        }
+    }
+    // 0.5 s + 1 s + 1.5 s of throttling.
+    assert!(
+        start.elapsed() >= Duration::from_millis(2900),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(raw.closed());
+}
+
+#[test]
+fn stanzas_before_login_are_a_stream_error() {
+    let server = Running::plain(":memory:");
+    let mut raw = Raw::connect(server.addr);
+    raw.open();
+    raw.expect("</stream:features>");
+    raw.send("<message to='romeo@localhost'><body>hi</body></message>");
+    raw.expect(
+        "<not-authorized xmlns=\"urn:ietf:params:xml:ns:xmpp-streams\"/>",
+    );
+    raw.expect("</stream:stream>");
+    assert!(raw.closed());
+}
+
+#[test]
+fn the_wrong_host_and_restricted_xml_are_stream_errors() {
+    let server = Running::plain(":memory:");
+    let mut raw = Raw::connect(server.addr);
+    raw.send(
+        "<stream:stream to='example.org' version='1.0' xmlns='jabber:client' \
+         xmlns:stream='http://etherx.jabber.org/streams'>",
+    );
+    // Our header comes first, then the error (RFC 6120 § 4.9.1.2).
+    let text = raw.expect("</stream:stream>");
+    assert!(
+        text.find("<stream:stream").unwrap_or(usize::MAX)
+            < text.find("host-unknown").unwrap_or(0),
+        "{text}"
+    );
+
+    let mut raw = Raw::login(server.addr, "juliet", "a");
+    raw.send("<!-- a comment is not allowed in XMPP -->");
+    raw.expect("restricted-xml");
+    assert!(raw.closed());
+
+    let mut raw = Raw::login(server.addr, "juliet", "b");
+    let big = "x".repeat(300 * 1024);
+    raw.send(&format!(
+        "<message to='romeo@localhost'><body>{big}</body></message>"
+    ));
+    raw.expect("policy-violation");
+    assert!(raw.closed());
+}
+
+#[test]
+fn a_message_is_pushed_to_the_recipient_with_from_stamped() {
+    let server = Running::plain(":memory:");
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    let mut romeo = Raw::online(server.addr, "romeo", "orchard");
+    // `from` is whatever the server says, not what the client wrote.
+    juliet.send(
+        "<message to='romeo@localhost' from='nurse@localhost/x' type='chat' id='m1'>\
+         <body>wherefore art thou</body><x xmlns='urn:example:custom'><kept a='1'/></x></message>",
+    );
+    let got = romeo.expect("</message>");
+    assert!(got.contains("from=\"juliet@localhost/balcony\""), "{got}");
+    assert!(!got.contains("nurse"), "{got}");
+    assert!(got.contains("<body>wherefore art thou</body>"), "{got}");
+    // A namespace the server knows nothing about passes untouched.
+    assert!(
+        got.contains("<x xmlns=\"urn:example:custom\"><kept a=\"1\"/></x>"),
+        "{got}"
+    );
+}
+
+#[test]
+fn offline_messages_wait_with_a_delay_stamp_and_survive_a_restart() {
+    let db = std::env::temp_dir()
+        .join(format!("netlab-offline-{}.sqlite", std::process::id()));
+    let db = db.to_string_lossy().into_owned();
+    let mut server = Running::plain(&db);
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    juliet.send("<message to='romeo@localhost' type='chat' id='o1'><body>are you there?</body></message>");
+    // Stored, not bounced: no error comes back.
+    let back = juliet.quiet(Duration::from_millis(300));
+    assert!(!back.contains("error"), "{back}");
+    drop(juliet);
+    server.stop();
+
+    let server = Running::plain(&db);
+    let mut romeo = Raw::login(server.addr, "romeo", "orchard");
+    romeo.send("<presence/>");
+    let got = romeo.expect("</message>");
+    assert!(got.contains("<body>are you there?</body>"), "{got}");
+    assert!(got.contains("<delay xmlns=\"urn:xmpp:delay\""), "{got}");
+    assert!(got.contains("stamp=\""), "{got}");
+    drop(romeo);
+    // Delivered once: the next login gets nothing.
+    let mut again = Raw::login(server.addr, "romeo", "orchard2");
+    again.send("<presence/>");
+    let rest = again.quiet(Duration::from_millis(300));
+    assert!(!rest.contains("are you there"), "{rest}");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{db}{suffix}"));
+    }
+}
+
+#[test]
+fn unknown_requests_get_service_unavailable_and_errors_get_nothing() {
+    let server = Running::plain(":memory:");
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    juliet.send(
+        "<iq type='get' id='q1'><query xmlns='urn:example:nothing'/></iq>",
+    );
+    let reply = juliet.expect("</iq>");
+    assert!(reply.contains("id=\"q1\""), "{reply}");
+    assert!(reply.contains("type=\"error\""), "{reply}");
+    assert!(reply.contains("<service-unavailable"), "{reply}");
+    juliet.send("<iq type='error' id='q2'><error type='cancel'><bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
+    juliet.send("<message to='nobody@localhost' type='error' id='q3'/>");
+    let quiet = juliet.quiet(Duration::from_millis(300));
+    assert!(!quiet.contains("q2") && !quiet.contains("q3"), "{quiet}");
+    // To a user that does not exist: service-unavailable (RFC 6121 § 8.5.1).
+    juliet.send("<message to='nobody@localhost' type='chat' id='q4'><body>x</body></message>");
+    let reply = juliet.expect("</message>");
+    assert!(reply.contains("service-unavailable"), "{reply}");
+    // Another domain: no federation.
+    juliet.send(
+        "<message to='someone@example.org' id='q5'><body>x</body></message>",
+    );
+    let reply = juliet.expect("</message>");
+    assert!(reply.contains("remote-server-not-found"), "{reply}");
+}
+
+#[test]
+fn ping_disco_and_vcard() {
+    let server = Running::plain(":memory:");
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    juliet.send("<iq type='get' id='p' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>");
+    let pong = juliet.expect("id=\"p\"");
+    assert!(
+        pong.ends_with("id=\"p\"") || pong.contains("type=\"result\""),
+        "{pong}"
+    );
+    juliet.send("<iq type='get' id='d' to='localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+    let info = juliet.expect("</iq>");
+    assert!(info.contains("category=\"server\""), "{info}");
+    assert!(info.contains("var=\"urn:xmpp:ping\""), "{info}");
+    juliet.send("<iq type='set' id='v1'><vCard xmlns='vcard-temp'><FN>Juliet Capulet</FN></vCard></iq>");
+    juliet.expect("id=\"v1\"");
+    let mut romeo = Raw::online(server.addr, "romeo", "orchard");
+    romeo.send("<iq type='get' id='v2' to='juliet@localhost'><vCard xmlns='vcard-temp'/></iq>");
+    let card = romeo.expect("</iq>");
+    assert!(card.contains("<FN>Juliet Capulet</FN>"), "{card}");
+    // Nobody may set someone else's vCard.
+    romeo.send("<iq type='set' id='v3' to='juliet@localhost'><vCard xmlns='vcard-temp'><FN>x</FN></vCard></iq>");
+    let refused = romeo.expect("</iq>");
+    assert!(refused.contains("forbidden"), "{refused}");
+}
+
+#[test]
+fn subscription_leads_to_both_and_presence_flows() {
+    let server = Running::plain(":memory:");
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    let mut romeo = Raw::online(server.addr, "romeo", "orchard");
+    juliet
+        .send("<iq type='get' id='r1'><query xmlns='jabber:iq:roster'/></iq>");
+    juliet.expect("</iq>");
+    juliet.send("<presence to='romeo@localhost' type='subscribe'/>");
+    // Juliet's roster push: romeo, none, ask=subscribe.
+    let push = juliet.expect("</iq>");
+    assert!(push.contains("ask=\"subscribe\""), "{push}");
+    let request = romeo.expect("type=\"subscribe\"");
+    assert!(request.contains("from=\"juliet@localhost\""), "{request}");
+    romeo.send("<presence to='juliet@localhost' type='subscribed'/>");
+    // Juliet now sees romeo: subscription to, and his presence.
+    let seen = juliet.expect("from=\"romeo@localhost/orchard\"");
+    assert!(seen.contains("subscription=\"to\""), "{seen}");
+    // And back the other way.
+    romeo.send("<presence to='juliet@localhost' type='subscribe'/>");
+    juliet.expect("type=\"subscribe\"");
+    juliet.send("<presence to='romeo@localhost' type='subscribed'/>");
+    juliet.expect("subscription=\"both\"");
+    juliet.quiet(Duration::from_millis(200));
+    juliet
+        .send("<iq type='get' id='r2'><query xmlns='jabber:iq:roster'/></iq>");
+    let roster = juliet.expect("</iq>");
+    assert!(roster.contains("jid=\"romeo@localhost\""), "{roster}");
+    assert!(roster.contains("subscription=\"both\""), "{roster}");
+    // Going offline is told to the subscriber.
+    romeo.quiet(Duration::from_millis(200));
+    drop(juliet);
+    let gone = romeo.expect("type=\"unavailable\"");
+    assert!(gone.contains("from=\"juliet@localhost/balcony\""), "{gone}");
+}
+
+#[test]
+fn binding_a_taken_resource_ends_the_old_session() {
+    let server = Running::plain(":memory:");
+    let mut first = Raw::online(server.addr, "juliet", "balcony");
+    let _second = Raw::online(server.addr, "juliet", "balcony");
+    first.expect("<conflict");
+    assert!(first.closed());
+}
+
+#[test]
+fn a_half_sent_stanza_is_never_delivered() {
+    let server = Running::plain(":memory:");
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    let mut romeo = Raw::online(server.addr, "romeo", "orchard");
+    juliet.send("<message to='romeo@localhost' type='chat'><body>half of it");
+    drop(juliet);
+    let got = romeo.quiet(Duration::from_millis(500));
+    assert!(!got.contains("half of it"), "{got}");
+}
+
+#[test]
+fn unauthenticated_connections_time_out() {
+    let server = Running::start(
+        ":memory:",
+        Config {
+            tls: TlsMode::Off,
+            auth_timeout: Duration::from_millis(300),
+            ..Config::default()
+        },
+    );
+    let mut raw = Raw::connect(server.addr);
+    raw.open();
+    raw.expect("</stream:features>");
+    raw.expect("connection-timeout");
+    assert!(raw.closed());
+}
+
+#[test]
+fn shutdown_sends_system_shutdown_to_everyone() {
+    let mut server = Running::plain(":memory:");
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    let mut romeo = Raw::online(server.addr, "romeo", "orchard");
+    server.stop();
+    for client in [&mut juliet, &mut romeo] {
+        client.expect("<system-shutdown");
+        client.expect("</stream:stream>");
+        assert!(client.closed());
+    }
+}
