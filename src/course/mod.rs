@@ -7,6 +7,7 @@
 //! - [`pace`]: waiting for Enter between steps, for instructors
 //! - [`player`]: plays a lesson: text, demo step, text, …
 //! - [`lesson07`] … [`lesson10`]: the live demos
+//! - [`xmpp_stage`]: an in-process XMPP server and clients for lessons 1–6
 //!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
 
@@ -18,6 +19,7 @@ pub mod narration;
 pub mod pace;
 pub mod player;
 pub mod registry;
+pub mod xmpp_stage;
 
 /// A lesson's live demo: the steps its narration's markers name.
 pub trait Demo {
