@@ -407,8 +407,12 @@ impl Connection {
                     |user: &str, mechanism: Mechanism| -> Option<StoredKeys> {
                         lookup_keys(store, domain, user, mechanism)
                     };
-                let (server, step) =
-                    SaslServer::start(element, &offered, &lookup);
+                let (server, step) = SaslServer::start_for_domain(
+                    element,
+                    &offered,
+                    Some(domain),
+                    &lookup,
+                );
                 self.sasl = server;
                 step
             }
