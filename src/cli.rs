@@ -102,6 +102,10 @@ pub enum XmppCommand {
     /// Create an account. The password is read from the terminal (or one
     /// line of stdin) unless --password is given.
     Adduser(XmppAccountArgs),
+    /// Load any XMPP server (ours, Prosody, ejabberd): messages per second
+    /// and latency, logins per second, memory for idle connections.
+    /// Accounts PREFIX1…PREFIXn must exist.
+    Bench(XmppBenchArgs),
     /// Change an account's password.
     Passwd(XmppAccountArgs),
     /// Delete an account, with its roster, offline messages and vCard.
@@ -195,6 +199,50 @@ pub struct XmppClientArgs {
     /// Print every piece of XML sent and received (on stderr).
     #[arg(long)]
     pub trace: bool,
+}
+
+/// Arguments of `netlab xmpp bench`.
+#[derive(Debug, Args)]
+pub struct XmppBenchArgs {
+    /// The server's address.
+    #[arg(long, value_parser = parse_addr, default_value = "127.0.0.1:5222")]
+    pub server: SocketAddr,
+    /// The server's domain.
+    #[arg(long, default_value = "localhost")]
+    pub domain: String,
+    /// Accounts are PREFIX1, PREFIX2, … (2 per pair).
+    #[arg(long, default_value = "bench")]
+    pub prefix: String,
+    /// The accounts' password.
+    #[arg(long, default_value = "bench")]
+    pub password: String,
+    /// Use STARTTLS (accepting any certificate) instead of plaintext.
+    #[arg(long)]
+    pub tls: bool,
+    /// Sender/receiver pairs.
+    #[arg(long, default_value_t = 10)]
+    pub pairs: usize,
+    /// Messages in flight per pair.
+    #[arg(long, default_value_t = 16)]
+    pub inflight: usize,
+    /// Body size in bytes (at least 20: the send time is written in it).
+    #[arg(long, default_value_t = 64)]
+    pub size: usize,
+    /// Seconds of sending, after a one-second warm-up (0: skip).
+    #[arg(long, default_value_t = 10.0)]
+    pub seconds: f64,
+    /// Time this many logins, then measure messages again (0: skip).
+    #[arg(long, default_value_t = 0)]
+    pub logins: usize,
+    /// Open and hold this many authenticated connections (0: skip).
+    #[arg(long, default_value_t = 0)]
+    pub idle: usize,
+    /// The server's PID, to read its memory from /proc.
+    #[arg(long)]
+    pub server_pid: Option<u32>,
+    /// Also print the results as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of the account commands.
@@ -745,6 +793,26 @@ fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
                 timeout: Duration::from_secs(args.timeout),
                 trace: args.trace,
             });
+        }
+        XmppCommand::Bench(args) => {
+            let report = tools::xmpp_bench::run(&tools::xmpp_bench::Args {
+                server: args.server,
+                domain: args.domain,
+                prefix: args.prefix,
+                password: args.password,
+                tls: args.tls,
+                pairs: args.pairs,
+                inflight: args.inflight,
+                size: args.size.max(20),
+                seconds: args.seconds,
+                logins: args.logins,
+                idle: args.idle,
+                server_pid: args.server_pid,
+            })?;
+            if args.json {
+                println!("{}", serde_json::to_string(&report)?);
+            }
+            return Ok(());
         }
         XmppCommand::Adduser(args) => (AccountAction::Add, args),
         XmppCommand::Passwd(args) => (AccountAction::Passwd, args),

@@ -8,10 +8,12 @@
 //! - [`handshake`]: `netlab handshake`, one connection drawn as a ladder
 //! - [`xmpp_server`]: `netlab xmpp server` and its account commands
 //! - [`xmpp_client`]: `netlab xmpp client`, chat or one-shot send/receive
+//! - [`xmpp_bench`]: `netlab xmpp bench`, load on any XMPP server
 
 pub mod capture;
 pub mod compare;
 pub mod dissect;
 pub mod handshake;
+pub mod xmpp_bench;
 pub mod xmpp_client;
 pub mod xmpp_server;
