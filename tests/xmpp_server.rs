@@ -247,7 +247,9 @@ fn negotiation_offers_features_step_by_step() {
     raw.send("<iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
     let bound = raw.expect("</jid>");
     assert!(bound.contains("<jid>juliet@localhost/netlab-"), "{bound}");
-    // The legacy session request is answered.
+    // Whitespace between stanzas is a keepalive (RFC 6120 § 4.6.1), not
+    // an error; then the legacy session request is answered.
+    raw.send(" \n \t ");
     raw.send("<iq type='set' id='s'><session xmlns='urn:ietf:params:xml:ns:xmpp-session'/></iq>");
     raw.expect("id=\"s\" type=\"result\"");
     raw.send("</stream:stream>");

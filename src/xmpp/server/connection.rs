@@ -449,8 +449,11 @@ impl Connection {
 
     fn auth_failed(&mut self) -> Next {
         self.failures += 1;
-        self.throttle =
-            Some(Duration::from_millis(500 * u64::from(self.failures)));
+        // Slower with every failure, on this connection and from this
+        // address: opening new connections does not reset the count.
+        let recent = self.shared.failed_logins.record(self.peer.ip());
+        let steps = u64::from(self.failures).max(recent);
+        self.throttle = Some(Duration::from_millis((500 * steps).min(5_000)));
         if self.failures >= MAX_AUTH_FAILURES {
             return stream_error(
                 "policy-violation",

@@ -143,6 +143,35 @@ pub(crate) struct Shared {
     pub router: router::Router,
     pub tls: Option<tokio_rustls::TlsAcceptor>,
     pub next_conn: AtomicU64,
+    pub failed_logins: FailedLogins,
+}
+
+/// Failed logins per client address over the last minute (RFC 6120
+/// § 13.9.4: servers should make password guessing slow).
+#[derive(Default)]
+pub(crate) struct FailedLogins {
+    recent: std::sync::Mutex<
+        std::collections::HashMap<std::net::IpAddr, Vec<std::time::Instant>>,
+    >,
+}
+
+impl FailedLogins {
+    /// How long failures are remembered.
+    const WINDOW: Duration = Duration::from_secs(60);
+
+    /// Records a failure; returns how many this address had in the window.
+    pub fn record(&self, ip: std::net::IpAddr) -> u64 {
+        let now = std::time::Instant::now();
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        // Forget old entries, so the table cannot grow without bound.
+        recent.retain(|_, times| {
+            times.retain(|t| now.duration_since(*t) < Self::WINDOW);
+            !times.is_empty()
+        });
+        let times = recent.entry(ip).or_default();
+        times.push(now);
+        times.len() as u64
+    }
 }
 
 /// A bound, not yet running server.
@@ -172,6 +201,7 @@ impl Server {
                 router: router::Router::new(),
                 tls,
                 next_conn: AtomicU64::new(1),
+                failed_logins: FailedLogins::default(),
             }),
             listener,
         })

@@ -1,0 +1,441 @@
+//! `netlab xmpp` as a student runs it: the account commands, the server as
+//! a separate process (killed with SIGKILL, stopped with Ctrl-C), and the
+//! client's one-shot `--send` and `--recv` over STARTTLS with the pinned,
+//! generated certificate.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn netlab() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_netlab"));
+    command.env("NO_COLOR", "1");
+    command
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    netlab()
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("netlab runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A scratch directory, removed at the end.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir()
+            .join(format!("netlab-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A free port on loopback (the kernel's pick, released at once).
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A server process, killed if the test ends early.
+struct ServerProcess {
+    child: Child,
+    addr: String,
+}
+
+impl ServerProcess {
+    fn start(dir: &Path, tls: &str) -> ServerProcess {
+        let addr = format!("127.0.0.1:{}", free_port());
+        let mut child = netlab()
+            .args([
+                "xmpp", "server", "--db", "x.sqlite", "--bind", &addr, "--tls",
+                tls,
+            ])
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("server starts");
+        // Wait for the banner: the socket is bound once it is printed.
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let start = Instant::now();
+        loop {
+            let line = lines.next().expect("server output").expect("line");
+            if line.contains("serving localhost") {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "server did not start"
+            );
+        }
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        ServerProcess { child, addr }
+    }
+
+    fn signal(
+        &mut self,
+        signal: nix::sys::signal::Signal,
+    ) -> std::process::ExitStatus {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        nix::sys::signal::kill(pid, signal).expect("signal our own child");
+        self.child.wait().expect("wait")
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn add_users(dir: &Path) {
+    for user in ["juliet", "romeo"] {
+        let out = run(
+            dir,
+            &[
+                "xmpp",
+                "adduser",
+                &format!("{user}@localhost"),
+                "--db",
+                "x.sqlite",
+                "--password",
+                "pw",
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(text(&out).contains("not the password"), "{}", text(&out));
+    }
+}
+
+#[test]
+fn account_commands_explain_mistakes() {
+    let scratch = Scratch::new("accounts");
+    add_users(&scratch.0);
+    let again = run(
+        &scratch.0,
+        &[
+            "xmpp",
+            "adduser",
+            "juliet@localhost",
+            "--db",
+            "x.sqlite",
+            "--password",
+            "x",
+        ],
+    );
+    assert!(!again.status.success());
+    let wrong = run(
+        &scratch.0,
+        &[
+            "xmpp",
+            "adduser",
+            "juliet@example.org",
+            "--db",
+            "x.sqlite",
+            "--password",
+            "x",
+        ],
+    );
+    assert!(
+        text(&wrong).contains("write it as user@localhost"),
+        "{}",
+        text(&wrong)
+    );
+    let passwd = run(
+        &scratch.0,
+        &[
+            "xmpp",
+            "passwd",
+            "romeo@localhost",
+            "--db",
+            "x.sqlite",
+            "--password",
+            "new",
+        ],
+    );
+    assert!(passwd.status.success(), "{}", text(&passwd));
+    let gone = run(
+        &scratch.0,
+        &["xmpp", "deluser", "romeo@localhost", "--db", "x.sqlite"],
+    );
+    assert!(text(&gone).contains("deleted"), "{}", text(&gone));
+    let nobody = run(
+        &scratch.0,
+        &["xmpp", "deluser", "romeo@localhost", "--db", "x.sqlite"],
+    );
+    assert!(!nobody.status.success(), "{}", text(&nobody));
+}
+
+#[test]
+fn send_and_recv_over_starttls_with_the_pinned_certificate() {
+    let scratch = Scratch::new("tls");
+    add_users(&scratch.0);
+    let server = ServerProcess::start(&scratch.0, "required");
+    let cert = scratch.0.join("x.sqlite.crt");
+    assert!(
+        cert.exists(),
+        "the generated certificate is kept beside the database"
+    );
+    let cert = cert.to_string_lossy().into_owned();
+    let receiver = netlab()
+        .args([
+            "xmpp",
+            "client",
+            "romeo@localhost",
+            "--password",
+            "pw",
+            "--server",
+            &server.addr,
+        ])
+        .args(["--trust-cert", &cert, "--recv", "1", "--timeout", "20"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("receiver");
+    // Give the receiver time to log in and announce itself: otherwise the
+    // message is stored offline and delivered at its login, which also
+    // works but is a different test.
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = run(
+        &scratch.0,
+        &[
+            "xmpp",
+            "client",
+            "juliet@localhost",
+            "--password",
+            "pw",
+            "--server",
+            &server.addr,
+            "--trust-cert",
+            &cert,
+            "--send",
+            "romeo@localhost",
+            "hello over TLS",
+        ],
+    );
+    assert!(sent.status.success(), "{}", text(&sent));
+    assert!(
+        text(&sent).contains("SCRAM-SHA-256, TLS"),
+        "{}",
+        text(&sent)
+    );
+    let received = receiver.wait_with_output().expect("receiver ends");
+    assert!(received.status.success(), "{}", text(&received));
+    assert!(
+        text(&received).contains("juliet@localhost/"),
+        "{}",
+        text(&received)
+    );
+    assert!(
+        text(&received).contains(": hello over TLS"),
+        "{}",
+        text(&received)
+    );
+
+    // Wrong password, wrong certificate, plaintext against required TLS:
+    // each refused with a sentence that says what to do.
+    let bad = run(
+        &scratch.0,
+        &[
+            "xmpp",
+            "client",
+            "juliet@localhost",
+            "--password",
+            "nope",
+            "--server",
+            &server.addr,
+            "--trust-cert",
+            &cert,
+            "--send",
+            "romeo@localhost",
+            "x",
+        ],
+    );
+    assert!(text(&bad).contains("not-authorized"), "{}", text(&bad));
+    let plain = run(
+        &scratch.0,
+        &[
+            "xmpp",
+            "client",
+            "juliet@localhost",
+            "--password",
+            "pw",
+            "--server",
+            &server.addr,
+            "--plaintext",
+            "--send",
+            "romeo@localhost",
+            "x",
+        ],
+    );
+    assert!(
+        text(&plain).contains("the server requires TLS"),
+        "{}",
+        text(&plain)
+    );
+    let other = Scratch::new("tls-other");
+    let other_cert = other.0.join("other.crt");
+    let generated =
+        netlab::xmpp::tls::server_config("localhost", None, None, None)
+            .expect("tls")
+            .1;
+    std::fs::write(&other_cert, generated.cert_pem).expect("write");
+    let pinned = run(
+        &scratch.0,
+        &[
+            "xmpp",
+            "client",
+            "juliet@localhost",
+            "--password",
+            "pw",
+            "--server",
+            &server.addr,
+            "--trust-cert",
+            &other_cert.to_string_lossy(),
+            "--send",
+            "romeo@localhost",
+            "x",
+        ],
+    );
+    assert!(
+        text(&pinned).contains("is not the pinned one"),
+        "{}",
+        text(&pinned)
+    );
+}
+
+#[test]
+fn nothing_stored_is_lost_when_the_server_is_killed() {
+    let scratch = Scratch::new("kill");
+    add_users(&scratch.0);
+    let mut server = ServerProcess::start(&scratch.0, "off");
+    let sent = run(
+        &scratch.0,
+        &[
+            "xmpp",
+            "client",
+            "juliet@localhost",
+            "--password",
+            "pw",
+            "--server",
+            &server.addr,
+            "--plaintext",
+            "--send",
+            "romeo@localhost",
+            "kept across a kill",
+        ],
+    );
+    assert!(sent.status.success(), "{}", text(&sent));
+    // SIGKILL: no shutdown code runs at all.
+    let status = server.signal(nix::sys::signal::Signal::SIGKILL);
+    assert!(!status.success());
+    let server = ServerProcess::start(&scratch.0, "off");
+    let got = run(
+        &scratch.0,
+        &[
+            "xmpp",
+            "client",
+            "romeo@localhost",
+            "--password",
+            "pw",
+            "--server",
+            &server.addr,
+            "--plaintext",
+            "--recv",
+            "1",
+            "--timeout",
+            "10",
+        ],
+    );
+    assert!(text(&got).contains("juliet@localhost/"), "{}", text(&got));
+    assert!(text(&got).contains("kept across a kill"), "{}", text(&got));
+}
+
+#[test]
+fn ctrl_c_tells_clients_the_server_is_shutting_down() {
+    let scratch = Scratch::new("sigint");
+    add_users(&scratch.0);
+    let mut server = ServerProcess::start(&scratch.0, "off");
+    let receiver = netlab()
+        .args([
+            "xmpp",
+            "client",
+            "romeo@localhost",
+            "--password",
+            "pw",
+            "--server",
+            &server.addr,
+        ])
+        .args(["--plaintext", "--recv", "1", "--timeout", "20"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("receiver");
+    std::thread::sleep(Duration::from_millis(1500));
+    let status = server.signal(nix::sys::signal::Signal::SIGINT);
+    assert!(status.success(), "the server exits cleanly on Ctrl-C");
+    let out = receiver.wait_with_output().expect("receiver ends");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("system-shutdown"), "{}", text(&out));
+}
+
+#[test]
+fn the_client_recognises_a_port_that_is_not_xmpp() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    let http = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut stream, _) = listener.accept().expect("accept");
+        let mut buf = [0u8; 1024];
+        let _ = stream.read(&mut buf);
+        let _ = stream.write_all(
+            b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n",
+        );
+    });
+    let scratch = Scratch::new("http");
+    let out = run(
+        &scratch.0,
+        &[
+            "xmpp",
+            "client",
+            "juliet@localhost",
+            "--password",
+            "pw",
+            "--server",
+            &addr,
+            "--plaintext",
+            "--send",
+            "romeo@localhost",
+            "x",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("answered in HTTP"), "{}", text(&out));
+    http.join().expect("http thread");
+}
