@@ -1,0 +1,378 @@
+//! Software we did not write, against our server — and our client against
+//! a server we did not write:
+//!
+//! - slixmpp (Python) logs two accounts in to `netlab xmpp server` with
+//!   SCRAM over STARTTLS, verifying the generated certificate, and runs
+//!   the subscription / presence / message / roster checks of
+//!   `tests/interop/slixmpp_pair.py`;
+//! - Profanity, a terminal client, driven under tmux, logs in to our
+//!   server and chats with a slixmpp echo bot there;
+//! - `netlab xmpp client` logs in to Prosody and chats with the same echo
+//!   bot there.
+//!
+//! `scripts/interop-deps.sh` installs the peers (CI runs it). Where one is
+//! missing, the test says so and passes — except under CI (`CI` set),
+//! where a missing peer is a failure: the point is that these run.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const INTEROP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop");
+
+/// Whether `program` runs; if not, skip (or fail under CI).
+fn have(program: &str, check: &[&str]) -> bool {
+    let ok = Command::new(program)
+        .args(check)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{program} is missing under CI: scripts/interop-deps.sh should have installed it"
+        );
+        eprintln!(
+            "skipped: {program} is not installed (scripts/interop-deps.sh installs it)"
+        );
+    }
+    ok
+}
+
+fn have_slixmpp() -> bool {
+    have("python3", &["-c", "import slixmpp"])
+}
+
+fn netlab() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_netlab"));
+    command.env("NO_COLOR", "1");
+    command
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir()
+            .join(format!("netlab-interop-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+/// A child process killed (SIGTERM, then SIGKILL) when dropped.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let pid = nix::unistd::Pid::from_raw(self.0.id() as i32);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(3) {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Lines of a child's stdout, readable with a timeout.
+fn lines(stdout: ChildStdout) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Waits for a line containing `needle`; returns every line seen.
+fn wait_for(
+    rx: &mpsc::Receiver<String>,
+    needle: &str,
+    within: Duration,
+) -> Result<Vec<String>, Vec<String>> {
+    let start = Instant::now();
+    let mut seen = Vec::new();
+    while let Some(left) = within.checked_sub(start.elapsed()) {
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                let found = line.contains(needle);
+                seen.push(line);
+                if found {
+                    return Ok(seen);
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    Err(seen)
+}
+
+fn wait_for_port(port: u16) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "nothing listens on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// `netlab xmpp server` with accounts a, b, c (passwords apass …).
+fn our_server(dir: &Path) -> (Process, u16) {
+    for user in ["a", "b", "c"] {
+        let out = netlab()
+            .args([
+                "xmpp",
+                "adduser",
+                &format!("{user}@localhost"),
+                "--db",
+                "x.sqlite",
+                "--password",
+                &format!("{user}pass"),
+            ])
+            .current_dir(dir)
+            .output()
+            .expect("adduser");
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let port = free_port();
+    let child = netlab()
+        .args([
+            "xmpp",
+            "server",
+            "--db",
+            "x.sqlite",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("server");
+    let process = Process(child);
+    wait_for_port(port);
+    (process, port)
+}
+
+/// slixmpp_echo.py as `user`, once it has said "ready".
+fn echo_bot(
+    port: u16,
+    user: &str,
+    tls: &[&str],
+) -> (Process, mpsc::Receiver<String>) {
+    let mut child = Command::new("python3")
+        .arg(format!("{INTEROP}/slixmpp_echo.py"))
+        .args([
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--domain",
+            "localhost",
+        ])
+        .args(["--user", user, "--pass", &format!("{user}pass")])
+        .args(tls)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("slixmpp_echo.py");
+    let rx = lines(child.stdout.take().expect("stdout"));
+    let process = Process(child);
+    if let Err(seen) = wait_for(&rx, "ready", Duration::from_secs(20)) {
+        panic!("the echo bot did not get ready: {seen:?}");
+    }
+    (process, rx)
+}
+
+#[test]
+fn slixmpp_logs_in_with_scram_over_starttls_and_chats() {
+    if !have_slixmpp() {
+        return;
+    }
+    let scratch = Scratch::new("slixmpp");
+    let (_server, port) = our_server(&scratch.0);
+    // Verify our generated certificate for real: no --insecure.
+    let cafile = scratch.0.join("x.sqlite.crt");
+    let out = Command::new("python3")
+        .arg(format!("{INTEROP}/slixmpp_pair.py"))
+        .args([
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--domain",
+            "localhost",
+        ])
+        .args([
+            "--user1", "a", "--pass1", "apass", "--user2", "b", "--pass2",
+            "bpass",
+        ])
+        .arg("--cafile")
+        .arg(&cafile)
+        .output()
+        .expect("slixmpp_pair.py");
+    let report = text(&out);
+    assert!(out.status.success(), "{report}");
+    assert!(report.contains("over STARTTLS"), "{report}");
+    assert!(report.contains("SCRAM-SHA"), "{report}");
+    assert!(report.contains("with subscription both"), "{report}");
+    assert!(report.contains("all 14 checks passed"), "{report}");
+    // SCRAM-SHA-1 too: the mechanism RFC 6120 § 13.8 makes mandatory.
+    let sha1 = Command::new("python3")
+        .arg(format!("{INTEROP}/slixmpp_pair.py"))
+        .args([
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--domain",
+            "localhost",
+        ])
+        .args([
+            "--user1",
+            "a",
+            "--pass1",
+            "apass",
+            "--user2",
+            "c",
+            "--pass2",
+            "cpass",
+            "--mech",
+            "SCRAM-SHA-1",
+        ])
+        .arg("--cafile")
+        .arg(&cafile)
+        .output()
+        .expect("slixmpp_pair.py");
+    assert!(sha1.status.success(), "{}", text(&sha1));
+    assert!(
+        text(&sha1).contains("SCRAM-SHA-1 over STARTTLS"),
+        "{}",
+        text(&sha1)
+    );
+}
+
+#[test]
+fn profanity_logs_in_and_chats_with_a_slixmpp_bot() {
+    if !have_slixmpp()
+        || !have("profanity", &["--version"])
+        || !have("tmux", &["-V"])
+    {
+        return;
+    }
+    let scratch = Scratch::new("profanity");
+    let (_server, port) = our_server(&scratch.0);
+    let cafile = scratch
+        .0
+        .join("x.sqlite.crt")
+        .to_string_lossy()
+        .into_owned();
+    let (_bot, _bot_lines) = echo_bot(port, "b", &["--cafile", &cafile]);
+    let out = Command::new("bash")
+        .arg(format!("{INTEROP}/profanity.sh"))
+        .args([
+            "127.0.0.1",
+            &port.to_string(),
+            "a",
+            "apass",
+            "b",
+            "echo: hello from profanity",
+        ])
+        .output()
+        .expect("profanity.sh");
+    let report = text(&out);
+    assert!(out.status.success(), "{report}");
+    assert!(report.contains("logged in"), "{report}");
+}
+
+#[test]
+fn our_client_chats_through_prosody() {
+    if !have_slixmpp() || !have("prosodyctl", &["--help"]) {
+        return;
+    }
+    let scratch = Scratch::new("prosody");
+    let port = free_port();
+    let prosody = Command::new("bash")
+        .arg(format!("{INTEROP}/prosody.sh"))
+        .arg(&scratch.0)
+        .arg(port.to_string())
+        .args(["a", "apass", "b", "bpass"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("prosody.sh");
+    let _prosody = Process(prosody);
+    wait_for_port(port);
+    let cert = scratch
+        .0
+        .join("certs/localhost.crt")
+        .to_string_lossy()
+        .into_owned();
+    let (_bot, _bot_lines) = echo_bot(port, "b", &["--cafile", &cert]);
+    let mut client = netlab()
+        .args(["xmpp", "client", "a@localhost", "--password", "apass"])
+        .args([
+            "--server",
+            &format!("127.0.0.1:{port}"),
+            "--trust-cert",
+            &cert,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("netlab xmpp client");
+    let rx = lines(client.stdout.take().expect("stdout"));
+    let mut stdin = client.stdin.take().expect("stdin");
+    let _client = Process(client);
+    let login = wait_for(&rx, "logged in as", Duration::from_secs(20));
+    let login = login.unwrap_or_else(|seen| panic!("no login: {seen:?}"));
+    let banner = login.last().cloned().unwrap_or_default();
+    // Prosody 0.12 offers SCRAM-SHA-1 and PLAIN; we pick SCRAM.
+    assert!(banner.contains("SCRAM-SHA-1, TLS"), "{banner}");
+    writeln!(stdin, "/msg b@localhost hello from netlab").expect("type");
+    let echoed =
+        wait_for(&rx, "echo: hello from netlab", Duration::from_secs(20));
+    let echoed = echoed.unwrap_or_else(|seen| panic!("no echo: {seen:?}"));
+    assert!(
+        echoed.last().is_some_and(|l| l.starts_with("b@localhost/")),
+        "{echoed:?}"
+    );
+    writeln!(stdin, "/quit").expect("type");
+}
