@@ -15,11 +15,14 @@
 //! where a missing peer is a failure: the point is that these run.
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+mod common;
+use common::{Scratch, free_port, netlab, text};
 
 const INTEROP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop");
 
@@ -45,45 +48,6 @@ fn have(program: &str, check: &[&str]) -> bool {
 
 fn have_slixmpp() -> bool {
     have("python3", &["-c", "import slixmpp"])
-}
-
-fn netlab() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_netlab"));
-    command.env("NO_COLOR", "1");
-    command
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir()
-            .join(format!("netlab-interop-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
 }
 
 /// A child process killed (SIGTERM, then SIGKILL) when dropped.
@@ -225,7 +189,7 @@ fn slixmpp_logs_in_with_scram_over_starttls_and_chats() {
     if !have_slixmpp() {
         return;
     }
-    let scratch = Scratch::new("slixmpp");
+    let scratch = Scratch::new("interop-slixmpp");
     let (_server, port) = our_server(&scratch.0);
     // Verify our generated certificate for real: no --insecure.
     let cafile = scratch.0.join("x.sqlite.crt");
@@ -296,7 +260,7 @@ fn profanity_logs_in_and_chats_with_a_slixmpp_bot() {
     {
         return;
     }
-    let scratch = Scratch::new("profanity");
+    let scratch = Scratch::new("interop-profanity");
     let (_server, port) = our_server(&scratch.0);
     let cafile = scratch
         .0
@@ -326,7 +290,7 @@ fn our_client_chats_through_prosody() {
     if !have_slixmpp() || !have("prosodyctl", &["--help"]) {
         return;
     }
-    let scratch = Scratch::new("prosody");
+    let scratch = Scratch::new("interop-prosody");
     let port = free_port();
     let prosody = Command::new("bash")
         .arg(format!("{INTEROP}/prosody.sh"))

@@ -39,3 +39,48 @@ pub fn netlab_as_nobody(args: &[&str]) -> Output {
     let _ = std::fs::remove_dir_all(&dir);
     out
 }
+
+/// `netlab` (the binary under test), with colour off.
+pub fn netlab() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_netlab"));
+    command.env("NO_COLOR", "1");
+    command
+}
+
+/// A finished command's stdout and stderr, together.
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A scratch directory under the system's temp directory, removed when
+/// dropped.
+pub struct Scratch(pub std::path::PathBuf);
+
+impl Scratch {
+    /// `netlab-NAME-PID`, empty.
+    pub fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir()
+            .join(format!("netlab-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A port on 127.0.0.1 that was free a moment ago (the kernel's pick).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}

@@ -162,12 +162,7 @@ fn serve(
             match shared.store.set_vcard(&session.user, &query.to_xml()) {
                 Ok(()) => result(None),
                 Err(err) => {
-                    tracing::error!("store: {err}");
-                    session.error(
-                        element,
-                        "internal-server-error",
-                        ErrorType::Wait,
-                    );
+                    session.store_failed(element, &err);
                     return;
                 }
             }

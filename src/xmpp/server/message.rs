@@ -78,8 +78,7 @@ pub fn handle(
             return;
         }
         Err(err) => {
-            tracing::error!("store: {err}");
-            session.error(&element, "internal-server-error", ErrorType::Wait);
+            session.store_failed(&element, &err);
             return;
         }
     }

@@ -59,12 +59,7 @@ pub fn handle_iq(
             let (version, items) = match shared.store.roster(&session.user) {
                 Ok(roster) => roster,
                 Err(err) => {
-                    tracing::error!("store: {err}");
-                    session.error(
-                        element,
-                        "internal-server-error",
-                        ErrorType::Wait,
-                    );
+                    session.store_failed(element, &err);
                     return;
                 }
             };

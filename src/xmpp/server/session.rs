@@ -118,6 +118,17 @@ impl Session {
         Flow::Continue
     }
 
+    /// The database failed: logged for the operator, and the client gets
+    /// `internal-server-error` (retry later) rather than silence.
+    pub fn store_failed(
+        &mut self,
+        original: &Element,
+        err: &dyn std::fmt::Display,
+    ) {
+        tracing::error!("store: {err}");
+        self.error(original, "internal-server-error", ErrorType::Wait);
+    }
+
     /// Sends the error reply to `original` back to this client (never to
     /// an error).
     pub fn error(
