@@ -6,19 +6,31 @@
 //!   markers
 //! - [`pace`]: waiting for Enter between steps, for instructors
 //! - [`player`]: plays a lesson: text, demo step, text, …
-//! - [`lesson07`] … [`lesson10`]: the live demos
+//! - [`lesson03`], [`lesson06`], [`lesson07`] … [`lesson10`]: the live
+//!   demos
 //! - [`xmpp_stage`]: an in-process XMPP server and clients for lessons 1–6
+//! - [`relay`]: a counting TCP relay, bytes on the wire without capture
+//! - [`stanza_notes`], [`push_poll`]: lesson 3's annotated stanza and its
+//!   push-versus-poll race
+//! - [`overhead`], [`inband`]: lesson 6's measurements
 //!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
 
+pub mod inband;
+pub mod lesson03;
+pub mod lesson06;
 pub mod lesson07;
 pub mod lesson08;
 pub mod lesson09;
 pub mod lesson10;
 pub mod narration;
+pub mod overhead;
 pub mod pace;
 pub mod player;
+pub mod push_poll;
 pub mod registry;
+pub mod relay;
+pub mod stanza_notes;
 pub mod xmpp_stage;
 
 /// A lesson's live demo: the steps its narration's markers name.

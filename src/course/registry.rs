@@ -5,7 +5,7 @@
 //! narration is embedded at build time from `lessons/NN-slug.md`, the same
 //! file the book includes, so the text exists exactly once.
 
-use super::{Demo, lesson07, lesson08, lesson09, lesson10};
+use super::{Demo, lesson03, lesson06, lesson07, lesson08, lesson09, lesson10};
 
 /// What a lesson's demo needs beyond an ordinary user account.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,8 +87,8 @@ pub static LESSONS: [Lesson; 10] = [
         article: "XMPP特点",
         demo: "a stanza parsed and annotated; JIDs taken apart; push vs poll",
         needs: Needs::Nothing,
-        narration: None,
-        make_demo: None,
+        narration: Some(include_str!("../../lessons/03-traits.md")),
+        make_demo: Some(lesson03::demo),
     },
     Lesson {
         number: 4,
@@ -119,8 +119,8 @@ pub static LESSONS: [Lesson; 10] = [
         demo: "XML bytes per message vs payload; base64's cost; a custom \
                namespace passing untouched",
         needs: Needs::Nothing,
-        narration: None,
-        make_demo: None,
+        narration: Some(include_str!("../../lessons/06-pros-cons.md")),
+        make_demo: Some(lesson06::demo),
     },
     Lesson {
         number: 7,
