@@ -74,7 +74,7 @@
 //!
 //! Read before: [`super::jid`]. Read after: the stanza layer (typed
 //! `Message`, `Presence`, `Iq` built from [`Element`]). Book:
-//! `book/src/lesson-03.md`, `book/src/lesson-05.md`. Run: `netlab lesson 3`.
+//! `book/src/lesson-03.md`. Run: `netlab lesson 3`.
 //!
 //! [RFC 6120 § 4]: https://datatracker.ietf.org/doc/html/rfc6120#section-4
 //! [RFC 6120 § 4.9.3]: https://datatracker.ietf.org/doc/html/rfc6120#section-4.9.3

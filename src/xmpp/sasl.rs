@@ -51,8 +51,8 @@
 //! `<auth/>` (every mechanism here starts with the client, and clients send
 //! it); it does not answer an empty `<auth/>` with an empty challenge.
 //!
-//! Read before: [`super::scram`]. Book: `book/src/lesson-05.md`.
-//! Run: `netlab lesson 5`.
+//! Read before: [`super::scram`]. Run: `netlab xmpp server --trace`
+//! and log in: the exchange is in the trace.
 //!
 //! [RFC 6120 § 6]: https://datatracker.ietf.org/doc/html/rfc6120#section-6
 //! [RFC 6120 § 6.4.1]: https://datatracker.ietf.org/doc/html/rfc6120#section-6.4.1

@@ -89,7 +89,8 @@
 //! client side is one type, [`ScramClient`].
 //!
 //! Read before: [`super::framing`]. Read after: [`super::sasl`]. Book:
-//! `book/src/lesson-05.md`. Run: `netlab lesson 5`.
+//! lesson 5 (not written yet); lesson 3 shows the first SASL message.
+//! Run: `netlab xmpp server --trace` and log in.
 //!
 //! [RFC 5802]: https://datatracker.ietf.org/doc/html/rfc5802
 //! [RFC 5802 § 3]: https://datatracker.ietf.org/doc/html/rfc5802#section-3

@@ -62,7 +62,7 @@
 //! gives a throw-away store for demos and tests.
 //!
 //! Read before: [`super::jid`]. Read after: the server, which calls this.
-//! Book: `book/src/lesson-05.md`. Run: `netlab xmpp adduser`, then
+//! Run: `netlab xmpp adduser`, then
 //! `netlab xmpp server`.
 //!
 //! [RFC 5802 § 3]: https://datatracker.ietf.org/doc/html/rfc5802#section-3

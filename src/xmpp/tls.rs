@@ -50,7 +50,8 @@
 //!
 //! Read before: [`super::framing`] (the stream that STARTTLS interrupts).
 //! Read after: the server's STARTTLS step and SASL. Book:
-//! `book/src/lesson-05.md`. Run: `netlab lesson 5`.
+//! `book/src/lesson-06.md` (what TLS adds per message). Run:
+//! `netlab xmpp server --trace`.
 //!
 //! [RFC 6120 § 5.4.2.3]: https://datatracker.ietf.org/doc/html/rfc6120#section-5.4.2.3
 //! [RFC 6120 § 5.4.3.3]: https://datatracker.ietf.org/doc/html/rfc6120#section-5.4.3.3
