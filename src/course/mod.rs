@@ -6,11 +6,14 @@
 //!   markers
 //! - [`pace`]: waiting for Enter between steps, for instructors
 //! - [`player`]: plays a lesson: text, demo step, text, …
-//! - [`lesson07`] … [`lesson10`]: the live demos
+//! - [`lesson01`], [`lesson02`], [`lesson07`] … [`lesson10`]: the live
+//!   demos
 //! - [`xmpp_stage`]: an in-process XMPP server and clients for lessons 1–6
 //!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
 
+pub mod lesson01;
+pub mod lesson02;
 pub mod lesson07;
 pub mod lesson08;
 pub mod lesson09;
