@@ -6,7 +6,7 @@
 //!   markers
 //! - [`pace`]: waiting for Enter between steps, for instructors
 //! - [`player`]: plays a lesson: text, demo step, text, …
-//! - [`lesson03`], [`lesson06`], [`lesson07`] … [`lesson10`]: the live
+//! - [`lesson01`] … [`lesson03`], [`lesson06`] … [`lesson10`]: the live
 //!   demos
 //! - [`xmpp_stage`]: an in-process XMPP server and clients for lessons 1–6
 //! - [`relay`]: a counting TCP relay, bytes on the wire without capture
@@ -17,6 +17,8 @@
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
 
 pub mod inband;
+pub mod lesson01;
+pub mod lesson02;
 pub mod lesson03;
 pub mod lesson06;
 pub mod lesson07;

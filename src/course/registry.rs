@@ -66,8 +66,8 @@ pub static LESSONS: [Lesson; 10] = [
         demo: "an XMPP server and two clients; a message pushed the moment \
                it is sent over a long-lived connection",
         needs: Needs::Nothing,
-        narration: None,
-        make_demo: None,
+        narration: Some(include_str!("../../lessons/01-im.md")),
+        make_demo: Some(super::lesson01::demo),
     },
     Lesson {
         number: 2,
@@ -77,8 +77,8 @@ pub static LESSONS: [Lesson; 10] = [
         demo: "interoperability: our client and raw XML typed over a socket \
                talk through one server",
         needs: Needs::Nothing,
-        narration: None,
-        make_demo: None,
+        narration: Some(include_str!("../../lessons/02-why-xmpp.md")),
+        make_demo: Some(super::lesson02::demo),
     },
     Lesson {
         number: 3,
