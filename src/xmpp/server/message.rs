@@ -42,6 +42,7 @@ pub fn handle(
         session.error(&element, "service-unavailable", ErrorType::Cancel);
         return;
     };
+    // ANCHOR: push
     let xml: Arc<str> = element.to_xml().into();
     // A full JID that is bound gets it, whatever its priority (§ 8.5.3.1).
     if let Some(resource) = to.resource()
@@ -69,6 +70,7 @@ pub fn handle(
         }
         return;
     }
+    // ANCHOR_END: push
     // Nobody online (or all at a negative priority).
     match shared.store.user_exists(user) {
         Ok(true) => {}
@@ -83,6 +85,7 @@ pub fn handle(
         }
     }
     match message.kind {
+        // ANCHOR: store
         // § 8.5.2.2.1: chat and normal are stored for later.
         MessageType::Chat | MessageType::Normal => {
             if let Err(err) =
@@ -96,6 +99,7 @@ pub fn handle(
                 );
             }
         }
+        // ANCHOR_END: store
         // Headlines are "fire and forget"; errors are never answered.
         MessageType::Headline | MessageType::Error => {}
         MessageType::Groupchat => {
