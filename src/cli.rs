@@ -157,6 +157,10 @@ pub struct XmppServerArgs {
     /// Print every stanza in and out, per connection: the XML console.
     #[arg(long)]
     pub trace: bool,
+    /// The most client connections open at once; more are refused with
+    /// the stream error resource-constraint.
+    #[arg(long, default_value_t = 20_000)]
+    pub max_connections: usize,
 }
 
 /// Arguments of `netlab xmpp client`.
@@ -774,6 +778,7 @@ fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
                 cert: args.cert,
                 key: args.key,
                 trace: args.trace,
+                max_connections: args.max_connections,
             });
         }
         XmppCommand::Client(args) => {

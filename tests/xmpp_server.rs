@@ -521,3 +521,20 @@ fn shutdown_sends_system_shutdown_to_everyone() {
         assert!(client.closed());
     }
 }
+
+#[test]
+fn connections_beyond_the_limit_are_refused() {
+    let server = Running::start(
+        ":memory:",
+        Config {
+            tls: TlsMode::Off,
+            max_connections: 1,
+            ..Config::default()
+        },
+    );
+    let _first = Raw::online(server.addr, "juliet", "balcony");
+    let mut second = Raw::connect(server.addr);
+    second.open();
+    second.expect("<resource-constraint");
+    assert!(second.closed());
+}

@@ -34,6 +34,8 @@ pub struct Options {
     pub key: Option<PathBuf>,
     /// Print every stanza.
     pub trace: bool,
+    /// The most connections at once.
+    pub max_connections: usize,
 }
 
 /// Runs the server until Ctrl-C (or SIGTERM).
@@ -80,6 +82,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         domain: options.domain.clone(),
         tls: options.tls,
         trace,
+        max_connections: options.max_connections,
         ..Config::default()
     };
     let users = store.users().context("reading accounts")?;
