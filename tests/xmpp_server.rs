@@ -178,8 +178,21 @@ impl Raw {
 
     /// Logs in with PLAIN (teaching mode) and binds `resource`.
     fn login(addr: SocketAddr, user: &str, resource: &str) -> Raw {
+        Raw::login_with_header(addr, user, resource, "")
+    }
+
+    /// The same, with extra attributes on the stream header.
+    fn login_with_header(
+        addr: SocketAddr,
+        user: &str,
+        resource: &str,
+        extra: &str,
+    ) -> Raw {
         let mut raw = Raw::connect(addr);
-        raw.open();
+        raw.send(&format!(
+            "<?xml version='1.0'?><stream:stream to='localhost' version='1.0' {extra} \
+             xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
+        ));
         raw.expect("</stream:features>");
         let token = base64::engine::general_purpose::STANDARD
             .encode(format!("\0{user}\0pw"));
@@ -187,13 +200,19 @@ impl Raw {
             "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>{token}</auth>"
         ));
         raw.expect("<success");
-        raw.open();
+        raw.send(&format!(
+            "<?xml version='1.0'?><stream:stream to='localhost' version='1.0' {extra} \
+             xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"
+        ));
         raw.expect("</stream:features>");
         raw.send(&format!(
             "<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>\
              <resource>{resource}</resource></bind></iq>"
         ));
-        raw.expect(&format!("{user}@localhost/{resource}</jid>"));
+        raw.expect(&format!(
+            "{}@localhost/{resource}</jid>",
+            user.to_lowercase()
+        ));
         raw
     }
 
@@ -202,7 +221,10 @@ impl Raw {
         let mut raw = Raw::login(addr, user, resource);
         raw.send("<presence/>");
         // Our own presence comes back (RFC 6121 § 4.2.2).
-        raw.expect(&format!("from=\"{user}@localhost/{resource}\""));
+        raw.expect(&format!(
+            "from=\"{}@localhost/{resource}\"",
+            user.to_lowercase()
+        ));
         raw
     }
 }
@@ -537,4 +559,60 @@ fn connections_beyond_the_limit_are_refused() {
     second.open();
     second.expect("<resource-constraint");
     assert!(second.closed());
+}
+
+#[test]
+fn a_username_typed_in_capitals_is_the_same_account() {
+    let server = Running::plain(":memory:");
+    let mut juliet = Raw::online(server.addr, "Juliet", "balcony");
+    let mut romeo = Raw::online(server.addr, "romeo", "orchard");
+    romeo.send("<message to='juliet@localhost' type='chat'><body>found you</body></message>");
+    let got = juliet.expect("</message>");
+    assert!(got.contains("found you"), "{got}");
+    juliet.send("<iq type='get' id='r'><query xmlns='jabber:iq:roster'/></iq>");
+    let roster = juliet.expect("</iq>");
+    assert!(roster.contains("type=\"result\""), "{roster}");
+}
+
+#[test]
+fn a_prefix_declared_on_the_senders_stream_reaches_the_recipient_declared() {
+    let server = Running::plain(":memory:");
+    let mut juliet = Raw::login_with_header(
+        server.addr,
+        "juliet",
+        "balcony",
+        "xmlns:x='urn:x'",
+    );
+    juliet.send("<presence/>");
+    let mut romeo = Raw::online(server.addr, "romeo", "orchard");
+    juliet.send("<message to='romeo@localhost' type='chat'><x:y/><body>one</body></message>");
+    let got = romeo.expect("</message>");
+    assert!(got.contains("xmlns:x=\"urn:x\""), "{got}");
+    // Romeo's stream is still fine: the next message arrives too.
+    juliet.send(
+        "<message to='romeo@localhost' type='chat'><body>two</body></message>",
+    );
+    romeo.expect("<body>two</body>");
+}
+
+#[test]
+fn a_strangers_unsubscribe_reveals_nothing() {
+    let server = Running::plain(":memory:");
+    let _juliet = Raw::online(server.addr, "juliet", "balcony");
+    let mut nurse = Raw::online(server.addr, "nurse", "kitchen");
+    nurse.send("<presence to='juliet@localhost' type='unsubscribe'/>");
+    nurse.send("<presence to='juliet@localhost' type='unsubscribed'/>");
+    let seen = nurse.quiet(Duration::from_millis(300));
+    assert!(!seen.contains("juliet@localhost/balcony"), "{seen}");
+}
+
+#[test]
+fn a_message_without_to_goes_to_the_senders_own_account() {
+    let server = Running::plain(":memory:");
+    let mut phone = Raw::online(server.addr, "juliet", "phone");
+    let mut laptop = Raw::online(server.addr, "juliet", "laptop");
+    phone.quiet(Duration::from_millis(200));
+    phone.send("<message type='chat'><body>note to self</body></message>");
+    let got = laptop.expect("</message>");
+    assert!(got.contains("note to self"), "{got}");
 }

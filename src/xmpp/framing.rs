@@ -755,7 +755,8 @@ impl StreamParser {
                     Some(scope) => scope.bindings.as_slice(),
                     None => &[],
                 };
-                let element = parse_element(text, bindings, &self.limits)?;
+                let mut element = parse_element(text, bindings, &self.limits)?;
+                declare_inherited_prefixes(&mut element, bindings);
                 Ok(Some(StreamEvent::Element(element)))
             }
             Unit::Close => {
@@ -859,6 +860,44 @@ fn parse_header(
         attributes,
     };
     Ok((header, StreamScope { name, bindings }))
+}
+
+/// Makes a top-level element readable on its own: every prefix it uses
+/// that was declared on the stream header (`xmlns:x='…'` there, `<x:y/>`
+/// here) is declared again on the element itself.
+///
+/// Without this, a stanza routed to another client would carry a prefix
+/// that the *recipient's* stream never declared, and the recipient's
+/// parser would reject it and drop its stream: one user could disconnect
+/// another with `<message><x:y/></message>`. The default namespace is
+/// not copied: both streams declare `jabber:client`.
+fn declare_inherited_prefixes(
+    element: &mut Element,
+    bindings: &[(Option<String>, String)],
+) {
+    fn uses(element: &Element, prefix: &str) -> bool {
+        let has =
+            |name: &str| name.split_once(':').is_some_and(|(p, _)| p == prefix);
+        has(&element.name)
+            || element
+                .attributes
+                .iter()
+                .any(|a| has(&a.name) && !a.name.starts_with("xmlns:"))
+            || element.elements().any(|child| uses(child, prefix))
+    }
+    for (prefix, uri) in bindings {
+        let Some(prefix) = prefix else { continue };
+        let declaration = format!("xmlns:{prefix}");
+        if prefix == "xml" || element.attr(&declaration).is_some() {
+            continue;
+        }
+        if uses(element, prefix) {
+            element.attributes.push(Attribute {
+                name: declaration,
+                value: uri.clone(),
+            });
+        }
+    }
 }
 
 /// Parses one complete top-level element into an [`Element`] tree.
@@ -1689,5 +1728,42 @@ mod tests {
              DTD, comments, processing instructions or entity references \
              other than the five predefined ones (RFC 6120 § 11.1)"
         );
+    }
+
+    #[test]
+    fn prefixes_from_the_stream_header_are_declared_on_the_element() {
+        let mut parser = StreamParser::new();
+        parser.feed(
+            b"<stream:stream xmlns='jabber:client' xmlns:x='urn:x' \
+              xmlns:stream='http://etherx.jabber.org/streams'>\
+              <message to='a@b'><x:y x:z='1'/></message>",
+        );
+        assert!(matches!(
+            parser.next_event(),
+            Ok(Some(StreamEvent::Open(_)))
+        ));
+        let Ok(Some(StreamEvent::Element(element))) = parser.next_event()
+        else {
+            panic!("an element");
+        };
+        let xml = element.to_xml();
+        assert_eq!(
+            xml,
+            "<message to=\"a@b\" xmlns:x=\"urn:x\"><x:y x:z=\"1\"/></message>"
+        );
+        // Re-read inside a stream that never declared x: still fine.
+        let mut other = StreamParser::new();
+        other.feed(
+            format!(
+                "<stream:stream xmlns='jabber:client' \
+                 xmlns:stream='http://etherx.jabber.org/streams'>{xml}"
+            )
+            .as_bytes(),
+        );
+        assert!(matches!(other.next_event(), Ok(Some(StreamEvent::Open(_)))));
+        assert!(matches!(
+            other.next_event(),
+            Ok(Some(StreamEvent::Element(_)))
+        ));
     }
 }

@@ -54,6 +54,10 @@ use crate::xmpp::transport::ServerTransport as Transport;
 /// passwords costs time (RFC 6120 § 13.9.4 asks servers to limit this).
 const MAX_AUTH_FAILURES: u32 = 3;
 
+/// How long one write to a client may take before the client is dropped
+/// as not reading.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Bytes read per `read()` call. Small, because an idle connection keeps
 /// its buffer: 10,000 idle clients × 4 KiB = 40 MB.
 const READ_CHUNK: usize = 4096;
@@ -104,6 +108,12 @@ pub(super) async fn serve(
 ) {
     // Stanzas are small and interactive: do not let Nagle hold them.
     let _ = stream.set_nodelay(true);
+    // A client whose machine vanished (no FIN, no RST) is found by TCP
+    // keepalive probes after about two minutes, and its presence ends.
+    let keepalive = socket2::TcpKeepalive::new()
+        .with_time(Duration::from_secs(60))
+        .with_interval(Duration::from_secs(10));
+    let _ = socket2::SockRef::from(&stream).set_tcp_keepalive(&keepalive);
     let (mailbox, mut inbox) = Mailbox::new();
     let mut connection = Connection {
         parser: StreamParser::with_limits(shared.config.limits),
@@ -176,7 +186,19 @@ impl Connection {
             if let Some(delay) = self.throttle.take() {
                 tokio::time::sleep(delay).await;
             }
-            if self.flush(&mut io).await.is_err() {
+            // A client that stops reading fills its socket buffer and would
+            // block this write forever (and with it, shutdown): give up
+            // on it after WRITE_TIMEOUT.
+            let stopping = shutdown.is_cancelled();
+            let flushed = tokio::select! {
+                written = tokio::time::timeout(WRITE_TIMEOUT, self.flush(&mut io)) => {
+                    matches!(written, Ok(Ok(())))
+                }
+                // Shutdown interrupts a stuck write, not the one that
+                // carries the last stanzas before <system-shutdown/>.
+                _ = shutdown.cancelled(), if !stopping => false,
+            };
+            if !flushed {
                 return (Some(io), Ending::Gone);
             }
             if let Some(session) = &mut self.session
@@ -195,13 +217,29 @@ impl Connection {
                     let Some(acceptor) = self.shared.tls.clone() else {
                         return (Some(io), Ending::Gone);
                     };
-                    io = match io.accept_tls(&acceptor).await {
+                    // The handshake is bounded by the same login deadline
+                    // and by shutdown: a client that sends <starttls/> and
+                    // then nothing must not hold its slot forever.
+                    let handshake = tokio::select! {
+                        done = tokio::time::timeout_at(deadline, io.accept_tls(&acceptor)) => {
+                            match done {
+                                Ok(result) => result,
+                                Err(_) => Err(std::io::ErrorKind::TimedOut.into()),
+                            }
+                        }
+                        _ = shutdown.cancelled() => Err(std::io::ErrorKind::Interrupted.into()),
+                    };
+                    io = match handshake {
                         Ok(io) => io,
                         Err(err) => {
                             self.note(&format!("TLS handshake failed: {err}"));
                             return (None, Ending::Gone);
                         }
                     };
+                    // RFC 6120 § 5.4.3.3: nothing negotiated before TLS
+                    // carries over, a SASL exchange begun in the clear
+                    // included.
+                    self.sasl = None;
                     self.secure = true;
                     self.note("TLS established; the stream restarts");
                     self.restart();
@@ -432,8 +470,21 @@ impl Connection {
             }
             SaslStep::Success { username, element } => {
                 self.send(&element);
-                self.note(&format!("authenticated as {username}"));
-                self.user = Some(username);
+                // The account as the store and router know it: the
+                // localpart prepared (lower-cased) as in a JID, not as
+                // the client typed it (`Juliet` logs in as `juliet`).
+                let domain = &self.shared.config.domain;
+                let Some(user) = Jid::parse(&format!("{username}@{domain}"))
+                    .ok()
+                    .and_then(|jid| jid.local().map(str::to_owned))
+                else {
+                    return stream_error(
+                        "not-authorized",
+                        "the username is not a valid localpart",
+                    );
+                };
+                self.note(&format!("authenticated as {user}"));
+                self.user = Some(user);
                 self.sasl = None;
                 self.restart();
                 Next::Continue
@@ -532,7 +583,7 @@ impl Connection {
         self.send(&bound);
         self.jid = Some(jid.to_string());
         self.note(&format!("bound {jid}"));
-        self.session = Some(Session::new(user, jid));
+        self.session = Some(Session::new(user, jid, self.conn));
         Next::Continue
     }
 
@@ -545,19 +596,20 @@ impl Connection {
         ending: Ending,
     ) {
         if let Some(mut session) = self.session.take() {
+            let resource = session.jid.resource().unwrap_or_default();
+            let ours =
+                self.shared
+                    .router
+                    .unbind(&session.user, resource, self.conn);
             // Unavailable to those who saw us (RFC 6121 § 4.5.1): sent
-            // for the client when it vanished without saying so.
-            if session.available || !session.directed.is_empty() {
+            // for the client when it vanished without saying so — unless
+            // a newer connection took the resource over, which is online.
+            if ours && (session.available || !session.directed.is_empty()) {
                 presence::broadcast_unavailable(
                     &self.shared,
                     &mut session,
                     None,
                 );
-            }
-            if let Some(resource) = session.jid.resource() {
-                self.shared
-                    .router
-                    .unbind(&session.user, resource, self.conn);
             }
         }
         let Some(mut io) = io else { return };
@@ -584,7 +636,9 @@ impl Connection {
             }
         }
         self.send_raw("</stream:stream>".to_owned());
-        let _ = self.flush(&mut io).await;
+        let _ =
+            tokio::time::timeout(Duration::from_secs(5), self.flush(&mut io))
+                .await;
         io.shutdown().await;
     }
 

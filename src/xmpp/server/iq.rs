@@ -81,8 +81,17 @@ pub fn handle(
             match jid.resource() {
                 // To a full JID: passed on if bound (§ 8.5.3.1).
                 Some(resource) => match shared.router.mailbox(user, resource) {
+                    // Every request gets one answer (§ 8.2.3): if the
+                    // recipient's queue is full, the answer is ours.
                     Some(mailbox) => {
-                        mailbox.send_xml(element.to_xml().into());
+                        let queued = mailbox.send_xml(element.to_xml().into());
+                        if !queued && request {
+                            session.error(
+                                &element,
+                                "resource-constraint",
+                                ErrorType::Wait,
+                            );
+                        }
                     }
                     None if request => session.error(
                         &element,
@@ -136,6 +145,14 @@ fn serve(
             return;
         }
         (SESSION_NS, "session", true) if account.is_none() => result(None),
+        // Answered for the server, and for an account that exists.
+        _ if account.is_some_and(|user| {
+            !shared.store.user_exists(user).unwrap_or(false)
+        }) =>
+        {
+            session.error(element, "service-unavailable", ErrorType::Cancel);
+            return;
+        }
         (PING_NS, "ping", false) => result(None),
         (DISCO_INFO_NS, "query", false) => match account {
             None => result(Some(server_info(query))),

@@ -32,12 +32,9 @@ pub fn handle(
     element: Element,
     message: Message,
 ) {
-    let Some(to) = &message.common.to else {
-        // To the server itself (RFC 6120 § 10.3.1): nothing here handles
-        // messages, and silence would leave the sender guessing.
-        session.error(&element, "service-unavailable", ErrorType::Cancel);
-        return;
-    };
+    // RFC 6120 § 10.3.1: no `to` means the sender's own bare JID.
+    let own = session.bare();
+    let to = message.common.to.as_ref().unwrap_or(&own);
     let Some(user) = local_user(shared, to) else {
         session.error(&element, "service-unavailable", ErrorType::Cancel);
         return;
@@ -51,6 +48,12 @@ pub fn handle(
         if !mailbox.send_xml(xml) {
             session.error(&element, "resource-constraint", ErrorType::Wait);
         }
+        return;
+    }
+    // § 8.5.2.1.1: a groupchat message to an account (not a room) is an
+    // error, whoever is online.
+    if message.kind == MessageType::Groupchat {
+        session.error(&element, "service-unavailable", ErrorType::Cancel);
         return;
     }
     let mailboxes = shared.router.best_mailboxes(user);
@@ -128,7 +131,13 @@ pub fn deliver_offline(shared: &Shared, session: &mut Session) {
             .with_attr("stamp", stamp.to_string())
             .with_text("Offline storage");
         let Some(element) = parse_stored(&offline.xml) else {
-            tracing::warn!("offline message {} unreadable", offline.id);
+            // It could never be delivered: drop it rather than let it
+            // fill the user's offline quota for ever.
+            tracing::warn!(
+                "offline message {} unreadable: dropped",
+                offline.id
+            );
+            session.delivered_offline.push(offline.id);
             continue;
         };
         session.send(&element.with_child(delay));

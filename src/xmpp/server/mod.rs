@@ -144,6 +144,8 @@ pub(crate) struct Shared {
     pub tls: Option<tokio_rustls::TlsAcceptor>,
     pub next_conn: AtomicU64,
     pub failed_logins: FailedLogins,
+    /// Serialises roster subscription changes (presence.rs).
+    pub subscriptions: std::sync::Mutex<()>,
 }
 
 /// Failed logins per client address over the last minute (RFC 6120
@@ -163,13 +165,21 @@ impl FailedLogins {
     pub fn record(&self, ip: std::net::IpAddr) -> u64 {
         let now = std::time::Instant::now();
         let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-        // Forget old entries, so the table cannot grow without bound.
-        recent.retain(|_, times| {
-            times.retain(|t| now.duration_since(*t) < Self::WINDOW);
-            !times.is_empty()
-        });
+        // Forget old entries now and then, so the table cannot grow
+        // without bound (and is not scanned on every failure).
+        if recent.len() > 1024 {
+            recent.retain(|_, times| {
+                times
+                    .last()
+                    .is_some_and(|t| now.duration_since(*t) < Self::WINDOW)
+            });
+        }
         let times = recent.entry(ip).or_default();
-        times.push(now);
+        times.retain(|t| now.duration_since(*t) < Self::WINDOW);
+        // Enough to slow this address to the 5-second maximum.
+        if times.len() < 16 {
+            times.push(now);
+        }
         times.len() as u64
     }
 }
@@ -189,11 +199,20 @@ impl Server {
         store: Store,
         tls: Option<Arc<rustls::ServerConfig>>,
     ) -> std::io::Result<Server> {
-        let listener = TcpListener::bind(addr).await?;
-        let tls = match config.tls {
-            TlsMode::Off => None,
-            _ => tls.map(tokio_rustls::TlsAcceptor::from),
+        let tls = match (config.tls, tls) {
+            (TlsMode::Off, _) => None,
+            (_, Some(tls)) => Some(tokio_rustls::TlsAcceptor::from(tls)),
+            // Offering STARTTLS that can only fail would lock every
+            // client out in `required` mode.
+            (mode, None) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("--tls {mode:?} needs a TLS certificate")
+                        .to_lowercase(),
+                ));
+            }
         };
+        let listener = TcpListener::bind(addr).await?;
         Ok(Server {
             shared: Arc::new(Shared {
                 config,
@@ -202,6 +221,7 @@ impl Server {
                 tls,
                 next_conn: AtomicU64::new(1),
                 failed_logins: FailedLogins::default(),
+                subscriptions: std::sync::Mutex::new(()),
             }),
             listener,
         })

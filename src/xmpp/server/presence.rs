@@ -27,6 +27,9 @@ use super::message;
 use super::roster::{self, Kind};
 use super::session::{Session, local_user, set_attr};
 
+/// The most directed-presence recipients remembered per session.
+const MAX_DIRECTED: usize = 1000;
+
 /// Handles a presence stanza from a bound client.
 pub fn handle(
     shared: &Shared,
@@ -61,7 +64,11 @@ pub fn handle(
         (None, _) => {}
         (Some(to), kind) => {
             let to = to.clone();
-            if kind == PresenceType::Available {
+            // Remembered so they hear when we leave; capped, so a client
+            // cannot make the server keep an endless list.
+            if kind == PresenceType::Available
+                && session.directed.len() < MAX_DIRECTED
+            {
                 session.directed.insert(to.clone());
             } else if kind == PresenceType::Unavailable {
                 session.directed.remove(&to);
@@ -107,6 +114,7 @@ fn broadcast_available(
     shared.router.set_presence(
         &session.user,
         &resource,
+        session.conn,
         Some((priority, Arc::new(element.clone()))),
     );
     let (watchers, watched) = roster::audiences(shared, &session.user);
@@ -161,7 +169,9 @@ pub fn broadcast_unavailable(
     let was_available = session.available;
     session.available = false;
     let resource = session.jid.resource().unwrap_or_default().to_owned();
-    shared.router.set_presence(&session.user, &resource, None);
+    shared
+        .router
+        .set_presence(&session.user, &resource, session.conn, None);
     let element = element.unwrap_or_else(|| {
         Element::new("presence", None)
             .with_attr("from", session.jid.to_string())
@@ -187,7 +197,15 @@ pub fn apply_subscription(shared: &Shared, from: &Jid, to: &Jid, kind: Kind) {
     if local_user(shared, to).is_none() {
         return;
     }
-    let outcome = roster::subscription(shared, from, to, kind);
+    // Both rosters are read, changed and written: one change at a time,
+    // or two requests crossing each other could lose an `ask`.
+    let outcome = {
+        let _one_at_a_time = shared
+            .subscriptions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        roster::subscription(shared, from, to, kind)
+    };
     let stanza = |kind: &str, from: &Jid, to: &Jid| {
         Element::new("presence", None)
             .with_attr("from", from.to_string())

@@ -66,6 +66,7 @@ pub fn handle_iq(
             shared.router.set_interested(
                 &session.user,
                 session.jid.resource().unwrap_or_default(),
+                session.conn,
             );
             let mut reply = Element::new("iq", None)
                 .with_attr("to", session.jid.to_string())
@@ -378,7 +379,12 @@ pub fn subscription(
             let _ = shared
                 .store
                 .remove_subscription_request(contact, &from.to_string());
-            outcome.withdraw_presence = Some((to.clone(), from.clone()));
+            // § 3.3.3: only someone who could see the presence is told
+            // it is gone — otherwise a stranger's unsubscribe would reveal
+            // who is online.
+            if matches!(before_mine.subscription, To | Both) {
+                outcome.withdraw_presence = Some((to.clone(), from.clone()));
+            }
         }
         // § 3.2: the user (`from`) stops the contact seeing them, or
         // denies a request.
@@ -399,7 +405,9 @@ pub fn subscription(
                 };
                 outcome.deliver = true;
             }
-            outcome.withdraw_presence = Some((from.clone(), to.clone()));
+            if matches!(before_mine.subscription, From | Both) {
+                outcome.withdraw_presence = Some((from.clone(), to.clone()));
+            }
         }
     }
     // Only items that exist or matter are written: an unsubscribe from a

@@ -181,15 +181,20 @@ impl Router {
         old
     }
 
-    /// Removes `user/resource` if connection `conn` still holds it.
-    pub fn unbind(&self, user: &str, resource: &str, conn: u64) {
+    /// Removes `user/resource` if connection `conn` still holds it;
+    /// `false` if it had been replaced by a newer connection already.
+    pub fn unbind(&self, user: &str, resource: &str, conn: u64) -> bool {
         let mut users = self.write();
-        if let Some(resources) = users.get_mut(user) {
-            resources.retain(|r| !(r.resource == resource && r.conn == conn));
-            if resources.is_empty() {
-                users.remove(user);
-            }
+        let Some(resources) = users.get_mut(user) else {
+            return false;
+        };
+        let before = resources.len();
+        resources.retain(|r| !(r.resource == resource && r.conn == conn));
+        let removed = resources.len() < before;
+        if resources.is_empty() {
+            users.remove(user);
         }
+        removed
     }
 
     /// Whether `user/resource` is bound now.
@@ -199,18 +204,21 @@ impl Router {
             .is_some_and(|rs| rs.iter().any(|r| r.resource == resource))
     }
 
-    /// Records the presence a resource broadcast (`None`: unavailable).
+    /// Records the presence connection `conn` broadcast for its resource
+    /// (`None`: unavailable). A connection that was replaced changes
+    /// nothing: the entry is its successor's now.
     pub fn set_presence(
         &self,
         user: &str,
         resource: &str,
+        conn: u64,
         presence: Option<(i8, Arc<Element>)>,
     ) {
         let mut users = self.write();
-        if let Some(r) = users
-            .get_mut(user)
-            .and_then(|rs| rs.iter_mut().find(|r| r.resource == resource))
-        {
+        if let Some(r) = users.get_mut(user).and_then(|rs| {
+            rs.iter_mut()
+                .find(|r| r.resource == resource && r.conn == conn)
+        }) {
             match presence {
                 Some((priority, element)) => {
                     r.priority = priority;
@@ -221,13 +229,13 @@ impl Router {
         }
     }
 
-    /// Marks a resource as interested in roster pushes.
-    pub fn set_interested(&self, user: &str, resource: &str) {
+    /// Marks connection `conn`'s resource as interested in roster pushes.
+    pub fn set_interested(&self, user: &str, resource: &str, conn: u64) {
         let mut users = self.write();
-        if let Some(r) = users
-            .get_mut(user)
-            .and_then(|rs| rs.iter_mut().find(|r| r.resource == resource))
-        {
+        if let Some(r) = users.get_mut(user).and_then(|rs| {
+            rs.iter_mut()
+                .find(|r| r.resource == resource && r.conn == conn)
+        }) {
             r.interested = true;
         }
     }
@@ -304,16 +312,16 @@ mod tests {
         router.bind("juliet", "laptop", 2, b);
         // Nobody available yet: bound but no presence.
         assert!(router.best_mailboxes("juliet").is_empty());
-        router.set_presence("juliet", "phone", presence(1));
-        router.set_presence("juliet", "laptop", presence(5));
+        router.set_presence("juliet", "phone", 1, presence(1));
+        router.set_presence("juliet", "laptop", 2, presence(5));
         let best = router.best_mailboxes("juliet");
         assert_eq!(best.len(), 1);
         assert!(best[0].send_xml("<message/>".into()));
         assert!(b_rx.try_recv().is_some());
         assert!(a_rx.try_recv().is_none());
         // Negative priority: never gets messages for the bare JID.
-        router.set_presence("juliet", "phone", presence(-1));
-        router.set_presence("juliet", "laptop", presence(-3));
+        router.set_presence("juliet", "phone", 1, presence(-1));
+        router.set_presence("juliet", "laptop", 2, presence(-3));
         assert!(router.best_mailboxes("juliet").is_empty());
     }
 
@@ -332,9 +340,9 @@ mod tests {
             Some(Outbound::Kick("conflict"))
         ));
         // The old connection unbinding must not remove the new one.
-        router.unbind("romeo", "orchard", 1);
+        assert!(!router.unbind("romeo", "orchard", 1));
         assert!(router.is_bound("romeo", "orchard"));
-        router.unbind("romeo", "orchard", 2);
+        assert!(router.unbind("romeo", "orchard", 2));
         assert!(router.is_empty());
     }
 

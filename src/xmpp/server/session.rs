@@ -42,6 +42,9 @@ pub struct Session {
     pub user: String,
     /// The full JID, as bound.
     pub jid: Jid,
+    /// This connection's number: router entries are matched by it, so a
+    /// replaced connection cannot change its successor's.
+    pub conn: u64,
     /// Whether initial presence was sent (RFC 6121 § 4.2).
     pub available: bool,
     /// Where directed presence went (RFC 6121 § 4.6): they get our
@@ -55,10 +58,11 @@ pub struct Session {
 
 impl Session {
     /// A session for a freshly bound resource.
-    pub fn new(user: String, jid: Jid) -> Self {
+    pub fn new(user: String, jid: Jid, conn: u64) -> Self {
         Session {
             user,
             jid,
+            conn,
             available: false,
             directed: HashSet::new(),
             out: Vec::new(),
