@@ -14,7 +14,10 @@
 # medians of RUNS are reported.
 #
 # Usage: bench/xmpp.sh            RUNS=5 SECONDS_EACH=10 bench/xmpp.sh
-# Needs prosody (apt; scripts/interop-deps.sh installs it).
+# Needs prosody (apt; scripts/interop-deps.sh installs it). ejabberd is
+# measured too when ejabberdctl is installed (apt-get install
+# --no-install-recommends ejabberd) and we are root (see
+# tests/interop/ejabberd.sh), and skipped otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +27,7 @@ IDLE="${IDLE:-10000}"
 OUT=target/bench/xmpp
 mkdir -p "$OUT"
 cargo build --release --quiet
-NETLAB=$PWD/target/release/netlab
+NETLAB=${CARGO_TARGET_DIR:-$PWD/target}/release/netlab
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -34,9 +37,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_port() {
-  for _ in $(seq 200); do
+wait_port() { # port [pid [seconds]]: until something listens, or pid dies
+  for _ in $(seq $((${3:-10} * 20))); do
     (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
+    if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then break; fi
     sleep 0.05
   done
   echo "nothing listens on $1" >&2
@@ -65,6 +69,28 @@ pids+=("$PROSODY_PID")
 wait_port $PROSODY_PORT
 
 servers=("netlab:$NETLAB_PORT:$NETLAB_PID" "prosody:$PROSODY_PORT:$PROSODY_PID")
+
+# --- ejabberd ----------------------------------------------------------------
+# tests/interop/ejabberd.sh execs the Erlang VM, so its PID is beam.smp's
+# (the RSS measured). It boots ejabberd once to register the accounts, then
+# again with the listener: allow it two minutes. It runs as user ejabberd,
+# which must reach its directory inside $work. Its distribution port (for
+# ejabberdctl) is EJABBERD_PORT+1.
+EJABBERD_PORT=25224
+if command -v ejabberdctl > /dev/null && [ "$(id -u)" = 0 ]; then
+  chmod 711 "$work"
+  tests/interop/ejabberd.sh "$work/ejabberd" $EJABBERD_PORT "${accounts[@]}" > "$OUT/ejabberd-console.log" 2>&1 &
+  EJABBERD_PID=$!
+  pids+=("$EJABBERD_PID")
+  if wait_port $EJABBERD_PORT "$EJABBERD_PID" 120; then
+    servers+=("ejabberd:$EJABBERD_PORT:$EJABBERD_PID")
+  else
+    echo "ejabberd did not start; see $OUT/ejabberd-console.log" >&2
+    exit 1
+  fi
+else
+  echo "ejabberd: skipped (needs ejabberdctl, and root)"
+fi
 
 run() { # name port pid args…
   local name=$1 port=$2 pid=$3
