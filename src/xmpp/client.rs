@@ -621,7 +621,10 @@ impl Client {
             {
                 return match event {
                     StreamEvent::Element(element) => {
-                        self.trace(Direction::Received, &element.to_xml());
+                        // Serialised again only when someone is watching.
+                        if self.trace.is_some() {
+                            self.trace(Direction::Received, &element.to_xml());
+                        }
                         self.check_stream_error(&element)?;
                         Ok(Some(element))
                     }

@@ -397,6 +397,28 @@ pub struct Message {
 }
 
 impl Message {
+    /// The addressing and `type` of a `<message/>`, read without copying
+    /// its children: all a server needs to route it, and the cheap path
+    /// for the stanza a chat server sees most.
+    pub fn envelope(
+        element: &Element,
+    ) -> Result<(Common, MessageType), StanzaError> {
+        let ns = match element.ns.as_deref() {
+            Some(CLIENT_NS) => Namespace::Client,
+            Some(SERVER_NS) => Namespace::Server,
+            _ => {
+                return Err(StanzaError::InvalidNamespace {
+                    name: element.name.clone(),
+                    ns: element.ns.clone(),
+                });
+            }
+        };
+        Ok((
+            Common::parse(element, ns)?,
+            MessageType::parse(element.attr("type")),
+        ))
+    }
+
     fn parse(element: Element, ns: Namespace) -> Result<Message, StanzaError> {
         let mut message = Message {
             common: Common::parse(&element, ns)?,

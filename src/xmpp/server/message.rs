@@ -17,7 +17,8 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::xmpp::framing::Element;
-use crate::xmpp::stanza::{ErrorType, Message, MessageType};
+use crate::xmpp::jid::Jid;
+use crate::xmpp::stanza::{ErrorType, MessageType};
 
 use super::Shared;
 use super::session::{Session, local_user, parse_stored};
@@ -30,11 +31,12 @@ pub fn handle(
     shared: &Shared,
     session: &mut Session,
     element: Element,
-    message: Message,
+    to: Option<Jid>,
+    kind: MessageType,
 ) {
     // RFC 6120 § 10.3.1: no `to` means the sender's own bare JID.
-    let own = session.bare();
-    let to = message.common.to.as_ref().unwrap_or(&own);
+    let to = to.unwrap_or_else(|| session.bare());
+    let to = &to;
     let Some(user) = local_user(shared, to) else {
         session.error(&element, "service-unavailable", ErrorType::Cancel);
         return;
@@ -52,7 +54,7 @@ pub fn handle(
     }
     // § 8.5.2.1.1: a groupchat message to an account (not a room) is an
     // error, whoever is online.
-    if message.kind == MessageType::Groupchat {
+    if kind == MessageType::Groupchat {
         session.error(&element, "service-unavailable", ErrorType::Cancel);
         return;
     }
@@ -60,7 +62,7 @@ pub fn handle(
     if !mailboxes.is_empty() {
         // § 8.5.2.1.1: normal messages go to one resource, chat to all of
         // the best (the client that answers decides where the talk goes).
-        let targets = match message.kind {
+        let targets = match kind {
             MessageType::Chat | MessageType::Headline => &mailboxes[..],
             _ => &mailboxes[..1],
         };
@@ -87,7 +89,7 @@ pub fn handle(
             return;
         }
     }
-    match message.kind {
+    match kind {
         // ANCHOR: store
         // § 8.5.2.2.1: chat and normal are stored for later.
         MessageType::Chat | MessageType::Normal => {

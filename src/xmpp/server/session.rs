@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use crate::xmpp::framing::Element;
 use crate::xmpp::jid::Jid;
-use crate::xmpp::stanza::{self, ErrorType, Stanza, StanzaError};
+use crate::xmpp::stanza::{self, ErrorType, Message, Stanza, StanzaError};
 
 use super::Shared;
 use super::{iq, message, presence};
@@ -42,6 +42,8 @@ pub struct Session {
     pub user: String,
     /// The full JID, as bound.
     pub jid: Jid,
+    /// The same, as text: stamped as `from` on every stanza.
+    pub jid_text: String,
     /// This connection's number: router entries are matched by it, so a
     /// replaced connection cannot change its successor's.
     pub conn: u64,
@@ -61,6 +63,7 @@ impl Session {
     pub fn new(user: String, jid: Jid, conn: u64) -> Self {
         Session {
             user,
+            jid_text: jid.to_string(),
             jid,
             conn,
             available: false,
@@ -83,7 +86,27 @@ impl Session {
     /// Handles one stanza from the client.
     pub fn handle(&mut self, shared: &Shared, mut element: Element) -> Flow {
         // Stamp `from` before anything else reads the stanza.
-        set_attr(&mut element, "from", &self.jid.to_string());
+        set_attr(&mut element, "from", &self.jid_text);
+        // Messages, the bulk of the traffic, are routed on their envelope
+        // alone: no copy of the element, no typed children.
+        if element.local_name() == "message" {
+            let (common, kind) = match Message::envelope(&element) {
+                Ok(envelope) => envelope,
+                Err(err) => return self.refuse(&element, &err),
+            };
+            if let Some(to) = &common.to
+                && to.domain() != shared.config.domain
+            {
+                self.error(
+                    &element,
+                    "remote-server-not-found",
+                    ErrorType::Cancel,
+                );
+                return Flow::Continue;
+            }
+            message::handle(shared, self, element, common.to, kind);
+            return Flow::Continue;
+        }
         let stanza = match Stanza::try_from(element.clone()) {
             Ok(stanza) => stanza,
             Err(err) => return self.refuse(&element, &err),
@@ -101,7 +124,9 @@ impl Session {
             return Flow::Continue;
         }
         match stanza {
-            Stanza::Message(m) => message::handle(shared, self, element, m),
+            Stanza::Message(m) => {
+                message::handle(shared, self, element, m.common.to, m.kind)
+            }
             Stanza::Presence(p) => presence::handle(shared, self, element, p),
             Stanza::Iq(i) => iq::handle(shared, self, element, i),
         }
