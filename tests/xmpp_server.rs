@@ -616,3 +616,33 @@ fn a_message_without_to_goes_to_the_senders_own_account() {
     let got = laptop.expect("</message>");
     assert!(got.contains("note to self"), "{got}");
 }
+
+#[test]
+fn messages_queued_for_a_dead_connection_are_kept_offline() {
+    let server = Running::plain(":memory:");
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    let romeo = Raw::online(server.addr, "romeo", "orchard");
+    // Romeo stops reading; Juliet sends more than the kernel's buffers
+    // hold, so the rest waits in the server's mailbox for Romeo.
+    let body = "x".repeat(16 * 1024);
+    for i in 0..400 {
+        juliet.send(&format!(
+            "<message to='romeo@localhost' type='chat' id='m{i}'><body>{i} {body}</body></message>"
+        ));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    // Romeo's machine vanishes: RST, no closing tag.
+    socket2::SockRef::from(&romeo.stream)
+        .set_linger(Some(Duration::ZERO))
+        .expect("linger");
+    drop(romeo);
+    std::thread::sleep(Duration::from_millis(500));
+    let mut again = Raw::login(server.addr, "romeo", "orchard2");
+    again.send("<presence/>");
+    let got = again.expect("</message>");
+    assert!(
+        got.contains("<delay xmlns=\"urn:xmpp:delay\""),
+        "{}",
+        &got[..got.len().min(300)]
+    );
+}

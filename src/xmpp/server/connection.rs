@@ -46,7 +46,9 @@ use crate::xmpp::stanza::{self, CLIENT_NS};
 use super::router::{Mailbox, MailboxReceiver, Outbound};
 use super::session::{Flow, Session};
 use super::stream::{self, BIND_NS, SESSION_NS, Stage, TLS_NS};
-use super::{Shared, TlsMode, TraceEvent, TraceKind, presence, random_id};
+use super::{
+    Shared, TlsMode, TraceEvent, TraceKind, message, presence, random_id,
+};
 use crate::xmpp::transport::ServerTransport as Transport;
 
 /// Failed logins allowed on one connection before it is closed; each
@@ -595,6 +597,7 @@ impl Connection {
         inbox: &mut MailboxReceiver,
         ending: Ending,
     ) {
+        let user = self.session.as_ref().map(|s| s.user.clone());
         if let Some(mut session) = self.session.take() {
             let resource = session.jid.resource().unwrap_or_default();
             let ours =
@@ -612,17 +615,25 @@ impl Connection {
                 );
             }
         }
-        let Some(mut io) = io else { return };
         while let Some(item) = inbox.try_recv() {
             if let Outbound::Xml(xml) = item {
                 self.out.push(xml);
             }
         }
-        match &ending {
-            Ending::Gone => {
-                self.note("connection closed by the client");
-                return;
+        let (Some(mut io), false) = (io, matches!(ending, Ending::Gone)) else {
+            // Nobody to write to: messages still waiting for this client
+            // go to the account's other resources, or to offline storage,
+            // rather than nowhere.
+            if let Some(user) = &user {
+                for xml in std::mem::take(&mut self.out) {
+                    message::reroute(&self.shared, user, &xml);
+                }
             }
+            self.note("connection closed by the client");
+            return;
+        };
+        match &ending {
+            Ending::Gone => {}
             Ending::ClientClosed => {}
             Ending::StreamError(condition, text) => {
                 if !self.header_sent {

@@ -58,10 +58,14 @@ pub fn handle(
         session.error(&element, "service-unavailable", ErrorType::Cancel);
         return;
     }
-    let mailboxes = shared.router.best_mailboxes(user);
+    // § 8.5.2.1.1: headlines go to every resource that takes messages,
+    // chat to all of the best (the client that answers decides where the
+    // talk goes), normal to one of the best.
+    let mailboxes = match kind {
+        MessageType::Headline => shared.router.nonnegative_mailboxes(user),
+        _ => shared.router.best_mailboxes(user),
+    };
     if !mailboxes.is_empty() {
-        // § 8.5.2.1.1: normal messages go to one resource, chat to all of
-        // the best (the client that answers decides where the talk goes).
         let targets = match kind {
             MessageType::Chat | MessageType::Headline => &mailboxes[..],
             _ => &mailboxes[..1],
@@ -110,6 +114,30 @@ pub fn handle(
         MessageType::Groupchat => {
             session.error(&element, "service-unavailable", ErrorType::Cancel);
         }
+    }
+}
+
+/// A message that was queued for one of `user`'s connections when that
+/// connection died: delivered to the account's other resources as if sent
+/// to the bare JID, or stored offline (chat and normal only, as in
+/// [`handle`]). Anything else queued (presence, iq) is dropped: it
+/// described a moment that has passed.
+pub fn reroute(shared: &Shared, user: &str, xml: &str) {
+    let Some(element) = parse_stored(xml) else {
+        return;
+    };
+    if element.local_name() != "message"
+        || !matches!(element.attr("type"), None | Some("chat" | "normal"))
+    {
+        return;
+    }
+    let mailboxes = shared.router.best_mailboxes(user);
+    if let Some(first) = mailboxes.first() {
+        first.send_xml(xml.into());
+    } else if let Err(err) =
+        shared.store.push_offline(user, xml, SystemTime::now())
+    {
+        tracing::warn!("offline storage for {user}: {err}");
     }
 }
 

@@ -275,6 +275,21 @@ impl Router {
             .collect()
     }
 
+    /// The mailboxes of every available resource with a non-negative
+    /// priority: where a headline to the bare JID goes (RFC 6121
+    /// § 8.5.2.1.1).
+    pub fn nonnegative_mailboxes(&self, user: &str) -> Vec<Mailbox> {
+        self.read()
+            .get(user)
+            .map(|rs| {
+                rs.iter()
+                    .filter(|r| r.presence.is_some() && r.priority >= 0)
+                    .map(|r| r.mailbox.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// How many resources are bound, over all accounts.
     pub fn len(&self) -> usize {
         self.read().values().map(Vec::len).sum()
