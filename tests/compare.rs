@@ -150,9 +150,18 @@ fn across_the_lossy_lab_tcp_delivers_all_and_udp_loses_some() {
         &mut |_| {},
     )
     .expect("lab builds");
-    let loss = compare::under_loss(&lab, 1 << 20, 1000).expect("measures");
-    // TCP: every byte, in order, paid for with retransmissions. With 5 %
-    // loss each way over ~700 segments, none lost is all but impossible.
+    // TCP: every byte, in order, paid for with retransmissions. The veth
+    // pair merges segments (GSO/GRO), so 1 MiB can cross as a few dozen
+    // large packets, and a run where the 5 % drop hit none of them happens
+    // (seen 1 run in 4): measure again, up to three times, before calling
+    // zero retransmissions a failure.
+    let mut loss = compare::under_loss(&lab, 1 << 20, 1000).expect("measures");
+    for _ in 0..2 {
+        if loss.tcp_retransmissions > 0 {
+            break;
+        }
+        loss = compare::under_loss(&lab, 1 << 20, 1000).expect("measures");
+    }
     assert_eq!(loss.tcp_bytes_received, 1 << 20);
     assert_eq!(loss.tcp_first_mismatch, None);
     assert!(loss.tcp_retransmissions > 0, "{loss:?}");
