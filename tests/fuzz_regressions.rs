@@ -4,14 +4,17 @@
 //! the parsers that read untrusted input. Whatever they found, and a few
 //! valid seeds, is kept under `tests/fuzz_corpus/<target>/`, one input per
 //! file, and replayed here through the very code the target runs:
-//! `fuzz/src/harness.rs`, included below with `#[path]`. The only promise
-//! checked is the one the parsers make: hostile bytes never panic.
+//! `fuzz/src/harness.rs`, included below with `#[path]`. The promise
+//! checked is the one the parsers make: hostile bytes never panic (the
+//! `xmpp_stream` target also asserts two invariants, see its row below).
 //!
 //! | directory                         | what runs on each file             |
 //! |-----------------------------------|------------------------------------|
 //! | `tests/fuzz_corpus/dissect/`      | `dissect` + every `show::packet*` renderer; the first byte picks the link |
 //! | `tests/fuzz_corpus/dns/`          | `dns::Repr::parse` and `parse_tcp`  |
 //! | `tests/fuzz_corpus/capture_file/` | `capture::file::Reader`, read to the end |
+//! | `tests/fuzz_corpus/xmpp_stream/`  | `xmpp::framing::StreamParser` in chunks (the first two bytes are their sizes), every element through `xmpp::stanza` and written back; the events must not depend on the chunks, and what is written must read back |
+//! | `tests/fuzz_corpus/scram/`        | `xmpp::scram` and `xmpp::sasl`, server and client side; a 0 byte splits the first message from the final one |
 //!
 //! To add a regression input: copy the file the fuzzer wrote (minimise it
 //! first with `cargo fuzz tmin -s none <target> <file>`) into the target's
@@ -33,7 +36,8 @@ mod harness;
 
 /// Inputs that still panic, as (target, file name). The all-files tests
 /// skip them; each has its own ignored test below.
-const KNOWN_CRASHES: &[(&str, &str)] = &[];
+const KNOWN_CRASHES: &[(&str, &str)] =
+    &[("xmpp_stream", "inherited_prefix_over_attribute_limit")];
 
 /// The saved inputs of `target`, sorted by name.
 fn inputs(target: &str) -> Vec<PathBuf> {
@@ -84,10 +88,6 @@ fn replay_all(target: &str, run: fn(&[u8])) {
 }
 
 /// Runs `run` on one named input of `target`.
-#[allow(
-    dead_code,
-    reason = "for the ignored known-crash tests below; there are none now"
-)]
 fn replay_one(target: &str, name: &str, run: fn(&[u8])) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fuzz_corpus")
@@ -114,6 +114,16 @@ fn capture_file_reader_never_panics() {
 }
 
 #[test]
+fn xmpp_stream_never_panics() {
+    replay_all("xmpp_stream", harness::xmpp_stream);
+}
+
+#[test]
+fn scram_and_sasl_never_panic() {
+    replay_all("scram", harness::scram);
+}
+
+#[test]
 fn every_known_crash_file_exists() {
     for (target, name) in KNOWN_CRASHES {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -125,12 +135,20 @@ fn every_known_crash_file_exists() {
 }
 
 // ---- known crashes: one ignored test per input, until the bug is fixed ----
-//
-// None at the moment: the fuzz runs of 2026-11-24 found no crash (see
-// fuzz/README.md). A known crash is written like this:
-//
-// #[test]
-// #[ignore = "crash: attempt to subtract with overflow at src/x.rs:1:2 — reported"]
-// fn dissect_short_name() {
-//     replay_one("dissect", "short-name", harness::dissect_and_render);
-// }
+
+/// 64 attributes (the limit) on an element that uses a prefix declared on
+/// the stream header: the parser adds `xmlns:x='…'` to it (so that it can
+/// be read elsewhere), which makes 65, and a client's parser with the same
+/// limits refuses it with policy-violation. The server's `from` stamping
+/// (`server::session::set_attr`) can add a 65th attribute the same way,
+/// without any prefix.
+#[test]
+#[ignore = "crash: \"<x:m a0=… a63=… xmlns:x=…/>\" does not read back as one \
+            element: TooManyAttributes { limit: 64 } — reported"]
+fn xmpp_stream_inherited_prefix_over_attribute_limit() {
+    replay_one(
+        "xmpp_stream",
+        "inherited_prefix_over_attribute_limit",
+        harness::xmpp_stream,
+    );
+}

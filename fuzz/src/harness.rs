@@ -7,12 +7,18 @@
 //! because those are the only crates both places can see.
 
 use std::io::Cursor;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use netlab::capture::file::Reader;
 use netlab::show::{packet, packet_json};
 use netlab::wire::dissect::{Link, dissect};
 use netlab::wire::dns;
+use netlab::xmpp::framing::{Element, FramingError, StreamEvent, StreamParser};
+use netlab::xmpp::jid::Jid;
+use netlab::xmpp::sasl::{self, Mechanism, SASL_NS, SaslServer};
+use netlab::xmpp::scram::{ClientFirst, Hash, ScramClient, StoredKeys};
+use netlab::xmpp::stanza::{self, ErrorType, Message, Stanza};
 
 /// Splits a `dissect` input: the first byte chooses how the frame is
 /// read, the rest is the frame.
@@ -74,6 +80,330 @@ pub fn read_capture(data: &[u8]) {
         match item {
             Ok(frame) => {
                 std::hint::black_box(frame.is_cut_short());
+            }
+            Err(e) => {
+                std::hint::black_box(e.to_string());
+            }
+        }
+    }
+}
+
+/// The stream header the `xmpp_stream` target re-reads every element in:
+/// what a client of our server has open when the element reaches it.
+pub const CLIENT_STREAM_HEADER: &str = "<stream:stream xmlns='jabber:client' \
+     xmlns:stream='http://etherx.jabber.org/streams'>";
+
+/// Splits an `xmpp_stream` input: the first two bytes are the sizes of the
+/// chunks the rest is fed in, alternately (each byte + 1, so 1 to 256
+/// bytes), the rest is the stream as it came from the network.
+pub fn split_stream_input(data: &[u8]) -> Option<([usize; 2], &[u8])> {
+    let ([a, b], stream) = data.split_first_chunk::<2>()?;
+    Some(([usize::from(*a) + 1, usize::from(*b) + 1], stream))
+}
+
+/// The `xmpp_stream` target: the stream is parsed as the server reads it,
+/// in chunks, and every element is taken apart as the server would.
+///
+/// Checked, beyond "no panic":
+///
+/// - the events (and the first error) are the same whether the stream
+///   arrives in chunks or in one piece, as `framing`'s module doc
+///   promises;
+/// - every element, and the error reply to it, written with
+///   [`Element::to_xml`] reads back, inside a fresh client stream
+///   ([`CLIENT_STREAM_HEADER`]), as an element that writes the same XML:
+///   what the server forwards, a client must be able to read.
+pub fn xmpp_stream(data: &[u8]) {
+    let Some((sizes, stream)) = split_stream_input(data) else {
+        return;
+    };
+    let mut parser = StreamParser::new();
+    let mut events = Vec::new();
+    let mut rest = stream;
+    let mut turn = 0;
+    let mut failed = false;
+    while !rest.is_empty() && !failed {
+        let (chunk, tail) = rest.split_at(sizes[turn % 2].min(rest.len()));
+        rest = tail;
+        turn += 1;
+        parser.feed(chunk);
+        failed = drain(&mut parser, &mut events);
+    }
+    let finish = parser.finish();
+
+    // The same bytes in one piece.
+    let mut whole = StreamParser::new();
+    whole.feed(stream);
+    let mut whole_events = Vec::new();
+    drain(&mut whole, &mut whole_events);
+    assert_eq!(
+        events, whole_events,
+        "chunks of {sizes:?} bytes give other events than one piece"
+    );
+    assert_eq!(finish, whole.finish(), "finish() depends on the chunks");
+
+    for event in &events {
+        match event {
+            Ok(StreamEvent::Open(header)) => {
+                for jid in [&header.to, &header.from].into_iter().flatten() {
+                    let _ = std::hint::black_box(Jid::parse(jid));
+                }
+            }
+            Ok(StreamEvent::Element(element)) => check_element(element),
+            Ok(StreamEvent::Close) => {}
+            Err(e) => {
+                std::hint::black_box(e.to_string());
+                std::hint::black_box(e.stream_error_condition());
+            }
+        }
+    }
+}
+
+/// Takes events out of `parser` until it needs more bytes or fails;
+/// returns whether it failed. The error is kept as the last event: the
+/// server stops reading at the first one.
+fn drain(
+    parser: &mut StreamParser,
+    events: &mut Vec<Result<StreamEvent, FramingError>>,
+) -> bool {
+    loop {
+        match parser.next_event() {
+            Ok(Some(event)) => events.push(Ok(event)),
+            Ok(None) => return false,
+            Err(e) => {
+                events.push(Err(e));
+                return true;
+            }
+        }
+    }
+}
+
+/// What the server does with a top-level element, and the round trip of
+/// what it would write.
+fn check_element(element: &Element) {
+    if let Ok(stanza) = Stanza::try_from(element.clone()) {
+        std::hint::black_box(Element::from(stanza).to_xml());
+    }
+    let _ = std::hint::black_box(Message::envelope(element));
+    if let Some(reply) =
+        stanza::error_reply(element, "bad-request", ErrorType::Modify)
+    {
+        assert_reads_back(&reply);
+    }
+    assert_reads_back(element);
+    parse_jids(element);
+}
+
+/// `Jid::parse` on every `to` and `from`, at any depth.
+fn parse_jids(element: &Element) {
+    for attribute in &element.attributes {
+        if attribute.name == "to" || attribute.name == "from" {
+            let _ = std::hint::black_box(Jid::parse(&attribute.value));
+        }
+    }
+    for child in element.elements() {
+        parse_jids(child);
+    }
+}
+
+/// Asserts that `element.to_xml()`, sent inside a fresh client stream,
+/// reads back as one element that writes the same XML.
+pub fn assert_reads_back(element: &Element) {
+    let xml = element.to_xml();
+    let mut parser = StreamParser::new();
+    parser.feed(CLIENT_STREAM_HEADER.as_bytes());
+    parser.feed(xml.as_bytes());
+    let mut events = Vec::new();
+    drain(&mut parser, &mut events);
+    let again = match events.as_slice() {
+        [Ok(StreamEvent::Open(_)), Ok(StreamEvent::Element(again))] => again,
+        other => panic!("{xml:?} does not read back as one element: {other:?}"),
+    };
+    assert_eq!(
+        again.to_xml(),
+        xml,
+        "{xml:?} reads back as another element: {again:?}"
+    );
+}
+
+/// The password of the one account the `scram` target knows.
+const PASSWORD: &str = "pencil";
+
+/// The account's stored keys for `hash`, derived once.
+///
+/// With 64 PBKDF2 rounds, not the 4096 a real account gets: SASL PLAIN
+/// derives the keys again from the password it is given, on every input
+/// that gets that far, and the round count changes nothing but the time.
+fn keys(hash: Hash) -> StoredKeys {
+    static KEYS: OnceLock<[StoredKeys; 2]> = OnceLock::new();
+    let [sha1, sha256] = KEYS.get_or_init(|| {
+        [Hash::Sha1, Hash::Sha256]
+            .map(|hash| StoredKeys::derive(hash, PASSWORD, b"NaCl", 64))
+    });
+    match hash {
+        Hash::Sha1 => sha1.clone(),
+        Hash::Sha256 => sha256.clone(),
+    }
+}
+
+/// The `SaslServer` account lookup: every name has the keys above (an
+/// unknown name would get decoy keys, whose PLAIN check costs 4096
+/// rounds, and the code after the lookup is the same).
+fn lookup(_username: &str, mechanism: Mechanism) -> Option<StoredKeys> {
+    Some(keys(mechanism.scram_hash().unwrap_or(Hash::Sha256)))
+}
+
+/// Splits a `scram` input at its first 0 byte: the first message (the
+/// client-first, or the server-first for the client side) and the final
+/// one (client-final, or server-final). Without a 0 the final message is
+/// empty.
+pub fn split_scram_input(data: &[u8]) -> (&[u8], &[u8]) {
+    match data.iter().position(|&b| b == 0) {
+        Some(at) => (&data[..at], &data[at + 1..]),
+        None => (data, &[]),
+    }
+}
+
+/// The `scram` target: SCRAM and SASL on both sides, on hostile
+/// messages (see [`split_scram_input`]).
+pub fn scram(data: &[u8]) {
+    let (first, last) = split_scram_input(data);
+    for hash in [Hash::Sha1, Hash::Sha256] {
+        scram_server(hash, first, last);
+        scram_client(hash, first, last);
+    }
+    sasl_server(first, last);
+    sasl_client(first, last);
+}
+
+/// The server side: client-first, answered for an unknown and for a known
+/// user, then the client-final.
+fn scram_server(hash: Hash, client_first: &[u8], client_final: &[u8]) {
+    let parsed = match ClientFirst::parse(hash, client_first) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            std::hint::black_box(e.to_string());
+            std::hint::black_box(e.sasl_condition());
+            return;
+        }
+    };
+    std::hint::black_box((parsed.username(), parsed.authzid()));
+    for keys in [None, Some(keys(hash))] {
+        let (server, server_first) = parsed.clone().respond(keys);
+        std::hint::black_box(server_first);
+        if let Err(e) = server.finish(client_final) {
+            std::hint::black_box(e.to_string());
+            std::hint::black_box(e.sasl_condition());
+        }
+    }
+}
+
+/// The client side: the server-first message (after `r=` the client's own
+/// nonce is put in, as a server would: without it the input could never
+/// get past the nonce check), then the server-final.
+fn scram_client(hash: Hash, server_first: &[u8], server_final: &[u8]) {
+    let mut client = ScramClient::new(hash, "user", PASSWORD);
+    // Before the server-first message, a server-final is out of order.
+    let _ = std::hint::black_box(client.verify_server_final(server_final));
+    let server_first = match server_first.strip_prefix(b"r=") {
+        Some(rest) => {
+            let client_first = client.client_first();
+            let at = client_first
+                .windows(2)
+                .rposition(|w| w == b"r=")
+                .expect("the client-first message ends with r=nonce");
+            [&client_first[at..], rest].concat()
+        }
+        None => server_first.to_vec(),
+    };
+    match client.handle_server_first(&server_first) {
+        Ok(client_final) => {
+            std::hint::black_box(client_final);
+            if let Err(e) = client.verify_server_final(server_final) {
+                std::hint::black_box(e.to_string());
+            }
+        }
+        Err(e) => {
+            std::hint::black_box(e.to_string());
+        }
+    }
+}
+
+/// The SASL server: `<auth/>` for each mechanism, its data the first
+/// message (base64-encoded, and also as raw text), then `<response/>` with
+/// the final one.
+fn sasl_server(first: &[u8], last: &[u8]) {
+    let raw = |name: &str, bytes: &[u8]| {
+        Element::new(name, Some(SASL_NS))
+            .with_attr("xmlns", SASL_NS)
+            .with_text(String::from_utf8_lossy(bytes))
+    };
+    let mut auths: Vec<Element> = Mechanism::ALL
+        .iter()
+        .flat_map(|&m| {
+            [
+                sasl::auth_element(m, first),
+                raw("auth", first).with_attr("mechanism", m.name()),
+            ]
+        })
+        .collect();
+    // The mechanism's name from the input, and no mechanism at all.
+    auths.push(
+        raw("auth", last)
+            .with_attr("mechanism", String::from_utf8_lossy(first)),
+    );
+    auths.push(raw("auth", first));
+    let responses = [
+        sasl::response_element(last),
+        raw("response", last),
+        raw("abort", last),
+        raw("challenge", last),
+    ];
+    for auth in &auths {
+        for domain in [None, Some("example.com")] {
+            let (server, step) = SaslServer::start_for_domain(
+                auth,
+                &Mechanism::ALL,
+                domain,
+                &lookup,
+            );
+            std::hint::black_box(step);
+            if let Some(server) = server {
+                for response in &responses {
+                    std::hint::black_box(server.clone().step(response));
+                }
+            }
+        }
+    }
+}
+
+/// The SASL client: `<challenge/>`, `<success/>` and `<failure/>` from
+/// the server, carrying the input.
+fn sasl_client(first: &[u8], last: &[u8]) {
+    let text = String::from_utf8_lossy(first);
+    let sasl = |name: &str| Element::new(name, Some(SASL_NS));
+    let mut elements = vec![
+        sasl("challenge").with_text(text.clone()),
+        sasl("success").with_text(text.clone()),
+        sasl("success"),
+        Element::new("challenge", None).with_text(text.clone()),
+        sasl("failure"),
+        sasl("failure").with_child(sasl("text").with_text(text.clone())),
+    ];
+    // A failure whose condition is named by the final message.
+    let condition = String::from_utf8_lossy(last).into_owned();
+    elements.push(
+        sasl("failure")
+            .with_child(sasl(&condition))
+            .with_child(sasl("text").with_text(text.clone())),
+    );
+    for element in &elements {
+        match sasl::parse_server_element(element) {
+            Ok(sasl::ServerSaslMessage::Failure { condition, .. }) => {
+                std::hint::black_box(sasl::explain_failure(&condition));
+            }
+            Ok(message) => {
+                std::hint::black_box(message);
             }
             Err(e) => {
                 std::hint::black_box(e.to_string());

@@ -3,5 +3,7 @@
 mod harness;
 
 pub use harness::{
-    dissect_and_render, dns_parse, read_capture, split_dissect_input,
+    CLIENT_STREAM_HEADER, assert_reads_back, dissect_and_render, dns_parse,
+    read_capture, scram, split_dissect_input, split_scram_input,
+    split_stream_input, xmpp_stream,
 };

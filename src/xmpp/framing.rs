@@ -606,10 +606,21 @@ impl StreamParser {
                             "a processing instruction (<? … ?>)",
                         ));
                     }
-                    _ => Scan::StartTag {
+                    _ if is_name_start(byte) => Scan::StartTag {
                         quote: None,
                         prev: byte,
                     },
+                    // Without this, "<>" would be read as a tag whose name
+                    // starts with '>' and runs on to the next '>': quick-xml
+                    // takes "<>…</>" as an element with an empty name,
+                    // which, written back, no parser can read.
+                    _ => {
+                        return Err(not_well_formed(format!(
+                            "'<' followed by {:?}, which cannot start a tag \
+                             name (XML 1.0 § 2.3, § 3.1)",
+                            char::from(byte)
+                        )));
+                    }
                 };
             }
             Scan::StartTag { quote, prev } => match (quote, byte) {
@@ -783,6 +794,14 @@ impl StreamParser {
 /// XML whitespace: space, tab, CR, LF (XML 1.0 § 2.3, production S).
 fn is_xml_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Whether a tag name may start with `byte`: in ASCII, a letter, '_' or
+/// ':' (XML 1.0 § 2.3, production NameStartChar). Any non-ASCII byte is let
+/// through: most characters beyond ASCII may start a name, and this byte
+/// is only the first of one.
+fn is_name_start(byte: u8) -> bool {
+    byte.is_ascii_alphabetic() || matches!(byte, b'_' | b':') || byte >= 0x80
 }
 
 /// [`is_xml_space`] for a `char`.
@@ -997,6 +1016,12 @@ fn push_text(open: &mut [Element], text: &str) -> Result<(), FramingError> {
     let Some(parent) = open.last_mut() else {
         return Err(FramingError::TextAtStreamLevel);
     };
+    // An empty CDATA section adds nothing. Kept as a node, it would make
+    // `<a><![CDATA[]]></a>` an element with one (empty) child, written
+    // back as `<a></a>`, which reads as `<a/>`: another element.
+    if text.is_empty() {
+        return Ok(());
+    }
     match parent.children.last_mut() {
         Some(Node::Text(before)) => before.push_str(text),
         _ => parent.children.push(Node::Text(text.to_owned())),
@@ -1200,7 +1225,10 @@ impl Element {
     ///
     /// The five characters `& < > " '` are escaped everywhere, which is
     /// more than XML needs (`>` and quotes are only special in some places)
-    /// but is never wrong and easy to check.
+    /// but is never wrong and easy to check. A carriage return, and in an
+    /// attribute value also a tab or line feed, is written as a character
+    /// reference (`&#13;`), which a parser keeps as it is, where the raw
+    /// character would be changed: so the element reads back the same.
     pub fn to_xml(&self) -> String {
         let mut out = String::new();
         self.write_xml(&mut out);
@@ -1213,7 +1241,7 @@ impl Element {
         for attribute in &self.attributes {
             // Writing into a String cannot fail.
             let _ = write!(out, " {}=\"", attribute.name);
-            escape_into(out, &attribute.value);
+            escape_into(out, &attribute.value, Context::Attribute);
             out.push('"');
         }
         if self.children.is_empty() {
@@ -1224,7 +1252,7 @@ impl Element {
         for child in &self.children {
             match child {
                 Node::Element(element) => element.write_xml(out),
-                Node::Text(text) => escape_into(out, text),
+                Node::Text(text) => escape_into(out, text, Context::Text),
             }
         }
         out.push_str("</");
@@ -1233,10 +1261,27 @@ impl Element {
     }
 }
 
-/// Appends `text` with `& < > " '` replaced by the predefined entities.
-fn escape_into(out: &mut String, text: &str) {
-    // Copy runs of ordinary text whole: the five characters are ASCII, so
-    // a byte search finds them and never splits a UTF-8 sequence.
+/// Where [`escape_into`] writes: the escaping differs for white space.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    /// Character data, between tags.
+    Text,
+    /// An attribute value, between quotes.
+    Attribute,
+}
+
+/// Appends `text` with `& < > " '` replaced by the predefined entities,
+/// and the white space a parser would change written as character
+/// references.
+///
+/// A parser reads a carriage return as a line feed (XML 1.0 § 2.11), and in
+/// an attribute value it reads a tab, line feed or carriage return as a
+/// space (XML 1.0 § 3.3.3). A character reference (`&#13;`) is kept as the
+/// character it names, so that is how these are written: the value a
+/// client reads is then the one the server had.
+fn escape_into(out: &mut String, text: &str, context: Context) {
+    // Copy runs of ordinary text whole: the characters replaced are ASCII,
+    // so a byte search finds them and never splits a UTF-8 sequence.
     let mut start = 0;
     for (i, byte) in text.bytes().enumerate() {
         let entity = match byte {
@@ -1245,6 +1290,9 @@ fn escape_into(out: &mut String, text: &str) {
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&apos;",
+            b'\r' => "&#13;",
+            b'\n' if context == Context::Attribute => "&#10;",
+            b'\t' if context == Context::Attribute => "&#9;",
             _ => continue,
         };
         out.push_str(&text[start..i]);
@@ -1650,6 +1698,19 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_starts_with_a_name() {
+        // Found by fuzzing: "<>body>x</>" was one element with an empty
+        // name, which to_xml() wrote as "<>body&gt;x</>", unreadable.
+        for body in ["<>body>x</>", "<>", "< message/>", "<1a/>", "<<a/>"] {
+            let e = error(&in_stream(body));
+            assert_eq!(e.stream_error_condition(), "not-well-formed", "{body}");
+        }
+        for body in ["<_a/>", "<é/>", "<a1-.b/>"] {
+            assert_eq!(events(&in_stream(body)).len(), 3, "{body}");
+        }
+    }
+
+    #[test]
     fn unclosed_elements_are_not_well_formed_at_the_end() {
         let input = format!("{OPEN}<message><body>hi</body>");
         let e = error(&input);
@@ -1725,6 +1786,26 @@ mod tests {
         );
         active.ns = None;
         assert_eq!(again, element);
+    }
+
+    #[test]
+    fn white_space_a_parser_would_change_round_trips() {
+        // Found by fuzzing: a value with a tab or a line break read back as
+        // spaces (XML 1.0 § 3.3.3), a carriage return in text as a line
+        // feed (§ 2.11), and an empty CDATA section as one more child.
+        let body = "<message to='a&#9;b&#10;c&#13;d'>\
+                    <body>x&#13;&#10;y\n\tz<![CDATA[]]></body></message>";
+        let element = only_element(body);
+        assert_eq!(element.attr("to"), Some("a\tb\nc\rd"));
+        let xml = element.to_xml();
+        assert_eq!(
+            xml,
+            "<message to=\"a&#9;b&#10;c&#13;d\">\
+             <body>x&#13;\ny\n\tz</body></message>"
+        );
+        let again = only_element(&xml);
+        assert_eq!(again, element);
+        assert_eq!(only_element("<a><![CDATA[]]></a>").children, []);
     }
 
     #[test]
