@@ -768,6 +768,14 @@ impl StreamParser {
                 };
                 let mut element = parse_element(text, bindings, &self.limits)?;
                 declare_inherited_prefixes(&mut element, bindings);
+                // The declarations count against the limit too: a reader
+                // with the same limits must accept the element as written.
+                if element.attributes.len() > self.limits.max_attributes {
+                    return Err(FramingError::TooManyAttributes {
+                        element: element.name,
+                        limit: self.limits.max_attributes,
+                    });
+                }
                 Ok(Some(StreamEvent::Element(element)))
             }
             Unit::Close => {

@@ -85,7 +85,15 @@ impl Session {
 
     /// Handles one stanza from the client.
     pub fn handle(&mut self, shared: &Shared, mut element: Element) -> Flow {
-        // Stamp `from` before anything else reads the stanza.
+        // Stamp `from` before anything else reads the stanza — unless the
+        // stanza is already at the attribute limit, where one more would
+        // make it unreadable to the recipient's parser.
+        if element.attr("from").is_none()
+            && element.attributes.len() >= shared.config.limits.max_attributes
+        {
+            self.error(&element, "policy-violation", ErrorType::Modify);
+            return Flow::Continue;
+        }
         set_attr(&mut element, "from", &self.jid_text);
         // Messages, the bulk of the traffic, are routed on their envelope
         // alone: no copy of the element, no typed children.
