@@ -28,7 +28,7 @@ use super::stanza_notes::{Note, annotate};
 use super::xmpp_stage::{Stage, TraceLine};
 use crate::show::{style, wrap};
 use crate::xmpp::client::{Client, Security};
-use crate::xmpp::framing::{Element, StreamEvent, StreamParser};
+use crate::xmpp::framing::Element;
 use crate::xmpp::jid::{Jid, MAX_PART_LEN};
 use crate::xmpp::server::{TlsMode, TraceKind};
 use crate::xmpp::stanza::Stanza;
@@ -226,20 +226,8 @@ fn stanza(world: &mut World) -> anyhow::Result<(String, String)> {
 
 /// Parses one stanza as it travels inside a client stream.
 fn parse_stanza(xml: &str) -> anyhow::Result<Element> {
-    let mut parser = StreamParser::new();
-    parser.feed(
-        format!(
-            "<stream:stream xmlns='jabber:client' \
-             xmlns:stream='http://etherx.jabber.org/streams'>{xml}"
-        )
-        .as_bytes(),
-    );
-    match (parser.next_event()?, parser.next_event()?) {
-        (Some(StreamEvent::Open(_)), Some(StreamEvent::Element(element))) => {
-            Ok(element)
-        }
-        _ => bail!("the captured stanza is not one complete element"),
-    }
+    crate::xmpp::framing::parse_one(xml)
+        .context("the captured stanza is not one complete element")
 }
 
 /// Attributes of the stanza in `after` that were not in `before`.

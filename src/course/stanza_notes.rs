@@ -293,26 +293,10 @@ fn text_note(text: &str, depth: usize) -> Note {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xmpp::framing::{StreamEvent, StreamParser};
 
     /// Parses one stanza as it arrives inside a client stream.
     fn parse(xml: &str) -> Element {
-        let mut parser = StreamParser::new();
-        parser.feed(
-            format!(
-                "<stream:stream xmlns='jabber:client' \
-                 xmlns:stream='http://etherx.jabber.org/streams'>{xml}"
-            )
-            .as_bytes(),
-        );
-        assert!(matches!(
-            parser.next_event(),
-            Ok(Some(StreamEvent::Open(_)))
-        ));
-        match parser.next_event() {
-            Ok(Some(StreamEvent::Element(e))) => e,
-            other => panic!("{other:?}"),
-        }
+        crate::xmpp::framing::parse_one(xml).expect("one stanza")
     }
 
     fn note<'a>(notes: &'a [Note], item: &str) -> &'a Note {

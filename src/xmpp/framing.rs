@@ -1148,6 +1148,27 @@ fn xml_error(error: quick_xml::Error) -> FramingError {
     }
 }
 
+/// Parses one element as it would arrive inside a `jabber:client`
+/// stream: the way to read back a stanza the server stored as text (an
+/// offline message, a vCard) or one copied from a trace. Anything but
+/// exactly one complete element first is `not-well-formed`.
+pub fn parse_one(xml: &str) -> Result<Element, FramingError> {
+    let mut parser = StreamParser::new();
+    parser.feed(
+        format!(
+            "<stream:stream xmlns='jabber:client' \
+             xmlns:stream='{STREAMS_NS}'>{xml}"
+        )
+        .as_bytes(),
+    );
+    match (parser.next_event()?, parser.next_event()?) {
+        (Some(StreamEvent::Open(_)), Some(StreamEvent::Element(element))) => {
+            Ok(element)
+        }
+        _ => Err(not_well_formed("not one complete element")),
+    }
+}
+
 impl Element {
     /// A new element with no attributes and no children.
     ///

@@ -207,19 +207,5 @@ pub fn local_user<'a>(shared: &Shared, jid: &'a Jid) -> Option<&'a str> {
 /// well-formed; it is parsed inside a `jabber:client` stream so that its
 /// namespaces resolve as they did when it arrived.
 pub fn parse_stored(xml: &str) -> Option<Element> {
-    use crate::xmpp::framing::{StreamEvent, StreamParser};
-    let mut parser = StreamParser::new();
-    parser.feed(
-        format!(
-            "<stream:stream xmlns='jabber:client' \
-             xmlns:stream='http://etherx.jabber.org/streams'>{xml}"
-        )
-        .as_bytes(),
-    );
-    match (parser.next_event(), parser.next_event()) {
-        (Ok(Some(StreamEvent::Open(_))), Ok(Some(StreamEvent::Element(e)))) => {
-            Some(e)
-        }
-        _ => None,
-    }
+    crate::xmpp::framing::parse_one(xml).ok()
 }
