@@ -646,3 +646,22 @@ fn messages_queued_for_a_dead_connection_are_kept_offline() {
         &got[..got.len().min(300)]
     );
 }
+
+#[test]
+fn an_auth_without_initial_response_gets_an_empty_challenge() {
+    let server = Running::plain(":memory:");
+    let mut raw = Raw::connect(server.addr);
+    raw.open();
+    raw.expect("</stream:features>");
+    // RFC 6120 § 6.4.2: no initial response, so the server asks for it.
+    raw.send(
+        "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'/>",
+    );
+    raw.expect("<challenge xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\"/>");
+    let token =
+        base64::engine::general_purpose::STANDARD.encode("\0juliet\0pw");
+    raw.send(&format!(
+        "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{token}</response>"
+    ));
+    raw.expect("<success");
+}

@@ -37,7 +37,9 @@ use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::xmpp::framing::{Element, StreamEvent, StreamHeader, StreamParser};
+use crate::xmpp::framing::{
+    Attribute, Element, StreamEvent, StreamHeader, StreamParser,
+};
 use crate::xmpp::jid::Jid;
 use crate::xmpp::sasl::{Mechanism, SASL_NS, SaslServer, SaslStep};
 use crate::xmpp::scram::StoredKeys;
@@ -91,6 +93,8 @@ struct Connection {
     secure: bool,
     user: Option<String>,
     sasl: Option<SaslServer>,
+    /// The mechanism of an <auth/> sent without an initial response.
+    sasl_pending: Option<String>,
     failures: u32,
     throttle: Option<Duration>,
     session: Option<Session>,
@@ -126,6 +130,7 @@ pub(super) async fn serve(
         secure: false,
         user: None,
         sasl: None,
+        sasl_pending: None,
         failures: 0,
         throttle: None,
         session: None,
@@ -242,6 +247,7 @@ impl Connection {
                     // carries over, a SASL exchange begun in the clear
                     // included.
                     self.sasl = None;
+                    self.sasl_pending = None;
                     self.secure = true;
                     self.note("TLS established; the stream restarts");
                     self.restart();
@@ -423,7 +429,48 @@ impl Connection {
     fn sasl(&mut self, element: &Element) -> Next {
         let mode = self.shared.config.tls;
         let offered = stream::mechanisms(mode, self.secure);
-        let step = match (element.local_name(), self.sasl.take()) {
+        // RFC 6120 § 6.4.2: an <auth/> with no initial response at all
+        // (not even "=") is answered with an empty challenge; the client's
+        // <response/> then carries what the initial response would have.
+        if element.local_name() == "auth" && element.children.is_empty() {
+            self.sasl = None;
+            self.sasl_pending = element.attr("mechanism").map(str::to_owned);
+            self.send(
+                &Element::new("challenge", Some(SASL_NS))
+                    .with_attr("xmlns", SASL_NS),
+            );
+            return Next::Continue;
+        }
+        let delayed;
+        let (name, element) = match self.sasl_pending.take() {
+            Some(mechanism) if element.local_name() == "response" => {
+                delayed = Element {
+                    name: "auth".into(),
+                    attributes: vec![
+                        Attribute {
+                            name: "xmlns".into(),
+                            value: SASL_NS.into(),
+                        },
+                        Attribute {
+                            name: "mechanism".into(),
+                            value: mechanism,
+                        },
+                    ],
+                    ..element.clone()
+                };
+                ("auth", &delayed)
+            }
+            Some(_) if element.local_name() == "abort" => {
+                self.send(
+                    &Element::new("failure", Some(SASL_NS))
+                        .with_attr("xmlns", SASL_NS)
+                        .with_child(Element::new("aborted", Some(SASL_NS))),
+                );
+                return Next::Continue;
+            }
+            _ => (element.local_name(), element),
+        };
+        let step = match (name, self.sasl.take()) {
             ("auth", _) => {
                 let wanted =
                     element.attr("mechanism").and_then(Mechanism::from_name);
