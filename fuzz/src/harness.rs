@@ -370,7 +370,9 @@ fn sasl_server(first: &[u8], last: &[u8]) {
             std::hint::black_box(step);
             if let Some(server) = server {
                 for response in &responses {
-                    std::hint::black_box(server.clone().step(response));
+                    std::hint::black_box(
+                        server.clone().step(response, &lookup),
+                    );
                 }
             }
         }

@@ -232,10 +232,24 @@ fn failure(condition: &'static str, text: impl Into<String>) -> SaslStep {
 }
 
 /// The server side of one authentication exchange that needs more than one
-/// round: a SCRAM exchange after its challenge was sent.
+/// round: a SCRAM exchange after its challenge was sent, or any mechanism
+/// whose `<auth/>` came without an initial response.
 #[derive(Clone, Debug)]
 pub struct SaslServer {
-    scram: ServerFirst,
+    state: State,
+}
+
+/// Where an exchange waits.
+#[derive(Clone, Debug)]
+enum State {
+    /// `<auth/>` had no initial response: an empty challenge was sent and
+    /// the `<response/>` carries it instead (RFC 6120 § 6.4.2).
+    Initial {
+        mechanism: Mechanism,
+        domain: Option<String>,
+    },
+    /// SCRAM's server-first message was sent; the client-final is next.
+    Scram(ServerFirst),
 }
 
 impl SaslServer {
@@ -309,30 +323,95 @@ impl SaslServer {
                 ),
             );
         };
-        let text = auth.text();
-        if text.is_empty() {
+        // RFC 6120 § 6.4.2: no initial response at all (not even "=", the
+        // empty one): ask for it with an empty challenge.
+        if auth.children.is_empty() {
+            let state = State::Initial {
+                mechanism,
+                domain: domain.map(str::to_owned),
+            };
+            let challenge = sasl_element("challenge");
             return (
-                None,
-                failure(
-                    "malformed-request",
-                    format!(
-                        "<auth mechanism='{name}'/> carries no initial \
-                         response; this server needs the client's first \
-                         message there (write '=' for an empty one, \
-                         RFC 6120 § 6.4.2)"
-                    ),
-                ),
+                Some(SaslServer { state }),
+                SaslStep::Challenge(challenge),
             );
         }
-        let data = match decode(&text) {
+        let data = match decode(&auth.text()) {
             Ok(data) => data,
             Err(e) => return (None, incorrect_encoding("auth", &e)),
         };
+        begin(mechanism, &data, domain, lookup)
+    }
 
+    /// Goes on with the client's next element, `<response/>` or
+    /// `<abort/>`; `lookup` as for [`start`](Self::start). Returns the
+    /// exchange again if it goes on.
+    pub fn step(
+        self,
+        element: &Element,
+        lookup: &dyn Fn(&str, Mechanism) -> Option<StoredKeys>,
+    ) -> (Option<SaslServer>, SaslStep) {
+        // RFC 6120 § 6.4.4: "The initiating entity aborts the handshake
+        // [...] by sending an <abort/> element", and the receiving entity
+        // answers with <failure><aborted/></failure>.
+        if is_sasl(element, "abort") {
+            let aborted = failure(
+                "aborted",
+                "the client aborted the authentication (RFC 6120 § 6.4.4)",
+            );
+            return (None, aborted);
+        }
+        if !is_sasl(element, "response") {
+            let unexpected = failure(
+                "malformed-request",
+                format!(
+                    "expected <response/> or <abort/> during the SASL \
+                     exchange, got <{}> (RFC 6120 § 6.4.3)",
+                    element.name
+                ),
+            );
+            return (None, unexpected);
+        }
+        let data = match decode(&element.text()) {
+            Ok(data) => data,
+            Err(e) => return (None, incorrect_encoding("response", &e)),
+        };
+        let scram = match self.state {
+            State::Initial { mechanism, domain } => {
+                return begin(mechanism, &data, domain.as_deref(), lookup);
+            }
+            State::Scram(scram) => scram,
+        };
+        let username = scram.username().to_owned();
+        match scram.finish(&data) {
+            // RFC 6120 § 6.4.6: the server-final message goes as
+            // "additional data with success".
+            Ok(server_final) => (
+                None,
+                SaslStep::Success {
+                    username,
+                    element: sasl_element("success")
+                        .with_text(encode(&server_final)),
+                },
+            ),
+            Err(e) => (None, failure(e.sasl_condition(), e.to_string())),
+        }
+    }
+}
+
+/// The mechanism's first message from the client (the initial response),
+/// decoded: PLAIN is decided at once, SCRAM answers with its challenge.
+fn begin(
+    mechanism: Mechanism,
+    data: &[u8],
+    domain: Option<&str>,
+    lookup: &dyn Fn(&str, Mechanism) -> Option<StoredKeys>,
+) -> (Option<SaslServer>, SaslStep) {
+    {
         match mechanism.scram_hash() {
-            None => (None, plain(&data, domain, lookup)),
+            None => (None, plain(data, domain, lookup)),
             Some(hash) => {
-                let first = match ClientFirst::parse(hash, &data) {
+                let first = match ClientFirst::parse(hash, data) {
                     Ok(first) => first,
                     Err(e) => {
                         return (
@@ -350,47 +429,9 @@ impl SaslServer {
                 let (scram, server_first) = first.respond(keys);
                 let challenge =
                     sasl_element("challenge").with_text(encode(&server_first));
-                (Some(SaslServer { scram }), SaslStep::Challenge(challenge))
+                let state = State::Scram(scram);
+                (Some(SaslServer { state }), SaslStep::Challenge(challenge))
             }
-        }
-    }
-
-    /// Goes on with the client's next element, `<response/>` or
-    /// `<abort/>`.
-    pub fn step(self, element: &Element) -> SaslStep {
-        // RFC 6120 § 6.4.4: "The initiating entity aborts the handshake
-        // [...] by sending an <abort/> element", and the receiving entity
-        // answers with <failure><aborted/></failure>.
-        if is_sasl(element, "abort") {
-            return failure(
-                "aborted",
-                "the client aborted the authentication (RFC 6120 § 6.4.4)",
-            );
-        }
-        if !is_sasl(element, "response") {
-            return failure(
-                "malformed-request",
-                format!(
-                    "expected <response/> or <abort/> during the SASL \
-                     exchange, got <{}> (RFC 6120 § 6.4.3)",
-                    element.name
-                ),
-            );
-        }
-        let data = match decode(&element.text()) {
-            Ok(data) => data,
-            Err(e) => return incorrect_encoding("response", &e),
-        };
-        let username = self.scram.username().to_owned();
-        match self.scram.finish(&data) {
-            // RFC 6120 § 6.4.6: the server-final message goes as
-            // "additional data with success".
-            Ok(server_final) => SaslStep::Success {
-                username,
-                element: sasl_element("success")
-                    .with_text(encode(&server_final)),
-            },
-            Err(e) => failure(e.sasl_condition(), e.to_string()),
         }
     }
 }
@@ -746,7 +787,8 @@ mod tests {
         };
         let client_final =
             client.handle_server_first(&server_first).expect("accepted");
-        let step = server.step(&wire(&response_element(&client_final)));
+        let (_, step) =
+            server.step(&wire(&response_element(&client_final)), &lookup);
         if let SaslStep::Success { element, .. } = &step {
             let Ok(ServerSaslMessage::Success(server_final)) =
                 parse_server_element(&wire(element))
@@ -980,7 +1022,9 @@ mod tests {
         let response = element(
             "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>@@@@</response>",
         );
-        let step = server.expect("a challenge was sent").step(&response);
+        let (_, step) = server
+            .expect("a challenge was sent")
+            .step(&response, &lookup);
         assert_eq!(condition(&step), "incorrect-encoding");
     }
 
@@ -998,7 +1042,7 @@ mod tests {
         };
         let abort =
             element("<abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
-        let step = start().step(&abort);
+        let (_, step) = start().step(&abort, &lookup);
         assert_eq!(condition(&step), "aborted");
         let SaslStep::Failure { element: sent, .. } = step else {
             unreachable!()
@@ -1010,7 +1054,8 @@ mod tests {
              (RFC 6120 § 6.4.4)</text></failure>"
         );
 
-        let step = start().step(&element("<message><body>hi</body></message>"));
+        let (_, step) = start()
+            .step(&element("<message><body>hi</body></message>"), &lookup);
         assert_eq!(condition(&step), "malformed-request");
         // <auth/> in the wrong namespace.
         let (_, step) = SaslServer::start(
@@ -1054,18 +1099,29 @@ mod tests {
         );
         assert_eq!(condition(&empty), "malformed-request");
 
-        // Absent: this server needs the initial response.
+        // Absent (RFC 6120 § 6.4.2): an empty challenge asks for it, and
+        // the <response/> then carries what the initial response would.
         for xml in [
             "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'/>",
             "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' \
-             mechanism='SCRAM-SHA-256'></auth>",
+             mechanism='PLAIN'></auth>",
         ] {
-            let absent = start(xml);
-            assert_eq!(condition(&absent), "malformed-request");
-            let SaslStep::Failure { text, .. } = absent else {
-                unreachable!()
+            let (server, absent) =
+                SaslServer::start(&element(xml), &Mechanism::ALL, &lookup);
+            let SaslStep::Challenge(challenge) = absent else {
+                panic!("expected an empty challenge, got {absent:?}");
             };
-            assert!(text.contains("no initial response"), "{text}");
+            assert_eq!(
+                challenge.to_xml(),
+                "<challenge xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\"/>"
+            );
+            let response =
+                wire(&response_element("\0juliet\0r0m€o".as_bytes()));
+            let (rest, step) = server
+                .expect("the exchange goes on")
+                .step(&response, &lookup);
+            assert!(rest.is_none());
+            assert!(matches!(step, SaslStep::Success { .. }), "{step:?}");
         }
 
         // An empty <response/> to a SCRAM challenge is no client-final.
@@ -1073,9 +1129,9 @@ mod tests {
         let auth =
             wire(&auth_element(Mechanism::ScramSha1, &client.client_first()));
         let (server, _) = SaslServer::start(&auth, &Mechanism::ALL, &lookup);
-        let step = server
+        let (_, step) = server
             .expect("a challenge")
-            .step(&wire(&response_element(b"")));
+            .step(&wire(&response_element(b"")), &lookup);
         assert_eq!(condition(&step), "malformed-request");
     }
 

@@ -37,9 +37,7 @@ use tokio::sync::OwnedSemaphorePermit;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::xmpp::framing::{
-    Attribute, Element, StreamEvent, StreamHeader, StreamParser,
-};
+use crate::xmpp::framing::{Element, StreamEvent, StreamHeader, StreamParser};
 use crate::xmpp::jid::Jid;
 use crate::xmpp::sasl::{Mechanism, SASL_NS, SaslServer, SaslStep};
 use crate::xmpp::scram::StoredKeys;
@@ -93,8 +91,6 @@ struct Connection {
     secure: bool,
     user: Option<String>,
     sasl: Option<SaslServer>,
-    /// The mechanism of an <auth/> sent without an initial response.
-    sasl_pending: Option<String>,
     failures: u32,
     throttle: Option<Duration>,
     session: Option<Session>,
@@ -130,7 +126,6 @@ pub(super) async fn serve(
         secure: false,
         user: None,
         sasl: None,
-        sasl_pending: None,
         failures: 0,
         throttle: None,
         session: None,
@@ -247,7 +242,6 @@ impl Connection {
                     // carries over, a SASL exchange begun in the clear
                     // included.
                     self.sasl = None;
-                    self.sasl_pending = None;
                     self.secure = true;
                     self.note("TLS established; the stream restarts");
                     self.restart();
@@ -429,48 +423,12 @@ impl Connection {
     fn sasl(&mut self, element: &Element) -> Next {
         let mode = self.shared.config.tls;
         let offered = stream::mechanisms(mode, self.secure);
-        // RFC 6120 § 6.4.2: an <auth/> with no initial response at all
-        // (not even "=") is answered with an empty challenge; the client's
-        // <response/> then carries what the initial response would have.
-        if element.local_name() == "auth" && element.children.is_empty() {
-            self.sasl = None;
-            self.sasl_pending = element.attr("mechanism").map(str::to_owned);
-            self.send(
-                &Element::new("challenge", Some(SASL_NS))
-                    .with_attr("xmlns", SASL_NS),
-            );
-            return Next::Continue;
-        }
-        let delayed;
-        let (name, element) = match self.sasl_pending.take() {
-            Some(mechanism) if element.local_name() == "response" => {
-                delayed = Element {
-                    name: "auth".into(),
-                    attributes: vec![
-                        Attribute {
-                            name: "xmlns".into(),
-                            value: SASL_NS.into(),
-                        },
-                        Attribute {
-                            name: "mechanism".into(),
-                            value: mechanism,
-                        },
-                    ],
-                    ..element.clone()
-                };
-                ("auth", &delayed)
-            }
-            Some(_) if element.local_name() == "abort" => {
-                self.send(
-                    &Element::new("failure", Some(SASL_NS))
-                        .with_attr("xmlns", SASL_NS)
-                        .with_child(Element::new("aborted", Some(SASL_NS))),
-                );
-                return Next::Continue;
-            }
-            _ => (element.local_name(), element),
+        let store = &self.shared.store;
+        let domain = &self.shared.config.domain;
+        let lookup = |user: &str, mechanism: Mechanism| -> Option<StoredKeys> {
+            lookup_keys(store, domain, user, mechanism)
         };
-        let step = match (name, self.sasl.take()) {
+        let (server, step) = match (element.local_name(), self.sasl.take()) {
             ("auth", _) => {
                 let wanted =
                     element.attr("mechanism").and_then(Mechanism::from_name);
@@ -488,22 +446,14 @@ impl Connection {
                     self.send(&failure);
                     return self.auth_failed();
                 }
-                let store = &self.shared.store;
-                let domain = &self.shared.config.domain;
-                let lookup =
-                    |user: &str, mechanism: Mechanism| -> Option<StoredKeys> {
-                        lookup_keys(store, domain, user, mechanism)
-                    };
-                let (server, step) = SaslServer::start_for_domain(
+                SaslServer::start_for_domain(
                     element,
                     &offered,
                     Some(domain),
                     &lookup,
-                );
-                self.sasl = server;
-                step
+                )
             }
-            (_, Some(server)) => server.step(element),
+            (_, Some(server)) => server.step(element, &lookup),
             // A response with no exchange going on.
             (_, None) => {
                 return stream_error(
@@ -512,6 +462,7 @@ impl Connection {
                 );
             }
         };
+        self.sasl = server;
         match step {
             SaslStep::Challenge(challenge) => {
                 self.send(&challenge);
@@ -534,12 +485,10 @@ impl Connection {
                 };
                 self.note(&format!("authenticated as {user}"));
                 self.user = Some(user);
-                self.sasl = None;
                 self.restart();
                 Next::Continue
             }
             SaslStep::Failure { element, text, .. } => {
-                self.sasl = None;
                 self.send(&element);
                 self.note(&format!("authentication failed: {text}"));
                 self.auth_failed()
