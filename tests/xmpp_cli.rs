@@ -21,6 +21,27 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .expect("netlab runs")
 }
 
+/// `netlab xmpp client USER@localhost --password PASSWORD --server ADDR
+/// ARGS…`, run to the end.
+fn client(addr: &str, user: &str, password: &str, args: &[&str]) -> Output {
+    let jid = format!("{user}@localhost");
+    let mut all = vec![
+        "xmpp",
+        "client",
+        &jid,
+        "--password",
+        password,
+        "--server",
+        addr,
+    ];
+    all.extend_from_slice(args);
+    netlab()
+        .args(&all)
+        .stdin(Stdio::null())
+        .output()
+        .expect("netlab runs")
+}
+
 /// A server process, killed if the test ends early.
 struct ServerProcess {
     child: Child,
@@ -184,16 +205,11 @@ fn send_and_recv_over_starttls_with_the_pinned_certificate() {
     // message is stored offline and delivered at its login, which also
     // works but is a different test.
     std::thread::sleep(Duration::from_millis(1500));
-    let sent = run(
-        &scratch.0,
+    let sent = client(
+        &server.addr,
+        "juliet",
+        "pw",
         &[
-            "xmpp",
-            "client",
-            "juliet@localhost",
-            "--password",
-            "pw",
-            "--server",
-            &server.addr,
             "--trust-cert",
             &cert,
             "--send",
@@ -222,39 +238,18 @@ fn send_and_recv_over_starttls_with_the_pinned_certificate() {
 
     // Wrong password, wrong certificate, plaintext against required TLS:
     // each refused with a sentence that says what to do.
-    let bad = run(
-        &scratch.0,
-        &[
-            "xmpp",
-            "client",
-            "juliet@localhost",
-            "--password",
-            "nope",
-            "--server",
-            &server.addr,
-            "--trust-cert",
-            &cert,
-            "--send",
-            "romeo@localhost",
-            "x",
-        ],
+    let bad = client(
+        &server.addr,
+        "juliet",
+        "nope",
+        &["--trust-cert", &cert, "--send", "romeo@localhost", "x"],
     );
     assert!(text(&bad).contains("not-authorized"), "{}", text(&bad));
-    let plain = run(
-        &scratch.0,
-        &[
-            "xmpp",
-            "client",
-            "juliet@localhost",
-            "--password",
-            "pw",
-            "--server",
-            &server.addr,
-            "--plaintext",
-            "--send",
-            "romeo@localhost",
-            "x",
-        ],
+    let plain = client(
+        &server.addr,
+        "juliet",
+        "pw",
+        &["--plaintext", "--send", "romeo@localhost", "x"],
     );
     assert!(
         text(&plain).contains("the server requires TLS"),
@@ -268,16 +263,11 @@ fn send_and_recv_over_starttls_with_the_pinned_certificate() {
             .expect("tls")
             .1;
     std::fs::write(&other_cert, generated.cert_pem).expect("write");
-    let pinned = run(
-        &scratch.0,
+    let pinned = client(
+        &server.addr,
+        "juliet",
+        "pw",
         &[
-            "xmpp",
-            "client",
-            "juliet@localhost",
-            "--password",
-            "pw",
-            "--server",
-            &server.addr,
             "--trust-cert",
             &other_cert.to_string_lossy(),
             "--send",
@@ -297,16 +287,11 @@ fn nothing_stored_is_lost_when_the_server_is_killed() {
     let scratch = Scratch::new("kill");
     add_users(&scratch.0);
     let mut server = ServerProcess::start(&scratch.0, "off");
-    let sent = run(
-        &scratch.0,
+    let sent = client(
+        &server.addr,
+        "juliet",
+        "pw",
         &[
-            "xmpp",
-            "client",
-            "juliet@localhost",
-            "--password",
-            "pw",
-            "--server",
-            &server.addr,
             "--plaintext",
             "--send",
             "romeo@localhost",
@@ -318,22 +303,11 @@ fn nothing_stored_is_lost_when_the_server_is_killed() {
     let status = server.signal(nix::sys::signal::Signal::SIGKILL);
     assert!(!status.success());
     let server = ServerProcess::start(&scratch.0, "off");
-    let got = run(
-        &scratch.0,
-        &[
-            "xmpp",
-            "client",
-            "romeo@localhost",
-            "--password",
-            "pw",
-            "--server",
-            &server.addr,
-            "--plaintext",
-            "--recv",
-            "1",
-            "--timeout",
-            "10",
-        ],
+    let got = client(
+        &server.addr,
+        "romeo",
+        "pw",
+        &["--plaintext", "--recv", "1", "--timeout", "10"],
     );
     assert!(text(&got).contains("juliet@localhost/"), "{}", text(&got));
     assert!(text(&got).contains("kept across a kill"), "{}", text(&got));
@@ -380,22 +354,11 @@ fn the_client_recognises_a_port_that_is_not_xmpp() {
             b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n",
         );
     });
-    let scratch = Scratch::new("http");
-    let out = run(
-        &scratch.0,
-        &[
-            "xmpp",
-            "client",
-            "juliet@localhost",
-            "--password",
-            "pw",
-            "--server",
-            &addr,
-            "--plaintext",
-            "--send",
-            "romeo@localhost",
-            "x",
-        ],
+    let out = client(
+        &addr,
+        "juliet",
+        "pw",
+        &["--plaintext", "--send", "romeo@localhost", "x"],
     );
     assert!(!out.status.success());
     assert!(text(&out).contains("answered in HTTP"), "{}", text(&out));
