@@ -6,6 +6,7 @@
 //! the code that found it. Only `netlab` and `colored` are used here,
 //! because those are the only crates both places can see.
 
+use netlab::xmpp::ns;
 use std::io::Cursor;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -16,7 +17,7 @@ use netlab::wire::dissect::{Link, dissect};
 use netlab::wire::dns;
 use netlab::xmpp::framing::{Element, FramingError, StreamEvent, StreamParser};
 use netlab::xmpp::jid::Jid;
-use netlab::xmpp::sasl::{self, Mechanism, SASL_NS, SaslServer};
+use netlab::xmpp::sasl::{self, Mechanism, SaslServer};
 use netlab::xmpp::scram::{ClientFirst, Hash, ScramClient, StoredKeys};
 use netlab::xmpp::stanza::{self, ErrorType, Message, Stanza};
 
@@ -334,8 +335,8 @@ fn scram_client(hash: Hash, server_first: &[u8], server_final: &[u8]) {
 /// the final one.
 fn sasl_server(first: &[u8], last: &[u8]) {
     let raw = |name: &str, bytes: &[u8]| {
-        Element::new(name, Some(SASL_NS))
-            .with_attr("xmlns", SASL_NS)
+        Element::new(name, Some(ns::SASL))
+            .with_attr("xmlns", ns::SASL)
             .with_text(String::from_utf8_lossy(bytes))
     };
     let mut auths: Vec<Element> = Mechanism::ALL
@@ -383,7 +384,7 @@ fn sasl_server(first: &[u8], last: &[u8]) {
 /// the server, carrying the input.
 fn sasl_client(first: &[u8], last: &[u8]) {
     let text = String::from_utf8_lossy(first);
-    let sasl = |name: &str| Element::new(name, Some(SASL_NS));
+    let sasl = |name: &str| Element::new(name, Some(ns::SASL));
     let mut elements = vec![
         sasl("challenge").with_text(text.clone()),
         sasl("success").with_text(text.clone()),

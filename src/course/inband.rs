@@ -18,6 +18,7 @@
 //! [RFC 4648 § 4]: https://datatracker.ietf.org/doc/html/rfc4648#section-4
 //! [RFC 6120 § 8.4]: https://datatracker.ietf.org/doc/html/rfc6120#section-8.4
 
+use crate::xmpp::ns;
 use anyhow::{Context, bail};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -27,12 +28,6 @@ use super::overhead::{Pair, receive_id};
 use super::relay::Direction;
 use crate::xmpp::framing::{Element, Limits};
 use crate::xmpp::stanza::{Message, Stanza};
-
-/// Bits of Binary ([XEP-0231]): small binary data inside a stanza, named
-/// by its hash.
-///
-/// [XEP-0231]: https://xmpp.org/extensions/xep-0231.html
-pub const BOB_NS: &str = "urn:xmpp:bob";
 
 /// The made-up namespace of lesson 6's extension.
 pub const DEMO_NS: &str = "urn:netlab:demo";
@@ -105,8 +100,8 @@ pub async fn send_binary(
         .with_attr("to", to)
         .with_attr("id", "bin1")
         .with_child(
-            Element::new("data", Some(BOB_NS))
-                .with_attr("xmlns", BOB_NS)
+            Element::new("data", Some(ns::BOB))
+                .with_attr("xmlns", ns::BOB)
                 .with_attr("cid", cid.clone())
                 .with_attr("type", "application/octet-stream")
                 .with_text(text.clone()),
@@ -115,7 +110,7 @@ pub async fn send_binary(
     alice.send(&message).await?;
     let got = receive_id(bob, "bin1").await?;
     let received = got
-        .child("data", BOB_NS)
+        .child("data", ns::BOB)
         .map(Element::text)
         .context("Bob's message has no <data/>")?;
     let decoded = STANDARD.decode(received.as_bytes())?;

@@ -13,6 +13,7 @@
 //!
 //! Book: `book/src/lesson-03.md`. Run: `netlab lesson 3`.
 
+use crate::xmpp::ns;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -35,10 +36,6 @@ use crate::xmpp::stanza::Stanza;
 
 /// Output lines are wrapped to fit an 80-column terminal.
 const WIDTH: usize = 78;
-
-/// The chat-state namespace (XEP-0085): the payload in another namespace
-/// that rides along in the lesson's message.
-const CHATSTATES_NS: &str = "http://jabber.org/protocol/chatstates";
 
 /// The polling intervals compared with push.
 const POLL_INTERVALS: [Duration; 2] =
@@ -163,8 +160,8 @@ fn capture(world: &mut World) -> anyhow::Result<(TraceLine, TraceLine)> {
         .with_attr("xml:lang", "en")
         .with_child(Element::new("body", None).with_text("Hi Bob! 你好"))
         .with_child(
-            Element::new("active", Some(CHATSTATES_NS))
-                .with_attr("xmlns", CHATSTATES_NS),
+            Element::new("active", Some(ns::CHATSTATES))
+                .with_attr("xmlns", ns::CHATSTATES),
         );
     let World {
         alice, bob, stage, ..
@@ -408,7 +405,7 @@ fn federation(world: &mut World) -> anyhow::Result<String> {
         super::overhead::receive_id(alice, "l3-fed").await
     })?;
     let condition = answer
-        .child("error", crate::xmpp::stanza::CLIENT_NS)
+        .child("error", ns::CLIENT)
         .and_then(|e| e.elements().next())
         .map_or("?".into(), |c| c.local_name().to_owned());
     Ok(format!(

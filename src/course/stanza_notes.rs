@@ -14,7 +14,7 @@
 
 use crate::xmpp::framing::{Element, Node};
 use crate::xmpp::jid::Jid;
-use crate::xmpp::stanza::{CLIENT_NS, STANZAS_NS};
+use crate::xmpp::ns;
 
 /// One annotated item of a stanza.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,37 +91,37 @@ fn element_meaning(
     let ns = element.ns.as_deref().unwrap_or("");
     let name = element.local_name();
     let known: Option<(&str, &'static str)> = match (ns, name, depth) {
-        (CLIENT_NS, "message", 0) => Some((
+        (ns::CLIENT, "message", 0) => Some((
             "a message stanza: pushed to the addressee, who sends nothing \
              back (\"fire and forget\"); in namespace jabber:client, \
              inherited from the stream header",
             "RFC 6120 § 8.2.1",
         )),
-        (CLIENT_NS, "presence", 0) => Some((
+        (ns::CLIENT, "presence", 0) => Some((
             "a presence stanza: availability, broadcast to those who \
              subscribed",
             "RFC 6120 § 8.2.2",
         )),
-        (CLIENT_NS, "iq", 0) => Some((
+        (ns::CLIENT, "iq", 0) => Some((
             "an iq stanza: a request (get, set) that gets exactly one answer \
              (result, error)",
             "RFC 6120 § 8.2.3",
         )),
-        (CLIENT_NS, "body", _) => {
+        (ns::CLIENT, "body", _) => {
             Some(("the human-readable text of the message", "RFC 6121 § 5.2.3"))
         }
-        (CLIENT_NS, "subject", _) => {
+        (ns::CLIENT, "subject", _) => {
             Some(("the topic of the conversation", "RFC 6121 § 5.2.4"))
         }
-        (CLIENT_NS, "thread", _) => Some((
+        (ns::CLIENT, "thread", _) => Some((
             "which conversation thread this message belongs to",
             "RFC 6121 § 5.2.5",
         )),
-        (CLIENT_NS, "error", _) => Some((
+        (ns::CLIENT, "error", _) => Some((
             "what went wrong with the stanza this one answers",
             "RFC 6120 § 8.3",
         )),
-        (STANZAS_NS, _, _) => {
+        (ns::STANZAS, _, _) => {
             Some(("the defined error condition", "RFC 6120 § 8.3.3"))
         }
         _ => None,
@@ -190,7 +190,7 @@ fn attribute_meaning(
     value: &str,
 ) -> (String, Option<&'static str>) {
     let top = element.local_name() == stanza
-        && element.ns.as_deref() == Some(CLIENT_NS);
+        && element.ns.as_deref() == Some(ns::CLIENT);
     match (top, name) {
         (true, "to") => match Jid::parse(value) {
             Ok(jid) if jid.is_bare() => (

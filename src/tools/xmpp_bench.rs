@@ -16,6 +16,7 @@
 //! Accounts `PREFIX1` … `PREFIXn` must exist with the same password
 //! (`netlab xmpp adduser`, or `prosodyctl register`).
 
+use crate::xmpp::ns;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -26,7 +27,6 @@ use tokio::sync::Semaphore;
 use crate::xmpp::client::{Client, Options, Security};
 use crate::xmpp::framing::Element;
 use crate::xmpp::jid::Jid;
-use crate::xmpp::stanza::CLIENT_NS;
 use crate::xmpp::tls::Trust;
 
 /// What to measure, and against whom.
@@ -219,7 +219,7 @@ async fn messages(args: &Args) -> anyhow::Result<(f64, (f64, f64, f64))> {
                 if element.local_name() != "message" {
                     continue;
                 }
-                let Some(body) = element.child("body", CLIENT_NS) else {
+                let Some(body) = element.child("body", ns::CLIENT) else {
                     continue;
                 };
                 let sent: u64 = body

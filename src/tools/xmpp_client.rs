@@ -16,6 +16,7 @@
 //! (RFC 6121 § 2.1.6), pings a pong (XEP-0199), any other request
 //! `service-unavailable` (RFC 6120 § 8.4).
 
+use crate::xmpp::ns;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,9 +31,6 @@ use crate::xmpp::framing::Element;
 use crate::xmpp::jid::Jid;
 use crate::xmpp::stanza::{self, ErrorType};
 use crate::xmpp::tls::{self, Trust};
-
-const ROSTER_NS: &str = "jabber:iq:roster";
-const PING_NS: &str = "urn:xmpp:ping";
 
 /// What `netlab xmpp client` was asked for.
 #[derive(Clone, Debug)]
@@ -198,7 +196,7 @@ async fn receive(
             );
         };
         if element.local_name() == "message"
-            && let Some(body) = element.child("body", stanza::CLIENT_NS)
+            && let Some(body) = element.child("body", ns::CLIENT)
         {
             println!(
                 "{}: {}",
@@ -267,11 +265,11 @@ async fn command(
             let iq = Element::new("iq", None)
                 .with_attr("type", "get")
                 .with_child(
-                    Element::new("query", None).with_attr("xmlns", ROSTER_NS),
+                    Element::new("query", None).with_attr("xmlns", ns::ROSTER),
                 );
             let result = client.request(iq).await?;
             let items: Vec<&Element> = result
-                .child("query", ROSTER_NS)
+                .child("query", ns::ROSTER)
                 .map(|q| q.elements().collect())
                 .unwrap_or_default();
             if items.is_empty() {
@@ -337,7 +335,7 @@ fn show(element: &Element) {
             println!("{}", style::error(&describe_error(element)))
         }
         ("message", _) => {
-            if let Some(body) = element.child("body", stanza::CLIENT_NS) {
+            if let Some(body) = element.child("body", ns::CLIENT) {
                 let delayed =
                     element.elements().any(|e| e.local_name() == "delay");
                 println!(
@@ -364,11 +362,11 @@ fn show(element: &Element) {
         ("presence", Some("unavailable")) => println!("{from} is offline"),
         ("presence", None) => {
             let show = element
-                .child("show", stanza::CLIENT_NS)
+                .child("show", ns::CLIENT)
                 .map(|s| s.text())
                 .unwrap_or_else(|| "online".into());
             let status = element
-                .child("status", stanza::CLIENT_NS)
+                .child("status", ns::CLIENT)
                 .map(|s| format!(" ({})", s.text()))
                 .unwrap_or_default();
             println!("{from} is {show}{status}");
@@ -389,8 +387,8 @@ async fn answer(client: &mut Client, element: &Element) -> anyhow::Result<()> {
     }
     let child = element.elements().next();
     let ns = child.and_then(|c| c.ns.as_deref()).unwrap_or_default();
-    let ok =
-        ns == ROSTER_NS && element.attr("type") == Some("set") || ns == PING_NS;
+    let ok = ns == ns::ROSTER && element.attr("type") == Some("set")
+        || ns == ns::PING;
     let reply = if ok {
         let mut reply = Element::new("iq", None)
             .with_attr("type", "result")

@@ -10,6 +10,7 @@
 //! `netlab xmpp client` (interactive chat and one-shot `--send`/`--recv`)
 //! and lessons 1, 2, 5 and 6 are built on [`Client`].
 
+use crate::xmpp::ns;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -19,15 +20,10 @@ use tokio::net::TcpStream;
 
 use super::framing::{Element, FramingError, StreamEvent, StreamParser};
 use super::jid::Jid;
-use super::sasl::{self, Mechanism, SASL_NS, ServerSaslMessage};
+use super::sasl::{self, Mechanism, ServerSaslMessage};
 use super::scram::{Hash, ScramClient};
-use super::stanza::{CLIENT_NS, STREAM_ERRORS_NS};
 use super::tls::{self, Trust};
 use super::transport::ClientTransport;
-
-const TLS_NS: &str = "urn:ietf:params:xml:ns:xmpp-tls";
-const BIND_NS: &str = "urn:ietf:params:xml:ns:xmpp-bind";
-const SESSION_NS: &str = "urn:ietf:params:xml:ns:xmpp-session";
 
 /// How to protect the connection.
 #[derive(Clone, Debug)]
@@ -253,19 +249,19 @@ struct Features {
 
 impl Features {
     fn parse(element: &Element) -> Features {
-        let starttls = element.child("starttls", TLS_NS);
-        let session = element.child("session", SESSION_NS);
+        let starttls = element.child("starttls", ns::TLS);
+        let session = element.child("session", ns::SESSION);
         Features {
             starttls: starttls.is_some(),
             starttls_required: starttls
-                .is_some_and(|s| s.child("required", TLS_NS).is_some()),
+                .is_some_and(|s| s.child("required", ns::TLS).is_some()),
             mechanisms: element
-                .child("mechanisms", SASL_NS)
+                .child("mechanisms", ns::SASL)
                 .map(|m| m.elements().map(Element::text).collect())
                 .unwrap_or_default(),
-            bind: element.child("bind", BIND_NS).is_some(),
+            bind: element.child("bind", ns::BIND).is_some(),
             session_required: session
-                .is_some_and(|s| s.child("optional", SESSION_NS).is_none()),
+                .is_some_and(|s| s.child("optional", ns::SESSION).is_none()),
         }
     }
 }
@@ -339,8 +335,8 @@ impl Client {
         let features = match (&options.security, features.starttls) {
             (Security::StartTls(trust), true) => {
                 self.send(
-                    &Element::new("starttls", Some(TLS_NS))
-                        .with_attr("xmlns", TLS_NS),
+                    &Element::new("starttls", Some(ns::TLS))
+                        .with_attr("xmlns", ns::TLS),
                 )
                 .await?;
                 let answer =
@@ -404,8 +400,8 @@ impl Client {
                 .with_attr("type", "set")
                 .with_attr("id", "sess")
                 .with_child(
-                    Element::new("session", Some(SESSION_NS))
-                        .with_attr("xmlns", SESSION_NS),
+                    Element::new("session", Some(ns::SESSION))
+                        .with_attr("xmlns", ns::SESSION),
                 );
             self.request(iq).await?;
         }
@@ -416,8 +412,10 @@ impl Client {
     async fn open_stream(&mut self) -> Result<Features, ClientError> {
         let header = format!(
             "<?xml version='1.0'?><stream:stream to='{}' version='1.0' xml:lang='en' \
-             xmlns='{CLIENT_NS}' xmlns:stream='http://etherx.jabber.org/streams'>",
-            self.jid.domain()
+             xmlns='{}' xmlns:stream='{}'>",
+            self.jid.domain(),
+            ns::CLIENT,
+            ns::STREAMS
         );
         self.write(&header).await?;
         loop {
@@ -541,10 +539,10 @@ impl Client {
         resource: Option<&str>,
     ) -> Result<(), ClientError> {
         let mut bind =
-            Element::new("bind", Some(BIND_NS)).with_attr("xmlns", BIND_NS);
+            Element::new("bind", Some(ns::BIND)).with_attr("xmlns", ns::BIND);
         if let Some(resource) = resource {
             bind = bind.with_child(
-                Element::new("resource", Some(BIND_NS)).with_text(resource),
+                Element::new("resource", Some(ns::BIND)).with_text(resource),
             );
         }
         let iq = Element::new("iq", None)
@@ -553,8 +551,8 @@ impl Client {
             .with_child(bind);
         let result = self.request(iq).await?;
         let jid = result
-            .child("bind", BIND_NS)
-            .and_then(|b| b.child("jid", BIND_NS))
+            .child("bind", ns::BIND)
+            .and_then(|b| b.child("jid", ns::BIND))
             .map(Element::text)
             .ok_or_else(|| {
                 ClientError::Protocol("the bind result has no <jid/>".into())
@@ -732,19 +730,19 @@ impl Client {
 
     fn check_stream_error(&self, element: &Element) -> Result<(), ClientError> {
         if element.local_name() != "error"
-            || element.ns.as_deref() != Some(super::framing::STREAMS_NS)
+            || element.ns.as_deref() != Some(super::ns::STREAMS)
         {
             return Ok(());
         }
         let condition = element
             .elements()
             .find(|e| {
-                e.ns.as_deref() == Some(STREAM_ERRORS_NS)
+                e.ns.as_deref() == Some(ns::STREAM_ERRORS)
                     && e.local_name() != "text"
             })
             .map(|e| e.local_name().to_owned())
             .unwrap_or_else(|| "undefined-condition".into());
-        let text = element.child("text", STREAM_ERRORS_NS).map(Element::text);
+        let text = element.child("text", ns::STREAM_ERRORS).map(Element::text);
         Err(ClientError::Stream {
             advice: explain_stream_error(&condition),
             condition,

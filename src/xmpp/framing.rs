@@ -80,6 +80,7 @@
 //! [RFC 6120 § 4.9.3]: https://datatracker.ietf.org/doc/html/rfc6120#section-4.9.3
 //! [RFC 6120 § 11.1]: https://datatracker.ietf.org/doc/html/rfc6120#section-11.1
 
+use crate::xmpp::ns;
 use std::fmt::Write as _;
 
 use quick_xml::NsReader;
@@ -90,11 +91,6 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::{
     Namespace, NamespaceError, PrefixDeclaration, ResolveResult,
 };
-
-/// The namespace of the `<stream:stream>` element ([RFC 6120 § 4.8.1]).
-///
-/// [RFC 6120 § 4.8.1]: https://datatracker.ietf.org/doc/html/rfc6120#section-4.8.1
-pub const STREAMS_NS: &str = "http://etherx.jabber.org/streams";
 
 /// Limits that keep one connection from using unbounded memory.
 ///
@@ -205,7 +201,7 @@ pub struct StreamHeader {
     /// [RFC 6120 § 4.8.2]: https://datatracker.ietf.org/doc/html/rfc6120#section-4.8.2
     pub default_ns: Option<String>,
     /// The namespace the tag resolved to, declared by `xmlns:stream`:
-    /// always [`STREAMS_NS`], or the parser returns
+    /// always [`ns::STREAMS`], or the parser returns
     /// [`FramingError::InvalidNamespace`] ([RFC 6120 § 4.8.1]).
     ///
     /// [RFC 6120 § 4.8.1]: https://datatracker.ietf.org/doc/html/rfc6120#section-4.8.1
@@ -852,7 +848,7 @@ fn parse_header(
     // namespace; anything else is the stream error invalid-namespace
     // (§ 4.9.3.10).
     if start.local_name().as_ref() != "stream"
-        || ns.as_deref() != Some(STREAMS_NS)
+        || ns.as_deref() != Some(ns::STREAMS)
     {
         return Err(FramingError::InvalidNamespace { name, ns });
     }
@@ -1157,7 +1153,8 @@ pub fn parse_one(xml: &str) -> Result<Element, FramingError> {
     parser.feed(
         format!(
             "<stream:stream xmlns='jabber:client' \
-             xmlns:stream='{STREAMS_NS}'>{xml}"
+             xmlns:stream='{}'>{xml}",
+            ns::STREAMS
         )
         .as_bytes(),
     );
@@ -1434,7 +1431,7 @@ mod tests {
         assert_eq!(header.version.as_deref(), Some("1.0"));
         assert_eq!(header.lang.as_deref(), Some("en"));
         assert_eq!(header.default_ns.as_deref(), Some("jabber:client"));
-        assert_eq!(header.stream_ns.as_deref(), Some(STREAMS_NS));
+        assert_eq!(header.stream_ns.as_deref(), Some(ns::STREAMS));
         assert_eq!(header.attributes.len(), 6);
 
         // The default namespace of the stream header reaches the stanza.
@@ -1539,7 +1536,7 @@ mod tests {
         );
         assert_eq!(features.name, "stream:features");
         assert_eq!(features.local_name(), "features");
-        assert_eq!(features.ns.as_deref(), Some(STREAMS_NS));
+        assert_eq!(features.ns.as_deref(), Some(ns::STREAMS));
         let tls = "urn:ietf:params:xml:ns:xmpp-tls";
         let starttls = features.child("starttls", tls).expect("starttls");
         assert!(starttls.child("required", tls).is_some());

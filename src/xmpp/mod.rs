@@ -15,8 +15,10 @@
 
 pub mod accounts;
 pub mod client;
+pub mod component;
 pub mod framing;
 pub mod jid;
+pub mod ns;
 pub mod sasl;
 pub mod scram;
 pub mod server;

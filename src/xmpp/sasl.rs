@@ -65,17 +65,13 @@
 //! [RFC 5802]: https://datatracker.ietf.org/doc/html/rfc5802
 //! [RFC 7677]: https://datatracker.ietf.org/doc/html/rfc7677
 
+use crate::xmpp::ns;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use super::framing::Element;
 use super::jid::Jid;
 use super::scram::{ClientFirst, Hash, ServerFirst, StoredKeys};
-
-/// The namespace of the SASL elements ([RFC 6120 § 6.4]).
-///
-/// [RFC 6120 § 6.4]: https://datatracker.ietf.org/doc/html/rfc6120#section-6.4
-pub const SASL_NS: &str = "urn:ietf:params:xml:ns:xmpp-sasl";
 
 /// A SASL mechanism this crate implements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,12 +126,12 @@ impl Mechanism {
 
 /// A top-level SASL element: `<name xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>`.
 fn sasl_element(name: &str) -> Element {
-    Element::new(name, Some(SASL_NS)).with_attr("xmlns", SASL_NS)
+    Element::new(name, Some(ns::SASL)).with_attr("xmlns", ns::SASL)
 }
 
 /// Whether `element` is the SASL element `name`.
 fn is_sasl(element: &Element, name: &str) -> bool {
-    element.local_name() == name && element.ns.as_deref() == Some(SASL_NS)
+    element.local_name() == name && element.ns.as_deref() == Some(ns::SASL)
 }
 
 /// The list of mechanisms for the stream features ([RFC 6120 § 6.4.1]):
@@ -147,7 +143,7 @@ pub fn mechanisms_element(offered: &[Mechanism]) -> Element {
         .iter()
         .fold(sasl_element("mechanisms"), |list, mechanism| {
             list.with_child(
-                Element::new("mechanism", Some(SASL_NS))
+                Element::new("mechanism", Some(ns::SASL))
                     .with_text(mechanism.name()),
             )
         })
@@ -218,9 +214,9 @@ pub enum SaslStep {
 fn failure(condition: &'static str, text: impl Into<String>) -> SaslStep {
     let text = text.into();
     let element = sasl_element("failure")
-        .with_child(Element::new(condition, Some(SASL_NS)))
+        .with_child(Element::new(condition, Some(ns::SASL)))
         .with_child(
-            Element::new("text", Some(SASL_NS))
+            Element::new("text", Some(ns::SASL))
                 .with_attr("xml:lang", "en")
                 .with_text(text.clone()),
         );
@@ -288,8 +284,9 @@ impl SaslServer {
                 failure(
                     "malformed-request",
                     format!(
-                        "expected <auth/> in {SASL_NS}, got <{}> \
+                        "expected <auth/> in {}, got <{}> \
                          (RFC 6120 § 6.4.2)",
+                        ns::SASL,
                         auth.name
                     ),
                 ),
@@ -564,7 +561,7 @@ pub enum ServerSaslMessage {
 /// read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SaslError {
-    /// Not `<challenge/>`, `<success/>` or `<failure/>` in [`SASL_NS`].
+    /// Not `<challenge/>`, `<success/>` or `<failure/>` in [`ns::SASL`].
     #[error(
         "<{name}> in namespace {ns:?} is not <challenge/>, <success/> or \
          <failure/> in urn:ietf:params:xml:ns:xmpp-sasl (RFC 6120 § 6.4)"
@@ -597,7 +594,7 @@ pub fn parse_server_element(
     element: &Element,
 ) -> Result<ServerSaslMessage, SaslError> {
     let name = element.local_name();
-    if element.ns.as_deref() != Some(SASL_NS) {
+    if element.ns.as_deref() != Some(ns::SASL) {
         return Err(SaslError::UnexpectedElement {
             name: element.name.clone(),
             ns: element.ns.clone(),
@@ -618,7 +615,7 @@ pub fn parse_server_element(
                 .find(|child| child.local_name() != "text")
                 .ok_or(SaslError::MissingCondition)?;
             let text = element
-                .child("text", SASL_NS)
+                .child("text", ns::SASL)
                 .map(Element::text)
                 .filter(|text| !text.is_empty());
             Ok(ServerSaslMessage::Failure {
@@ -839,7 +836,7 @@ mod tests {
             assert_eq!(username, "juliet");
             // The server's signature rides on the success, as base64
             // (scram_exchange has already checked it).
-            assert_eq!(element.attr("xmlns"), Some(SASL_NS));
+            assert_eq!(element.attr("xmlns"), Some(ns::SASL));
             let data = BASE64.decode(element.text()).expect("base64");
             assert!(data.starts_with(b"v="), "{element:?}");
         }

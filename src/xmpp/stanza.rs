@@ -28,28 +28,9 @@
 //! [RFC 6120 § 8.2.3]: https://datatracker.ietf.org/doc/html/rfc6120#section-8.2.3
 //! [RFC 6120 § 8.3]: https://datatracker.ietf.org/doc/html/rfc6120#section-8.3
 
-use super::framing::{Element, Node, STREAMS_NS};
+use super::framing::{Element, Node};
 use super::jid::{Jid, JidError};
-
-/// The content namespace of client-to-server streams ([RFC 6120 § 4.8.2]).
-///
-/// [RFC 6120 § 4.8.2]: https://datatracker.ietf.org/doc/html/rfc6120#section-4.8.2
-pub const CLIENT_NS: &str = "jabber:client";
-
-/// The content namespace of server-to-server streams ([RFC 6120 § 4.8.2]).
-///
-/// [RFC 6120 § 4.8.2]: https://datatracker.ietf.org/doc/html/rfc6120#section-4.8.2
-pub const SERVER_NS: &str = "jabber:server";
-
-/// The namespace of stanza error conditions ([RFC 6120 § 8.3.2]).
-///
-/// [RFC 6120 § 8.3.2]: https://datatracker.ietf.org/doc/html/rfc6120#section-8.3.2
-pub const STANZAS_NS: &str = "urn:ietf:params:xml:ns:xmpp-stanzas";
-
-/// The namespace of stream error conditions ([RFC 6120 § 4.9.2]).
-///
-/// [RFC 6120 § 4.9.2]: https://datatracker.ietf.org/doc/html/rfc6120#section-4.9.2
-pub const STREAM_ERRORS_NS: &str = "urn:ietf:params:xml:ns:xmpp-streams";
+use crate::xmpp::ns;
 
 /// Why an [`Element`] is not a valid stanza. [`StanzaError::condition`]
 /// names the error to answer with.
@@ -154,8 +135,8 @@ impl Namespace {
     /// The namespace URI.
     pub fn as_str(self) -> &'static str {
         match self {
-            Namespace::Client => CLIENT_NS,
-            Namespace::Server => SERVER_NS,
+            Namespace::Client => ns::CLIENT,
+            Namespace::Server => ns::SERVER,
         }
     }
 }
@@ -279,8 +260,8 @@ impl TryFrom<Element> for Stanza {
 
     fn try_from(element: Element) -> Result<Stanza, StanzaError> {
         let ns = match element.ns.as_deref() {
-            Some(CLIENT_NS) => Namespace::Client,
-            Some(SERVER_NS) => Namespace::Server,
+            Some(ns::CLIENT) => Namespace::Client,
+            Some(ns::SERVER) => Namespace::Server,
             _ => {
                 return Err(StanzaError::InvalidNamespace {
                     name: element.name,
@@ -404,8 +385,8 @@ impl Message {
         element: &Element,
     ) -> Result<(Common, MessageType), StanzaError> {
         let ns = match element.ns.as_deref() {
-            Some(CLIENT_NS) => Namespace::Client,
-            Some(SERVER_NS) => Namespace::Server,
+            Some(ns::CLIENT) => Namespace::Client,
+            Some(ns::SERVER) => Namespace::Server,
             _ => {
                 return Err(StanzaError::InvalidNamespace {
                     name: element.name.clone(),
@@ -720,7 +701,7 @@ impl StanzaErrorInfo {
         let condition = error
             .elements()
             .find(|e| {
-                e.ns.as_deref() == Some(STANZAS_NS) && e.local_name() != "text"
+                e.ns.as_deref() == Some(ns::STANZAS) && e.local_name() != "text"
             })
             .ok_or_else(|| {
                 bad_request(
@@ -731,7 +712,7 @@ impl StanzaErrorInfo {
         Ok(StanzaErrorInfo {
             kind,
             condition: condition.local_name().to_owned(),
-            text: error.child("text", STANZAS_NS).map(Element::text),
+            text: error.child("text", ns::STANZAS).map(Element::text),
         })
     }
 
@@ -740,13 +721,13 @@ impl StanzaErrorInfo {
         let mut error = Element::new("error", Some(ns))
             .with_attr("type", self.kind.as_str())
             .with_child(
-                Element::new(self.condition.clone(), Some(STANZAS_NS))
-                    .with_attr("xmlns", STANZAS_NS),
+                Element::new(self.condition.clone(), Some(ns::STANZAS))
+                    .with_attr("xmlns", ns::STANZAS),
             );
         if let Some(text) = &self.text {
             error = error.with_child(
-                Element::new("text", Some(STANZAS_NS))
-                    .with_attr("xmlns", STANZAS_NS)
+                Element::new("text", Some(ns::STANZAS))
+                    .with_attr("xmlns", ns::STANZAS)
                     .with_text(text.clone()),
             );
         }
@@ -900,7 +881,7 @@ pub fn error_reply(
         condition: condition.to_owned(),
         text: None,
     };
-    Some(reply.with_child(info.to_element(ns.unwrap_or(CLIENT_NS))))
+    Some(reply.with_child(info.to_element(ns.unwrap_or(ns::CLIENT))))
 }
 
 /// A `<stream:error>` element ([RFC 6120 § 4.9]): the condition (such as
@@ -911,14 +892,14 @@ pub fn error_reply(
 ///
 /// [RFC 6120 § 4.9]: https://datatracker.ietf.org/doc/html/rfc6120#section-4.9
 pub fn stream_error(condition: &str, text: Option<&str>) -> Element {
-    let mut error = Element::new("stream:error", Some(STREAMS_NS)).with_child(
-        Element::new(condition, Some(STREAM_ERRORS_NS))
-            .with_attr("xmlns", STREAM_ERRORS_NS),
+    let mut error = Element::new("stream:error", Some(ns::STREAMS)).with_child(
+        Element::new(condition, Some(ns::STREAM_ERRORS))
+            .with_attr("xmlns", ns::STREAM_ERRORS),
     );
     if let Some(text) = text {
         error = error.with_child(
-            Element::new("text", Some(STREAM_ERRORS_NS))
-                .with_attr("xmlns", STREAM_ERRORS_NS)
+            Element::new("text", Some(ns::STREAM_ERRORS))
+                .with_attr("xmlns", ns::STREAM_ERRORS)
                 .with_text(text),
         );
     }
@@ -1157,21 +1138,21 @@ mod tests {
 
     #[test]
     fn built_elements_and_namespaces() {
-        let e = Element::new("message", Some(SERVER_NS))
+        let e = Element::new("message", Some(ns::SERVER))
             .with_attr("type", "headline")
-            .with_child(Element::new("body", Some(SERVER_NS)).with_text("x"));
+            .with_child(Element::new("body", Some(ns::SERVER)).with_text("x"));
         let Ok(Stanza::Message(m)) = Stanza::try_from(e) else {
             panic!("not a message")
         };
         assert_eq!(m.common.ns, Namespace::Server);
         assert_eq!(m.kind, MessageType::Headline);
         let back = Element::from(Stanza::Message(m));
-        assert_eq!(back.ns.as_deref(), Some(SERVER_NS));
+        assert_eq!(back.ns.as_deref(), Some(ns::SERVER));
 
         let e = parse("<message xmlns='urn:other'/>").expect_err("ns");
         assert_eq!(e.condition(), "invalid-namespace");
         assert!(e.is_stream_error());
-        let e = Stanza::try_from(Element::new("features", Some(CLIENT_NS)))
+        let e = Stanza::try_from(Element::new("features", Some(ns::CLIENT)))
             .expect_err("name");
         assert_eq!(e.condition(), "unsupported-stanza-type");
     }
@@ -1220,7 +1201,7 @@ mod tests {
         // The reply itself is an error: answering it gives nothing.
         assert_eq!(error_reply(&reply, "bad-request", ErrorType::Modify), None);
         // Not a stanza: nothing to answer either.
-        let features = Element::new("stream:features", Some(STREAMS_NS));
+        let features = Element::new("stream:features", Some(ns::STREAMS));
         assert_eq!(
             error_reply(&features, "bad-request", ErrorType::Cancel),
             None
@@ -1235,9 +1216,9 @@ mod tests {
              xmlns=\"urn:ietf:params:xml:ns:xmpp-streams\"/></stream:error>"
         );
         let e = stream_error("policy-violation", Some("too big"));
-        assert_eq!(e.ns.as_deref(), Some(STREAMS_NS));
+        assert_eq!(e.ns.as_deref(), Some(ns::STREAMS));
         assert_eq!(
-            e.child("text", STREAM_ERRORS_NS)
+            e.child("text", ns::STREAM_ERRORS)
                 .map(Element::text)
                 .as_deref(),
             Some("too big")

@@ -28,6 +28,7 @@
 //! disconnects halfway through a stanza leaves that half in the parser, and
 //! it is dropped with the connection: only complete stanzas are handled.
 
+use crate::xmpp::ns;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,13 +40,13 @@ use tokio_util::sync::CancellationToken;
 
 use crate::xmpp::framing::{Element, StreamEvent, StreamHeader, StreamParser};
 use crate::xmpp::jid::Jid;
-use crate::xmpp::sasl::{Mechanism, SASL_NS, SaslServer, SaslStep};
+use crate::xmpp::sasl::{Mechanism, SaslServer, SaslStep};
 use crate::xmpp::scram::StoredKeys;
-use crate::xmpp::stanza::{self, CLIENT_NS};
+use crate::xmpp::stanza::{self};
 
 use super::router::{Mailbox, MailboxReceiver, Outbound};
 use super::session::{Flow, Session};
-use super::stream::{self, BIND_NS, SESSION_NS, Stage, TLS_NS};
+use super::stream::{self, Stage};
 use super::{
     Shared, TlsMode, TraceEvent, TraceKind, message, presence, random_id,
 };
@@ -326,7 +327,7 @@ impl Connection {
             header.from.as_deref(),
         ));
         self.header_sent = true;
-        if header.default_ns.as_deref() != Some(CLIENT_NS) {
+        if header.default_ns.as_deref() != Some(ns::CLIENT) {
             return stream_error(
                 "invalid-namespace",
                 "the stream's content namespace must be jabber:client (RFC 6120 § 4.8.2); \
@@ -376,11 +377,11 @@ impl Connection {
         let ns = element.ns.clone().unwrap_or_default();
         let is_stanza =
             matches!(element.local_name(), "message" | "presence" | "iq")
-                && ns == CLIENT_NS;
+                && ns == ns::CLIENT;
         match (ns.as_str(), element.local_name(), &self.user) {
-            (TLS_NS, "starttls", None) => self.starttls(),
-            (SASL_NS, _, None) => self.sasl(&element),
-            (CLIENT_NS, "iq", Some(_))
+            (ns::TLS, "starttls", None) => self.starttls(),
+            (ns::SASL, _, None) => self.sasl(&element),
+            (ns::CLIENT, "iq", Some(_))
                 if element.attr("type") == Some("set") =>
             {
                 self.bind_or_session(&element)
@@ -408,13 +409,13 @@ impl Connection {
         if self.secure || self.shared.tls.is_none() {
             // § 5.4.2.2: <failure/>, then close the stream.
             self.send(
-                &Element::new("failure", Some(TLS_NS))
-                    .with_attr("xmlns", TLS_NS),
+                &Element::new("failure", Some(ns::TLS))
+                    .with_attr("xmlns", ns::TLS),
             );
             return Next::End(Ending::ClientClosed);
         }
         self.send(
-            &Element::new("proceed", Some(TLS_NS)).with_attr("xmlns", TLS_NS),
+            &Element::new("proceed", Some(ns::TLS)).with_attr("xmlns", ns::TLS),
         );
         Next::StartTls
     }
@@ -437,11 +438,11 @@ impl Connection {
                     && mode != TlsMode::Off
                 {
                     // § 6.5.5: this mechanism only over TLS.
-                    let failure = Element::new("failure", Some(SASL_NS))
-                        .with_attr("xmlns", SASL_NS)
+                    let failure = Element::new("failure", Some(ns::SASL))
+                        .with_attr("xmlns", ns::SASL)
                         .with_child(Element::new(
                             "encryption-required",
-                            Some(SASL_NS),
+                            Some(ns::SASL),
                         ));
                     self.send(&failure);
                     return self.auth_failed();
@@ -522,8 +523,8 @@ impl Connection {
         match child
             .map(|c| (c.ns.as_deref().unwrap_or_default(), c.local_name()))
         {
-            Some((BIND_NS, "bind")) => {}
-            Some((SESSION_NS, "session")) => {
+            Some((ns::BIND, "bind")) => {}
+            Some((ns::SESSION, "session")) => {
                 self.send(&result);
                 return Next::Continue;
             }
@@ -571,10 +572,10 @@ impl Connection {
             old.kick("conflict");
         }
         let bound = result.with_child(
-            Element::new("bind", Some(BIND_NS))
-                .with_attr("xmlns", BIND_NS)
+            Element::new("bind", Some(ns::BIND))
+                .with_attr("xmlns", ns::BIND)
                 .with_child(
-                    Element::new("jid", Some(BIND_NS))
+                    Element::new("jid", Some(ns::BIND))
                         .with_text(jid.to_string()),
                 ),
         );

@@ -20,36 +20,25 @@
 //! | `urn:ietf:params:xml:ns:xmpp-session`      | the legacy session request: an empty result |
 
 use crate::xmpp::framing::Element;
+use crate::xmpp::ns;
 use crate::xmpp::stanza::{ErrorType, Iq, IqType};
 
 use super::Shared;
-use super::roster::{self, ROSTER_NS};
+use super::roster::{self};
 use super::session::{Session, local_user, parse_stored};
-use super::stream::{ROSTERVER_NS, SESSION_NS};
-
-/// Service discovery: identity and features (XEP-0030).
-pub const DISCO_INFO_NS: &str = "http://jabber.org/protocol/disco#info";
-/// Service discovery: items (XEP-0030).
-pub const DISCO_ITEMS_NS: &str = "http://jabber.org/protocol/disco#items";
-/// XMPP Ping (XEP-0199).
-pub const PING_NS: &str = "urn:xmpp:ping";
-/// vcard-temp (XEP-0054).
-pub const VCARD_NS: &str = "vcard-temp";
-/// Software version (XEP-0092).
-pub const VERSION_NS: &str = "jabber:iq:version";
 
 /// The features the server announces in disco#info, sorted.
 const FEATURES: &[&str] = &[
-    DISCO_INFO_NS,
-    DISCO_ITEMS_NS,
-    ROSTER_NS,
-    VERSION_NS,
+    ns::DISCO_INFO,
+    ns::DISCO_ITEMS,
+    ns::ROSTER,
+    ns::VERSION,
     "msgoffline",
-    PING_NS,
-    super::message::DELAY_NS,
-    ROSTERVER_NS,
-    SESSION_NS,
-    VCARD_NS,
+    ns::PING,
+    ns::DELAY,
+    ns::ROSTERVER,
+    ns::SESSION,
+    ns::VCARD,
 ];
 
 /// Handles an iq from a bound client.
@@ -140,11 +129,11 @@ fn serve(
         }
     };
     let reply = match (ns, query.local_name(), set) {
-        (ROSTER_NS, "query", _) if own => {
+        (ns::ROSTER, "query", _) if own => {
             roster::handle_iq(shared, session, element, iq);
             return;
         }
-        (SESSION_NS, "session", true) if account.is_none() => result(None),
+        (ns::SESSION, "session", true) if account.is_none() => result(None),
         // Answered for the server, and for an account that exists.
         _ if account.is_some_and(|user| {
             !shared.store.user_exists(user).unwrap_or(false)
@@ -153,8 +142,8 @@ fn serve(
             session.error(element, "service-unavailable", ErrorType::Cancel);
             return;
         }
-        (PING_NS, "ping", false) => result(None),
-        (DISCO_INFO_NS, "query", false) => match account {
+        (ns::PING, "ping", false) => result(None),
+        (ns::DISCO_INFO, "query", false) => match account {
             None => result(Some(server_info(query))),
             Some(user) if shared.store.user_exists(user).unwrap_or(false) => {
                 result(Some(account_info(query)))
@@ -164,18 +153,18 @@ fn serve(
                 return;
             }
         },
-        (DISCO_ITEMS_NS, "query", false) => result(Some(
-            Element::new("query", Some(DISCO_ITEMS_NS))
-                .with_attr("xmlns", DISCO_ITEMS_NS),
+        (ns::DISCO_ITEMS, "query", false) => result(Some(
+            Element::new("query", Some(ns::DISCO_ITEMS))
+                .with_attr("xmlns", ns::DISCO_ITEMS),
         )),
-        (VERSION_NS, "query", false) if account.is_none() => {
+        (ns::VERSION, "query", false) if account.is_none() => {
             result(Some(version()))
         }
-        (VCARD_NS, "vCard", false) => {
+        (ns::VCARD, "vCard", false) => {
             let user = account.unwrap_or(&session.user).to_owned();
             result(Some(vcard_get(shared, &user)))
         }
-        (VCARD_NS, "vCard", true) if own => {
+        (ns::VCARD, "vCard", true) if own => {
             match shared.store.set_vcard(&session.user, &query.to_xml()) {
                 Ok(()) => result(None),
                 Err(err) => {
@@ -184,7 +173,7 @@ fn serve(
                 }
             }
         }
-        (VCARD_NS, "vCard", true) => {
+        (ns::VCARD, "vCard", true) => {
             session.error(element, "forbidden", ErrorType::Auth);
             return;
         }
@@ -197,20 +186,20 @@ fn serve(
 }
 
 fn server_info(query: &Element) -> Element {
-    let mut info = Element::new("query", Some(DISCO_INFO_NS))
-        .with_attr("xmlns", DISCO_INFO_NS);
+    let mut info = Element::new("query", Some(ns::DISCO_INFO))
+        .with_attr("xmlns", ns::DISCO_INFO);
     if let Some(node) = query.attr("node") {
         info = info.with_attr("node", node);
     }
     info = info.with_child(
-        Element::new("identity", Some(DISCO_INFO_NS))
+        Element::new("identity", Some(ns::DISCO_INFO))
             .with_attr("category", "server")
             .with_attr("type", "im")
             .with_attr("name", "netlab"),
     );
     for feature in FEATURES {
         info = info.with_child(
-            Element::new("feature", Some(DISCO_INFO_NS))
+            Element::new("feature", Some(ns::DISCO_INFO))
                 .with_attr("var", *feature),
         );
     }
@@ -218,28 +207,28 @@ fn server_info(query: &Element) -> Element {
 }
 
 fn account_info(query: &Element) -> Element {
-    let mut info = Element::new("query", Some(DISCO_INFO_NS))
-        .with_attr("xmlns", DISCO_INFO_NS);
+    let mut info = Element::new("query", Some(ns::DISCO_INFO))
+        .with_attr("xmlns", ns::DISCO_INFO);
     if let Some(node) = query.attr("node") {
         info = info.with_attr("node", node);
     }
     info.with_child(
-        Element::new("identity", Some(DISCO_INFO_NS))
+        Element::new("identity", Some(ns::DISCO_INFO))
             .with_attr("category", "account")
             .with_attr("type", "registered"),
     )
     .with_child(
-        Element::new("feature", Some(DISCO_INFO_NS))
-            .with_attr("var", DISCO_INFO_NS),
+        Element::new("feature", Some(ns::DISCO_INFO))
+            .with_attr("var", ns::DISCO_INFO),
     )
 }
 
 fn version() -> Element {
-    Element::new("query", Some(VERSION_NS))
-        .with_attr("xmlns", VERSION_NS)
-        .with_child(Element::new("name", Some(VERSION_NS)).with_text("netlab"))
+    Element::new("query", Some(ns::VERSION))
+        .with_attr("xmlns", ns::VERSION)
+        .with_child(Element::new("name", Some(ns::VERSION)).with_text("netlab"))
         .with_child(
-            Element::new("version", Some(VERSION_NS))
+            Element::new("version", Some(ns::VERSION))
                 .with_text(env!("CARGO_PKG_VERSION")),
         )
 }
@@ -248,7 +237,7 @@ fn version() -> Element {
 /// exists, the server MUST return an empty element").
 fn vcard_get(shared: &Shared, user: &str) -> Element {
     let empty =
-        || Element::new("vCard", Some(VCARD_NS)).with_attr("xmlns", VCARD_NS);
+        || Element::new("vCard", Some(ns::VCARD)).with_attr("xmlns", ns::VCARD);
     let Ok(Some(xml)) = shared.store.vcard(user) else {
         return empty();
     };

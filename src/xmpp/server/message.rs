@@ -13,6 +13,7 @@
 //! | bare JID               | highest non-negative priority    | stored (chat, normal) |
 //! | unknown account        | `service-unavailable`            |                     |
 
+use crate::xmpp::ns;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -22,9 +23,6 @@ use crate::xmpp::stanza::{ErrorType, MessageType};
 
 use super::Shared;
 use super::session::{Session, local_user, parse_stored};
-
-/// Delayed delivery (XEP-0203): when and by whom a message was held.
-pub const DELAY_NS: &str = "urn:xmpp:delay";
 
 /// Routes a message from a bound client.
 pub fn handle(
@@ -155,8 +153,8 @@ pub fn deliver_offline(shared: &Shared, session: &mut Session) {
     };
     for offline in stored {
         let stamp = humantime::format_rfc3339_seconds(offline.stamp);
-        let delay = Element::new("delay", Some(DELAY_NS))
-            .with_attr("xmlns", DELAY_NS)
+        let delay = Element::new("delay", Some(ns::DELAY))
+            .with_attr("xmlns", ns::DELAY)
             .with_attr("from", shared.config.domain.clone())
             .with_attr("stamp", stamp.to_string())
             .with_text("Offline storage");

@@ -18,18 +18,16 @@
 
 use crate::xmpp::framing::Element;
 use crate::xmpp::jid::Jid;
+use crate::xmpp::ns;
 use crate::xmpp::stanza::{ErrorType, Iq, IqType};
 use crate::xmpp::store::{RosterItem, Subscription};
 
 use super::Shared;
 use super::session::Session;
 
-/// The roster namespace (RFC 6121 § 2.1).
-pub const ROSTER_NS: &str = "jabber:iq:roster";
-
 /// Writes one item as `<item/>` (RFC 6121 § 2.1.2).
 pub fn item_element(item: &RosterItem) -> Element {
-    let mut element = Element::new("item", Some(ROSTER_NS))
+    let mut element = Element::new("item", Some(ns::ROSTER))
         .with_attr("jid", item.jid.clone())
         .with_attr("subscription", item.subscription.as_str());
     if let Some(name) = &item.name {
@@ -40,7 +38,7 @@ pub fn item_element(item: &RosterItem) -> Element {
     }
     for group in &item.groups {
         element = element.with_child(
-            Element::new("group", Some(ROSTER_NS)).with_text(group.clone()),
+            Element::new("group", Some(ns::ROSTER)).with_text(group.clone()),
         );
     }
     element
@@ -75,8 +73,8 @@ pub fn handle_iq(
             // § 2.6.3: the client already has this version: an empty
             // result, and pushes from here on.
             if query.attr("ver") != Some(&version.to_string()) {
-                let mut result = Element::new("query", Some(ROSTER_NS))
-                    .with_attr("xmlns", ROSTER_NS)
+                let mut result = Element::new("query", Some(ns::ROSTER))
+                    .with_attr("xmlns", ns::ROSTER)
                     .with_attr("ver", version.to_string());
                 for item in &items {
                     result = result.with_child(item_element(item));
@@ -181,7 +179,7 @@ fn remove(shared: &Shared, session: &mut Session, contact: &Jid) {
         .store
         .remove_roster_item(&session.user, &contact.to_string())
     {
-        let gone = Element::new("item", Some(ROSTER_NS))
+        let gone = Element::new("item", Some(ns::ROSTER))
             .with_attr("jid", contact.to_string())
             .with_attr("subscription", "remove");
         push(shared, &session.user, version, gone);
@@ -199,8 +197,8 @@ fn save(shared: &Shared, user: &str, item: &RosterItem) {
 /// A roster push (§ 2.1.6): an iq set from the server to every resource
 /// that asked for the roster, carrying the changed item.
 fn push(shared: &Shared, user: &str, version: u64, item: Element) {
-    let query = Element::new("query", Some(ROSTER_NS))
-        .with_attr("xmlns", ROSTER_NS)
+    let query = Element::new("query", Some(ns::ROSTER))
+        .with_attr("xmlns", ns::ROSTER)
         .with_attr("ver", version.to_string())
         .with_child(item);
     for resource in shared.router.resources(user) {

@@ -11,29 +11,20 @@
 //! after SASL            <bind/> and <session><optional/></session>
 //! ```
 
-use crate::xmpp::framing::{Element, STREAMS_NS};
+use crate::xmpp::framing::Element;
+use crate::xmpp::ns;
 use crate::xmpp::sasl::{Mechanism, mechanisms_element};
-use crate::xmpp::stanza::CLIENT_NS;
 
 use super::TlsMode;
-
-/// STARTTLS negotiation (RFC 6120 § 5.4).
-pub const TLS_NS: &str = "urn:ietf:params:xml:ns:xmpp-tls";
-/// Resource binding (RFC 6120 § 7).
-pub const BIND_NS: &str = "urn:ietf:params:xml:ns:xmpp-bind";
-/// The legacy session establishment of RFC 3921, still sent by older
-/// clients; RFC 6121 removed it, servers announce it as optional
-/// (draft-cridland-xmpp-session-01).
-pub const SESSION_NS: &str = "urn:ietf:params:xml:ns:xmpp-session";
-/// Roster versioning is supported (RFC 6121 § 2.6).
-pub const ROSTERVER_NS: &str = "urn:xmpp:features:rosterver";
 
 /// The server's stream header, answering a client's (RFC 6120 § 4.7): a
 /// fresh `id`, `from` = our domain, `to` = whoever the client said it was.
 pub fn header(domain: &str, id: &str, to: Option<&str>) -> String {
     let mut header = format!(
-        "<?xml version='1.0'?><stream:stream xmlns='{CLIENT_NS}' \
-         xmlns:stream='{STREAMS_NS}' id='{id}' from='{domain}'"
+        "<?xml version='1.0'?><stream:stream xmlns='{}' \
+         xmlns:stream='{}' id='{id}' from='{domain}'",
+        ns::CLIENT,
+        ns::STREAMS
     );
     if let Some(to) = to {
         // `to` came from the client: write it escaped.
@@ -85,15 +76,15 @@ pub fn mechanisms(mode: TlsMode, secure: bool) -> Vec<Mechanism> {
 
 /// `<stream:features>` for this stage.
 pub fn features(mode: TlsMode, stage: Stage) -> Element {
-    let mut features = Element::new("stream:features", Some(STREAMS_NS));
+    let mut features = Element::new("stream:features", Some(ns::STREAMS));
     match stage {
         Stage::Unauthenticated { secure } => {
             if !secure && mode != TlsMode::Off {
-                let mut starttls = Element::new("starttls", Some(TLS_NS))
-                    .with_attr("xmlns", TLS_NS);
+                let mut starttls = Element::new("starttls", Some(ns::TLS))
+                    .with_attr("xmlns", ns::TLS);
                 if mode == TlsMode::Required {
                     starttls = starttls
-                        .with_child(Element::new("required", Some(TLS_NS)));
+                        .with_child(Element::new("required", Some(ns::TLS)));
                 }
                 features = features.with_child(starttls);
             }
@@ -105,17 +96,20 @@ pub fn features(mode: TlsMode, stage: Stage) -> Element {
         Stage::Authenticated => {
             features = features
                 .with_child(
-                    Element::new("bind", Some(BIND_NS))
-                        .with_attr("xmlns", BIND_NS),
+                    Element::new("bind", Some(ns::BIND))
+                        .with_attr("xmlns", ns::BIND),
                 )
                 .with_child(
-                    Element::new("session", Some(SESSION_NS))
-                        .with_attr("xmlns", SESSION_NS)
-                        .with_child(Element::new("optional", Some(SESSION_NS))),
+                    Element::new("session", Some(ns::SESSION))
+                        .with_attr("xmlns", ns::SESSION)
+                        .with_child(Element::new(
+                            "optional",
+                            Some(ns::SESSION),
+                        )),
                 )
                 .with_child(
-                    Element::new("ver", Some(ROSTERVER_NS))
-                        .with_attr("xmlns", ROSTERVER_NS),
+                    Element::new("ver", Some(ns::ROSTERVER))
+                        .with_attr("xmlns", ns::ROSTERVER),
                 );
         }
     }
@@ -158,6 +152,6 @@ mod tests {
                 .to_xml();
         assert!(!off.contains("starttls") && off.contains("PLAIN"), "{off}");
         let bound = features(TlsMode::Auto, Stage::Authenticated).to_xml();
-        assert!(bound.contains(BIND_NS) && bound.contains("<optional/>"));
+        assert!(bound.contains(ns::BIND) && bound.contains("<optional/>"));
     }
 }
