@@ -6,8 +6,15 @@
 //! the whole RFC 6120 negotiation; only the process is shared, so that a
 //! lesson needs no second terminal. The server's trace is recorded, so a
 //! lesson can show exactly what crossed the wire.
+//!
+//! The database is in memory ([`Stage::start`]), or, for a lesson that
+//! shows what the server keeps, in a file of its own in a fresh temporary
+//! directory ([`Stage::start_on_disk`]): the lesson opens that file a
+//! second time and reads what the server wrote there.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -44,19 +51,60 @@ pub struct Stage {
     shutdown: CancellationToken,
     trace: Arc<Mutex<Vec<TraceLine>>>,
     server: Option<tokio::task::JoinHandle<()>>,
+    /// The directory holding the database file, when on disk.
+    dir: Option<PathBuf>,
 }
+
+/// Numbers the stages of one process, so that two lessons (or two tests)
+/// running at once never share a database directory.
+static NEXT_STAGE: AtomicU64 = AtomicU64::new(0);
 
 impl Stage {
     /// Starts a server for `localhost` with these accounts (password
     /// [`PASSWORD`]). `tls` off makes every byte readable, as a lesson
     /// wants; the clients then log in with SCRAM over plain TCP.
     pub fn start(tls: TlsMode, users: &[&str]) -> anyhow::Result<Stage> {
+        Stage::launch(tls, users, None)
+    }
+
+    /// The same, with the database in a file, `stage.sqlite`, in a new
+    /// directory under the system's temporary directory (removed when the
+    /// stage is dropped). [`Stage::open_store`] reads it.
+    pub fn start_on_disk(
+        tls: TlsMode,
+        users: &[&str],
+    ) -> anyhow::Result<Stage> {
+        let dir = std::env::temp_dir().join(format!(
+            "netlab-stage-{}-{}",
+            std::process::id(),
+            NEXT_STAGE.fetch_add(1, Ordering::Relaxed)
+        ));
+        // Left over from an earlier process with the same id: not ours
+        // to keep.
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .with_context(|| format!("removing {}", dir.display()))?;
+        }
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("creating {}", dir.display()))?;
+        Stage::launch(tls, users, Some(dir))
+    }
+
+    fn launch(
+        tls: TlsMode,
+        users: &[&str],
+        dir: Option<PathBuf>,
+    ) -> anyhow::Result<Stage> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .context("starting the async runtime")?;
-        let store = Store::open(":memory:")?;
+        let path = match &dir {
+            Some(dir) => store_file(dir).to_string_lossy().into_owned(),
+            None => ":memory:".to_owned(),
+        };
+        let store = Store::open(&path)?;
         for user in users {
             accounts::add(
                 &store,
@@ -111,7 +159,23 @@ impl Stage {
             shutdown,
             trace,
             server: Some(server),
+            dir,
         })
+    }
+
+    /// The database file, when the stage keeps one on disk.
+    pub fn store_path(&self) -> Option<PathBuf> {
+        self.dir.as_deref().map(store_file)
+    }
+
+    /// Opens the server's database a second time, to read what the server
+    /// wrote (SQLite lets several connections share a file). Only for a
+    /// stage started with [`Stage::start_on_disk`].
+    pub fn open_store(&self) -> anyhow::Result<Store> {
+        let path = self
+            .store_path()
+            .context("this stage keeps its database in memory")?;
+        Ok(Store::open(&path.to_string_lossy())?)
     }
 
     /// Where the server listens.
@@ -154,7 +218,16 @@ impl Drop for Stage {
                 tokio::time::timeout(Duration::from_secs(5), server).await
             });
         }
+        if let Some(dir) = self.dir.take() {
+            // Best effort: a leftover directory in /tmp harms nobody.
+            let _ = std::fs::remove_dir_all(dir);
+        }
     }
+}
+
+/// The database file inside a stage's directory.
+fn store_file(dir: &Path) -> PathBuf {
+    dir.join("stage.sqlite")
 }
 
 #[cfg(test)]
