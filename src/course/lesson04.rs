@@ -63,21 +63,33 @@ impl Demo for StructureDemo {
 }
 
 fn roles(world: &mut World) -> anyhow::Result<String> {
+    let stage = &world.stage;
+    let components = stage.component_addr().context("component port")?;
     let mut out = format!(
-        "{}  listens on {} for clients, in this process\n",
+        "{}  listens in this process, for the domain localhost:\n        \
+         clients on {}, components on {}\n        accounts {}\n",
         style::server("server"),
-        world.stage.addr()
-    );
-    out.push_str(&format!(
-        "        serves the domain localhost; accounts {}\n",
+        stage.addr(),
+        components,
         structure::USERS.join(", ")
-    ));
+    );
     for (who, device) in [("alice", "laptop"), ("bob", "phone")] {
         out.push_str(&format!(
             "{}  logged in from a {device}: {who}@localhost/{device}\n",
             style::client(&format!("{who:<6}"))
         ));
     }
+    out.push_str(&format!(
+        "\n{}\n",
+        view::para(&format!(
+            "A component, {}, connects to the component port. Its \
+             handshake, from the server's trace (namespaces kept: they \
+             tell a component's stream from a client's):",
+            structure::BOT.0
+        ))
+        .trim_end()
+    ));
+    out.push_str(&view::trace(&world.component_login()));
     let sockets = world.sockets()?;
     let connections = sockets
         .iter()
@@ -85,21 +97,53 @@ fn roles(world: &mut World) -> anyhow::Result<String> {
         .count();
     out.push('\n');
     out.push_str(&view::kernel(&format!(
-        "kernel: /proc/net/tcp, every row with the server's port: one \
-         listener and {connections} connections, each seen from both ends"
+        "kernel: /proc/net/tcp, every row with one of the server's ports: \
+         two listeners and {connections} connections, each seen from both \
+         ends"
     )));
     out.push_str(&view::sockets(&sockets));
     Ok(out)
 }
 
 fn routing(world: &mut World) -> anyhow::Result<String> {
+    let mut out = style::heading("client → server → client").to_string();
+    out.push('\n');
     let journey = world.client_to_client()?;
-    let mut out = view::journey("alice", &journey);
+    out.push_str(&view::journey("alice's client", &journey));
     out.push_str(&view::para(
-        "The server read the localpart of to=\"bob@localhost\", found bob \
-         in its table of who is online, and wrote the message into bob's \
-         connection, with from added. Alice's client never learned where \
-         bob is; it only knows his address.",
+        "Routed by the localpart: the server found bob in its table of who \
+         is online and wrote the message into his connection, with from \
+         added.",
+    ));
+    out.push('\n');
+    out.push_str(&style::heading("client → server → component").to_string());
+    out.push('\n');
+    let journey = world.client_to_component()?;
+    out.push_str(&view::journey("alice's client", &journey));
+    out.push_str(&view::para(&format!(
+        "Routed by the domain: {} belongs to a component, so the server \
+         handed the stanza over without looking at the localpart; it only \
+         added from.",
+        structure::BOT.0
+    )));
+    out.push('\n');
+    out.push_str(&style::heading("component → server → client").to_string());
+    out.push('\n');
+    let journey = world.component_to_client()?;
+    out.push_str(&view::journey("the component", &journey));
+    out.push_str(&view::para(
+        "The component wrote from itself, and the server let it pass: the \
+         address is in the component's own domain.",
+    ));
+    out.push('\n');
+    out.push_str(&style::heading("a component that lies").to_string());
+    out.push('\n');
+    let journey = world.component_lies()?;
+    out.push_str(&view::journey("the component", &journey));
+    out.push_str(&view::para(
+        "from=\"alice@localhost/laptop\" is not in bot.localhost: the \
+         server ended the component's stream with invalid-from and routed \
+         nothing. Bob never saw the message.",
     ));
     Ok(out)
 }
@@ -108,7 +152,7 @@ fn jobs(world: &mut World) -> anyhow::Result<String> {
     let mut out = style::heading("1. client records").to_string();
     out.push('\n');
     let stored = world.make_records()?;
-    out.push_str(&view::journey("alice", &stored));
+    out.push_str(&view::journey("alice's client", &stored));
     out.push_str(&view::para(
         "Nothing went out: carol is offline. Alice and bob have also asked \
          for each other's presence. What the server now keeps:",
@@ -148,7 +192,7 @@ fn jobs(world: &mut World) -> anyhow::Result<String> {
          with no device named; the server looked alice up in that table \
          and delivered a copy to each of her online devices:",
     ));
-    out.push_str(&view::journey("bob", &bare));
+    out.push_str(&view::journey("bob's client", &bare));
     Ok(out)
 }
 
@@ -176,7 +220,7 @@ fn beyond(world: &mut World) -> anyhow::Result<String> {
         .iter()
         .find_map(|(_, l)| structure::error_condition(&l.text))
         .unwrap_or_else(|| "?".into());
-    let mut out = view::journey("alice", &journey);
+    let mut out = view::journey("alice's client", &journey);
     out.push_str(&view::para(&format!(
         "example.org is not a domain this server serves, and it does not \
          talk to other servers, so it answered for juliet itself: \
@@ -209,13 +253,22 @@ mod tests {
                 );
             }
         }
-        assert!(roles.contains("server: listens for clients"), "{roles}");
-        assert!(roles.contains("alice/laptop's client"), "{roles}");
         let flat =
             |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(flat(roles).contains("listener and 2 connections"));
+        // Three roles: two listeners, two clients, one component.
+        assert!(roles.contains("server, component port"), "{roles}");
+        assert!(roles.contains("alice/laptop's client"), "{roles}");
+        assert!(roles.contains("bot.localhost, component"), "{roles}");
+        assert!(flat(roles).contains("two listeners and 3 connections"));
+        assert!(roles.contains("<handshake/>"), "{roles}");
+        // Routing: to a client, to the component, from it, and a lie
+        // that reaches nobody.
         assert!(routing.contains("server → bob/phone"), "{routing}");
         assert!(routing.contains("from=\"alice@localhost/laptop\""));
+        assert!(routing.contains("server → bot.localhost"), "{routing}");
+        assert!(routing.contains("<body>Hello, alice</body>"), "{routing}");
+        assert!(routing.contains("stream error invalid-from"), "{routing}");
+        assert_eq!(routing.matches("server → bob/phone").count(), 1);
         // Records: keys, no password; the roster; the stored message.
         assert!(jobs.contains("SCRAM-SHA-256"), "{jobs}");
         assert!(jobs.contains("no password column"), "{jobs}");

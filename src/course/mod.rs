@@ -13,6 +13,7 @@
 //! - [`stanza_notes`], [`push_poll`]: lesson 3's annotated stanza and its
 //!   push-versus-poll race
 //! - [`structure`]: lesson 4's server, clients and what it reads of them
+//! - [`typed_component`]: an external component (XEP-0114) typed by hand
 //! - [`overhead`], [`inband`]: lesson 6's measurements
 //!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
@@ -36,6 +37,7 @@ pub mod registry;
 pub mod relay;
 pub mod stanza_notes;
 pub mod structure;
+pub mod typed_component;
 pub mod xmpp_stage;
 
 /// A lesson's live demo: the steps its narration's markers name.

@@ -8,6 +8,8 @@
 //!   alice (laptop) ──TCP──┐
 //!   alice (phone)  ──TCP──┤  server "localhost"  ── database file
 //!   bob   (phone)  ──TCP──┘  (routes, keeps records, manages connections)
+//!                            │ component port (XEP-0114)
+//!                            └── bot.localhost, a component typed by hand
 //! ```
 //!
 //! Everything is real: the server is `src/xmpp/server/`, started in this
@@ -30,17 +32,21 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 
 use super::lesson01::{chat, subscribe, user_of, wait_for};
-use super::xmpp_stage::{Stage, TraceLine};
+use super::typed_component::TypedComponent;
+use super::xmpp_stage::{Setup, Stage, TraceLine};
 use crate::sockets::proc_net::{self, SocketRow, TcpState};
 use crate::xmpp::client::{Client, ClientError};
 use crate::xmpp::framing::Element;
 use crate::xmpp::ns;
-use crate::xmpp::server::{TlsMode, TraceKind};
+use crate::xmpp::server::{ComponentSpec, StreamKind, TraceKind};
 use crate::xmpp::store::{Credential, Offline, RosterItem};
 
 /// The accounts on the lesson's server. Carol never logs in: messages to
 /// her wait in the database.
 pub const USERS: [&str; 3] = ["alice", "bob", "carol"];
+
+/// The component typed by hand, and the secret it shares with the server.
+pub const BOT: (&str, &str) = ("bot.localhost", "bot-secret");
 
 /// What the trace said about one connection.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -51,6 +57,8 @@ pub struct Conn {
     pub jid: Option<String>,
     /// Whether the server noted the connection's end.
     pub closed: bool,
+    /// A client's stream or a component's.
+    pub stream: Option<StreamKind>,
 }
 
 /// The server and the people around it. Fields drop in order: the
@@ -62,6 +70,8 @@ pub struct World {
     pub bob: Client,
     /// Alice's second device, once logged in.
     pub alice_phone: Option<Client>,
+    /// The component typed by hand, until the server ends its stream.
+    pub bot: Option<TypedComponent>,
     /// Every trace line so far.
     trace: Vec<TraceLine>,
     /// Each connection, by the server's number for it.
@@ -140,18 +150,31 @@ pub struct Streams {
 }
 
 impl World {
-    /// A server whose database is a file, accounts [`USERS`], alice
-    /// logged in from her laptop and bob from his phone, both online.
+    // ANCHOR: start
+    /// A server whose database is a file, accounts [`USERS`] and one
+    /// component, [`BOT`]; alice logged in from her laptop and bob from
+    /// his phone, both online; the component connected.
     pub fn start() -> anyhow::Result<World> {
-        let stage = Stage::start_on_disk(TlsMode::Off, &USERS)?;
+        let stage = Stage::start_with(Setup {
+            on_disk: true,
+            components: vec![ComponentSpec {
+                name: BOT.0.into(),
+                secret: BOT.1.into(),
+            }],
+            ..Setup::new(&USERS)
+        })?;
         let mut alice = stage.connect("alice", "laptop").context("alice")?;
         let mut bob = stage.connect("bob", "phone").context("bob")?;
         stage.block_on(online(&mut alice))?;
         stage.block_on(online(&mut bob))?;
+        let components = stage.component_addr().context("component port")?;
+        let bot = TypedComponent::connect(components, BOT.0, BOT.1)?;
+        // ANCHOR_END: start
         let mut world = World {
             alice,
             bob,
             alice_phone: None,
+            bot: Some(bot),
             trace: Vec::new(),
             conns: BTreeMap::new(),
             stage,
@@ -166,21 +189,24 @@ impl World {
         let lines = self.stage.take_trace();
         for line in &lines {
             let conn = self.conns.entry(line.conn).or_default();
+            conn.stream = Some(line.stream);
             if let Some(jid) = &line.jid {
                 conn.jid = Some(jid.clone());
             }
             // The server's notes when a connection arrives and ends
-            // (its connection.rs).
-            if let Some(peer) = line
-                .text
+            // (its c2s.rs and component.rs).
+            let note = line.text.as_str();
+            if let Some(peer) = note
                 .strip_prefix("connected from ")
+                .or_else(|| note.strip_prefix("component connection from "))
                 .and_then(|p| p.parse().ok())
             {
                 conn.peer = Some(peer);
             }
             if line.kind == TraceKind::Note
-                && (line.text.starts_with("connection closed")
-                    || line.text.starts_with("stream error"))
+                && (note.starts_with("connection closed")
+                    || note.starts_with("component connection closed")
+                    || note.starts_with("stream error"))
             {
                 conn.closed = true;
             }
@@ -208,34 +234,41 @@ impl World {
     }
 
     // ANCHOR: sockets
-    /// The kernel's TCP rows with the server's port at either end, each
-    /// named: the listener, the server's end of each connection, and each
-    /// client's end.
+    /// The kernel's TCP rows with one of the server's ports at either
+    /// end, each named: the two listeners, then each connection's two
+    /// ends, the client's (or component's) and the server's.
     pub fn sockets(&self) -> anyhow::Result<Vec<Socket>> {
-        let port = self.stage.addr().port();
+        let clients = self.stage.addr().port();
+        let components = self.stage.component_addr().map(|a| a.port());
+        let ours = |port: u16| port == clients || Some(port) == components;
         let mut found: Vec<((u8, String), Socket)> = proc_net::tcp_sockets()?
             .into_iter()
-            .filter(|r| r.local.port() == port || r.remote.port() == port)
+            .filter(|r| ours(r.local.port()) || ours(r.remote.port()))
             .filter(|r| {
                 matches!(r.state, TcpState::Listen | TcpState::Established)
             })
             .map(|row| {
-                let server_end = row.local.port() == port;
-                let client = if server_end { row.remote } else { row.local };
-                let who = self.who_at(client).unwrap_or_else(|| "?".into());
-                let (order, owner) = if row.state == TcpState::Listen {
-                    (0, "server: listens for clients".to_owned())
-                } else if server_end {
-                    (2, format!("server's end for {who}"))
-                } else {
-                    (1, format!("{who}'s client"))
+                let server_end = ours(row.local.port());
+                let peer = if server_end { row.remote } else { row.local };
+                let who = self.who_at(peer).unwrap_or_else(|| "?".into());
+                let component = Some(row.local.port()) == components
+                    || Some(row.remote.port()) == components;
+                let (order, owner) = match (row.state, server_end) {
+                    (TcpState::Listen, _) if component => {
+                        (1, "server, component port".to_owned())
+                    }
+                    (TcpState::Listen, _) => (0, "server, client port".into()),
+                    (_, true) => (3, format!("server's end for {who}")),
+                    (_, false) if component => (2, format!("{who}, component")),
+                    (_, false) => (2, format!("{who}'s client")),
                 };
                 ((order, who), Socket { row, owner })
             })
             .collect();
-        // The listener first, then each connection's two ends together.
+        // The listeners first, then each connection's two ends together.
         found.sort_by(|a, b| {
-            (a.0.0.min(1), &a.0.1, a.0.0).cmp(&(b.0.0.min(1), &b.0.1, b.0.0))
+            let key = |k: &(u8, String)| (k.0.min(2), k.1.clone(), k.0);
+            key(&a.0).cmp(&key(&b.0))
         });
         Ok(found.into_iter().map(|(_, s)| s).collect())
     }
@@ -270,6 +303,93 @@ impl World {
         })
     }
     // ANCHOR_END: client_to_client
+
+    /// The component's connection so far, from the trace: its stream
+    /// header, the server's, and the handshake.
+    pub fn component_login(&self) -> Vec<(String, TraceLine)> {
+        self.trace
+            .iter()
+            .filter(|l| l.stream == StreamKind::Component)
+            .map(|l| (self.who(l.conn), l.clone()))
+            .collect()
+    }
+
+    // ANCHOR: to_component
+    /// Alice writes to an address in the component's domain: client →
+    /// server → component, routed by the domain alone.
+    pub fn client_to_component(&mut self) -> anyhow::Result<Journey> {
+        self.more_trace();
+        let message = chat("echo@bot.localhost", "Hello, bot");
+        let World {
+            alice, bot, stage, ..
+        } = self;
+        let bot = bot.as_mut().context("the component is gone")?;
+        stage.block_on(alice.send(&message))?;
+        let got = bot.read_stanza()?.context("the stream closed")?;
+        if got.local_name() != "message" {
+            bail!("the component got {} instead", got.to_xml());
+        }
+        let lines = self.more_trace();
+        Ok(Journey {
+            typed: message.to_xml(),
+            lines: self.owned(&lines),
+        })
+    }
+    // ANCHOR_END: to_component
+
+    // ANCHOR: from_component
+    /// The component answers from an address in its own domain:
+    /// component → server → client. The component writes `from` itself;
+    /// the server checks it.
+    pub fn component_to_client(&mut self) -> anyhow::Result<Journey> {
+        self.more_trace();
+        let typed = "<message from='echo@bot.localhost' \
+                     to='alice@localhost/laptop' type='chat'>\
+                     <body>Hello, alice</body></message>";
+        let World {
+            alice, bot, stage, ..
+        } = self;
+        bot.as_mut()
+            .context("the component is gone")?
+            .type_xml(typed)?;
+        stage.block_on(wait_for(alice, "the bot's answer", is_message))?;
+        let lines = self.more_trace();
+        Ok(Journey {
+            typed: typed.to_owned(),
+            lines: self.owned(&lines),
+        })
+    }
+    // ANCHOR_END: from_component
+
+    // ANCHOR: lie
+    /// The component writes a `from` outside its domain, pretending to be
+    /// alice. The server ends its stream with `invalid-from` (RFC 6120
+    /// § 4.9.3.9) and routes nothing.
+    pub fn component_lies(&mut self) -> anyhow::Result<Journey> {
+        self.more_trace();
+        let typed = "<message from='alice@localhost/laptop' \
+                     to='bob@localhost' type='chat'>\
+                     <body>Send me your password</body></message>";
+        let mut bot = self.bot.take().context("the component is gone")?;
+        bot.type_xml(typed)?;
+        // Everything the server still writes, to its closing tag.
+        while bot.read_stanza()?.is_some() {}
+        drop(bot);
+        // The server's note that the connection is closed comes a moment
+        // after its closing tag.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let lines = self.more_trace();
+        let lines: Vec<TraceLine> = lines
+            .into_iter()
+            .filter(|l| l.stream == StreamKind::Component)
+            .collect();
+        Ok(Journey {
+            typed: typed.to_owned(),
+            // Notes included: they say what the server decided.
+            lines: lines.into_iter().map(|l| (self.who(l.conn), l)).collect(),
+        })
+    }
+    // ANCHOR_END: lie
 
     /// Makes records worth reading: alice and bob subscribe to each
     /// other's presence (a roster row each), and alice writes to carol,

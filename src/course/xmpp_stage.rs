@@ -9,8 +9,10 @@
 //!
 //! The database is in memory ([`Stage::start`]), or, for a lesson that
 //! shows what the server keeps, in a file of its own in a fresh temporary
-//! directory ([`Stage::start_on_disk`]): the lesson opens that file a
-//! second time and reads what the server wrote there.
+//! directory ([`Setup::on_disk`]): the lesson opens that file a second
+//! time and reads what the server wrote there. A [`Setup`] can also name
+//! external components (XEP-0114, lesson 4): the server then listens on a
+//! second port, for them.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -25,7 +27,9 @@ use tokio_util::sync::CancellationToken;
 use crate::xmpp::accounts;
 use crate::xmpp::client::{Client, Options, Security};
 use crate::xmpp::jid::Jid;
-use crate::xmpp::server::{Config, Server, TlsMode, TraceKind};
+use crate::xmpp::server::{
+    ComponentSpec, Config, Server, StreamKind, TlsMode, TraceKind,
+};
 use crate::xmpp::store::Store;
 
 /// The password of every account on the stage.
@@ -36,6 +40,8 @@ pub const PASSWORD: &str = "netlab";
 pub struct TraceLine {
     /// The connection's number.
     pub conn: u64,
+    /// A client's stream or a component's.
+    pub stream: StreamKind,
     /// The full JID once bound.
     pub jid: Option<String>,
     /// In, out, or a note.
@@ -48,11 +54,38 @@ pub struct TraceLine {
 pub struct Stage {
     runtime: Runtime,
     addr: SocketAddr,
+    component_addr: Option<SocketAddr>,
     shutdown: CancellationToken,
     trace: Arc<Mutex<Vec<TraceLine>>>,
     server: Option<tokio::task::JoinHandle<()>>,
     /// The directory holding the database file, when on disk.
     dir: Option<PathBuf>,
+}
+
+/// What to start: the options of [`Stage::start_with`].
+#[derive(Clone, Debug)]
+pub struct Setup<'a> {
+    /// STARTTLS policy.
+    pub tls: TlsMode,
+    /// The accounts, each with the password [`PASSWORD`].
+    pub users: &'a [&'a str],
+    /// Keep the database in a file (see [`Stage::open_store`]).
+    pub on_disk: bool,
+    /// The components the server hosts; a component port is opened on
+    /// 127.0.0.1 when there are any.
+    pub components: Vec<ComponentSpec>,
+}
+
+impl<'a> Setup<'a> {
+    /// No TLS, a database in memory, no components.
+    pub fn new(users: &'a [&'a str]) -> Setup<'a> {
+        Setup {
+            tls: TlsMode::Off,
+            users,
+            on_disk: false,
+            components: Vec::new(),
+        }
+    }
 }
 
 /// Numbers the stages of one process, so that two lessons (or two tests)
@@ -64,37 +97,31 @@ impl Stage {
     /// [`PASSWORD`]). `tls` off makes every byte readable, as a lesson
     /// wants; the clients then log in with SCRAM over plain TCP.
     pub fn start(tls: TlsMode, users: &[&str]) -> anyhow::Result<Stage> {
-        Stage::launch(tls, users, None)
+        Stage::start_with(Setup {
+            tls,
+            ..Setup::new(users)
+        })
     }
 
-    /// The same, with the database in a file, `stage.sqlite`, in a new
-    /// directory under the system's temporary directory (removed when the
-    /// stage is dropped). [`Stage::open_store`] reads it.
-    pub fn start_on_disk(
-        tls: TlsMode,
-        users: &[&str],
-    ) -> anyhow::Result<Stage> {
-        let dir = std::env::temp_dir().join(format!(
-            "netlab-stage-{}-{}",
-            std::process::id(),
-            NEXT_STAGE.fetch_add(1, Ordering::Relaxed)
-        ));
-        // Left over from an earlier process with the same id: not ours
-        // to keep.
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir)
-                .with_context(|| format!("removing {}", dir.display()))?;
-        }
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("creating {}", dir.display()))?;
-        Stage::launch(tls, users, Some(dir))
+    /// Starts a server as `setup` says. On disk, the database is the file
+    /// `stage.sqlite` in a new directory under the system's temporary
+    /// directory, removed when the stage is dropped.
+    pub fn start_with(setup: Setup<'_>) -> anyhow::Result<Stage> {
+        let dir = if setup.on_disk {
+            Some(new_dir()?)
+        } else {
+            None
+        };
+        Stage::launch(setup, dir)
     }
 
-    fn launch(
-        tls: TlsMode,
-        users: &[&str],
-        dir: Option<PathBuf>,
-    ) -> anyhow::Result<Stage> {
+    fn launch(setup: Setup<'_>, dir: Option<PathBuf>) -> anyhow::Result<Stage> {
+        let Setup {
+            tls,
+            users,
+            components,
+            ..
+        } = setup;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -127,12 +154,16 @@ impl Stage {
             trace: Some(Arc::new(move |event| {
                 let line = TraceLine {
                     conn: event.conn,
+                    stream: event.stream,
                     jid: event.jid.map(str::to_owned),
                     kind: event.kind,
                     text: event.text.to_owned(),
                 };
                 sink.lock().unwrap_or_else(|p| p.into_inner()).push(line);
             })),
+            component_bind: (!components.is_empty())
+                .then(|| SocketAddr::from(([127, 0, 0, 1], 0))),
+            components,
             ..Config::default()
         };
         let shutdown = CancellationToken::new();
@@ -147,6 +178,7 @@ impl Stage {
             let addr = server.local_addr()?;
             anyhow::Ok((server, addr))
         })?;
+        let component_addr = server.component_addr();
         let stop = shutdown.clone();
         let server = runtime.spawn(async move {
             if let Err(err) = server.run(stop).await {
@@ -156,6 +188,7 @@ impl Stage {
         Ok(Stage {
             runtime,
             addr,
+            component_addr,
             shutdown,
             trace,
             server: Some(server),
@@ -170,12 +203,17 @@ impl Stage {
 
     /// Opens the server's database a second time, to read what the server
     /// wrote (SQLite lets several connections share a file). Only for a
-    /// stage started with [`Stage::start_on_disk`].
+    /// stage whose [`Setup::on_disk`] was set.
     pub fn open_store(&self) -> anyhow::Result<Store> {
         let path = self
             .store_path()
             .context("this stage keeps its database in memory")?;
         Ok(Store::open(&path.to_string_lossy())?)
+    }
+
+    /// Where components connect, if the setup named any.
+    pub fn component_addr(&self) -> Option<SocketAddr> {
+        self.component_addr
     }
 
     /// Where the server listens.
@@ -223,6 +261,24 @@ impl Drop for Stage {
             let _ = std::fs::remove_dir_all(dir);
         }
     }
+}
+
+/// A new, empty directory for a stage's database.
+fn new_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!(
+        "netlab-stage-{}-{}",
+        std::process::id(),
+        NEXT_STAGE.fetch_add(1, Ordering::Relaxed)
+    ));
+    // Left over from an earlier process with the same id: not ours to
+    // keep.
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)
+            .with_context(|| format!("removing {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir)
 }
 
 /// The database file inside a stage's directory.

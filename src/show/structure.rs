@@ -96,9 +96,10 @@ pub fn trace(lines: &[(String, TraceLine)]) -> String {
     out
 }
 
-/// A stanza as its client typed it, then its journey through the server.
-pub fn journey(sender: &str, journey: &Journey) -> String {
-    let mut out = format!("{sender}'s client writes:\n");
+/// A stanza as its sender wrote it (`writer`: "alice's client"), then
+/// its journey through the server.
+pub fn journey(writer: &str, journey: &Journey) -> String {
+    let mut out = format!("{writer} writes:\n");
     let _ = writeln!(
         out,
         "    {}",
