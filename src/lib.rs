@@ -27,6 +27,7 @@
 pub mod capture;
 pub mod cli;
 pub mod course;
+pub mod gateway;
 pub mod show;
 pub mod sockets;
 pub mod tools;
