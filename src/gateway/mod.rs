@@ -79,7 +79,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -187,6 +187,11 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// How many lines may wait for one IRC client before it counts as stuck
 /// and is disconnected (IRC servers call this "SendQ exceeded").
 const SENDQ: usize = 256;
+
+/// The most IRC clients served at once. As in mini-redis, a permit is
+/// taken *before* `accept`: when all are in use the gateway stops
+/// accepting, and new clients wait in the kernel's backlog.
+const MAX_IRC_CLIENTS: usize = 1000;
 
 /// A connected gateway: the handshake done, the IRC port bound.
 pub struct Gateway {
@@ -480,7 +485,15 @@ async fn accept_irc(
     trace: Option<Trace>,
 ) {
     let mut next_id: ClientId = 1;
+    let slots = Arc::new(Semaphore::new(MAX_IRC_CLIENTS));
     loop {
+        let permit = tokio::select! {
+            _ = stop.cancelled() => return,
+            permit = Arc::clone(&slots).acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => return,
+            },
+        };
         let (stream, peer) = tokio::select! {
             _ = stop.cancelled() => return,
             accepted = listener.accept() => match accepted {
@@ -504,14 +517,19 @@ async fn accept_irc(
         if events.send(connected).await.is_err() {
             return;
         }
-        tracker.spawn(serve_irc(
+        let serve = serve_irc(
             stream,
             id,
             outgoing,
             events.clone(),
             stop.clone(),
             trace.clone(),
-        ));
+        );
+        tracker.spawn(async move {
+            serve.await;
+            // The slot is free once the connection is gone.
+            drop(permit);
+        });
     }
 }
 
@@ -580,4 +598,178 @@ async fn serve_irc(
     };
     let _ = wr.shutdown().await;
     let _ = events.send(IrcEvent::Gone(id, reason)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xmpp::framing::{StreamEvent, StreamParser};
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    /// A stand-in for the XMPP server's component port: accepts one
+    /// component, checks its handshake, and hands back the socket and
+    /// the parser for the test to play the server.
+    async fn component_port() -> (
+        SocketAddr,
+        tokio::task::JoinHandle<(TcpStream, StreamParser)>,
+    ) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let task = tokio::spawn(async move {
+            let (mut io, _) = listener.accept().await.expect("accept");
+            let mut parser = StreamParser::new();
+            let mut buf = vec![0; 4096];
+            loop {
+                let n = io.read(&mut buf).await.expect("read");
+                parser.feed(&buf[..n]);
+                while let Some(event) = parser.next_event().expect("xml") {
+                    match event {
+                        StreamEvent::Open(_) => {
+                            io.write_all(
+                                b"<stream:stream xmlns='jabber:component:accept' \
+                                  xmlns:stream='http://etherx.jabber.org/streams' \
+                                  from='gw.localhost' id='3BF96D32'>",
+                            )
+                            .await
+                            .expect("write");
+                        }
+                        StreamEvent::Element(e) => {
+                            assert_eq!(
+                                e.text(),
+                                crate::xmpp::component::handshake_digest(
+                                    "3BF96D32", "test"
+                                )
+                            );
+                            io.write_all(b"<handshake/>").await.expect("w");
+                            return (io, parser);
+                        }
+                        StreamEvent::Close => panic!("closed"),
+                    }
+                }
+            }
+        });
+        (addr, task)
+    }
+
+    /// The next element (or the close) the component sent.
+    async fn next(
+        io: &mut TcpStream,
+        parser: &mut StreamParser,
+    ) -> StreamEvent {
+        let mut buf = vec![0; 4096];
+        loop {
+            if let Some(event) = parser.next_event().expect("xml") {
+                return event;
+            }
+            let n = io.read(&mut buf).await.expect("read");
+            assert!(n > 0, "the component hung up");
+            parser.feed(&buf[..n]);
+        }
+    }
+
+    #[tokio::test]
+    async fn the_library_api_end_to_end_in_process() {
+        let (server, accepted) = component_port().await;
+        let events = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let seen = Arc::clone(&events);
+        let trace: Trace = Arc::new(move |event| {
+            if event.kind == TraceKind::Note {
+                let mut seen = seen.lock().unwrap_or_else(|p| p.into_inner());
+                seen.push(event.text.to_owned());
+            }
+        });
+        let gateway = Gateway::start(Config {
+            name: "gw.localhost".into(),
+            secret: "test".into(),
+            server,
+            irc_bind: "127.0.0.1:0".parse().expect("addr"),
+            trace: Some(trace),
+        })
+        .await
+        .expect("start");
+        let irc_addr = gateway.irc_addr();
+        assert_ne!(irc_addr.port(), 0);
+        let (mut xmpp, mut parser) = accepted.await.expect("handshake");
+        let shutdown = CancellationToken::new();
+        let running = tokio::spawn(gateway.run(shutdown.clone()));
+
+        // An IRC client registers and writes to alice@localhost.
+        let irc = TcpStream::connect(irc_addr).await.expect("connect");
+        let (rd, mut wr) = irc.into_split();
+        let mut rd = BufReader::new(rd).lines();
+        wr.write_all(b"NICK mallory\r\nUSER m 0 * :M\r\n")
+            .await
+            .expect("write");
+        loop {
+            let line = rd.next_line().await.expect("read").expect("a line");
+            if line.contains(" 376 ") {
+                break;
+            }
+        }
+        wr.write_all(b"PRIVMSG alice|localhost :hi\r\n")
+            .await
+            .expect("write");
+        let StreamEvent::Element(message) = next(&mut xmpp, &mut parser).await
+        else {
+            panic!("expected a stanza");
+        };
+        assert_eq!(
+            message.to_xml(),
+            "<message type=\"chat\" from=\"mallory@gw.localhost\" \
+             to=\"alice@localhost\" id=\"gw-1\"><body>hi</body></message>"
+        );
+
+        // alice answers.
+        xmpp.write_all(
+            b"<message from='alice@localhost/x' to='mallory@gw.localhost' \
+              type='chat'><body>hello mallory</body></message>",
+        )
+        .await
+        .expect("write");
+        let line = rd.next_line().await.expect("read").expect("a line");
+        assert_eq!(
+            line,
+            ":alice|localhost!alice@localhost PRIVMSG mallory :hello mallory"
+        );
+
+        // Shutdown: ERROR to IRC, </stream:stream> to the server.
+        shutdown.cancel();
+        let line = rd.next_line().await.expect("read").expect("a line");
+        assert!(line.starts_with("ERROR :Closing Link"), "{line}");
+        assert_eq!(next(&mut xmpp, &mut parser).await, StreamEvent::Close);
+        xmpp.write_all(b"</stream:stream>").await.expect("write");
+        running.await.expect("joins").expect("a clean stop");
+        let events =
+            events.lock().unwrap_or_else(|p| p.into_inner()).join("\n");
+        for needle in [
+            "xmpp: handshake accepted: we are gw.localhost",
+            "irc: mallory registered from 127.0.0.1",
+            "irc → xmpp: mallory → alice@localhost: hi",
+            "xmpp → irc: alice@localhost → mallory: hello mallory",
+            "irc: mallory left (gateway shutting down)",
+        ] {
+            assert!(events.contains(needle), "{needle}\n{events}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_server_that_goes_away_ends_run_with_an_error() {
+        let (server, accepted) = component_port().await;
+        let gateway = Gateway::start(Config {
+            name: "gw.localhost".into(),
+            secret: "test".into(),
+            server,
+            irc_bind: "127.0.0.1:0".parse().expect("addr"),
+            trace: None,
+        })
+        .await
+        .expect("start");
+        let (xmpp, _parser) = accepted.await.expect("handshake");
+        drop(xmpp);
+        let result = gateway.run(CancellationToken::new()).await;
+        assert!(
+            matches!(result, Err(GatewayError::ServerClosed)),
+            "{result:?}"
+        );
+    }
 }
