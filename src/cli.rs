@@ -180,7 +180,7 @@ pub struct XmppServerArgs {
     /// auto: offer STARTTLS; required: insist on it; off: plaintext
     /// teaching mode, readable in a capture (PLAIN passwords too).
     #[arg(long, value_enum, default_value_t)]
-    pub tls: crate::xmpp::server::TlsMode,
+    pub tls: TlsArg,
     /// A PEM certificate (chain) to use instead of the generated
     /// self-signed one.
     #[arg(long, value_name = "FILE", requires = "key")]
@@ -195,6 +195,67 @@ pub struct XmppServerArgs {
     /// the stream error resource-constraint.
     #[arg(long, default_value_t = 20_000)]
     pub max_connections: usize,
+    /// Host an external component (XEP-0114), e.g. a gateway:
+    /// --component gw.localhost=s3cret. Repeatable. The secret is visible
+    /// in `ps`: --component-file keeps it off the command line.
+    #[arg(long, value_name = "NAME=SECRET", value_parser = parse_component)]
+    pub component: Vec<crate::xmpp::server::ComponentSpec>,
+    /// Read components from a file, one NAME=SECRET per line (# starts a
+    /// comment); keep it readable only by you (chmod 600).
+    #[arg(long, value_name = "FILE")]
+    pub component_file: Option<std::path::PathBuf>,
+    /// Where components connect (5347 by custom; port 0 picks a free
+    /// one). Opened only when a component is configured.
+    #[arg(long, value_parser = parse_addr, default_value = "127.0.0.1:5347")]
+    pub component_bind: SocketAddr,
+}
+
+/// `--tls`: how the server offers TLS.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum TlsArg {
+    /// Offer STARTTLS; PLAIN only after it.
+    #[default]
+    Auto,
+    /// Offer only STARTTLS until the stream is encrypted.
+    Required,
+    /// No TLS: every byte readable in a capture.
+    Off,
+}
+
+impl From<TlsArg> for crate::xmpp::server::TlsMode {
+    fn from(arg: TlsArg) -> Self {
+        match arg {
+            TlsArg::Auto => Self::Auto,
+            TlsArg::Required => Self::Required,
+            TlsArg::Off => Self::Off,
+        }
+    }
+}
+
+/// `NAME=SECRET`, as `--component` and `--component-file` take it.
+pub fn parse_component(
+    text: &str,
+) -> Result<crate::xmpp::server::ComponentSpec, String> {
+    let Some((name, secret)) = text.split_once('=') else {
+        return Err(format!(
+            "`{text}` has no secret: write NAME=SECRET, e.g. gw.localhost=s3cret"
+        ));
+    };
+    let jid = crate::xmpp::jid::Jid::parse(name.trim())
+        .map_err(|err| format!("`{name}` is not a domain: {err}"))?;
+    if jid.local().is_some() || jid.resource().is_some() {
+        return Err(format!(
+            "`{name}` is not a bare domain: a component owns a whole domain, \
+             e.g. gw.localhost"
+        ));
+    }
+    if secret.is_empty() {
+        return Err(format!("the secret of `{name}` is empty"));
+    }
+    Ok(crate::xmpp::server::ComponentSpec {
+        name: jid.domain().to_owned(),
+        secret: secret.to_owned(),
+    })
 }
 
 /// Arguments of `netlab xmpp client`.
@@ -804,11 +865,17 @@ fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
     use tools::xmpp_server::{self, AccountAction};
     let (action, args) = match command {
         XmppCommand::Server(args) => {
+            let mut components = args.component;
+            if let Some(file) = &args.component_file {
+                components.extend(xmpp_server::read_component_file(file)?);
+            }
             return xmpp_server::run(&xmpp_server::Options {
                 db: args.store.db()?,
                 domain: args.store.domain,
                 bind: args.bind,
-                tls: args.tls,
+                tls: args.tls.into(),
+                components,
+                component_bind: args.component_bind,
                 cert: args.cert,
                 key: args.key,
                 trace: args.trace,

@@ -12,13 +12,15 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use netlab::xmpp::accounts;
-use netlab::xmpp::server::{Config, Server, TlsMode};
+use netlab::xmpp::server::{ComponentSpec, Config, Server, TlsMode};
 use netlab::xmpp::store::Store;
 use tokio_util::sync::CancellationToken;
 
 /// A server running on its own runtime thread.
 struct Running {
     addr: SocketAddr,
+    /// Where components connect, when the config asked for a port.
+    component_addr: Option<SocketAddr>,
     shutdown: CancellationToken,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -49,16 +51,20 @@ impl Running {
                 )
                 .await
                 .expect("bind");
-                tx.send(server.local_addr().expect("addr"))
-                    .expect("send addr");
+                tx.send((
+                    server.local_addr().expect("addr"),
+                    server.component_addr(),
+                ))
+                .expect("send addr");
                 server.run(stop).await.expect("run");
             });
         });
-        let addr = rx
+        let (addr, component_addr) = rx
             .recv_timeout(Duration::from_secs(10))
             .expect("server started");
         Running {
             addr,
+            component_addr,
             shutdown,
             thread: Some(thread),
         }
@@ -664,4 +670,206 @@ fn an_auth_without_initial_response_gets_an_empty_challenge() {
         "<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>{token}</response>"
     ));
     raw.expect("<success");
+}
+
+// --- external components (XEP-0114) -----------------------------------
+
+/// A server hosting the component gw.localhost (secret "s3cret").
+fn with_gateway() -> Running {
+    Running::start(
+        ":memory:",
+        Config {
+            tls: TlsMode::Off,
+            components: vec![ComponentSpec {
+                name: "gw.localhost".into(),
+                secret: "s3cret".into(),
+            }],
+            component_bind: Some("127.0.0.1:0".parse().expect("addr")),
+            ..Config::default()
+        },
+    )
+}
+
+/// A component typing XML: opens its stream for `name` and returns the
+/// stream id the server chose.
+fn component_open(server: &Running, name: &str) -> (Raw, String) {
+    let mut raw = Raw::connect(server.component_addr.expect("component port"));
+    // As slixmpp sends it: no XML declaration, no version.
+    raw.send(&format!(
+        "<stream:stream xmlns='jabber:component:accept' \
+         xmlns:stream='http://etherx.jabber.org/streams' to='{name}'>"
+    ));
+    let header = raw.expect(">");
+    let header = header + &raw.expect(">");
+    let id = header
+        .split("id='")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_default()
+        .to_owned();
+    (raw, id)
+}
+
+/// A component logged in as gw.localhost.
+fn gateway(server: &Running) -> Raw {
+    let (mut raw, id) = component_open(server, "gw.localhost");
+    let digest = netlab::xmpp::component::handshake_digest(&id, "s3cret");
+    raw.send(&format!("<handshake>{digest}</handshake>"));
+    raw.expect("<handshake/>");
+    raw
+}
+
+#[test]
+fn a_component_logs_in_with_the_handshake_and_errors_are_prosodys() {
+    let server = with_gateway();
+    // The right secret.
+    let mut gw = gateway(&server);
+    // A second connection for the same name: conflict.
+    let (mut second, id) = component_open(&server, "gw.localhost");
+    let digest = netlab::xmpp::component::handshake_digest(&id, "s3cret");
+    second.send(&format!("<handshake>{digest}</handshake>"));
+    let refused = second.expect("</stream:stream>");
+    assert!(refused.contains("<conflict"), "{refused}");
+    // A wrong secret.
+    let (mut wrong, id) = component_open(&server, "gw.localhost");
+    let digest = netlab::xmpp::component::handshake_digest(&id, "guess");
+    wrong.send(&format!("<handshake>{digest}</handshake>"));
+    let refused = wrong.expect("</stream:stream>");
+    assert!(refused.contains("<not-authorized"), "{refused}");
+    // A name the server does not host.
+    let (mut unknown, _) = component_open(&server, "other.localhost");
+    let refused = unknown.expect("</stream:stream>");
+    assert!(refused.contains("<host-unknown"), "{refused}");
+    // A stanza before the handshake is not routed.
+    let (mut early, _) = component_open(&server, "gw.localhost");
+    early.send(
+        "<message from='x@gw.localhost' to='juliet@localhost'>\
+         <body>early</body></message>",
+    );
+    let refused = early.expect("</stream:stream>");
+    assert!(refused.contains("<not-authorized"), "{refused}");
+    // The first one is still connected and working.
+    gw.send(
+        "<iq from='gw.localhost' to='localhost' id='p1' type='get'>\
+         <ping xmlns='urn:xmpp:ping'/></iq>",
+    );
+    let pong = gw.expect("/>");
+    assert!(pong.contains("type=\"result\""), "{pong}");
+}
+
+#[test]
+fn stanzas_cross_between_clients_and_a_component_by_domain() {
+    let server = with_gateway();
+    let mut gw = gateway(&server);
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    // Client → server → component, by domain: untouched but for `from`
+    // and the namespace, which is the component stream's own now.
+    juliet.send(
+        "<message xmlns='jabber:client' to='mallory@gw.localhost' \
+         type='chat'><body>hi mallory</body></message>",
+    );
+    let got = gw.expect("</message>");
+    assert!(got.contains("xmlns=\"jabber:component:accept\""), "{got}");
+    assert!(!got.contains("jabber:client"), "{got}");
+    assert!(got.contains("from=\"juliet@localhost/balcony\""), "{got}");
+    assert!(got.contains("<body>hi mallory</body>"), "{got}");
+    // Component → server → client, `from` as the component wrote it.
+    gw.send(
+        "<message from='mallory@gw.localhost' to='juliet@localhost' \
+         type='chat'><body>hi juliet</body></message>",
+    );
+    let got = juliet.expect("</message>");
+    assert!(got.contains("from=\"mallory@gw.localhost\""), "{got}");
+    assert!(!got.contains("component:accept"), "{got}");
+    // A message for an account that does not exist: the error goes back
+    // to the component, in its namespace.
+    gw.send(
+        "<message from='mallory@gw.localhost' to='nobody@localhost' \
+         type='chat' id='m9'><body>?</body></message>",
+    );
+    let bounced = gw.expect("</message>");
+    assert!(bounced.contains("type=\"error\""), "{bounced}");
+    assert!(bounced.contains("service-unavailable"), "{bounced}");
+    // An iq from the client to the component is passed on; the answer
+    // comes back.
+    juliet.send(
+        "<iq to='gw.localhost' id='d1' type='get'>\
+         <query xmlns='http://jabber.org/protocol/disco#info'/></iq>",
+    );
+    let asked = gw.expect("</iq>");
+    assert!(
+        asked.contains("from=\"juliet@localhost/balcony\""),
+        "{asked}"
+    );
+    gw.send(
+        "<iq from='gw.localhost' to='juliet@localhost/balcony' id='d1' \
+         type='result'><query xmlns='http://jabber.org/protocol/disco#info'>\
+         <identity category='gateway' type='irc'/></query></iq>",
+    );
+    let answer = juliet.expect("</iq>");
+    assert!(answer.contains("category=\"gateway\""), "{answer}");
+    // The server lists the component among its items.
+    juliet.send(
+        "<iq to='localhost' id='d2' type='get'>\
+         <query xmlns='http://jabber.org/protocol/disco#items'/></iq>",
+    );
+    let items = juliet.expect("</iq>");
+    assert!(items.contains("jid=\"gw.localhost\""), "{items}");
+    // A component that lies about `from` is cut off.
+    gw.send(
+        "<message from='romeo@localhost' to='juliet@localhost'>\
+         <body>forged</body></message>",
+    );
+    let ended = gw.expect("</stream:stream>");
+    assert!(ended.contains("<invalid-from"), "{ended}");
+    let heard = juliet.quiet(Duration::from_millis(300));
+    assert!(!heard.contains("forged"), "{heard}");
+    // Now it is gone: a stanza for it is bounced as "try later".
+    juliet.send(
+        "<message to='mallory@gw.localhost' id='m2' type='chat'>\
+         <body>still there?</body></message>",
+    );
+    let bounced = juliet.expect("</message>");
+    assert!(bounced.contains("remote-server-timeout"), "{bounced}");
+    assert!(bounced.contains("type=\"wait\""), "{bounced}");
+}
+
+#[test]
+fn a_user_subscribes_to_a_component_user_and_sees_its_presence() {
+    let server = with_gateway();
+    let mut gw = gateway(&server);
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    juliet
+        .send("<iq type='get' id='r1'><query xmlns='jabber:iq:roster'/></iq>");
+    juliet.expect("</iq>");
+    juliet.send("<presence to='mallory@gw.localhost' type='subscribe'/>");
+    let push = juliet.expect("</iq>");
+    assert!(push.contains("ask=\"subscribe\""), "{push}");
+    // The request reaches the component, which keeps its own side.
+    let request = gw.expect("type=\"subscribe\"");
+    assert!(request.contains("from=\"juliet@localhost\""), "{request}");
+    gw.send(
+        "<presence from='mallory@gw.localhost' to='juliet@localhost' \
+         type='subscribed'/>",
+    );
+    let push = juliet.expect("subscription=\"to\"");
+    assert!(push.contains("mallory@gw.localhost"), "{push}");
+    gw.send("<presence from='mallory@gw.localhost' to='juliet@localhost'/>");
+    let seen = juliet.expect("/>");
+    let seen = seen + &juliet.quiet(Duration::from_millis(200));
+    assert!(seen.contains("from=\"mallory@gw.localhost\""), "{seen}");
+    // A second resource of juliet's logs in: the server probes the
+    // component for the contact's presence.
+    let _phone = Raw::online(server.addr, "juliet", "phone");
+    let probe = gw.expect("type=\"probe\"");
+    assert!(probe.contains("to=\"mallory@gw.localhost\""), "{probe}");
+    // The component probes juliet: she is online, and it may not see her
+    // (subscription is "to" only): it is told "unsubscribed".
+    gw.quiet(Duration::from_millis(200));
+    gw.send(
+        "<presence from='mallory@gw.localhost' to='juliet@localhost' \
+         type='probe'/>",
+    );
+    let answer = gw.expect("/>");
+    assert!(answer.contains("type=\"unsubscribed\""), "{answer}");
 }

@@ -126,7 +126,7 @@ impl ImDemo {
                 conn.user = Some(user_of(jid).to_owned());
             }
             // The server's note when a connection arrives (its
-            // connection.rs); the stage's trace keeps no address field.
+            // c2s.rs); the stage's trace keeps no address field.
             if let Some(peer) = line
                 .text
                 .strip_prefix("connected from ")

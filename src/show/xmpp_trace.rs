@@ -8,22 +8,36 @@
 //!
 //! What the client sent is in the client's colour, what the server sent in
 //! the server's, notes are dim — the same colours as the socket lessons.
+//! A component's stream (XEP-0114) is tagged `component` and its arrows
+//! say `X→S` / `S→X` (X for the external component):
+//!
+//! ```text
+//! [4 component gw.localhost] X→S <message from="mallory@gw.localhost" …
+//! ```
 
 use crate::show::style;
-use crate::xmpp::server::{TraceEvent, TraceKind};
+use crate::xmpp::server::{StreamKind, TraceEvent, TraceKind};
 
 /// One trace line, without a newline.
 pub fn line(event: &TraceEvent<'_>) -> String {
+    let tag = match event.stream {
+        StreamKind::Client => "",
+        StreamKind::Component => "component ",
+    };
     let who = match event.jid {
-        Some(jid) => format!("[{} {jid}]", event.conn),
-        None => format!("[{} {}]", event.conn, event.peer),
+        Some(jid) => format!("[{} {tag}{jid}]", event.conn),
+        None => format!("[{} {tag}{}]", event.conn, event.peer),
+    };
+    let (arrow_in, arrow_out) = match event.stream {
+        StreamKind::Client => ("C→S", "S→C"),
+        StreamKind::Component => ("X→S", "S→X"),
     };
     match event.kind {
         TraceKind::In => {
-            format!("{who} {} {}", style::client("C→S"), event.text)
+            format!("{who} {} {}", style::client(arrow_in), event.text)
         }
         TraceKind::Out => {
-            format!("{who} {} {}", style::server("S→C"), event.text)
+            format!("{who} {} {}", style::server(arrow_out), event.text)
         }
         TraceKind::Note => {
             format!("{who} {}", style::dim(&format!("-- {}", event.text)))
@@ -41,6 +55,7 @@ mod tests {
         let event = TraceEvent {
             conn: 2,
             peer,
+            stream: StreamKind::Client,
             jid: None,
             kind: TraceKind::In,
             text: "<presence/>",
@@ -53,5 +68,13 @@ mod tests {
             ..event
         };
         assert_eq!(line(&event), "[2 a@localhost/x] -- bound");
+        let event = TraceEvent {
+            stream: StreamKind::Component,
+            jid: Some("gw.localhost"),
+            kind: TraceKind::Out,
+            text: "<handshake/>",
+            ..event
+        };
+        assert_eq!(line(&event), "[2 component gw.localhost] S→X <handshake/>");
     }
 }

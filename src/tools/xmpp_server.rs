@@ -13,7 +13,7 @@ use anyhow::Context;
 use tokio_util::sync::CancellationToken;
 
 use crate::show::{style, xmpp_trace};
-use crate::xmpp::server::{Config, Server, TlsMode, Trace};
+use crate::xmpp::server::{ComponentSpec, Config, Server, TlsMode, Trace};
 use crate::xmpp::store::Store;
 use crate::xmpp::{accounts, tls};
 
@@ -36,6 +36,30 @@ pub struct Options {
     pub trace: bool,
     /// The most connections at once.
     pub max_connections: usize,
+    /// External components to host.
+    pub components: Vec<ComponentSpec>,
+    /// Where they connect (bound only when there are some).
+    pub component_bind: SocketAddr,
+}
+
+/// Reads `NAME=SECRET` lines (`#` comments, blank lines skipped).
+pub fn read_component_file(
+    path: &std::path::Path,
+) -> anyhow::Result<Vec<ComponentSpec>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let mut components = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        let component = crate::cli::parse_component(line).map_err(|err| {
+            anyhow::anyhow!("{}, line {}: {err}", path.display(), number + 1)
+        })?;
+        components.push(component);
+    }
+    Ok(components)
 }
 
 /// Runs the server until Ctrl-C (or SIGTERM).
@@ -83,6 +107,9 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         tls: options.tls,
         trace,
         max_connections: options.max_connections,
+        component_bind: (!options.components.is_empty())
+            .then_some(options.component_bind),
+        components: options.components.clone(),
         ..Config::default()
     };
     let users = store.users().context("reading accounts")?;
@@ -113,6 +140,15 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
                 String::new()
             }
         );
+        if let Some(addr) = server.component_addr() {
+            let names: Vec<&str> =
+                options.components.iter().map(|c| c.name.as_str()).collect();
+            println!(
+                "{} components connect on {addr} (XEP-0114): {}",
+                style::server("netlab xmpp server"),
+                names.join(", ")
+            );
+        }
         println!(
             "{}",
             style::dim(

@@ -1247,6 +1247,39 @@ impl Element {
             .collect()
     }
 
+    /// Moves a stanza into another stream's content namespace: every
+    /// element in one of the three content namespaces (`jabber:client`,
+    /// `jabber:server`, `jabber:component:accept`, see [`ns`]) is put in
+    /// `to`, and every `xmlns='…'` that declared one of them now declares
+    /// `to`.
+    ///
+    /// A stanza usually carries no `xmlns` of its own: it inherits the
+    /// default namespace of the stream it was read from, and written into
+    /// another stream without one it inherits *that* stream's, which is
+    /// right. But a sender may write it out (`<message
+    /// xmlns='jabber:client'>`, as some libraries do), and that
+    /// declaration would travel with the bytes: a component reading
+    /// `jabber:client` inside its `jabber:component:accept` stream does not
+    /// recognise the stanza as a message at all. RFC 6120 § 4.8.3 puts it
+    /// as a rule for servers: a stanza is re-scoped to the namespace of the
+    /// stream it is written to. Payload namespaces (`<x xmlns='…'/>`) are
+    /// left alone.
+    pub fn renamespace(&mut self, to: &str) {
+        if self.ns.as_deref().is_some_and(ns::is_content) {
+            self.ns = Some(to.to_owned());
+        }
+        for attribute in &mut self.attributes {
+            if attribute.name == "xmlns" && ns::is_content(&attribute.value) {
+                to.clone_into(&mut attribute.value);
+            }
+        }
+        for child in &mut self.children {
+            if let Node::Element(element) = child {
+                element.renamespace(to);
+            }
+        }
+    }
+
     /// Writes the element as XML, names and attributes as stored.
     ///
     /// The five characters `& < > " '` are escaped everywhere, which is
@@ -1330,6 +1363,67 @@ fn escape_into(out: &mut String, text: &str, context: Context) {
 
 #[cfg(test)]
 mod tests {
+
+    /// One element read inside a stream whose default namespace is `ns`.
+    fn read_in(ns: &str, xml: &str) -> Element {
+        let mut parser = StreamParser::new();
+        parser.feed(
+            format!(
+                "<stream:stream xmlns='{ns}' xmlns:stream='{}'>{xml}",
+                ns::STREAMS
+            )
+            .as_bytes(),
+        );
+        parser.next_event().expect("header");
+        match parser.next_event() {
+            Ok(Some(StreamEvent::Element(element))) => element,
+            other => panic!("expected an element, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_stanza_changes_namespace_with_its_stream() {
+        // From a client that spelled its namespace out, to a component.
+        let xml = "<message xmlns='jabber:client' to='mallory@gw.localhost'>\
+                   <body>hi</body><x xmlns='urn:example'><body/></x>\
+                   </message>";
+        let mut element = read_in(ns::CLIENT, xml);
+        element.renamespace(ns::COMPONENT_ACCEPT);
+        assert_eq!(
+            element.to_xml(),
+            "<message xmlns=\"jabber:component:accept\" \
+             to=\"mallory@gw.localhost\"><body>hi</body>\
+             <x xmlns=\"urn:example\"><body/></x></message>"
+        );
+        // Read by the component, it is a message of its own stream.
+        let there = read_in(ns::COMPONENT_ACCEPT, &element.to_xml());
+        assert_eq!(there.ns.as_deref(), Some(ns::COMPONENT_ACCEPT));
+        assert_eq!(
+            there.elements().next().and_then(|b| b.ns.as_deref()),
+            Some(ns::COMPONENT_ACCEPT)
+        );
+        // The payload keeps its own namespace.
+        assert_eq!(
+            there.elements().nth(1).and_then(|x| x.ns.as_deref()),
+            Some("urn:example")
+        );
+        // And back: from a component (no xmlns written) to a client.
+        let mut back = read_in(
+            ns::COMPONENT_ACCEPT,
+            "<message from='mallory@gw.localhost'><body>yo</body></message>",
+        );
+        back.renamespace(ns::CLIENT);
+        assert_eq!(back.ns.as_deref(), Some(ns::CLIENT));
+        assert!(back.child("body", ns::CLIENT).is_some());
+        assert_eq!(
+            back.to_xml(),
+            "<message from=\"mallory@gw.localhost\"><body>yo</body></message>"
+        );
+        // To a server stream, for the next lesson.
+        let mut s2s = read_in(ns::CLIENT, xml);
+        s2s.renamespace(ns::SERVER);
+        assert!(s2s.to_xml().starts_with("<message xmlns=\"jabber:server\""));
+    }
     use super::*;
 
     /// A client opening a stream, sending a message and a presence, and

@@ -129,6 +129,8 @@ pub enum Namespace {
     Client,
     /// `jabber:server`.
     Server,
+    /// `jabber:component:accept` (XEP-0114).
+    Component,
 }
 
 impl Namespace {
@@ -137,6 +139,7 @@ impl Namespace {
         match self {
             Namespace::Client => ns::CLIENT,
             Namespace::Server => ns::SERVER,
+            Namespace::Component => ns::COMPONENT_ACCEPT,
         }
     }
 }
@@ -262,6 +265,7 @@ impl TryFrom<Element> for Stanza {
         let ns = match element.ns.as_deref() {
             Some(ns::CLIENT) => Namespace::Client,
             Some(ns::SERVER) => Namespace::Server,
+            Some(ns::COMPONENT_ACCEPT) => Namespace::Component,
             _ => {
                 return Err(StanzaError::InvalidNamespace {
                     name: element.name,
@@ -387,6 +391,7 @@ impl Message {
         let ns = match element.ns.as_deref() {
             Some(ns::CLIENT) => Namespace::Client,
             Some(ns::SERVER) => Namespace::Server,
+            Some(ns::COMPONENT_ACCEPT) => Namespace::Component,
             _ => {
                 return Err(StanzaError::InvalidNamespace {
                     name: element.name.clone(),

@@ -6,14 +6,16 @@
 //! answered `service-unavailable` (RFC 6120 § 8.3.3.19), never silence,
 //! because the sender is waiting for that one answer.
 //!
-//! What the server answers itself, addressed to the domain (or with no
-//! `to`):
+//! Where an iq goes is `route.rs`'s decision: to a full JID of ours, the
+//! resource; to a component or another domain, on (or an error back);
+//! to the server, a bare JID of ours, or no `to`, the server answers
+//! itself:
 //!
 //! | namespace                                  | what                                       |
 //! |--------------------------------------------|--------------------------------------------|
 //! | `jabber:iq:roster`                         | the user's roster (roster.rs)               |
 //! | `http://jabber.org/protocol/disco#info`    | who the server is, what it supports (XEP-0030) |
-//! | `http://jabber.org/protocol/disco#items`   | the server's items: none (XEP-0030)         |
+//! | `http://jabber.org/protocol/disco#items`   | the server's items: its components (XEP-0030) |
 //! | `urn:xmpp:ping`                            | "are you there?" (XEP-0199)                 |
 //! | `vcard-temp`                               | a user's business card (XEP-0054)           |
 //! | `jabber:iq:version`                        | the server's name and version (XEP-0092)    |
@@ -24,8 +26,11 @@ use crate::xmpp::ns;
 use crate::xmpp::stanza::{ErrorType, Iq, IqType};
 
 use super::Shared;
-use super::roster::{self};
-use super::session::{Session, local_user, parse_stored};
+use super::presence;
+use super::reply::Replies;
+use super::roster;
+use super::route::{self, Destination};
+use super::session::{Session, parse_stored};
 
 /// The features the server announces in disco#info, sorted.
 const FEATURES: &[&str] = &[
@@ -41,67 +46,67 @@ const FEATURES: &[&str] = &[
     ns::VCARD,
 ];
 
-/// Handles an iq from a bound client.
+/// Handles an iq from a bound client (`session`) or from a component
+/// (`None`). `from` is the sender as stamped or checked.
 pub fn handle(
     shared: &Shared,
-    session: &mut Session,
+    session: Option<&Session>,
+    out: &mut Replies,
     element: Element,
     iq: Iq,
 ) {
-    let to = iq.common.to.clone();
     let request = matches!(iq.kind, IqType::Get(_) | IqType::Set(_));
-    match &to {
-        // To the server (§ 10.3), or to the user's own account.
-        None => serve(shared, session, &element, &iq, None),
-        Some(jid) if jid.local().is_none() && jid.resource().is_none() => {
-            serve(shared, session, &element, &iq, None)
-        }
-        Some(jid) => {
-            let Some(user) = local_user(shared, jid) else {
-                if request {
-                    session.error(
-                        &element,
-                        "service-unavailable",
-                        ErrorType::Cancel,
-                    );
+    let Some(to) = iq.common.to.clone() else {
+        // No `to`: the server answers (for a client, on behalf of its
+        // own account where that differs, as with the roster).
+        serve(shared, session, out, &element, &iq, None);
+        return;
+    };
+    match route::decide(shared, &to) {
+        // To the server (§ 10.3).
+        Destination::Server => serve(shared, session, out, &element, &iq, None),
+        // To a bare JID: the server answers for the account
+        // (RFC 6121 § 8.5.2.1.3).
+        Destination::Account {
+            user,
+            resource: None,
+        } => serve(shared, session, out, &element, &iq, Some(user)),
+        // To a full JID: passed on if bound (§ 8.5.3.1).
+        Destination::Account {
+            user,
+            resource: Some(resource),
+        } => match shared.router.mailbox(user, resource) {
+            // Every request gets one answer (§ 8.2.3): if the
+            // recipient's queue is full, the answer is ours.
+            Some(mailbox) => {
+                let queued = mailbox.send_xml(element.to_xml().into());
+                if !queued && request {
+                    out.error(&element, "resource-constraint", ErrorType::Wait);
                 }
-                return;
-            };
-            match jid.resource() {
-                // To a full JID: passed on if bound (§ 8.5.3.1).
-                Some(resource) => match shared.router.mailbox(user, resource) {
-                    // Every request gets one answer (§ 8.2.3): if the
-                    // recipient's queue is full, the answer is ours.
-                    Some(mailbox) => {
-                        let queued = mailbox.send_xml(element.to_xml().into());
-                        if !queued && request {
-                            session.error(
-                                &element,
-                                "resource-constraint",
-                                ErrorType::Wait,
-                            );
-                        }
-                    }
-                    None if request => session.error(
-                        &element,
-                        "service-unavailable",
-                        ErrorType::Cancel,
-                    ),
-                    None => {}
-                },
-                // To a bare JID: the server answers for the account
-                // (RFC 6121 § 8.5.2.1.3).
-                None => serve(shared, session, &element, &iq, Some(user)),
+            }
+            None if request => {
+                out.error(&element, "service-unavailable", ErrorType::Cancel)
+            }
+            None => {}
+        },
+        elsewhere => {
+            if let Err((condition, kind)) =
+                route::forward(shared, elsewhere, &element)
+                && request
+            {
+                out.error(&element, condition, kind);
             }
         }
     }
 }
 
-/// An iq the server answers. `account` is the bare JID's localpart when
-/// the iq was addressed to an account rather than the server.
+/// An iq the server answers. `account` is the localpart when the iq was
+/// addressed to an account (or, from a client, to nobody: its own)
+/// rather than the server.
 fn serve(
     shared: &Shared,
-    session: &mut Session,
+    session: Option<&Session>,
+    out: &mut Replies,
     element: &Element,
     iq: &Iq,
     account: Option<&str>,
@@ -113,13 +118,17 @@ fn serve(
         // pings: nothing to do, and never an error to an error.
         _ => return,
     };
-    let own = account.is_none_or(|a| a == session.user);
+    // The sender's own account, when the sender is a client of ours and
+    // asked about itself.
+    let own = session.filter(|s| account.is_none_or(|a| a == s.user));
     let ns = query.ns.as_deref().unwrap_or_default();
     let result = |payload: Option<Element>| {
         let mut reply = Element::new("iq", None)
-            .with_attr("to", session.jid.to_string())
             .with_attr("id", iq.common.id.clone().unwrap_or_default())
             .with_attr("type", "result");
+        if let Some(to) = element.attr("from") {
+            reply = reply.with_attr("to", to);
+        }
         if let Some(from) = element.attr("to") {
             reply = reply.with_attr("from", from);
         }
@@ -129,30 +138,37 @@ fn serve(
         }
     };
     let reply = match (ns, query.local_name(), set) {
-        (ns::ROSTER, "query", _) if own => {
-            roster::handle_iq(shared, session, element, iq);
+        (ns::ROSTER, "query", _) if own.is_some() => {
+            let Some(session) = own else { return };
+            let implied = roster::handle_iq(shared, session, out, element, iq);
+            let user_jid = session.bare();
+            for (contact, kind) in implied.cancel {
+                presence::subscription_stanza(
+                    shared, &user_jid, &contact, kind,
+                );
+            }
+            if let Some(contact) = implied.delete {
+                roster::delete(shared, &session.user, &contact);
+            }
             return;
         }
-        (ns::SESSION, "session", true) if account.is_none() => result(None),
+        (ns::SESSION, "session", true) if own.is_some() => result(None),
         // Answered for the server, and for an account that exists.
         _ if account.is_some_and(|user| {
             !shared.store.user_exists(user).unwrap_or(false)
         }) =>
         {
-            session.error(element, "service-unavailable", ErrorType::Cancel);
+            out.error(element, "service-unavailable", ErrorType::Cancel);
             return;
         }
         (ns::PING, "ping", false) => result(None),
         (ns::DISCO_INFO, "query", false) => match account {
-            None => result(Some(server_info(query))),
-            Some(user) if shared.store.user_exists(user).unwrap_or(false) => {
-                result(Some(account_info(query)))
-            }
-            Some(_) => {
-                session.error(element, "item-not-found", ErrorType::Cancel);
-                return;
-            }
+            None => result(Some(server_info(shared, query))),
+            Some(_) => result(Some(account_info(query))),
         },
+        (ns::DISCO_ITEMS, "query", false) if account.is_none() => {
+            result(Some(server_items(shared, query)))
+        }
         (ns::DISCO_ITEMS, "query", false) => result(Some(
             Element::new("query", Some(ns::DISCO_ITEMS))
                 .with_attr("xmlns", ns::DISCO_ITEMS),
@@ -161,31 +177,58 @@ fn serve(
             result(Some(version()))
         }
         (ns::VCARD, "vCard", false) => {
-            let user = account.unwrap_or(&session.user).to_owned();
-            result(Some(vcard_get(shared, &user)))
+            match account.or(session.map(|s| s.user.as_str())) {
+                Some(user) => result(Some(vcard_get(shared, user))),
+                None => {
+                    out.error(
+                        element,
+                        "service-unavailable",
+                        ErrorType::Cancel,
+                    );
+                    return;
+                }
+            }
         }
-        (ns::VCARD, "vCard", true) if own => {
+        (ns::VCARD, "vCard", true) if own.is_some() => {
+            let Some(session) = own else { return };
             match shared.store.set_vcard(&session.user, &query.to_xml()) {
                 Ok(()) => result(None),
                 Err(err) => {
-                    session.store_failed(element, &err);
+                    out.store_failed(element, &err);
                     return;
                 }
             }
         }
         (ns::VCARD, "vCard", true) => {
-            session.error(element, "forbidden", ErrorType::Auth);
+            out.error(element, "forbidden", ErrorType::Auth);
             return;
         }
         _ => {
-            session.error(element, "service-unavailable", ErrorType::Cancel);
+            out.error(element, "service-unavailable", ErrorType::Cancel);
             return;
         }
     };
-    session.send(&reply);
+    out.send(&reply);
 }
 
-fn server_info(query: &Element) -> Element {
+/// The server's items (XEP-0030 § 4): the components it hosts, so that a
+/// client can discover the gateway.
+fn server_items(shared: &Shared, query: &Element) -> Element {
+    let mut items = Element::new("query", Some(ns::DISCO_ITEMS))
+        .with_attr("xmlns", ns::DISCO_ITEMS);
+    if let Some(node) = query.attr("node") {
+        items = items.with_attr("node", node);
+    }
+    for component in &shared.config.components {
+        items = items.with_child(
+            Element::new("item", Some(ns::DISCO_ITEMS))
+                .with_attr("jid", component.name.clone()),
+        );
+    }
+    items
+}
+
+fn server_info(_shared: &Shared, query: &Element) -> Element {
     let mut info = Element::new("query", Some(ns::DISCO_INFO))
         .with_attr("xmlns", ns::DISCO_INFO);
     if let Some(node) = query.attr("node") {

@@ -12,32 +12,51 @@
 //! | full JID, not bound    | as if to the bare JID            |                     |
 //! | bare JID               | highest non-negative priority    | stored (chat, normal) |
 //! | unknown account        | `service-unavailable`            |                     |
+//! | a component's JID      | the component, untouched (`route.rs`)                  ||
+//! | another domain         | `remote-server-not-found` (no federation yet)          ||
+//!
+//! The sender may be one of our clients or a component: errors go back
+//! through [`Replies`] either way.
+//!
+//! Read before: `route.rs`. Read next: `presence.rs`.
 
-use crate::xmpp::ns;
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::xmpp::framing::Element;
 use crate::xmpp::jid::Jid;
+use crate::xmpp::ns;
 use crate::xmpp::stanza::{ErrorType, MessageType};
 
 use super::Shared;
-use super::session::{Session, local_user, parse_stored};
+use super::reply::Replies;
+use super::route::{self, Destination};
+use super::session::{Session, parse_stored};
 
-/// Routes a message from a bound client.
+/// Routes a message to `to` (the sender's own bare JID when the stanza
+/// had no `to`, RFC 6120 § 10.3.1: the caller fills it in).
 pub fn handle(
     shared: &Shared,
-    session: &mut Session,
+    out: &mut Replies,
     element: Element,
-    to: Option<Jid>,
+    to: &Jid,
     kind: MessageType,
 ) {
-    // RFC 6120 § 10.3.1: no `to` means the sender's own bare JID.
-    let to = to.unwrap_or_else(|| session.bare());
-    let to = &to;
-    let Some(user) = local_user(shared, to) else {
-        session.error(&element, "service-unavailable", ErrorType::Cancel);
-        return;
+    let user = match route::decide(shared, to) {
+        Destination::Account { user, .. } => user,
+        // A message to the server itself: nothing here reads it.
+        Destination::Server => {
+            out.error(&element, "service-unavailable", ErrorType::Cancel);
+            return;
+        }
+        elsewhere => {
+            if let Err((condition, kind)) =
+                route::forward(shared, elsewhere, &element)
+            {
+                out.error(&element, condition, kind);
+            }
+            return;
+        }
     };
     // ANCHOR: push
     let xml: Arc<str> = element.to_xml().into();
@@ -46,14 +65,14 @@ pub fn handle(
         && let Some(mailbox) = shared.router.mailbox(user, resource)
     {
         if !mailbox.send_xml(xml) {
-            session.error(&element, "resource-constraint", ErrorType::Wait);
+            out.error(&element, "resource-constraint", ErrorType::Wait);
         }
         return;
     }
     // § 8.5.2.1.1: a groupchat message to an account (not a room) is an
     // error, whoever is online.
     if kind == MessageType::Groupchat {
-        session.error(&element, "service-unavailable", ErrorType::Cancel);
+        out.error(&element, "service-unavailable", ErrorType::Cancel);
         return;
     }
     // § 8.5.2.1.1: headlines go to every resource that takes messages,
@@ -73,7 +92,7 @@ pub fn handle(
             delivered |= mailbox.send_xml(Arc::clone(&xml));
         }
         if !delivered {
-            session.error(&element, "resource-constraint", ErrorType::Wait);
+            out.error(&element, "resource-constraint", ErrorType::Wait);
         }
         return;
     }
@@ -83,11 +102,11 @@ pub fn handle(
         Ok(true) => {}
         Ok(false) => {
             // § 8.5.1: no such account.
-            session.error(&element, "service-unavailable", ErrorType::Cancel);
+            out.error(&element, "service-unavailable", ErrorType::Cancel);
             return;
         }
         Err(err) => {
-            session.store_failed(&element, &err);
+            out.store_failed(&element, &err);
             return;
         }
     }
@@ -99,18 +118,14 @@ pub fn handle(
                 shared.store.push_offline(user, &xml, SystemTime::now())
             {
                 tracing::warn!("offline storage for {user}: {err}");
-                session.error(
-                    &element,
-                    "service-unavailable",
-                    ErrorType::Cancel,
-                );
+                out.error(&element, "service-unavailable", ErrorType::Cancel);
             }
         }
         // ANCHOR_END: store
         // Headlines are "fire and forget"; errors are never answered.
         MessageType::Headline | MessageType::Error => {}
         MessageType::Groupchat => {
-            session.error(&element, "service-unavailable", ErrorType::Cancel);
+            out.error(&element, "service-unavailable", ErrorType::Cancel);
         }
     }
 }
@@ -143,7 +158,11 @@ pub fn reroute(shared: &Shared, user: &str, xml: &str) {
 /// `<delay/>` saying when the server received it (XEP-0203). Called when
 /// the user sends initial presence with a non-negative priority (RFC 6121
 /// § 8.5.2.2.1); they are deleted only once written to the socket.
-pub fn deliver_offline(shared: &Shared, session: &mut Session) {
+pub fn deliver_offline(
+    shared: &Shared,
+    session: &mut Session,
+    out: &mut Replies,
+) {
     let stored = match shared.store.offline(&session.user) {
         Ok(stored) => stored,
         Err(err) => {
@@ -168,7 +187,7 @@ pub fn deliver_offline(shared: &Shared, session: &mut Session) {
             session.delivered_offline.push(offline.id);
             continue;
         };
-        session.send(&element.with_child(delay));
+        out.send(&element.with_child(delay));
         session.delivered_offline.push(offline.id);
     }
 }

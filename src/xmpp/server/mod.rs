@@ -1,37 +1,46 @@
 //! `netlab xmpp server`: a small XMPP server that real clients can use
-//! (RFC 6120 core, RFC 6121 instant messaging and presence).
+//! (RFC 6120 core, RFC 6121 instant messaging and presence), and that
+//! hosts external components (XEP-0114), the article's "gateways".
 //!
 //! One task per TCP connection, as in lesson 10, and one shared table of
-//! who is online. A connection goes through the stream negotiation of
-//! RFC 6120 (STARTTLS, SASL, resource binding) in `connection.rs`, then
-//! every stanza it sends is handled by one of three files, one per kind of
-//! stanza:
+//! who is online. Two kinds of stream come in, each on its own port; after
+//! negotiation both hand their stanzas to the same handlers, and one file
+//! decides where every stanza goes:
 //!
 //! ```text
-//!  TcpListener ─► connection.rs ─► negotiation (stream.rs: headers, features)
-//!                      │
-//!                      ▼ stanzas, once bound (session.rs)
-//!        message.rs   presence.rs + roster.rs   iq.rs
-//!                      │
-//!                      ▼
-//!                 router.rs (who is online) ─► the recipients' connections
-//!                 store.rs  (accounts, rosters, offline messages, vCards)
+//!  port 5222 ─► c2s.rs       clients: STARTTLS, SASL, bind (stream.rs)
+//!                 │          then session.rs stamps `from`
+//!  port 5347 ─► component.rs components: handshake, `from` checked
+//!                 │
+//!                 ▼  message.rs   presence.rs   iq.rs
+//!                 │     each asks route.rs: an account of ours? the
+//!                 │     server? a component? another domain?
+//!                 ▼
+//!         router.rs (who is online, which components) ─► their connections
+//!         store.rs  (accounts, rosters, offline messages, vCards)
+//!         subscription.rs + roster.rs (who may see whose presence)
 //! ```
 //!
 //! What it does not do, on purpose: server-to-server federation (stanzas
-//! for other domains get `remote-server-not-found`), multi-user chat,
-//! stream management. Each is an extension on top of what is here.
+//! for other domains get `remote-server-not-found`; lesson 5 plugs it into
+//! `route.rs`), multi-user chat, stream management. Each is an extension
+//! on top of what is here.
 //!
-//! Read next: `connection.rs`, from the top.
+//! Read next: `c2s.rs`, from the top. Book: `book/src/lesson-04.md`.
+//! Run: `netlab xmpp server --trace`.
 
-mod connection;
+mod c2s;
+mod component;
 mod iq;
 mod message;
 mod presence;
+mod reply;
 mod roster;
+mod route;
 pub mod router;
 mod session;
 mod stream;
+mod subscription;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -47,7 +56,7 @@ use crate::xmpp::framing::Limits;
 use crate::xmpp::store::Store;
 
 /// Whether and how the server offers TLS (RFC 6120 § 5).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum TlsMode {
     /// Offer STARTTLS; clients may authenticate with SCRAM without it, and
     /// with PLAIN only after it.
@@ -72,14 +81,25 @@ pub enum TraceKind {
     Note,
 }
 
+/// Which kind of stream a trace line comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamKind {
+    /// A client's stream (`jabber:client`, port 5222).
+    Client,
+    /// An external component's stream (`jabber:component:accept`, XEP-0114).
+    Component,
+}
+
 /// One line of the XML console (`--trace`).
 #[derive(Debug)]
 pub struct TraceEvent<'a> {
     /// The connection's number, in order of arrival.
     pub conn: u64,
-    /// The client's address.
+    /// The peer's address.
     pub peer: SocketAddr,
-    /// The full JID once bound.
+    /// Client or component.
+    pub stream: StreamKind,
+    /// The full JID once bound; for a component, its domain.
     pub jid: Option<&'a str>,
     /// In, out or a note.
     pub kind: TraceKind,
@@ -91,7 +111,26 @@ pub struct TraceEvent<'a> {
 /// collects them.
 pub type Trace = Arc<dyn Fn(&TraceEvent<'_>) + Send + Sync>;
 
-/// The server's settings.
+/// A component the server accepts (XEP-0114): its domain and the secret
+/// it proves it knows.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ComponentSpec {
+    /// The component's domain, e.g. `gw.localhost`: every JID in it is
+    /// routed to the component.
+    pub name: String,
+    /// The shared secret of the handshake.
+    pub secret: String,
+}
+
+impl std::fmt::Debug for ComponentSpec {
+    // The secret stays out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ComponentSpec({})", self.name)
+    }
+}
+
+/// The server's settings. The CLI builds one from its flags
+/// (`tools/xmpp_server.rs`); lessons and tests build one directly.
 #[derive(Clone)]
 pub struct Config {
     /// The domain it serves: the part after `@` in its users' JIDs.
@@ -108,6 +147,10 @@ pub struct Config {
     pub auth_timeout: Duration,
     /// The XML console, if wanted.
     pub trace: Option<Trace>,
+    /// The components it hosts.
+    pub components: Vec<ComponentSpec>,
+    /// Where components connect (XEP-0114); `None`: no component port.
+    pub component_bind: Option<SocketAddr>,
 }
 
 impl Default for Config {
@@ -119,6 +162,8 @@ impl Default for Config {
             max_connections: 20_000,
             auth_timeout: Duration::from_secs(30),
             trace: None,
+            components: Vec::new(),
+            component_bind: None,
         }
     }
 }
@@ -132,6 +177,8 @@ impl std::fmt::Debug for Config {
             .field("max_connections", &self.max_connections)
             .field("auth_timeout", &self.auth_timeout)
             .field("trace", &self.trace.is_some())
+            .field("components", &self.components)
+            .field("component_bind", &self.component_bind)
             .finish()
     }
 }
@@ -188,6 +235,7 @@ impl FailedLogins {
 pub struct Server {
     shared: Arc<Shared>,
     listener: TcpListener,
+    components: Option<TcpListener>,
 }
 
 impl Server {
@@ -213,7 +261,12 @@ impl Server {
             }
         };
         let listener = TcpListener::bind(addr).await?;
+        let components = match config.component_bind {
+            Some(addr) => Some(TcpListener::bind(addr).await?),
+            None => None,
+        };
         Ok(Server {
+            components,
             shared: Arc::new(Shared {
                 config,
                 store,
@@ -232,6 +285,12 @@ impl Server {
         self.listener.local_addr()
     }
 
+    /// The address components connect to, if the server has a component
+    /// port.
+    pub fn component_addr(&self) -> Option<SocketAddr> {
+        self.components.as_ref().and_then(|l| l.local_addr().ok())
+    }
+
     /// Accepts and serves clients until `shutdown` is cancelled; then every
     /// client gets the stream error `system-shutdown` (RFC 6120
     /// § 4.9.3.22), its queued stanzas are written first, and `run` returns
@@ -241,13 +300,21 @@ impl Server {
         let slots =
             Arc::new(Semaphore::new(self.shared.config.max_connections));
         loop {
-            let (stream, peer) = tokio::select! {
+            let (stream, peer, kind) = tokio::select! {
                 _ = shutdown.cancelled() => break,
-                accepted = self.listener.accept() => match accepted {
+                accepted = accept(&self.listener, StreamKind::Client) => match accepted {
                     Ok(pair) => pair,
                     // EMFILE and friends: the client is lost, the server
                     // is not. Wait a moment so a full fd table does not
                     // turn into a busy loop.
+                    Err(err) => {
+                        tracing::warn!("accept failed: {err}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                accepted = accept_component(self.components.as_ref()) => match accepted {
+                    Ok(pair) => pair,
                     Err(err) => {
                         tracing::warn!("accept failed: {err}");
                         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -260,13 +327,45 @@ impl Server {
             let shared = Arc::clone(&self.shared);
             let shutdown = shutdown.clone();
             tracker.spawn(async move {
-                connection::serve(stream, peer, conn, shared, permit, shutdown)
-                    .await;
+                match kind {
+                    StreamKind::Client => {
+                        c2s::serve(
+                            stream, peer, conn, shared, permit, shutdown,
+                        )
+                        .await;
+                    }
+                    StreamKind::Component => {
+                        component::serve(
+                            stream, peer, conn, shared, permit, shutdown,
+                        )
+                        .await;
+                    }
+                }
             });
         }
         tracker.close();
         tracker.wait().await;
         Ok(())
+    }
+}
+
+/// Accepts one connection, tagged with the kind of stream it will carry.
+async fn accept(
+    listener: &TcpListener,
+    kind: StreamKind,
+) -> std::io::Result<(tokio::net::TcpStream, SocketAddr, StreamKind)> {
+    let (stream, peer) = listener.accept().await?;
+    Ok((stream, peer, kind))
+}
+
+/// Accepts a component's connection, or waits for ever when the server has
+/// no component port (so that `select!` never picks this branch).
+async fn accept_component(
+    listener: Option<&TcpListener>,
+) -> std::io::Result<(tokio::net::TcpStream, SocketAddr, StreamKind)> {
+    match listener {
+        Some(listener) => accept(listener, StreamKind::Component).await,
+        None => std::future::pending().await,
     }
 }
 

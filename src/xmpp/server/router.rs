@@ -126,10 +126,12 @@ pub struct Resource {
     pub interested: bool,
 }
 
-/// The table of online resources, by account (localpart).
+/// The table of online resources, by account (localpart), and of the
+/// components connected now, by domain.
 #[derive(Debug, Default)]
 pub struct Router {
     users: RwLock<HashMap<String, Vec<Resource>>>,
+    components: RwLock<HashMap<String, (u64, Mailbox)>>,
 }
 
 impl Router {
@@ -288,6 +290,60 @@ impl Router {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Records that connection `conn` now serves component `name`;
+    /// `false` if another connection serves it already (XEP-0114 leaves
+    /// this to the server: we refuse the newcomer with `conflict`, as
+    /// Prosody does, rather than cut off a working component).
+    pub fn attach_component(
+        &self,
+        name: &str,
+        conn: u64,
+        mailbox: Mailbox,
+    ) -> bool {
+        let mut components = self
+            .components
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner());
+        if components.contains_key(name) {
+            return false;
+        }
+        components.insert(name.to_owned(), (conn, mailbox));
+        true
+    }
+
+    /// Forgets component `name` if connection `conn` still serves it.
+    pub fn detach_component(&self, name: &str, conn: u64) {
+        let mut components = self
+            .components
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner());
+        if components.get(name).is_some_and(|(c, _)| *c == conn) {
+            components.remove(name);
+        }
+    }
+
+    /// The mailbox of the connection serving component `name`, if any.
+    pub fn component(&self, name: &str) -> Option<Mailbox> {
+        self.components
+            .read()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .get(name)
+            .map(|(_, mailbox)| mailbox.clone())
+    }
+
+    /// The components connected now, by name, sorted.
+    pub fn component_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .components
+            .read()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .keys()
+            .cloned()
+            .collect();
+        names.sort();
+        names
     }
 
     /// How many resources are bound, over all accounts.

@@ -1,30 +1,33 @@
 //! A bound resource's session: who it is, what it has announced, and the
 //! entry point for each stanza it sends (RFC 6120 § 8, § 10).
 //!
-//! Once a connection has bound a resource, every complete stanza it sends
-//! comes to [`Session::handle`]. The rules that apply to all three kinds
-//! live here:
+//! Once a client connection (`c2s.rs`) has bound a resource, every complete
+//! stanza it sends comes to [`Session::handle`]. The rules that apply to
+//! all three kinds from a client live here:
 //!
 //! - the server stamps `from` with the sender's full JID, whatever the
 //!   client wrote (RFC 6120 § 8.1.2.1: a client cannot speak for someone
 //!   else);
 //! - a stanza that breaks the rules gets an error reply, and an error is
 //!   never answered with an error (§ 8.3.1);
-//! - a stanza for another domain gets `remote-server-not-found`: this
-//!   server does not federate (§ 10.4.3).
+//! - then the stanza goes to the handler of its kind, which asks
+//!   `route.rs` where it is addressed.
 //!
 //! Handlers are plain functions, not `async`: they look things up in the
-//! router and the store, queue XML for this client in `out` and for others
-//! in their mailboxes, and return. The connection task does the writing.
+//! router and the store, queue XML for this client in a [`Replies`] and for
+//! others in their mailboxes, and return. The connection task does the
+//! writing.
+//!
+//! Read before: `c2s.rs`. Read next: `route.rs`.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use crate::xmpp::framing::Element;
 use crate::xmpp::jid::Jid;
-use crate::xmpp::stanza::{self, ErrorType, Message, Stanza, StanzaError};
+use crate::xmpp::stanza::{ErrorType, Message, Stanza, StanzaError};
 
 use super::Shared;
+use super::reply::Replies;
 use super::{iq, message, presence};
 
 /// A stanza handler's verdict on the stream.
@@ -52,9 +55,7 @@ pub struct Session {
     /// Where directed presence went (RFC 6121 § 4.6): they get our
     /// unavailable presence when we leave.
     pub directed: HashSet<Jid>,
-    /// XML for this client, written by the connection after the handler.
-    pub out: Vec<Arc<str>>,
-    /// Offline messages in `out`, to delete once they are written.
+    /// Offline messages queued for this client, to delete once written.
     pub delivered_offline: Vec<i64>,
 }
 
@@ -68,7 +69,6 @@ impl Session {
             conn,
             available: false,
             directed: HashSet::new(),
-            out: Vec::new(),
             delivered_offline: Vec::new(),
         }
     }
@@ -78,20 +78,20 @@ impl Session {
         self.jid.bare()
     }
 
-    /// Queues an element for this client.
-    pub fn send(&mut self, element: &Element) {
-        self.out.push(element.to_xml().into());
-    }
-
-    /// Handles one stanza from the client.
-    pub fn handle(&mut self, shared: &Shared, mut element: Element) -> Flow {
+    /// Handles one stanza from the client; replies for it go to `out`.
+    pub fn handle(
+        &mut self,
+        shared: &Shared,
+        out: &mut Replies,
+        mut element: Element,
+    ) -> Flow {
         // Stamp `from` before anything else reads the stanza — unless the
         // stanza is already at the attribute limit, where one more would
         // make it unreadable to the recipient's parser.
         if element.attr("from").is_none()
             && element.attributes.len() >= shared.config.limits.max_attributes
         {
-            self.error(&element, "policy-violation", ErrorType::Modify);
+            out.error(&element, "policy-violation", ErrorType::Modify);
             return Flow::Continue;
         }
         set_attr(&mut element, "from", &self.jid_text);
@@ -100,86 +100,43 @@ impl Session {
         if element.local_name() == "message" {
             let (common, kind) = match Message::envelope(&element) {
                 Ok(envelope) => envelope,
-                Err(err) => return self.refuse(&element, &err),
+                Err(err) => return refuse(out, &element, &err),
             };
-            if let Some(to) = &common.to
-                && to.domain() != shared.config.domain
-            {
-                self.error(
-                    &element,
-                    "remote-server-not-found",
-                    ErrorType::Cancel,
-                );
-                return Flow::Continue;
-            }
-            message::handle(shared, self, element, common.to, kind);
+            // RFC 6120 § 10.3.1: no `to` means the sender's own bare JID.
+            let to = common.to.unwrap_or_else(|| self.bare());
+            message::handle(shared, out, element, &to, kind);
             return Flow::Continue;
         }
         let stanza = match Stanza::try_from(element.clone()) {
             Ok(stanza) => stanza,
-            Err(err) => return self.refuse(&element, &err),
+            Err(err) => return refuse(out, &element, &err),
         };
-        // Stanzas for another domain: no federation here.
-        let to = match &stanza {
-            Stanza::Message(m) => m.common.to.as_ref(),
-            Stanza::Presence(p) => p.common.to.as_ref(),
-            Stanza::Iq(i) => i.common.to.as_ref(),
-        };
-        if let Some(to) = to
-            && to.domain() != shared.config.domain
-        {
-            self.error(&element, "remote-server-not-found", ErrorType::Cancel);
-            return Flow::Continue;
-        }
         match stanza {
             Stanza::Message(m) => {
-                message::handle(shared, self, element, m.common.to, m.kind)
+                let to = m.common.to.unwrap_or_else(|| self.bare());
+                message::handle(shared, out, element, &to, m.kind)
             }
-            Stanza::Presence(p) => presence::handle(shared, self, element, p),
-            Stanza::Iq(i) => iq::handle(shared, self, element, i),
+            Stanza::Presence(p) => {
+                presence::from_client(shared, self, out, element, p)
+            }
+            Stanza::Iq(i) => iq::handle(shared, Some(self), out, element, i),
         }
         Flow::Continue
     }
+}
 
-    /// Answers a stanza that failed to parse: a stanza error, or a stream
-    /// error when the RFC says the fault is the stream's.
-    fn refuse(&mut self, element: &Element, err: &StanzaError) -> Flow {
-        if err.is_stream_error() {
-            return Flow::StreamError(err.condition(), err.to_string());
-        }
-        let kind = match err.condition() {
-            "bad-request" | "jid-malformed" => ErrorType::Modify,
-            _ => ErrorType::Cancel,
-        };
-        self.error(element, err.condition(), kind);
-        Flow::Continue
+/// Answers a stanza that failed to parse: a stanza error, or a stream
+/// error when the RFC says the fault is the stream's.
+pub fn refuse(out: &mut Replies, element: &Element, err: &StanzaError) -> Flow {
+    if err.is_stream_error() {
+        return Flow::StreamError(err.condition(), err.to_string());
     }
-
-    /// The database failed: logged for the operator, and the client gets
-    /// `internal-server-error` (retry later) rather than silence.
-    pub fn store_failed(
-        &mut self,
-        original: &Element,
-        err: &dyn std::fmt::Display,
-    ) {
-        tracing::error!("store: {err}");
-        self.error(original, "internal-server-error", ErrorType::Wait);
-    }
-
-    /// Sends the error reply to `original` back to this client (never to
-    /// an error).
-    pub fn error(
-        &mut self,
-        original: &Element,
-        condition: &'static str,
-        kind: ErrorType,
-    ) {
-        // The reply goes to the sender: `from` was stamped with our JID,
-        // `to` is what the client addressed; error_reply swaps them.
-        if let Some(reply) = stanza::error_reply(original, condition, kind) {
-            self.send(&reply);
-        }
-    }
+    let kind = match err.condition() {
+        "bad-request" | "jid-malformed" => ErrorType::Modify,
+        _ => ErrorType::Cancel,
+    };
+    out.error(element, err.condition(), kind);
+    Flow::Continue
 }
 
 /// Sets (or replaces) an attribute.
@@ -190,15 +147,6 @@ pub fn set_attr(element: &mut Element, name: &str, value: &str) {
             name: name.to_owned(),
             value: value.to_owned(),
         }),
-    }
-}
-
-/// Whether `jid` is an account of this server (not the server itself).
-pub fn local_user<'a>(shared: &Shared, jid: &'a Jid) -> Option<&'a str> {
-    if jid.domain() == shared.config.domain {
-        jid.local()
-    } else {
-        None
     }
 }
 

@@ -36,6 +36,18 @@ pub fn header(domain: &str, id: &str, to: Option<&str>) -> String {
     header
 }
 
+/// The server's stream header for a component (XEP-0114 § 3, Example
+/// 2): `from` = the component's domain, a fresh `id`, no `version`.
+pub fn component_header(from: &str, id: &str) -> String {
+    format!(
+        "<?xml version='1.0'?><stream:stream xmlns:stream='{}' \
+         xmlns='{}' from='{}' id='{id}'>",
+        ns::STREAMS,
+        ns::COMPONENT_ACCEPT,
+        escape_attr(from)
+    )
+}
+
 fn escape_attr(value: &str) -> String {
     Element::new("x", None)
         .with_attr("v", value)

@@ -1,5 +1,9 @@
-//! One client connection, from `accept()` to the closing tag: the stream
-//! negotiation of RFC 6120, then the session.
+//! One client-to-server (c2s) connection, from `accept()` to the closing
+//! tag: the stream negotiation of RFC 6120, then the session.
+//!
+//! This file is about the *stream*: TLS, SASL, binding, reading and
+//! writing. What each stanza means is `session.rs`'s business onwards,
+//! which a component's stream (`component.rs`) shares.
 //!
 //! ```text
 //! client                                server
@@ -44,11 +48,13 @@ use crate::xmpp::sasl::{Mechanism, SaslServer, SaslStep};
 use crate::xmpp::scram::StoredKeys;
 use crate::xmpp::stanza::{self};
 
+use super::reply::Replies;
 use super::router::{Mailbox, MailboxReceiver, Outbound};
 use super::session::{Flow, Session};
 use super::stream::{self, Stage};
 use super::{
-    Shared, TlsMode, TraceEvent, TraceKind, message, presence, random_id,
+    Shared, StreamKind, TlsMode, TraceEvent, TraceKind, message, presence,
+    random_id,
 };
 use crate::xmpp::transport::ServerTransport as Transport;
 
@@ -365,8 +371,9 @@ impl Connection {
     /// One top-level element.
     fn element(&mut self, element: Element) -> Next {
         if let Some(session) = &mut self.session {
-            let flow = session.handle(&self.shared, element);
-            self.out.append(&mut session.out);
+            let mut replies = Replies::default();
+            let flow = session.handle(&self.shared, &mut replies, element);
+            self.out.append(&mut replies.out);
             return match flow {
                 Flow::Continue => Next::Continue,
                 Flow::StreamError(condition, text) => {
@@ -374,11 +381,11 @@ impl Connection {
                 }
             };
         }
-        let ns = element.ns.clone().unwrap_or_default();
+        let element_ns = element.ns.clone().unwrap_or_default();
         let is_stanza =
             matches!(element.local_name(), "message" | "presence" | "iq")
-                && ns == ns::CLIENT;
-        match (ns.as_str(), element.local_name(), &self.user) {
+                && element_ns == ns::CLIENT;
+        match (element_ns.as_str(), element.local_name(), &self.user) {
             (ns::TLS, "starttls", None) => self.starttls(),
             (ns::SASL, _, None) => self.sasl(&element),
             (ns::CLIENT, "iq", Some(_))
@@ -684,6 +691,7 @@ impl Connection {
             trace(&TraceEvent {
                 conn: self.conn,
                 peer: self.peer,
+                stream: StreamKind::Client,
                 jid: self.jid.as_deref(),
                 kind,
                 text,
@@ -719,7 +727,7 @@ fn lookup_keys(
 }
 
 /// The client's header, written back for the trace.
-fn header_text(header: &StreamHeader) -> String {
+pub(super) fn header_text(header: &StreamHeader) -> String {
     let mut element = Element::new(header.name.clone(), None);
     element.attributes = header.attributes.clone();
     let xml = element.to_xml();
