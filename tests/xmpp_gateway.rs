@@ -11,8 +11,10 @@
 //! PRIVMSG reaches her as a chat message and her reply reaches mallory as
 //! a PRIVMSG; a message to a nick nobody holds comes back as
 //! `item-not-found`; a PRIVMSG to a nick that maps to no JID gets `401`;
-//! mallory's QUIT shows as unavailable. And the handshake's refusals
-//! (wrong secret, unknown name) are clear errors.
+//! mallory's QUIT shows as unavailable. The same run is repeated with
+//! our own server (`netlab xmpp server --component`) as the component
+//! host. And the handshake's refusals (wrong secret, unknown name) are
+//! clear errors.
 //!
 //! `scripts/interop-deps.sh` installs the peers (CI runs it). Where one is
 //! missing the test says so and passes — except under CI (`CI` set).
@@ -64,7 +66,43 @@ fn an_irc_client_and_an_xmpp_client_talk_through_the_gateway() {
     }
     let scratch = Scratch::new("gateway-prosody");
     let (_prosody, c2s, component) = prosody(&scratch);
+    talk_through_the_gateway(c2s, component);
+}
 
+#[test]
+fn the_gateway_works_with_our_server_too() {
+    if !have_peers() {
+        return;
+    }
+    let scratch = Scratch::new("gateway-ours");
+    let out = netlab()
+        .args(["xmpp", "adduser", "alice@localhost", "--db", "x.sqlite"])
+        .args(["--password", "apass"])
+        .current_dir(&scratch.0)
+        .output()
+        .expect("adduser");
+    assert!(out.status.success(), "{}", text(&out));
+    let c2s = free_port();
+    let component = free_port();
+    let server = netlab()
+        .args(["xmpp", "server", "--db", "x.sqlite", "--tls", "off"])
+        .args(["--bind", &format!("127.0.0.1:{c2s}")])
+        .args(["--component", &format!("gw.localhost={SECRET}")])
+        .args(["--component-bind", &format!("127.0.0.1:{component}")])
+        .current_dir(&scratch.0)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("netlab xmpp server");
+    let _server = Process(server);
+    wait_for_port(c2s);
+    wait_for_port(component);
+    talk_through_the_gateway(c2s, component);
+}
+
+/// The gateway on the component port, alice (slixmpp) on the c2s port,
+/// mallory (the `irc` package) on the gateway's IRC port: every check.
+fn talk_through_the_gateway(c2s: u16, component: u16) {
     // The gateway, IRC on a port the kernel picks; it prints it.
     let mut gateway = netlab()
         .args(["xmpp", "gateway", "--name", "gw.localhost"])
