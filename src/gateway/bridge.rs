@@ -36,6 +36,8 @@
 //! typed.
 //!
 //! Read before: `irc.rs`, `names.rs`. Read next: `mod.rs` (the sockets).
+//! Book: `book/src/lesson-04.md`. Run: `netlab xmpp gateway --trace` shows
+//! every input and every action of this file.
 //!
 //! [RFC 2812 § 3.1]: https://datatracker.ietf.org/doc/html/rfc2812#section-3.1
 //! [RFC 6121 § 4.3]: https://datatracker.ietf.org/doc/html/rfc6121#section-4.3
@@ -172,18 +174,16 @@ impl Bridge {
                 &["Input line was too long (512 bytes at most, RFC 2812 § 2.3)"],
                 &mut out,
             ),
-            Err(err @ IrcError::BadCommand { .. }) => {
-                let command = match &err {
-                    IrcError::BadCommand { command } => command.clone(),
-                    _ => String::new(),
-                };
-                self.reply(
-                    id,
-                    ERR_UNKNOWNCOMMAND,
-                    &[&command, &err.to_string()],
-                    &mut out,
-                );
-            }
+            Err(IrcError::BadCommand { command }) => self.reply(
+                id,
+                ERR_UNKNOWNCOMMAND,
+                &[
+                    &command,
+                    "Unknown command: commands are letters or three digits \
+                     (RFC 2812 § 2.3.1)",
+                ],
+                &mut out,
+            ),
             Err(err) => self.reply(
                 id,
                 ERR_UNKNOWNCOMMAND,
@@ -678,6 +678,10 @@ impl Bridge {
                     )));
                     continue;
                 };
+                // Only formatting codes: nothing a person would read.
+                if body.trim().is_empty() {
+                    continue;
+                }
                 let from =
                     format!("{}@{}", from_nick.to_ascii_lowercase(), self.name);
                 out.push(Action::Event(format!(

@@ -34,6 +34,11 @@
 //! into a nick, and the XMPP server routes a message to the bare JID to the
 //! user's best client anyway (RFC 6121 § 8.5.2).
 //!
+//! Read before: `irc.rs`. Read next: `bridge.rs`, which uses these to
+//! translate. Book: `book/src/lesson-04.md`. Run: `netlab xmpp gateway`,
+//! then `/whois alice|localhost` in an IRC client shows the JID behind a
+//! nick.
+//!
 //! [XEP-0100 § 4]: https://xmpp.org/extensions/xep-0100.html#addressing
 //! [XEP-0106]: https://xmpp.org/extensions/xep-0106.html
 //! [RFC 2812 § 2.3.1]: https://datatracker.ietf.org/doc/html/rfc2812#section-2.3.1
