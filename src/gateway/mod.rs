@@ -36,7 +36,9 @@
 //!
 //! - `irc.rs`: IRC lines ↔ messages (the parser, by hand, with its tests);
 //! - `names.rs`: nicks ↔ JIDs;
-//! - `bridge.rs`: the translation, a state machine without sockets;
+//! - `bridge.rs`: the translation, a state machine without sockets
+//!   (`bridge/from_irc.rs`: each IRC command; `bridge/from_xmpp.rs`: each
+//!   stanza);
 //! - this file: the sockets. One task reads the component stream and runs
 //!   the bridge; one task per IRC connection reads lines and writes what
 //!   the bridge sends it, through a channel.
