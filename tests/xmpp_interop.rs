@@ -118,6 +118,11 @@ fn wait_for_port(port: u16) {
 
 /// `netlab xmpp server` with accounts a, b, c (passwords apass …).
 fn our_server(dir: &Path) -> (Process, u16) {
+    our_server_with(dir, &[])
+}
+
+/// The same, with more flags.
+fn our_server_with(dir: &Path, extra: &[&str]) -> (Process, u16) {
     for user in ["a", "b", "c"] {
         let out = netlab()
             .args([
@@ -144,6 +149,7 @@ fn our_server(dir: &Path) -> (Process, u16) {
             "--bind",
             &format!("127.0.0.1:{port}"),
         ])
+        .args(extra)
         .current_dir(dir)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -339,4 +345,83 @@ fn our_client_chats_through_prosody() {
         "{echoed:?}"
     );
     writeln!(stdin, "/quit").expect("type");
+}
+
+#[test]
+fn a_slixmpp_component_is_hosted_by_our_server() {
+    if !have_slixmpp() {
+        return;
+    }
+    let scratch = Scratch::new("interop-component");
+    let component_port = free_port();
+    let component_bind = format!("127.0.0.1:{component_port}");
+    let (_server, port) = our_server_with(
+        &scratch.0,
+        &[
+            "--component",
+            "echo.localhost=s3cret",
+            "--component-bind",
+            &component_bind,
+        ],
+    );
+    wait_for_port(component_port);
+    // slixmpp's ComponentXMPP: the handshake as another implementation
+    // writes it (no XML declaration, no version).
+    let mut child = Command::new("python3")
+        .arg(format!("{INTEROP}/slixmpp_component.py"))
+        .args(["--port", &component_port.to_string()])
+        .args(["--name", "echo.localhost", "--secret", "s3cret"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("slixmpp_component.py");
+    let component_lines = lines(child.stdout.take().expect("stdout"));
+    let _component = Process(child);
+    if let Err(seen) =
+        wait_for(&component_lines, "ready", Duration::from_secs(20))
+    {
+        panic!("the component was not accepted: {seen:?}");
+    }
+    // Our client, over STARTTLS, talks to a user of the component.
+    let cert = scratch
+        .0
+        .join("x.sqlite.crt")
+        .to_string_lossy()
+        .into_owned();
+    let mut client = netlab()
+        .args(["xmpp", "client", "a@localhost", "--password", "apass"])
+        .args(["--server", &format!("127.0.0.1:{port}")])
+        .args(["--trust-cert", &cert])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("netlab xmpp client");
+    let rx = lines(client.stdout.take().expect("stdout"));
+    let mut stdin = client.stdin.take().expect("stdin");
+    let _client = Process(client);
+    if let Err(seen) = wait_for(&rx, "logged in as", Duration::from_secs(20)) {
+        panic!("no login: {seen:?}");
+    }
+    writeln!(stdin, "/msg bot@echo.localhost hello component").expect("type");
+    let got =
+        wait_for(&component_lines, "hello component", Duration::from_secs(20))
+            .unwrap_or_else(|seen| {
+                panic!("the component got nothing: {seen:?}")
+            });
+    let got = got.last().cloned().unwrap_or_default();
+    assert!(
+        got.starts_with("got: a@localhost/")
+            && got.contains("-> bot@echo.localhost"),
+        "{got}"
+    );
+    let echoed =
+        wait_for(&rx, "echo: hello component", Duration::from_secs(20))
+            .unwrap_or_else(|seen| panic!("no echo: {seen:?}"));
+    assert!(
+        echoed
+            .last()
+            .is_some_and(|l| l.starts_with("bot@echo.localhost")),
+        "{echoed:?}"
+    );
 }

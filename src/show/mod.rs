@@ -14,9 +14,11 @@
 //! - [`ladder`]: a TCP connection as a ladder diagram
 //! - [`xmpp_trace`]: the XML console, one line per stanza
 //! - [`structure`]: lesson 4's traces, tables and records, in 80 columns
+//! - [`gateway_trace`]: the gateway's events and both sides' traffic
 
 pub mod errors;
 pub mod events;
+pub mod gateway_trace;
 pub mod ladder;
 pub mod markdown;
 pub mod packet;

@@ -2,7 +2,7 @@
 # A throwaway Prosody for interop tests: everything in one temp directory,
 # c2s on 127.0.0.1 only, no s2s, no HTTP, never the system service.
 #
-#   tests/interop/prosody.sh [--plain] DIR PORT [USER PASS]...
+#   tests/interop/prosody.sh [--plain] [--component NAME SECRET CPORT] DIR PORT [USER PASS]...
 #
 # Writes DIR/prosody.cfg.lua, a self-signed certificate for "localhost"
 # (DIR/certs/localhost.crt: give it to clients as their CA file), registers
@@ -13,15 +13,26 @@
 #
 # --plain: do not require TLS on c2s (STARTTLS is still offered), for
 # clients run without TLS.
+#
+# --component NAME SECRET CPORT: also accept the external component NAME
+# (XEP-0114, e.g. netlab's gateway) with that shared secret on
+# 127.0.0.1:CPORT.
 set -euo pipefail
 
 require_tls=true
-if [ "${1:-}" = --plain ]; then
-  require_tls=false
-  shift
-fi
+component=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --plain) require_tls=false; shift ;;
+    --component)
+      [ $# -ge 4 ] || { echo "$0: --component needs NAME SECRET CPORT" >&2; exit 2; }
+      component=$2 component_secret=$3 component_port=$4
+      shift 4 ;;
+    *) break ;;
+  esac
+done
 if [ $# -lt 2 ] || [ $(($# % 2)) -ne 0 ]; then
-  echo "usage: $0 [--plain] DIR PORT [USER PASS]..." >&2
+  echo "usage: $0 [--plain] [--component NAME SECRET CPORT] DIR PORT [USER PASS]..." >&2
   exit 2
 fi
 dir=$1 port=$2
@@ -42,6 +53,18 @@ fi
 # Prosody refuses to run as root unless told it may (mod_posix); CI is root.
 run_as_root=false
 [ "$(id -u)" = 0 ] && run_as_root=true
+
+# An external component (XEP-0114): the component port is a global option
+# (it must come before the first VirtualHost, which starts host options),
+# the component a host of its own with its secret (appended below).
+component_globals=
+if [ -n "$component" ]; then
+  component_globals="
+-- External components (XEP-0114) on one loopback port.
+component_ports = { $component_port }
+component_interfaces = { \"127.0.0.1\" }
+"
+fi
 
 cat >"$dir/prosody.cfg.lua" <<EOF
 -- Throwaway Prosody for netlab's interop tests (written by $0).
@@ -64,8 +87,17 @@ authentication = "internal_hashed"
 c2s_require_encryption = $require_tls
 allow_unencrypted_plain_auth = $([ $require_tls = true ] && echo false || echo true)
 
+$component_globals
 VirtualHost "localhost"
 EOF
+
+if [ -n "$component" ]; then
+  cat >>"$dir/prosody.cfg.lua" <<EOF
+
+Component "$component"
+  component_secret = "$component_secret"
+EOF
+fi
 
 while [ $# -gt 0 ]; do
   prosodyctl --config "$dir/prosody.cfg.lua" register "$1" localhost "$2"
