@@ -66,9 +66,9 @@ fn roles(world: &mut World) -> anyhow::Result<String> {
     let stage = &world.stage;
     let components = stage.component_addr().context("component port")?;
     let mut out = format!(
-        "{}  listens in this process, for the domain localhost:\n        \
-         clients on {}, components on {}\n        accounts {}\n",
-        style::server("server"),
+        "{}  listens in this process, for the domain localhost:\n         \
+         clients on {}, components on {}\n         accounts {}\n",
+        style::server("server "),
         stage.addr(),
         components,
         structure::USERS.join(", ")
@@ -76,30 +76,63 @@ fn roles(world: &mut World) -> anyhow::Result<String> {
     for (who, device) in [("alice", "laptop"), ("bob", "phone")] {
         out.push_str(&format!(
             "{}  logged in from a {device}: {who}@localhost/{device}\n",
-            style::client(&format!("{who:<6}"))
+            style::client(&format!("{who:<7}"))
         ));
     }
     out.push_str(&format!(
-        "\n{}\n",
-        view::para(&format!(
-            "A component, {}, connects to the component port. Its \
-             handshake, from the server's trace (namespaces kept: they \
-             tell a component's stream from a client's):",
-            structure::BOT.0
-        ))
-        .trim_end()
+        "{}  {}, a component: connected to the component port;\n         \
+         listens for IRC users on {}\n",
+        style::server("gateway"),
+        structure::GATEWAY.0,
+        world.gateway.irc_addr
     ));
-    out.push_str(&view::trace(&world.component_login()));
+    out.push_str(&format!(
+        "{}  an IRC user, typed by hand: connected to the gateway\n",
+        style::client(&format!("{:<7}", structure::IRC_NICK))
+    ));
+    out.push_str(&format!(
+        "{}  {}, a second component, typed by hand\n\n",
+        style::server("bot    "),
+        structure::BOT.0
+    ));
+    out.push_str(&view::para(
+        "The gateway's login, from the server's trace (namespaces kept: \
+         they tell a component's stream from a client's):",
+    ));
+    let gateway_login: Vec<_> = world
+        .component_login()
+        .into_iter()
+        .filter(|(who, _)| who == structure::GATEWAY.0)
+        .collect();
+    out.push_str(&view::trace(&gateway_login));
+    out.push('\n');
+    out.push_str(&view::para(&format!(
+        "{} registers on IRC: two lines typed, then the gateway's welcome \
+         ({} lines; the first and the last):",
+        structure::IRC_NICK,
+        world.irc_login.welcome.len()
+    )));
+    let mallory = style::client("mallory → gateway").to_string();
+    out.push_str(&view::lines(&mallory, &world.irc_login.typed));
+    let welcome = &world.irc_login.welcome;
+    let ends: Vec<String> = welcome
+        .first()
+        .into_iter()
+        .chain(welcome.last().filter(|_| welcome.len() > 1))
+        .cloned()
+        .collect();
+    let gateway = style::server("gateway → mallory").to_string();
+    out.push_str(&view::lines(&gateway, &ends));
     let sockets = world.sockets()?;
     let connections = sockets
         .iter()
-        .filter(|s| s.owner.starts_with("server's end"))
+        .filter(|s| s.owner.contains("'s end for"))
         .count();
     out.push('\n');
     out.push_str(&view::kernel(&format!(
-        "kernel: /proc/net/tcp, every row with one of the server's ports: \
-         two listeners and {connections} connections, each seen from both \
-         ends"
+        "kernel: /proc/net/tcp, every row with one of the three listening \
+         ports: three listeners and {connections} connections, each seen \
+         from both ends"
     )));
     out.push_str(&view::sockets(&sockets));
     Ok(out)
@@ -116,24 +149,42 @@ fn routing(world: &mut World) -> anyhow::Result<String> {
          added.",
     ));
     out.push('\n');
-    out.push_str(&style::heading("client → server → component").to_string());
+    out.push_str(
+        &style::heading("client → server → gateway → IRC").to_string(),
+    );
     out.push('\n');
-    let journey = world.client_to_component()?;
+    let (journey, read) = world.client_to_gateway()?;
     out.push_str(&view::journey("alice's client", &journey));
     out.push_str(&view::para(&format!(
         "Routed by the domain: {} belongs to a component, so the server \
          handed the stanza over without looking at the localpart; it only \
-         added from.",
-        structure::BOT.0
+         added from. The gateway wrote one line on mallory's IRC \
+         connection:",
+        structure::GATEWAY.0
+    )));
+    let gateway = style::server("gateway → mallory").to_string();
+    out.push_str(&view::lines(&gateway, &read));
+    let xml = journey.lines.last().map_or(0, |(_, l)| l.text.len());
+    let irc = read.last().map_or(0, |l| l.len() + 2);
+    out.push_str(&view::para(&format!(
+        "The same sentence: {xml} bytes of XML from the server to the \
+         gateway, {irc} bytes of IRC from the gateway to mallory (CR LF \
+         included)."
     )));
     out.push('\n');
-    out.push_str(&style::heading("component → server → client").to_string());
+    out.push_str(
+        &style::heading("IRC → gateway → server → client").to_string(),
+    );
     out.push('\n');
-    let journey = world.component_to_client()?;
-    out.push_str(&view::journey("the component", &journey));
+    let (_, journey) = world.gateway_to_client()?;
+    let mallory = style::client("mallory → gateway").to_string();
+    out.push_str("mallory types:\n");
+    out.push_str(&view::lines(&mallory, std::slice::from_ref(&journey.typed)));
+    out.push_str("the server's trace:\n");
+    out.push_str(&view::trace(&journey.lines));
     out.push_str(&view::para(
-        "The component wrote from itself, and the server let it pass: the \
-         address is in the component's own domain.",
+        "The gateway wrote from itself, mallory@gw.localhost, and the \
+         server let it pass: the address is in the gateway's own domain.",
     ));
     out.push('\n');
     out.push_str(&style::heading("a component that lies").to_string());
@@ -255,18 +306,23 @@ mod tests {
         }
         let flat =
             |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
-        // Three roles: two listeners, two clients, one component.
+        // Three roles: listeners, clients, components, and IRC.
         assert!(roles.contains("server, component port"), "{roles}");
+        assert!(roles.contains("gateway, IRC port"), "{roles}");
         assert!(roles.contains("alice/laptop's client"), "{roles}");
+        assert!(roles.contains("gw.localhost, component"), "{roles}");
+        assert!(roles.contains("mallory's IRC client"), "{roles}");
         assert!(roles.contains("bot.localhost, component"), "{roles}");
-        assert!(flat(roles).contains("two listeners and 3 connections"));
+        assert!(flat(roles).contains("three listeners and 5 connections"));
         assert!(roles.contains("<handshake/>"), "{roles}");
-        // Routing: to a client, to the component, from it, and a lie
+        assert!(roles.contains(" 376 mallory "), "{roles}");
+        // Routing: to a client, through the gateway both ways, and a lie
         // that reaches nobody.
         assert!(routing.contains("server → bob/phone"), "{routing}");
         assert!(routing.contains("from=\"alice@localhost/laptop\""));
-        assert!(routing.contains("server → bot.localhost"), "{routing}");
-        assert!(routing.contains("<body>Hello, alice</body>"), "{routing}");
+        assert!(routing.contains("server → gw.localhost"), "{routing}");
+        assert!(routing.contains("PRIVMSG mallory :Hi mallory, from XMPP"));
+        assert!(routing.contains("from=\"mallory@gw.localhost\""));
         assert!(routing.contains("stream error invalid-from"), "{routing}");
         assert_eq!(routing.matches("server → bob/phone").count(), 1);
         // Records: keys, no password; the roster; the stored message.
@@ -277,12 +333,14 @@ mod tests {
         // The replaced session.
         assert!(jobs.contains("stream error <conflict/>"), "{jobs}");
         assert!(jobs.contains("alice@localhost/phone"), "{jobs}");
+        assert!(jobs.contains("gw.localhost (component)  ESTABLISHED"));
         assert!(jobs.contains("server → alice/phone"), "{jobs}");
         // Three connections open, each with two streams.
         assert!(streams.contains("(stream 2)"), "{streams}");
-        assert!(streams.contains("3 connections carried 4 stream headers"));
-        assert!(flat(streams).contains("kernel: 3 connections"));
-        assert!(flat(streams).contains("3 server ends"), "{streams}");
+        assert!(streams.contains("3 client connections carried 4 stream"));
+        assert!(streams.contains("component's connection carried 2 stream"));
+        assert!(flat(streams).contains("kernel: 4 connections"));
+        assert!(flat(streams).contains("4 server ends"), "{streams}");
         assert!(beyond.contains("remote-server-not-found"), "{beyond}");
     }
 }

@@ -14,11 +14,13 @@
 //!   push-versus-poll race
 //! - [`structure`]: lesson 4's server, clients and what it reads of them
 //! - [`typed_component`]: an external component (XEP-0114) typed by hand
+//! - [`irc_user`]: an IRC user typed by hand, for lesson 4's gateway
 //! - [`overhead`], [`inband`]: lesson 6's measurements
 //!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
 
 pub mod inband;
+pub mod irc_user;
 pub mod lesson01;
 pub mod lesson02;
 pub mod lesson03;

@@ -95,8 +95,9 @@ pub static LESSONS: [Lesson; 10] = [
         slug: "structure",
         title: "Client, server, gateway",
         article: "XMPP的基本结构",
-        demo: "a server and its clients live: who routes what; the \
-               server's records, connections and streams",
+        demo: "a server, its clients and an IRC gateway component \
+               (XEP-0114) live: who routes what; the server's records and \
+               connections",
         needs: Needs::Nothing,
         narration: Some(include_str!("../../lessons/04-structure.md")),
         make_demo: Some(super::lesson04::demo),

@@ -9,6 +9,7 @@
 //!   alice (phone)  ──TCP──┤  server "localhost"  ── database file
 //!   bob   (phone)  ──TCP──┘  (routes, keeps records, manages connections)
 //!                            │ component port (XEP-0114)
+//!                            ├── gw.localhost, the IRC gateway ◄─IRC─ mallory
 //!                            └── bot.localhost, a component typed by hand
 //! ```
 //!
@@ -28,12 +29,15 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, bail};
 
+use super::irc_user::IrcUser;
 use super::lesson01::{chat, subscribe, user_of, wait_for};
 use super::typed_component::TypedComponent;
 use super::xmpp_stage::{Setup, Stage, TraceLine};
+use crate::gateway::{self, Gateway};
 use crate::sockets::proc_net::{self, SocketRow, TcpState};
 use crate::xmpp::client::{Client, ClientError};
 use crate::xmpp::framing::Element;
@@ -47,6 +51,41 @@ pub const USERS: [&str; 3] = ["alice", "bob", "carol"];
 
 /// The component typed by hand, and the secret it shares with the server.
 pub const BOT: (&str, &str) = ("bot.localhost", "bot-secret");
+
+/// The IRC gateway's domain, and its secret.
+pub const GATEWAY: (&str, &str) = ("gw.localhost", "gw-secret");
+
+/// The IRC user on the other side of the gateway.
+pub const IRC_NICK: &str = "mallory";
+
+/// One line of the gateway's own trace (`src/gateway/mod.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GatewayLine {
+    /// The XMPP side (its component stream) or the IRC side.
+    pub side: gateway::Side,
+    /// In, out, or an event.
+    pub kind: gateway::TraceKind,
+    /// The XML, the IRC line, or the event.
+    pub text: String,
+}
+
+/// The gateway as the lesson sees it: where it listens for IRC, and what
+/// it traced.
+pub struct GatewayView {
+    /// The gateway's IRC port.
+    pub irc_addr: SocketAddr,
+    /// Its trace, taken by [`World::take_gateway_trace`].
+    trace: Arc<Mutex<Vec<GatewayLine>>>,
+}
+
+/// What mallory typed and read to register on IRC.
+#[derive(Clone, Debug)]
+pub struct IrcLogin {
+    /// The lines mallory typed.
+    pub typed: Vec<String>,
+    /// The gateway's welcome, as mallory read it.
+    pub welcome: Vec<String>,
+}
 
 /// What the trace said about one connection.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -72,6 +111,14 @@ pub struct World {
     pub alice_phone: Option<Client>,
     /// The component typed by hand, until the server ends its stream.
     pub bot: Option<TypedComponent>,
+    /// The IRC user, connected to the gateway.
+    pub mallory: IrcUser,
+    /// Her client's address, to name her socket in the kernel's table.
+    mallory_addr: SocketAddr,
+    /// How she registered.
+    pub irc_login: IrcLogin,
+    /// The gateway.
+    pub gateway: GatewayView,
     /// Every trace line so far.
     trace: Vec<TraceLine>,
     /// Each connection, by the server's number for it.
@@ -121,8 +168,10 @@ pub struct Session {
     pub conn: u64,
     /// The client's address.
     pub peer: SocketAddr,
-    /// The bound JID.
+    /// The bound JID, or the component's domain.
     pub jid: String,
+    /// A client's stream or a component's.
+    pub kind: StreamKind,
     /// The kernel's state for the server's end, if it still lists it.
     pub state: Option<TcpState>,
 }
@@ -143,24 +192,29 @@ pub struct Streams {
     pub conn: u64,
     /// The client's address.
     pub peer: SocketAddr,
-    /// The bound JID.
+    /// The bound JID, or the component's domain.
     pub jid: String,
+    /// A client's stream or a component's.
+    pub kind: StreamKind,
     /// Each stream header, in order: who sent it, and its XML.
     pub headers: Vec<(TraceKind, String)>,
 }
 
 impl World {
     // ANCHOR: start
-    /// A server whose database is a file, accounts [`USERS`] and one
-    /// component, [`BOT`]; alice logged in from her laptop and bob from
-    /// his phone, both online; the component connected.
+    /// A server whose database is a file, accounts [`USERS`] and two
+    /// components, [`GATEWAY`] and [`BOT`]; alice logged in from her
+    /// laptop and bob from his phone, both online; the IRC gateway
+    /// connected, with mallory registered on its IRC side; the typed
+    /// component connected last.
     pub fn start() -> anyhow::Result<World> {
-        let stage = Stage::start_with(Setup {
+        let spec = |(name, secret): (&str, &str)| ComponentSpec {
+            name: name.into(),
+            secret: secret.into(),
+        };
+        let mut stage = Stage::start_with(Setup {
             on_disk: true,
-            components: vec![ComponentSpec {
-                name: BOT.0.into(),
-                secret: BOT.1.into(),
-            }],
+            components: vec![spec(GATEWAY), spec(BOT)],
             ..Setup::new(&USERS)
         })?;
         let mut alice = stage.connect("alice", "laptop").context("alice")?;
@@ -168,13 +222,23 @@ impl World {
         stage.block_on(online(&mut alice))?;
         stage.block_on(online(&mut bob))?;
         let components = stage.component_addr().context("component port")?;
+        let gateway = start_gateway(&mut stage, components)?;
+        let (mallory, welcome) = IrcUser::register(gateway.irc_addr, IRC_NICK)?;
         let bot = TypedComponent::connect(components, BOT.0, BOT.1)?;
         // ANCHOR_END: start
+        let irc_login = IrcLogin {
+            typed: mallory.typed.clone(),
+            welcome,
+        };
         let mut world = World {
             alice,
             bob,
             alice_phone: None,
             bot: Some(bot),
+            mallory_addr: mallory.local_addr()?,
+            mallory,
+            irc_login,
+            gateway,
             trace: Vec::new(),
             conns: BTreeMap::new(),
             stage,
@@ -234,13 +298,16 @@ impl World {
     }
 
     // ANCHOR: sockets
-    /// The kernel's TCP rows with one of the server's ports at either
-    /// end, each named: the two listeners, then each connection's two
-    /// ends, the client's (or component's) and the server's.
+    /// The kernel's TCP rows with one of the listening ports at either
+    /// end (the server's two, the gateway's IRC port), each named: the
+    /// listeners, then each connection's two ends.
     pub fn sockets(&self) -> anyhow::Result<Vec<Socket>> {
         let clients = self.stage.addr().port();
         let components = self.stage.component_addr().map(|a| a.port());
-        let ours = |port: u16| port == clients || Some(port) == components;
+        let irc = self.gateway.irc_addr.port();
+        let ours = |port: u16| {
+            port == clients || Some(port) == components || port == irc
+        };
         let mut found: Vec<((u8, String), Socket)> = proc_net::tcp_sockets()?
             .into_iter()
             .filter(|r| ours(r.local.port()) || ours(r.remote.port()))
@@ -248,26 +315,56 @@ impl World {
                 matches!(r.state, TcpState::Listen | TcpState::Established)
             })
             .map(|row| {
-                let server_end = ours(row.local.port());
-                let peer = if server_end { row.remote } else { row.local };
-                let who = self.who_at(peer).unwrap_or_else(|| "?".into());
-                let component = Some(row.local.port()) == components
-                    || Some(row.remote.port()) == components;
-                let (order, owner) = match (row.state, server_end) {
-                    (TcpState::Listen, _) if component => {
-                        (1, "server, component port".to_owned())
+                let listening = ours(row.local.port());
+                let port = if listening {
+                    row.local.port()
+                } else {
+                    row.remote.port()
+                };
+                let peer = if listening { row.remote } else { row.local };
+                let who = if peer == self.mallory_addr {
+                    IRC_NICK.to_owned()
+                } else {
+                    self.who_at(peer).unwrap_or_else(|| "?".into())
+                };
+                let (order, owner) = match (row.state, listening) {
+                    (TcpState::Listen, _) if port == irc => {
+                        (2, "gateway, IRC port".to_owned())
                     }
-                    (TcpState::Listen, _) => (0, "server, client port".into()),
-                    (_, true) => (3, format!("server's end for {who}")),
-                    (_, false) if component => (2, format!("{who}, component")),
-                    (_, false) => (2, format!("{who}'s client")),
+                    (TcpState::Listen, _) if port == clients => {
+                        (0, "server, client port".into())
+                    }
+                    (TcpState::Listen, _) => {
+                        (1, "server, component port".into())
+                    }
+                    (_, true) if port == irc => {
+                        (4, format!("gateway's end for {who}"))
+                    }
+                    (_, true) => (4, format!("server's end for {who}")),
+                    (_, false) if port == irc => {
+                        (3, format!("{who}'s IRC client"))
+                    }
+                    (_, false) if port == clients => {
+                        (3, format!("{who}'s client"))
+                    }
+                    (_, false) => (3, format!("{who}, component")),
                 };
                 ((order, who), Socket { row, owner })
             })
             .collect();
-        // The listeners first, then each connection's two ends together.
+        // The listeners first, then each connection's two ends together,
+        // in the order the lesson introduces their owners.
+        let rank = |who: &str| match who {
+            _ if who.starts_with("alice") => 0,
+            _ if who.starts_with("bob") => 1,
+            _ if who == GATEWAY.0 => 2,
+            _ if who == IRC_NICK => 3,
+            _ if who == BOT.0 => 4,
+            _ => 5,
+        };
         found.sort_by(|a, b| {
-            let key = |k: &(u8, String)| (k.0.min(2), k.1.clone(), k.0);
+            let key =
+                |k: &(u8, String)| (k.0.min(3), rank(&k.1), k.1.clone(), k.0);
             key(&a.0).cmp(&key(&b.0))
         });
         Ok(found.into_iter().map(|(_, s)| s).collect())
@@ -314,52 +411,59 @@ impl World {
             .collect()
     }
 
-    // ANCHOR: to_component
-    /// Alice writes to an address in the component's domain: client →
-    /// server → component, routed by the domain alone.
-    pub fn client_to_component(&mut self) -> anyhow::Result<Journey> {
+    /// The gateway's trace since the last call.
+    pub fn take_gateway_trace(&self) -> Vec<GatewayLine> {
+        std::mem::take(
+            &mut *self.gateway.trace.lock().unwrap_or_else(|p| p.into_inner()),
+        )
+    }
+
+    // ANCHOR: to_gateway
+    /// Alice writes to mallory's address on the gateway's domain: client
+    /// → server → gateway, and the gateway turns it into an IRC line on
+    /// mallory's connection. Returns the journey through the server and
+    /// what mallory read.
+    pub fn client_to_gateway(
+        &mut self,
+    ) -> anyhow::Result<(Journey, Vec<String>)> {
         self.more_trace();
-        let message = chat("echo@bot.localhost", "Hello, bot");
-        let World {
-            alice, bot, stage, ..
-        } = self;
-        let bot = bot.as_mut().context("the component is gone")?;
-        stage.block_on(alice.send(&message))?;
-        let got = bot.read_stanza()?.context("the stream closed")?;
-        if got.local_name() != "message" {
-            bail!("the component got {} instead", got.to_xml());
-        }
+        self.take_gateway_trace();
+        let to = format!("{IRC_NICK}@{}", GATEWAY.0);
+        let message = chat(&to, "Hi mallory, from XMPP");
+        self.stage.block_on(self.alice.send(&message))?;
+        let read =
+            self.mallory.read_until(|line| line.contains(" PRIVMSG "))?;
         let lines = self.more_trace();
-        Ok(Journey {
+        let journey = Journey {
             typed: message.to_xml(),
             lines: self.owned(&lines),
-        })
+        };
+        Ok((journey, read))
     }
-    // ANCHOR_END: to_component
+    // ANCHOR_END: to_gateway
 
-    // ANCHOR: from_component
-    /// The component answers from an address in its own domain:
-    /// component → server → client. The component writes `from` itself;
-    /// the server checks it.
-    pub fn component_to_client(&mut self) -> anyhow::Result<Journey> {
+    // ANCHOR: from_gateway
+    /// Mallory answers on IRC: one `PRIVMSG` line to the nick the
+    /// gateway gives alice; the gateway sends it to the server as a
+    /// message from `mallory@gw.localhost`, and the server routes it to
+    /// alice. Returns the line typed and the journey through the server.
+    pub fn gateway_to_client(&mut self) -> anyhow::Result<(String, Journey)> {
         self.more_trace();
-        let typed = "<message from='echo@bot.localhost' \
-                     to='alice@localhost/laptop' type='chat'>\
-                     <body>Hello, alice</body></message>";
-        let World {
-            alice, bot, stage, ..
-        } = self;
-        bot.as_mut()
-            .context("the component is gone")?
-            .type_xml(typed)?;
-        stage.block_on(wait_for(alice, "the bot's answer", is_message))?;
+        let line = "PRIVMSG alice|localhost :Hi alice, from IRC";
+        self.mallory.type_line(line)?;
+        self.stage.block_on(wait_for(
+            &mut self.alice,
+            "mallory's answer",
+            is_message,
+        ))?;
         let lines = self.more_trace();
-        Ok(Journey {
-            typed: typed.to_owned(),
+        let journey = Journey {
+            typed: line.to_owned(),
             lines: self.owned(&lines),
-        })
+        };
+        Ok((line.to_owned(), journey))
     }
-    // ANCHOR_END: from_component
+    // ANCHOR_END: from_gateway
 
     // ANCHOR: lie
     /// The component writes a `from` outside its domain, pretending to be
@@ -485,7 +589,10 @@ impl World {
     /// The server's table of connections, from its trace, each with the
     /// kernel's state for the server's end of it.
     pub fn sessions(&self) -> anyhow::Result<Vec<Session>> {
-        let port = self.stage.addr().port();
+        let ports = [
+            Some(self.stage.addr().port()),
+            self.stage.component_addr().map(|a| a.port()),
+        ];
         let rows = proc_net::tcp_sockets()?;
         Ok(self
             .conns
@@ -495,12 +602,16 @@ impl World {
                 let (peer, jid) = (c.peer?, c.jid.clone()?);
                 let state = rows
                     .iter()
-                    .find(|r| r.local.port() == port && r.remote == peer)
+                    .find(|r| {
+                        ports.contains(&Some(r.local.port()))
+                            && r.remote == peer
+                    })
                     .map(|r| r.state);
                 Some(Session {
                     conn: *conn,
                     peer,
                     jid,
+                    kind: c.stream?,
                     state,
                 })
             })
@@ -577,6 +688,7 @@ impl World {
                     conn: *conn,
                     peer: c.peer?,
                     jid: c.jid.clone()?,
+                    kind: c.stream?,
                     headers,
                 })
             })
@@ -604,6 +716,41 @@ impl World {
     }
     // ANCHOR_END: remote
 }
+
+// ANCHOR: gateway
+/// Starts the IRC gateway (`src/gateway/`) beside the server: it connects
+/// to the component port as [`GATEWAY`] and listens for IRC clients on a
+/// port the kernel picks. Its trace is kept for the lesson.
+fn start_gateway(
+    stage: &mut Stage,
+    components: SocketAddr,
+) -> anyhow::Result<GatewayView> {
+    let trace: Arc<Mutex<Vec<GatewayLine>>> = Arc::default();
+    let sink = Arc::clone(&trace);
+    let config = gateway::Config {
+        name: GATEWAY.0.into(),
+        secret: GATEWAY.1.into(),
+        server: components,
+        irc_bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        trace: Some(Arc::new(move |event| {
+            let line = GatewayLine {
+                side: event.side,
+                kind: event.kind,
+                text: event.text.to_owned(),
+            };
+            sink.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+        })),
+    };
+    let gateway = stage.block_on(Gateway::start(config))?;
+    let irc_addr = gateway.irc_addr();
+    stage.spawn_service(|shutdown| async move {
+        if let Err(err) = gateway.run(shutdown).await {
+            tracing::debug!("lesson 4 gateway: {err}");
+        }
+    });
+    Ok(GatewayView { irc_addr, trace })
+}
+// ANCHOR_END: gateway
 
 /// Initial presence, and the copy the server sends back (RFC 6121
 /// § 4.2.2).

@@ -58,6 +58,9 @@ pub struct Stage {
     shutdown: CancellationToken,
     trace: Arc<Mutex<Vec<TraceLine>>>,
     server: Option<tokio::task::JoinHandle<()>>,
+    /// Other services the lesson started beside the server (a gateway),
+    /// stopped with it.
+    services: Vec<tokio::task::JoinHandle<()>>,
     /// The directory holding the database file, when on disk.
     dir: Option<PathBuf>,
 }
@@ -192,6 +195,7 @@ impl Stage {
             shutdown,
             trace,
             server: Some(server),
+            services: Vec::new(),
             dir,
         })
     }
@@ -219,6 +223,18 @@ impl Stage {
     /// Where the server listens.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Runs a service beside the server until the stage is dropped: the
+    /// future gets the token that is cancelled then.
+    pub fn spawn_service<F>(
+        &mut self,
+        service: impl FnOnce(CancellationToken) -> F,
+    ) where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let task = self.runtime.spawn(service(self.shutdown.clone()));
+        self.services.push(task);
     }
 
     /// Runs a future on the stage's runtime (client work).
@@ -251,6 +267,11 @@ impl Stage {
 impl Drop for Stage {
     fn drop(&mut self) {
         self.shutdown.cancel();
+        for service in self.services.drain(..) {
+            let _ = self.runtime.block_on(async {
+                tokio::time::timeout(Duration::from_secs(5), service).await
+            });
+        }
         if let Some(server) = self.server.take() {
             let _ = self.runtime.block_on(async {
                 tokio::time::timeout(Duration::from_secs(5), server).await

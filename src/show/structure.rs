@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use crate::course::structure::{Journey, Records, Session, Socket, Streams};
 use crate::course::xmpp_stage::TraceLine;
-use crate::xmpp::server::TraceKind;
+use crate::xmpp::server::{StreamKind, TraceKind};
 
 use super::{style, wrap};
 
@@ -84,6 +84,22 @@ pub fn trace_line(who: &str, line: &TraceLine) -> String {
         direction(who, line.kind),
         style::code(&fold(&line.text, WIDTH - XML_INDENT, XML_INDENT))
     )
+}
+
+/// Lines of a line protocol (IRC), each under a label saying who wrote
+/// it to whom: `mallory → gateway`.
+pub fn lines(label: &str, lines: &[String]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let _ = writeln!(
+            out,
+            "  {}\n{}{}",
+            label,
+            " ".repeat(XML_INDENT),
+            style::code(&fold(line, WIDTH - XML_INDENT, XML_INDENT))
+        );
+    }
+    out
 }
 
 /// Trace lines, one after the other, each ending with a newline.
@@ -233,17 +249,21 @@ pub fn sessions(rows: &[Session]) -> String {
         "{}\n",
         style::dim(&format!(
             "│ {:<4}  {:<15}  {:<24}  {}",
-            "conn", "client address", "bound to", "kernel: server's end"
+            "conn", "connected from", "bound to", "kernel: server's end"
         ))
     );
     for s in rows {
         let state = s.state.map_or("gone".to_owned(), |st| st.to_string());
+        let bound = match s.kind {
+            StreamKind::Client => s.jid.clone(),
+            StreamKind::Component => format!("{} (component)", s.jid),
+        };
         let _ = writeln!(
             out,
             "│ {:<4}  {:<15}  {:<24}  {state}",
             s.conn,
             s.peer.to_string(),
-            s.jid
+            bound
         );
     }
     out
@@ -253,7 +273,7 @@ pub fn sessions(rows: &[Session]) -> String {
 /// connection's in one row each, by the ids the server gave its streams.
 pub fn streams(list: &[Streams]) -> String {
     let mut out = String::new();
-    if let Some(first) = list.first() {
+    if let Some(first) = list.iter().find(|s| s.kind == StreamKind::Client) {
         let _ = writeln!(
             out,
             "every stream header of connection {} ({}):",
@@ -287,7 +307,7 @@ pub fn streams(list: &[Streams]) -> String {
         "{}",
         style::dim(&format!(
             "│ {:<4}  {:<15}  {:<12}  {}",
-            "conn", "client address", "bound to", "the server's stream ids"
+            "conn", "connected from", "bound to", "the server's stream ids"
         ))
     );
     for s in list {
@@ -306,15 +326,26 @@ pub fn streams(list: &[Streams]) -> String {
             ids.join(" ")
         );
     }
-    let counts: Vec<usize> = list.iter().map(|s| s.headers.len()).collect();
-    let summary = match counts.split_first() {
-        Some((n, rest)) if rest.iter().all(|m| m == n) => format!(
-            "Each of the {} connections carried {n} stream headers.",
-            list.len()
-        ),
-        _ => format!("Stream headers per connection: {counts:?}."),
-    };
-    let _ = writeln!(out, "{}", wrap(&summary, WIDTH, 0));
+    for (kind, what) in [
+        (StreamKind::Client, "client connection"),
+        (StreamKind::Component, "component's connection"),
+    ] {
+        let counts: Vec<usize> = list
+            .iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| s.headers.len())
+            .collect();
+        let summary = match counts.split_first() {
+            None => continue,
+            Some((n, [])) => format!("The {what} carried {n} stream headers."),
+            Some((n, rest)) if rest.iter().all(|m| m == n) => format!(
+                "Each of the {} {what}s carried {n} stream headers.",
+                counts.len()
+            ),
+            Some(_) => format!("Stream headers per {what}: {counts:?}."),
+        };
+        let _ = writeln!(out, "{}", wrap(&summary, WIDTH, 0));
+    }
     out
 }
 
