@@ -157,7 +157,7 @@ fn routing(world: &mut World) -> anyhow::Result<String> {
     out.push_str(&view::journey("alice's client", &journey));
     out.push_str(&view::para(&format!(
         "Routed by the domain: {} belongs to a component, so the server \
-         handed the stanza over without looking at the localpart; it only \
+         handed the message over without looking at the localpart; it only \
          added from. The gateway wrote one line on mallory's IRC \
          connection:",
         structure::GATEWAY.0
@@ -190,7 +190,7 @@ fn routing(world: &mut World) -> anyhow::Result<String> {
     out.push_str(&style::heading("a component that lies").to_string());
     out.push('\n');
     let journey = world.component_lies()?;
-    out.push_str(&view::journey("the component", &journey));
+    out.push_str(&view::journey("the bot, bot.localhost,", &journey));
     out.push_str(&view::para(
         "from=\"alice@localhost/laptop\" is not in bot.localhost: the \
          server ended the component's stream with invalid-from and routed \
