@@ -84,7 +84,7 @@ fn roles(world: &mut World) -> anyhow::Result<String> {
          listens for IRC users on {}\n",
         style::server("gateway"),
         structure::GATEWAY.0,
-        world.gateway.irc_addr
+        world.irc_addr
     ));
     out.push_str(&format!(
         "{}  an IRC user, typed by hand: connected to the gateway\n",

@@ -29,7 +29,6 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, bail};
 
@@ -57,26 +56,6 @@ pub const GATEWAY: (&str, &str) = ("gw.localhost", "gw-secret");
 
 /// The IRC user on the other side of the gateway.
 pub const IRC_NICK: &str = "mallory";
-
-/// One line of the gateway's own trace (`src/gateway/mod.rs`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GatewayLine {
-    /// The XMPP side (its component stream) or the IRC side.
-    pub side: gateway::Side,
-    /// In, out, or an event.
-    pub kind: gateway::TraceKind,
-    /// The XML, the IRC line, or the event.
-    pub text: String,
-}
-
-/// The gateway as the lesson sees it: where it listens for IRC, and what
-/// it traced.
-pub struct GatewayView {
-    /// The gateway's IRC port.
-    pub irc_addr: SocketAddr,
-    /// Its trace, taken by [`World::take_gateway_trace`].
-    trace: Arc<Mutex<Vec<GatewayLine>>>,
-}
 
 /// What mallory typed and read to register on IRC.
 #[derive(Clone, Debug)]
@@ -117,8 +96,8 @@ pub struct World {
     mallory_addr: SocketAddr,
     /// How she registered.
     pub irc_login: IrcLogin,
-    /// The gateway.
-    pub gateway: GatewayView,
+    /// Where the gateway listens for IRC users.
+    pub irc_addr: SocketAddr,
     /// Every trace line so far.
     trace: Vec<TraceLine>,
     /// Each connection, by the server's number for it.
@@ -222,8 +201,8 @@ impl World {
         stage.block_on(online(&mut alice))?;
         stage.block_on(online(&mut bob))?;
         let components = stage.component_addr().context("component port")?;
-        let gateway = start_gateway(&mut stage, components)?;
-        let (mallory, welcome) = IrcUser::register(gateway.irc_addr, IRC_NICK)?;
+        let irc_addr = start_gateway(&mut stage, components)?;
+        let (mallory, welcome) = IrcUser::register(irc_addr, IRC_NICK)?;
         let bot = TypedComponent::connect(components, BOT.0, BOT.1)?;
         // ANCHOR_END: start
         let irc_login = IrcLogin {
@@ -238,7 +217,7 @@ impl World {
             mallory_addr: mallory.local_addr()?,
             mallory,
             irc_login,
-            gateway,
+            irc_addr,
             trace: Vec::new(),
             conns: BTreeMap::new(),
             stage,
@@ -304,7 +283,7 @@ impl World {
     pub fn sockets(&self) -> anyhow::Result<Vec<Socket>> {
         let clients = self.stage.addr().port();
         let components = self.stage.component_addr().map(|a| a.port());
-        let irc = self.gateway.irc_addr.port();
+        let irc = self.irc_addr.port();
         let ours = |port: u16| {
             port == clients || Some(port) == components || port == irc
         };
@@ -411,13 +390,6 @@ impl World {
             .collect()
     }
 
-    /// The gateway's trace since the last call.
-    pub fn take_gateway_trace(&self) -> Vec<GatewayLine> {
-        std::mem::take(
-            &mut *self.gateway.trace.lock().unwrap_or_else(|p| p.into_inner()),
-        )
-    }
-
     // ANCHOR: to_gateway
     /// Alice writes to mallory's address on the gateway's domain: client
     /// → server → gateway, and the gateway turns it into an IRC line on
@@ -427,7 +399,6 @@ impl World {
         &mut self,
     ) -> anyhow::Result<(Journey, Vec<String>)> {
         self.more_trace();
-        self.take_gateway_trace();
         let to = format!("{IRC_NICK}@{}", GATEWAY.0);
         let message = chat(&to, "Hi mallory, from XMPP");
         self.stage.block_on(self.alice.send(&message))?;
@@ -720,26 +691,18 @@ impl World {
 // ANCHOR: gateway
 /// Starts the IRC gateway (`src/gateway/`) beside the server: it connects
 /// to the component port as [`GATEWAY`] and listens for IRC clients on a
-/// port the kernel picks. Its trace is kept for the lesson.
+/// port the kernel picks, which it returns. What it does is seen from
+/// both its ends: the server's trace and mallory's socket.
 fn start_gateway(
     stage: &mut Stage,
     components: SocketAddr,
-) -> anyhow::Result<GatewayView> {
-    let trace: Arc<Mutex<Vec<GatewayLine>>> = Arc::default();
-    let sink = Arc::clone(&trace);
+) -> anyhow::Result<SocketAddr> {
     let config = gateway::Config {
         name: GATEWAY.0.into(),
         secret: GATEWAY.1.into(),
         server: components,
         irc_bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        trace: Some(Arc::new(move |event| {
-            let line = GatewayLine {
-                side: event.side,
-                kind: event.kind,
-                text: event.text.to_owned(),
-            };
-            sink.lock().unwrap_or_else(|p| p.into_inner()).push(line);
-        })),
+        trace: None,
     };
     let gateway = stage.block_on(Gateway::start(config))?;
     let irc_addr = gateway.irc_addr();
@@ -748,7 +711,7 @@ fn start_gateway(
             tracing::debug!("lesson 4 gateway: {err}");
         }
     });
-    Ok(GatewayView { irc_addr, trace })
+    Ok(irc_addr)
 }
 // ANCHOR_END: gateway
 
