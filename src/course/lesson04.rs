@@ -63,48 +63,13 @@ impl Demo for StructureDemo {
 }
 
 fn roles(world: &mut World) -> anyhow::Result<String> {
-    let stage = &world.stage;
-    let components = stage.component_addr().context("component port")?;
-    let mut out = format!(
-        "{}  listens in this process, for the domain localhost:\n         \
-         clients on {}, components on {}\n         accounts {}\n",
-        style::server("server "),
-        stage.addr(),
-        components,
-        structure::USERS.join(", ")
-    );
-    for (who, device) in [("alice", "laptop"), ("bob", "phone")] {
-        out.push_str(&format!(
-            "{}  logged in from a {device}: {who}@localhost/{device}\n",
-            style::client(&format!("{who:<7}"))
-        ));
-    }
-    out.push_str(&format!(
-        "{}  {}, a component: connected to the component port;\n         \
-         listens for IRC users on {}\n",
-        style::server("gateway"),
-        structure::GATEWAY.0,
-        world.irc_addr
-    ));
-    out.push_str(&format!(
-        "{}  an IRC user, typed by hand: connected to the gateway\n",
-        style::client(&format!("{:<7}", structure::IRC_NICK))
-    ));
-    out.push_str(&format!(
-        "{}  {}, a second component, typed by hand\n\n",
-        style::server("bot    "),
-        structure::BOT.0
-    ));
+    let mut out = view::cast(&world.cast()?);
+    out.push('\n');
     out.push_str(&view::para(
         "The gateway's login, from the server's trace (namespaces kept: \
          they tell a component's stream from a client's):",
     ));
-    let gateway_login: Vec<_> = world
-        .component_login()
-        .into_iter()
-        .filter(|(who, _)| who == structure::GATEWAY.0)
-        .collect();
-    out.push_str(&view::trace(&gateway_login));
+    out.push_str(&view::trace(&world.component_login(structure::GATEWAY.0)));
     out.push('\n');
     out.push_str(&view::para(&format!(
         "{} registers on IRC: two lines typed, then the gateway's welcome \
@@ -112,17 +77,7 @@ fn roles(world: &mut World) -> anyhow::Result<String> {
         structure::IRC_NICK,
         world.irc_login.welcome.len()
     )));
-    let mallory = style::client("mallory → gateway").to_string();
-    out.push_str(&view::lines(&mallory, &world.irc_login.typed));
-    let welcome = &world.irc_login.welcome;
-    let ends: Vec<String> = welcome
-        .first()
-        .into_iter()
-        .chain(welcome.last().filter(|_| welcome.len() > 1))
-        .cloned()
-        .collect();
-    let gateway = style::server("gateway → mallory").to_string();
-    out.push_str(&view::lines(&gateway, &ends));
+    out.push_str(&view::irc_login(&world.irc_login));
     let sockets = world.sockets()?;
     let connections = sockets
         .iter()
@@ -315,6 +270,7 @@ mod tests {
         assert!(roles.contains("bot.localhost, component"), "{roles}");
         assert!(flat(roles).contains("three listeners and 5 connections"));
         assert!(roles.contains("<handshake/>"), "{roles}");
+        assert!(roles.contains("to=\"gw.localhost\""), "{roles}");
         assert!(roles.contains(" 376 mallory "), "{roles}");
         // Routing: to a client, through the gateway both ways, and a lie
         // that reaches nobody.

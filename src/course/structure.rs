@@ -57,6 +57,21 @@ pub const GATEWAY: (&str, &str) = ("gw.localhost", "gw-secret");
 /// The IRC user on the other side of the gateway.
 pub const IRC_NICK: &str = "mallory";
 
+/// Who is on stage, and where each listens.
+#[derive(Clone, Debug)]
+pub struct Cast {
+    /// The server's port for clients.
+    pub clients: SocketAddr,
+    /// The server's port for components.
+    pub components: SocketAddr,
+    /// The gateway's port for IRC users.
+    pub irc: SocketAddr,
+    /// The accounts.
+    pub users: Vec<String>,
+    /// The logged-in clients' full JIDs.
+    pub online: Vec<String>,
+}
+
 /// What mallory typed and read to register on IRC.
 #[derive(Clone, Debug)]
 pub struct IrcLogin {
@@ -226,6 +241,23 @@ impl World {
         Ok(world)
     }
 
+    /// Who is on stage, and where each listens.
+    pub fn cast(&self) -> anyhow::Result<Cast> {
+        Ok(Cast {
+            clients: self.stage.addr(),
+            components: self
+                .stage
+                .component_addr()
+                .context("the server has no component port")?,
+            irc: self.irc_addr,
+            users: USERS.iter().map(|u| u.to_string()).collect(),
+            online: vec![
+                self.alice.jid().to_string(),
+                self.bob.jid().to_string(),
+            ],
+        })
+    }
+
     /// The trace recorded since the last call, remembered in full and
     /// with what it says about each connection.
     fn more_trace(&mut self) -> Vec<TraceLine> {
@@ -380,12 +412,22 @@ impl World {
     }
     // ANCHOR_END: client_to_client
 
-    /// The component's connection so far, from the trace: its stream
+    /// Component `name`'s connection so far, from the trace: its stream
     /// header, the server's, and the handshake.
-    pub fn component_login(&self) -> Vec<(String, TraceLine)> {
+    pub fn component_login(&self, name: &str) -> Vec<(String, TraceLine)> {
+        // Its first lines come before the server knows its name: found by
+        // the connection's number.
+        let conn = self
+            .trace
+            .iter()
+            .find(|l| {
+                l.stream == StreamKind::Component
+                    && l.jid.as_deref() == Some(name)
+            })
+            .map(|l| l.conn);
         self.trace
             .iter()
-            .filter(|l| l.stream == StreamKind::Component)
+            .filter(|l| Some(l.conn) == conn)
             .map(|l| (self.who(l.conn), l.clone()))
             .collect()
     }

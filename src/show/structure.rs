@@ -16,7 +16,10 @@
 
 use std::fmt::Write as _;
 
-use crate::course::structure::{Journey, Records, Session, Socket, Streams};
+use crate::course::structure::{
+    BOT, Cast, GATEWAY, IRC_NICK, IrcLogin, Journey, Records, Session, Socket,
+    Streams,
+};
 use crate::course::xmpp_stage::TraceLine;
 use crate::xmpp::server::{StreamKind, TraceKind};
 
@@ -99,6 +102,66 @@ pub fn lines(label: &str, lines: &[String]) -> String {
             style::code(&fold(line, WIDTH - XML_INDENT, XML_INDENT))
         );
     }
+    out
+}
+
+/// Who is on stage: the server and its ports, the clients, the gateway,
+/// the IRC user and the typed component, one role per line.
+pub fn cast(cast: &Cast) -> String {
+    let pad = " ".repeat(9);
+    let mut out = format!(
+        "{}  listens in this process, for the domain localhost:\n\
+         {pad}clients on {}, components on {}\n{pad}accounts {}\n",
+        style::server("server "),
+        cast.clients,
+        cast.components,
+        cast.users.join(", ")
+    );
+    for jid in &cast.online {
+        let who = jid.split('@').next().unwrap_or(jid);
+        let device = jid.rsplit('/').next().unwrap_or(jid);
+        let _ = writeln!(
+            out,
+            "{}  logged in from a {device}: {jid}",
+            style::client(&format!("{who:<7}"))
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{}  {}, a component: connected to the component port;\n\
+         {pad}listens for IRC users on {}",
+        style::server("gateway"),
+        GATEWAY.0,
+        cast.irc
+    );
+    let _ = writeln!(
+        out,
+        "{}  an IRC user, typed by hand: connected to the gateway",
+        style::client(&format!("{IRC_NICK:<7}"))
+    );
+    let _ = writeln!(
+        out,
+        "{}  {}, a second component, typed by hand",
+        style::server("bot    "),
+        BOT.0
+    );
+    out
+}
+
+/// Mallory's registration: the lines she typed, then the first and the
+/// last line of the gateway's welcome.
+pub fn irc_login(login: &IrcLogin) -> String {
+    let mallory = style::client(&format!("{IRC_NICK} → gateway")).to_string();
+    let gateway = style::server(&format!("gateway → {IRC_NICK}")).to_string();
+    let welcome = &login.welcome;
+    let ends: Vec<String> = welcome
+        .first()
+        .into_iter()
+        .chain(welcome.last().filter(|_| welcome.len() > 1))
+        .cloned()
+        .collect();
+    let mut out = lines(&mallory, &login.typed);
+    out.push_str(&lines(&gateway, &ends));
     out
 }
 
