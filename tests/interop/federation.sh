@@ -82,15 +82,17 @@ wait_port() { # PORT WHAT: until something accepts on 127.0.0.1:PORT (20 s)
   done
 }
 
-# Four free ports (c2s and s2s of each), chosen by the kernel.
-read -r p_c2s p_s2s q_c2s q_s2s < <(python3 -c '
+# Five free ports (c2s and s2s of each, DNS), chosen by the kernel all at
+# once so that they differ (srv_dns.py --port 0 could land on one of the
+# others, and then waiting for that port would be fooled).
+read -r p_c2s p_s2s q_c2s q_s2s dns_port < <(python3 -c '
 import socket
-socks = [socket.socket() for _ in range(4)]
+socks = [socket.socket() for _ in range(5)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in socks))')
 
 # -- DNS -----------------------------------------------------------------------
-dns_args=(--port 0
+dns_args=(--port "$dns_port"
   --srv "_xmpp-server._tcp.p.example=localhost.:$p_s2s"
   --srv "_xmpp-server._tcp.q.example=localhost.:$q_s2s")
 $debug && dns_args+=(-v)
@@ -100,8 +102,7 @@ for _ in $(seq 100); do
   grep -q '^ready ' "$dir/dns.out" 2>/dev/null && break
   sleep 0.05
 done
-dns_port=$(awk '/^ready /{ print $2 }' "$dir/dns.out")
-[ -n "$dns_port" ] || { echo "FAIL: srv_dns.py did not start: $(cat "$dir/dns.log")"; exit 1; }
+grep -q "^ready $dns_port\$" "$dir/dns.out" || { echo "FAIL: srv_dns.py did not start: $(cat "$dir/dns.log")"; exit 1; }
 echo "ok: srv_dns.py on 127.0.0.1:$dns_port ($(since "$start") s)"
 
 q_secret=$(python3 -c 'import secrets; print(secrets.token_hex(8))')
