@@ -175,12 +175,32 @@ async def steps(run: Run, a: Side, b: Side, args: argparse.Namespace, fatal: asy
         run.ok(f"the message to nobody@{args.unknown} bounced: {m['error']['type']}/{m['error']['condition']} ({time.monotonic() - t:.2f} s)")
 
 
+def fail_on_errors(side: Side, args: argparse.Namespace) -> None:
+    """An error bounced by a server (remote-server-not-found,
+    remote-server-timeout...) ends the run at once with its condition,
+    instead of a timeout waiting for what will never come."""
+
+    def on_error(stanza) -> None:
+        if args.unknown and stanza["from"].domain == args.unknown:
+            return  # expected in step 8
+        error = stanza["error"]
+        side._fatal(
+            f"{side.name} got a {stanza.name} error from {stanza['from']}: "
+            f"{error['type']}/{error['condition']} {error['text'] or ''}".rstrip()
+        )
+
+    side.client.add_event_handler("presence_error", on_error)
+    side.client.add_event_handler("message_error", on_error)
+
+
 async def main_async(args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     fatal = loop.create_future()
     run = Run()
     a = Side("a", args.user1, args.pass1, side_args(args, 1), fatal)
     b = Side("b", args.user2, args.pass2, side_args(args, 2), fatal)
+    fail_on_errors(a, args)
+    fail_on_errors(b, args)
     started = time.monotonic()
     try:
         await asyncio.wait_for(steps(run, a, b, args, fatal), timeout=args.timeout)
