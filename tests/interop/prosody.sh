@@ -50,6 +50,12 @@
 #                  with S = s3cr3tf0rd14lb4ck they can be checked against
 #                  the XEP's test vectors, and s2s_probe.py --secret S can
 #                  stand in for this server.
+#   --s2s-timeout N
+#                  s2s_timeout = N (default 90 s): how long an s2s stream
+#                  may stay unauthenticated (a dialback answer that never
+#                  comes) before Prosody closes it with <connection-timeout/>
+#                  and bounces what was queued with remote-server-timeout.
+#                  Lets tests of a silent peer finish in seconds.
 #   --debug        also log everything at debug level (each s2s stanza,
 #                  the dialback steps) to DIR/debug.log.
 #
@@ -60,13 +66,13 @@ set -euo pipefail
 
 usage() {
   echo "usage: $0 [--plain] [--domain D] [--s2s PORT] [--dns PORT] [--s2s-plain]" \
-    "[--s2s-insecure | --ca CADIR] [--dialback-secret S] [--debug] DIR PORT [USER PASS]..." >&2
+    "[--s2s-insecure | --ca CADIR] [--dialback-secret S] [--s2s-timeout N] [--debug] DIR PORT [USER PASS]..." >&2
   exit 2
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
 require_tls=true domain=localhost s2s_port= dns_port= s2s_require_encryption=true
-secure_auth=false cadir= debug=false dialback_secret=
+secure_auth=false cadir= debug=false dialback_secret= s2s_timeout=
 while [ $# -gt 0 ]; do
   case $1 in
     --plain) require_tls=false; shift ;;
@@ -77,6 +83,7 @@ while [ $# -gt 0 ]; do
     --s2s-insecure) [ -z "$cadir" ] || usage; secure_auth=false; shift ;;
     --ca) [ $# -ge 2 ] || usage; cadir=$2; secure_auth=true; shift 2 ;;
     --dialback-secret) [ $# -ge 2 ] || usage; dialback_secret=$2; shift 2 ;;
+    --s2s-timeout) [ $# -ge 2 ] || usage; s2s_timeout=$2; shift 2 ;;
     --debug) debug=true; shift ;;
     --) shift; break ;;
     -*) echo "$0: unknown option $1" >&2; usage ;;
@@ -86,8 +93,8 @@ done
 if [ $# -lt 2 ] || [ $(($# % 2)) -ne 0 ]; then
   usage
 fi
-for n in "$2" ${s2s_port:+"$s2s_port"} ${dns_port:+"$dns_port"}; do
-  [[ $n =~ ^[0-9]+$ ]] || { echo "$0: not a port: $n" >&2; exit 2; }
+for n in "$2" ${s2s_port:+"$s2s_port"} ${dns_port:+"$dns_port"} ${s2s_timeout:+"$s2s_timeout"}; do
+  [[ $n =~ ^[0-9]+$ ]] || { echo "$0: not a number: $n" >&2; exit 2; }
 done
 if [ -n "$dns_port" ] &&
   [ "$(dpkg-query -W -f='${Status}' lua-unbound 2>/dev/null)" != "install ok installed" ]; then
@@ -136,6 +143,7 @@ s2s_secure_auth = $secure_auth
 modules_disabled = { "offline" }
 EOF
 )
+  [ -n "$s2s_timeout" ] && s2s_config+=$'\n'"s2s_timeout = $s2s_timeout"
   if [ -n "$dialback_secret" ]; then
     [[ $dialback_secret =~ ^[A-Za-z0-9._-]+$ ]] || { echo "$0: --dialback-secret: letters, digits, . _ - only" >&2; exit 2; }
     s2s_config+=$'\n'"dialback_secret = \"$dialback_secret\""
