@@ -6,7 +6,8 @@
 #     and ignores `unbound = { forward = ... }`, so the federation tests
 #     could not point it at tests/interop/srv_dns.py. `--no-install-recommends
 #     prosody` leaves it out;
-#   - slixmpp (pip), at the version the scripts in tests/interop were proved with.
+#   - slixmpp and irc (pip), at the versions the scripts in tests/interop were
+#     proved with (irc: the IRC client of the gateway test).
 # Idempotent: what is already there is left alone. Prints what it did.
 #
 #   scripts/interop-deps.sh
@@ -19,6 +20,7 @@
 set -euo pipefail
 
 SLIXMPP_VERSION=1.17.0
+IRC_VERSION=20.5.0
 SYSTEM_PIDFILE=/run/prosody/prosody.pid
 
 say() { printf '== interop-deps: %s\n' "$*"; }
@@ -58,16 +60,20 @@ else
   say "not installing ${need[*]}: needs root and apt-get; the interop tests skip"
 fi
 
-# --- slixmpp -----------------------------------------------------------------
-have=$(python3 -c 'import importlib.metadata as m; print(m.version("slixmpp"))' 2>/dev/null || true)
-if [ "$have" = "$SLIXMPP_VERSION" ]; then
-  say "pip: slixmpp $have already installed"
-else
-  say "pip: installing slixmpp==$SLIXMPP_VERSION (found: ${have:-none})"
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "slixmpp==$SLIXMPP_VERSION" 2>/tmp/interop-deps-pip.$$ || {
+# --- slixmpp, irc (pip) ------------------------------------------------------
+# pip_pin NAME VERSION: installs NAME==VERSION unless exactly that is there.
+pip_pin() {
+  local name=$1 version=$2 have
+  have=$(python3 -c "import importlib.metadata as m; print(m.version('$name'))" 2>/dev/null || true)
+  if [ "$have" = "$version" ]; then
+    say "pip: $name $have already installed"
+    return
+  fi
+  say "pip: installing $name==$version (found: ${have:-none})"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "$name==$version" 2>/tmp/interop-deps-pip.$$ || {
     # Debian's own python3 refuses pip installs (PEP 668) unless told.
     if grep -q externally-managed /tmp/interop-deps-pip.$$; then
-      python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --break-system-packages "slixmpp==$SLIXMPP_VERSION"
+      python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --break-system-packages "$name==$version"
     else
       cat /tmp/interop-deps-pip.$$ >&2
       rm -f /tmp/interop-deps-pip.$$
@@ -75,10 +81,13 @@ else
     fi
   }
   rm -f /tmp/interop-deps-pip.$$
-fi
+}
+pip_pin slixmpp "$SLIXMPP_VERSION"
+pip_pin irc "$IRC_VERSION"
 
 say "versions: prosody $(dpkg-query -W -f='${Version}' prosody 2>/dev/null || echo none)," \
   "profanity $(dpkg-query -W -f='${Version}' profanity 2>/dev/null || echo none)," \
   "lua-unbound $(dpkg-query -W -f='${Version}' lua-unbound 2>/dev/null || echo none)," \
   "tmux $(tmux -V 2>/dev/null | cut -d' ' -f2 || echo none)," \
-  "slixmpp $(python3 -c 'import importlib.metadata as m; print(m.version("slixmpp"))' 2>/dev/null || echo none)"
+  "slixmpp $(python3 -c 'import importlib.metadata as m; print(m.version("slixmpp"))' 2>/dev/null || echo none)," \
+  "irc $(python3 -c 'import importlib.metadata as m; print(m.version("irc"))' 2>/dev/null || echo none)"

@@ -110,6 +110,40 @@ pub enum XmppCommand {
     Passwd(XmppAccountArgs),
     /// Delete an account, with its roster, offline messages and vCard.
     Deluser(XmppAccountArgs),
+    /// Run an XMPP ↔ IRC gateway: an external component (XEP-0114) of an
+    /// XMPP server on one side, a small IRC server on the other.
+    ///
+    /// IRC user mallory appears on XMPP as mallory@NAME; XMPP user
+    /// alice@localhost appears on IRC as the nick alice|localhost. The
+    /// XMPP server must know the component (Prosody: `Component
+    /// "gw.localhost"` with `component_secret`).
+    Gateway(XmppGatewayArgs),
+}
+
+/// Arguments of `netlab xmpp gateway`.
+#[derive(Debug, Args)]
+pub struct XmppGatewayArgs {
+    /// The component's name, which becomes the gateway's XMPP domain: IRC
+    /// user mallory is mallory@NAME.
+    #[arg(long, default_value = "gw.localhost")]
+    pub name: String,
+    /// The XMPP server's component port (Prosody's default is 5347).
+    #[arg(long, value_parser = parse_addr, default_value = "127.0.0.1:5347")]
+    pub server: SocketAddr,
+    /// Where IRC clients connect (6667 is IRC's usual port; port 0 picks a
+    /// free one).
+    #[arg(long, value_parser = parse_addr, default_value = "127.0.0.1:6667")]
+    pub irc_bind: SocketAddr,
+    /// The secret shared with the XMPP server (Prosody:
+    /// component_secret). If not given, it is read from the environment
+    /// variable NETLAB_GATEWAY_SECRET, which keeps it out of `ps`; without
+    /// either the gateway does not start.
+    #[arg(long)]
+    pub secret: Option<String>,
+    /// Also print every piece of XML and every IRC line, in and out,
+    /// tagged by side.
+    #[arg(long)]
+    pub trace: bool,
 }
 
 /// The database and domain, shared by the server and account commands.
@@ -885,6 +919,15 @@ fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
                 println!("{}", serde_json::to_string(&report)?);
             }
             return Ok(());
+        }
+        XmppCommand::Gateway(args) => {
+            return tools::xmpp_gateway::run(&tools::xmpp_gateway::Options {
+                name: args.name,
+                server: args.server,
+                irc_bind: args.irc_bind,
+                secret: args.secret,
+                trace: args.trace,
+            });
         }
         XmppCommand::Adduser(args) => (AccountAction::Add, args),
         XmppCommand::Passwd(args) => (AccountAction::Passwd, args),

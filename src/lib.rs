@@ -22,11 +22,16 @@
 //! order), then [`sockets::walkthrough`] (lesson 10, the socket calls one by
 //! one).
 //!
+//! The XMPP code lives in [`xmpp`] (protocol, client, server) and
+//! [`gateway`] (an XMPP ↔ IRC gateway built on [`xmpp::component`]), with
+//! the same rule: they return values and report events, the CLI prints.
+//!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
 
 pub mod capture;
 pub mod cli;
 pub mod course;
+pub mod gateway;
 pub mod show;
 pub mod sockets;
 pub mod tools;

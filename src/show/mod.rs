@@ -13,9 +13,11 @@
 //!   encapsulation diagram, summary line, or JSON
 //! - [`ladder`]: a TCP connection as a ladder diagram
 //! - [`xmpp_trace`]: the XML console, one line per stanza
+//! - [`gateway_trace`]: the gateway's events and both sides' traffic
 
 pub mod errors;
 pub mod events;
+pub mod gateway_trace;
 pub mod ladder;
 pub mod markdown;
 pub mod packet;

@@ -9,6 +9,7 @@
 //! - [`xmpp_server`]: `netlab xmpp server` and its account commands
 //! - [`xmpp_client`]: `netlab xmpp client`, chat or one-shot send/receive
 //! - [`xmpp_bench`]: `netlab xmpp bench`, load on any XMPP server
+//! - [`xmpp_gateway`]: `netlab xmpp gateway`, XMPP ↔ IRC
 
 pub mod capture;
 pub mod compare;
@@ -16,4 +17,5 @@ pub mod dissect;
 pub mod handshake;
 pub mod xmpp_bench;
 pub mod xmpp_client;
+pub mod xmpp_gateway;
 pub mod xmpp_server;

@@ -168,7 +168,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
 }
 
 /// Ctrl-C or SIGTERM.
-async fn wait_for_stop_signal() {
+pub(crate) async fn wait_for_stop_signal() {
     use tokio::signal::unix::{SignalKind, signal};
     match signal(SignalKind::terminate()) {
         Ok(mut term) => {

@@ -84,3 +84,5 @@ pub fn free_port() -> u16 {
         .map(|a| a.port())
         .expect("a free port")
 }
+
+pub mod peers;

@@ -16,6 +16,10 @@
 # Options (before DIR):
 #   --plain        do not require TLS on c2s (STARTTLS is still offered),
 #                  for clients run without TLS.
+#   --component NAME SECRET CPORT
+#                  also accept the external component NAME (XEP-0114, e.g.
+#                  netlab's gateway) with that shared secret on
+#                  127.0.0.1:CPORT.
 #   --domain D     serve VirtualHost D instead of "localhost": certificate
 #                  DIR/certs/D.crt (SAN DNS:D), accounts USER@D.
 #   --s2s PORT     server-to-server on 127.0.0.1:PORT (s2s_ports; no
@@ -65,17 +69,21 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 [--plain] [--domain D] [--s2s PORT] [--dns PORT] [--s2s-plain]" \
+  echo "usage: $0 [--plain] [--component NAME SECRET CPORT] [--domain D] [--s2s PORT] [--dns PORT] [--s2s-plain]" \
     "[--s2s-insecure | --ca CADIR] [--dialback-secret S] [--s2s-timeout N] [--debug] DIR PORT [USER PASS]..." >&2
   exit 2
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
 require_tls=true domain=localhost s2s_port= dns_port= s2s_require_encryption=true
-secure_auth=false cadir= debug=false dialback_secret= s2s_timeout=
+secure_auth=false cadir= debug=false dialback_secret= s2s_timeout= component=
 while [ $# -gt 0 ]; do
   case $1 in
     --plain) require_tls=false; shift ;;
+    --component)
+      [ $# -ge 4 ] || { echo "$0: --component needs NAME SECRET CPORT" >&2; exit 2; }
+      component=$2 component_secret=$3 component_port=$4
+      shift 4 ;;
     --domain) [ $# -ge 2 ] || usage; domain=$2; shift 2 ;;
     --s2s) [ $# -ge 2 ] || usage; s2s_port=$2; shift 2 ;;
     --dns) [ $# -ge 2 ] || usage; dns_port=$2; shift 2 ;;
@@ -93,7 +101,7 @@ done
 if [ $# -lt 2 ] || [ $(($# % 2)) -ne 0 ]; then
   usage
 fi
-for n in "$2" ${s2s_port:+"$s2s_port"} ${dns_port:+"$dns_port"} ${s2s_timeout:+"$s2s_timeout"}; do
+for n in "$2" ${s2s_port:+"$s2s_port"} ${component_port:+"$component_port"} ${dns_port:+"$dns_port"} ${s2s_timeout:+"$s2s_timeout"}; do
   [[ $n =~ ^[0-9]+$ ]] || { echo "$0: not a number: $n" >&2; exit 2; }
 done
 if [ -n "$dns_port" ] &&
@@ -160,6 +168,18 @@ if [ -n "$dns_port" ]; then
   dns_config="unbound = { resolvconf = false; forward = \"127.0.0.1@$dns_port\" }"
 fi
 
+# An external component (XEP-0114): the component port is a global option
+# (it must come before the first VirtualHost, which starts host options),
+# the component a host of its own with its secret (appended below).
+component_globals=
+if [ -n "$component" ]; then
+  component_globals="
+-- External components (XEP-0114) on one loopback port.
+component_ports = { $component_port }
+component_interfaces = { \"127.0.0.1\" }
+"
+fi
+
 cat >"$dir/prosody.cfg.lua" <<EOF
 -- Throwaway Prosody for netlab's interop tests (written by $0).
 run_as_root = $run_as_root
@@ -183,8 +203,17 @@ authentication = "internal_hashed"
 c2s_require_encryption = $require_tls
 allow_unencrypted_plain_auth = $([ $require_tls = true ] && echo false || echo true)
 
+$component_globals
 VirtualHost "$domain"
 EOF
+
+if [ -n "$component" ]; then
+  cat >>"$dir/prosody.cfg.lua" <<EOF
+
+Component "$component"
+  component_secret = "$component_secret"
+EOF
+fi
 
 while [ $# -gt 0 ]; do
   prosodyctl --config "$dir/prosody.cfg.lua" register "$1" "$domain" "$2"
