@@ -56,7 +56,7 @@ mkdir -p "$work/netlab"
 for i in $(seq 20); do
   "$NETLAB" xmpp adduser "bench$i@localhost" --db "$work/netlab/db.sqlite" --password bench > /dev/null
 done
-"$NETLAB" xmpp server --db "$work/netlab/db.sqlite" --bind 127.0.0.1:$NETLAB_PORT --tls off > "$work/netlab/log" 2>&1 &
+"$NETLAB" xmpp server --db "$work/netlab/db.sqlite" --bind 127.0.0.1:$NETLAB_PORT --tls off --s2s off > "$work/netlab/log" 2>&1 &
 NETLAB_PID=$!
 pids+=("$NETLAB_PID")
 wait_port $NETLAB_PORT

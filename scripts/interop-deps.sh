@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Installs the XMPP software netlab's interop tests run against, once:
 #   - prosody, profanity, tmux, openssl (apt, root only);
+#   - lua-unbound (apt): Prosody's resolver (libunbound) for s2s. Without it
+#     Prosody falls back to its own resolver, which reads /etc/resolv.conf
+#     and ignores `unbound = { forward = ... }`, so the federation tests
+#     could not point it at tests/interop/srv_dns.py. `--no-install-recommends
+#     prosody` leaves it out;
 #   - slixmpp and irc (pip), at the versions the scripts in tests/interop were
 #     proved with (irc: the IRC client of the gateway test).
 # Idempotent: what is already there is left alone. Prints what it did.
@@ -26,8 +31,10 @@ command -v prosody >/dev/null 2>&1 || need+=(prosody)
 command -v profanity >/dev/null 2>&1 || need+=(profanity)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# dpkg-query -W alone also succeeds for a removed package dpkg still knows.
+[ "$(dpkg-query -W -f='${Status}' lua-unbound 2>/dev/null)" = "install ok installed" ] || need+=(lua-unbound)
 if ((${#need[@]} == 0)); then
-  say "apt: prosody, profanity, tmux, openssl already installed"
+  say "apt: prosody, profanity, tmux, openssl, lua-unbound already installed"
 elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   installing_prosody=false
   [[ " ${need[*]} " == *" prosody "* ]] && installing_prosody=true
@@ -80,6 +87,7 @@ pip_pin irc "$IRC_VERSION"
 
 say "versions: prosody $(dpkg-query -W -f='${Version}' prosody 2>/dev/null || echo none)," \
   "profanity $(dpkg-query -W -f='${Version}' profanity 2>/dev/null || echo none)," \
+  "lua-unbound $(dpkg-query -W -f='${Version}' lua-unbound 2>/dev/null || echo none)," \
   "tmux $(tmux -V 2>/dev/null | cut -d' ' -f2 || echo none)," \
   "slixmpp $(python3 -c 'import importlib.metadata as m; print(m.version("slixmpp"))' 2>/dev/null || echo none)," \
   "irc $(python3 -c 'import importlib.metadata as m; print(m.version("irc"))' 2>/dev/null || echo none)"

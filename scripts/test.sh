@@ -8,9 +8,9 @@
 #   - socat (apt, root only): a real peer for the socket tools' tests;
 #   - tshark (apt, root only): checks our capture files and dissections;
 #   - nftables, iproute2 (apt, root only): the namespace lab of lesson 9;
-#   - prosody, profanity, tmux (apt, root only) and slixmpp (pip): XMPP
-#     software we did not write, for the interop tests
-#     (scripts/interop-deps.sh);
+#   - prosody, lua-unbound, profanity, tmux (apt, root only) and slixmpp
+#     (pip): XMPP software we did not write, for the interop and
+#     federation tests (scripts/interop-deps.sh);
 #   - mdbook (cargo install, into target/tools): to build the book.
 # Without root the apt step is skipped, and the tests that need those
 # programs say so and skip themselves; everything else still runs.

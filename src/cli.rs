@@ -94,7 +94,7 @@ pub enum XmppCommand {
     ///
     /// Create an account first (`netlab xmpp adduser juliet@localhost`),
     /// then point any XMPP client at 127.0.0.1:5222.
-    Server(XmppServerArgs),
+    Server(Box<XmppServerArgs>),
     /// Log in to an XMPP server and chat (/msg, /roster, /add, /accept,
     /// /presence, /quit), or send (--send) or receive (--recv) one message
     /// from a script.
@@ -208,6 +208,47 @@ pub struct XmppServerArgs {
     /// one). Opened only when a component is configured.
     #[arg(long, value_parser = parse_addr, default_value = "127.0.0.1:5347")]
     pub component_bind: SocketAddr,
+    /// Federation with other XMPP servers (server-to-server, dialback):
+    /// on, or off (stanzas for other domains get remote-server-not-found).
+    #[arg(long, value_enum, default_value_t = OnOff::On)]
+    pub s2s: OnOff,
+    /// Where other servers connect (5269, RFC 6120 § 14.7; port 0 picks a
+    /// free one).
+    #[arg(long, value_parser = parse_addr, default_value = "127.0.0.1:5269")]
+    pub s2s_bind: SocketAddr,
+    /// Reach DOMAIN's server at HOST:PORT without asking DNS, e.g.
+    /// --s2s-route b.example=127.0.0.1:5270. Repeatable.
+    #[arg(long, value_name = "DOMAIN=HOST:PORT", value_parser = parse_route)]
+    pub s2s_route: Vec<(String, SocketAddr)>,
+    /// Ask this DNS server (HOST:PORT) for _xmpp-server._tcp SRV and A
+    /// records, instead of the system's resolver.
+    #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
+    pub s2s_dns: Option<SocketAddr>,
+}
+
+/// A feature switched on or off.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnOff {
+    /// On.
+    #[default]
+    On,
+    /// Off.
+    Off,
+}
+
+/// `DOMAIN=HOST:PORT`, as `--s2s-route` takes it.
+fn parse_route(text: &str) -> Result<(String, SocketAddr), String> {
+    let Some((domain, addr)) = text.split_once('=') else {
+        return Err(format!(
+            "`{text}` is not DOMAIN=HOST:PORT, e.g. b.example=127.0.0.1:5270"
+        ));
+    };
+    let jid = crate::xmpp::jid::Jid::parse(domain.trim())
+        .map_err(|err| format!("`{domain}` is not a domain: {err}"))?;
+    if jid.local().is_some() || jid.resource().is_some() {
+        return Err(format!("`{domain}` is not a bare domain"));
+    }
+    Ok((jid.domain().to_owned(), parse_addr(addr.trim())?))
 }
 
 /// `--tls`: how the server offers TLS.
@@ -865,6 +906,7 @@ fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
     use tools::xmpp_server::{self, AccountAction};
     let (action, args) = match command {
         XmppCommand::Server(args) => {
+            let args = *args;
             let mut components = args.component;
             if let Some(file) = &args.component_file {
                 components.extend(xmpp_server::read_component_file(file)?);
@@ -876,6 +918,13 @@ fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
                 tls: args.tls.into(),
                 components,
                 component_bind: args.component_bind,
+                s2s: (args.s2s == OnOff::On).then(|| {
+                    let mut s2s =
+                        crate::xmpp::server::S2sConfig::new(args.s2s_bind);
+                    s2s.routes = args.s2s_route;
+                    s2s.dns = args.s2s_dns;
+                    s2s
+                }),
                 cert: args.cert,
                 key: args.key,
                 trace: args.trace,

@@ -53,8 +53,16 @@ impl ServerProcess {
         let addr = format!("127.0.0.1:{}", free_port());
         let mut child = netlab()
             .args([
-                "xmpp", "server", "--db", "x.sqlite", "--bind", &addr, "--tls",
+                "xmpp",
+                "server",
+                "--db",
+                "x.sqlite",
+                "--bind",
+                &addr,
+                "--tls",
                 tls,
+                "--s2s-bind",
+                "127.0.0.1:0",
             ])
             .current_dir(dir)
             .stdout(Stdio::piped())

@@ -86,6 +86,7 @@ fn the_gateway_works_with_our_server_too() {
     let component = free_port();
     let server = netlab()
         .args(["xmpp", "server", "--db", "x.sqlite", "--tls", "off"])
+        .args(["--s2s", "off"])
         .args(["--bind", &format!("127.0.0.1:{c2s}")])
         .args(["--component", &format!("gw.localhost={SECRET}")])
         .args(["--component-bind", &format!("127.0.0.1:{component}")])

@@ -148,6 +148,8 @@ fn our_server_with(dir: &Path, extra: &[&str]) -> (Process, u16) {
             "x.sqlite",
             "--bind",
             &format!("127.0.0.1:{port}"),
+            "--s2s-bind",
+            "127.0.0.1:0",
         ])
         .args(extra)
         .current_dir(dir)

@@ -23,6 +23,8 @@ pub fn line(event: &TraceEvent<'_>) -> String {
     let tag = match event.stream {
         StreamKind::Client => "",
         StreamKind::Component => "component ",
+        StreamKind::ServerIn => "s2s-in ",
+        StreamKind::ServerOut => "s2s-out ",
     };
     let who = match event.jid {
         Some(jid) => format!("[{} {tag}{jid}]", event.conn),
@@ -31,6 +33,8 @@ pub fn line(event: &TraceEvent<'_>) -> String {
     let (arrow_in, arrow_out) = match event.stream {
         StreamKind::Client => ("C→S", "S→C"),
         StreamKind::Component => ("X→S", "S→X"),
+        // R: the remote server.
+        StreamKind::ServerIn | StreamKind::ServerOut => ("R→S", "S→R"),
     };
     match event.kind {
         TraceKind::In => {

@@ -13,7 +13,9 @@ use anyhow::Context;
 use tokio_util::sync::CancellationToken;
 
 use crate::show::{style, xmpp_trace};
-use crate::xmpp::server::{ComponentSpec, Config, Server, TlsMode, Trace};
+use crate::xmpp::server::{
+    ComponentSpec, Config, S2sConfig, Server, TlsMode, Trace,
+};
 use crate::xmpp::store::Store;
 use crate::xmpp::{accounts, tls};
 
@@ -40,6 +42,8 @@ pub struct Options {
     pub components: Vec<ComponentSpec>,
     /// Where they connect (bound only when there are some).
     pub component_bind: SocketAddr,
+    /// Federation, if on.
+    pub s2s: Option<S2sConfig>,
 }
 
 /// Reads `NAME=SECRET` lines (`#` comments, blank lines skipped).
@@ -66,7 +70,9 @@ pub fn read_component_file(
 pub fn run(options: &Options) -> anyhow::Result<()> {
     let store = Store::open(&options.db)
         .with_context(|| format!("opening the database {}", options.db))?;
-    let tls_config = if options.tls == TlsMode::Off {
+    // Clients may go without TLS (`--tls off`); other servers expect it
+    // (Prosody requires it), so federation keeps a certificate anyway.
+    let tls_config = if options.tls == TlsMode::Off && options.s2s.is_none() {
         None
     } else {
         let beside = (options.db != ":memory:")
@@ -110,6 +116,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         component_bind: (!options.components.is_empty())
             .then_some(options.component_bind),
         components: options.components.clone(),
+        s2s: options.s2s.clone(),
         ..Config::default()
     };
     let users = store.users().context("reading accounts")?;
@@ -140,6 +147,17 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
                 String::new()
             }
         );
+        if let Some(addr) = server.s2s_addr() {
+            println!(
+                "{} other servers connect on {addr} (federation: dialback{})",
+                style::server("netlab xmpp server"),
+                if options.tls == TlsMode::Off && options.s2s.is_some() {
+                    ", STARTTLS for servers only"
+                } else {
+                    " over STARTTLS"
+                }
+            );
+        }
         if let Some(addr) = server.component_addr() {
             let names: Vec<&str> =
                 options.components.iter().map(|c| c.name.as_str()).collect();

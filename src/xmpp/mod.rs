@@ -16,6 +16,7 @@
 pub mod accounts;
 pub mod client;
 pub mod component;
+pub mod dialback;
 pub mod framing;
 pub mod jid;
 pub mod ns;

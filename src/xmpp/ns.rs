@@ -58,6 +58,16 @@ pub const STREAM_ERRORS: &str = "urn:ietf:params:xml:ns:xmpp-streams";
 /// [RFC 6120 § 8.3.2]: https://datatracker.ietf.org/doc/html/rfc6120#section-8.3.2
 pub const STANZAS: &str = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
+/// Server dialback elements, `db:result` and `db:verify` ([XEP-0220]).
+///
+/// [XEP-0220]: https://xmpp.org/extensions/xep-0220.html
+pub const DIALBACK: &str = "jabber:server:dialback";
+
+/// The stream feature that announces dialback ([XEP-0220 § 2.1]).
+///
+/// [XEP-0220 § 2.1]: https://xmpp.org/extensions/xep-0220.html#advertisement
+pub const DIALBACK_FEATURE: &str = "urn:xmpp:features:dialback";
+
 // --- stream negotiation ----------------------------------------------------
 
 /// STARTTLS negotiation ([RFC 6120 § 5.4]).

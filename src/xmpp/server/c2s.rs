@@ -413,7 +413,10 @@ impl Connection {
 
     /// `<starttls/>` (RFC 6120 § 5.4.2).
     fn starttls(&mut self) -> Next {
-        if self.secure || self.shared.tls.is_none() {
+        if self.secure
+            || self.shared.tls.is_none()
+            || self.shared.config.tls == TlsMode::Off
+        {
             // § 5.4.2.2: <failure/>, then close the stream.
             self.send(
                 &Element::new("failure", Some(ns::TLS))

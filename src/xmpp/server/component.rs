@@ -50,15 +50,13 @@ use crate::xmpp::component::handshake_matches;
 use crate::xmpp::framing::{Element, StreamEvent, StreamHeader, StreamParser};
 use crate::xmpp::jid::Jid;
 use crate::xmpp::ns;
-use crate::xmpp::stanza::{self, Stanza};
+use crate::xmpp::stanza;
 
-use super::reply::Replies;
+use super::peer;
 use super::router::{Mailbox, MailboxReceiver, Outbound};
-use super::session::{Flow, refuse};
+use super::session::Flow;
 use super::stream;
-use super::{
-    Shared, StreamKind, TraceEvent, TraceKind, iq, message, presence, random_id,
-};
+use super::{Shared, StreamKind, TraceEvent, TraceKind, random_id};
 
 /// How long one write to a component may take before it is dropped as not
 /// reading.
@@ -318,28 +316,7 @@ impl Connection {
         }
         // Inside the server every stanza is jabber:client.
         element.renamespace(ns::CLIENT);
-        let mut replies = Replies::default();
-        let flow = match Stanza::try_from(element.clone()) {
-            Err(err) => refuse(&mut replies, &element, &err),
-            Ok(Stanza::Message(m)) => {
-                message::handle(
-                    &self.shared,
-                    &mut replies,
-                    element,
-                    &to,
-                    m.kind,
-                );
-                Flow::Continue
-            }
-            Ok(Stanza::Presence(p)) => {
-                presence::from_component(&self.shared, element, p);
-                Flow::Continue
-            }
-            Ok(Stanza::Iq(i)) => {
-                iq::handle(&self.shared, None, &mut replies, element, i);
-                Flow::Continue
-            }
-        };
+        let (flow, replies) = peer::handle(&self.shared, &to, element);
         // Replies leave for the component in its own namespace.
         for xml in replies.out {
             match crate::xmpp::framing::parse_one(&xml) {

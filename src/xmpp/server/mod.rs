@@ -1,43 +1,52 @@
 //! `netlab xmpp server`: a small XMPP server that real clients can use
-//! (RFC 6120 core, RFC 6121 instant messaging and presence), and that
-//! hosts external components (XEP-0114), the article's "gateways".
+//! (RFC 6120 core, RFC 6121 instant messaging and presence), that hosts
+//! external components (XEP-0114), the article's "gateways", and that
+//! federates with other servers (server-to-server, XEP-0220 dialback).
 //!
 //! One task per TCP connection, as in lesson 10, and one shared table of
-//! who is online. Two kinds of stream come in, each on its own port; after
-//! negotiation both hand their stanzas to the same handlers, and one file
-//! decides where every stanza goes:
+//! who is online. Three kinds of stream come in, each on its own port;
+//! after negotiation all hand their stanzas to the same handlers, and one
+//! file decides where every stanza goes:
 //!
 //! ```text
 //!  port 5222 ─► c2s.rs       clients: STARTTLS, SASL, bind (stream.rs)
 //!                 │          then session.rs stamps `from`
-//!  port 5347 ─► component.rs components: handshake, `from` checked
-//!                 │
-//!                 ▼  message.rs   presence.rs   iq.rs
+//!  port 5347 ─► component.rs components: handshake, `from` checked ─┐
+//!  port 5269 ─► s2s_in.rs    servers: dialback, `from` checked ─────┤ peer.rs
+//!                 │                                                  │
+//!                 ▼  message.rs   presence.rs   iq.rs  ◄─────────────┘
 //!                 │     each asks route.rs: an account of ours? the
 //!                 │     server? a component? another domain?
 //!                 ▼
 //!         router.rs (who is online, which components) ─► their connections
+//!         federation.rs ─► s2s_out.rs (one stream per remote domain,
+//!                          resolve.rs finds where)
 //!         store.rs  (accounts, rosters, offline messages, vCards)
 //!         subscription.rs + roster.rs (who may see whose presence)
 //! ```
 //!
-//! What it does not do, on purpose: server-to-server federation (stanzas
-//! for other domains get `remote-server-not-found`; lesson 5 plugs it into
-//! `route.rs`), multi-user chat, stream management. Each is an extension
-//! on top of what is here.
+//! What it does not do, on purpose: multi-user chat, stream management,
+//! SASL EXTERNAL between servers (certificates from a CA; dialback inside
+//! TLS is used instead). Each is an extension on top of what is here.
 //!
 //! Read next: `c2s.rs`, from the top. Book: `book/src/lesson-04.md`.
 //! Run: `netlab xmpp server --trace`.
 
 mod c2s;
+pub use federation::S2sConfig;
 mod component;
+mod federation;
 mod iq;
 mod message;
+mod peer;
 mod presence;
 mod reply;
+mod resolve;
 mod roster;
 mod route;
 pub mod router;
+mod s2s_in;
+mod s2s_out;
 mod session;
 mod stream;
 mod subscription;
@@ -88,6 +97,10 @@ pub enum StreamKind {
     Client,
     /// An external component's stream (`jabber:component:accept`, XEP-0114).
     Component,
+    /// Another server's stream to us (`jabber:server`, port 5269).
+    ServerIn,
+    /// Our stream to another server.
+    ServerOut,
 }
 
 /// One line of the XML console (`--trace`).
@@ -151,6 +164,9 @@ pub struct Config {
     pub components: Vec<ComponentSpec>,
     /// Where components connect (XEP-0114); `None`: no component port.
     pub component_bind: Option<SocketAddr>,
+    /// Federation with other servers; `None`: stanzas for other domains
+    /// get `remote-server-not-found`.
+    pub s2s: Option<S2sConfig>,
 }
 
 impl Default for Config {
@@ -164,6 +180,7 @@ impl Default for Config {
             trace: None,
             components: Vec::new(),
             component_bind: None,
+            s2s: None,
         }
     }
 }
@@ -179,6 +196,7 @@ impl std::fmt::Debug for Config {
             .field("trace", &self.trace.is_some())
             .field("components", &self.components)
             .field("component_bind", &self.component_bind)
+            .field("s2s", &self.s2s)
             .finish()
     }
 }
@@ -193,6 +211,8 @@ pub(crate) struct Shared {
     pub failed_logins: FailedLogins,
     /// Serialises roster subscription changes (presence.rs).
     pub subscriptions: std::sync::Mutex<()>,
+    /// Connections to other servers, when federating.
+    pub federation: Option<federation::Federation>,
 }
 
 /// Failed logins per client address over the last minute (RFC 6120
@@ -236,6 +256,7 @@ pub struct Server {
     shared: Arc<Shared>,
     listener: TcpListener,
     components: Option<TcpListener>,
+    servers: Option<TcpListener>,
 }
 
 impl Server {
@@ -248,7 +269,9 @@ impl Server {
         tls: Option<Arc<rustls::ServerConfig>>,
     ) -> std::io::Result<Server> {
         let tls = match (config.tls, tls) {
-            (TlsMode::Off, _) => None,
+            // Without TLS for clients a certificate may still serve the
+            // streams of other servers (which Prosody encrypts always).
+            (TlsMode::Off, tls) => tls.map(tokio_rustls::TlsAcceptor::from),
             (_, Some(tls)) => Some(tokio_rustls::TlsAcceptor::from(tls)),
             // Offering STARTTLS that can only fail would lock every
             // client out in `required` mode.
@@ -265,17 +288,27 @@ impl Server {
             Some(addr) => Some(TcpListener::bind(addr).await?),
             None => None,
         };
+        let servers = match &config.s2s {
+            Some(s2s) => Some(TcpListener::bind(s2s.bind).await?),
+            None => None,
+        };
+        let shared = Arc::new_cyclic(|me| Shared {
+            federation: config
+                .s2s
+                .clone()
+                .map(|s2s| federation::Federation::new(s2s, me.clone())),
+            config,
+            store,
+            router: router::Router::new(),
+            tls,
+            next_conn: AtomicU64::new(1),
+            failed_logins: FailedLogins::default(),
+            subscriptions: std::sync::Mutex::new(()),
+        });
         Ok(Server {
             components,
-            shared: Arc::new(Shared {
-                config,
-                store,
-                router: router::Router::new(),
-                tls,
-                next_conn: AtomicU64::new(1),
-                failed_logins: FailedLogins::default(),
-                subscriptions: std::sync::Mutex::new(()),
-            }),
+            servers,
+            shared,
             listener,
         })
     }
@@ -283,6 +316,11 @@ impl Server {
     /// The address clients connect to (the real port when bound to port 0).
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// The address other servers connect to, when federating.
+    pub fn s2s_addr(&self) -> Option<SocketAddr> {
+        self.servers.as_ref().and_then(|l| l.local_addr().ok())
     }
 
     /// The address components connect to, if the server has a component
@@ -313,7 +351,15 @@ impl Server {
                         continue;
                     }
                 },
-                accepted = accept_component(self.components.as_ref()) => match accepted {
+                accepted = accept_maybe(self.servers.as_ref(), StreamKind::ServerIn) => match accepted {
+                    Ok(pair) => pair,
+                    Err(err) => {
+                        tracing::warn!("accept failed: {err}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                accepted = accept_maybe(self.components.as_ref(), StreamKind::Component) => match accepted {
                     Ok(pair) => pair,
                     Err(err) => {
                         tracing::warn!("accept failed: {err}");
@@ -340,8 +386,21 @@ impl Server {
                         )
                         .await;
                     }
+                    StreamKind::ServerIn | StreamKind::ServerOut => {
+                        s2s_in::serve(
+                            stream, peer, conn, shared, permit, shutdown,
+                        )
+                        .await;
+                    }
                 }
             });
+        }
+        // Our streams to other servers close too (a `</stream:stream>`
+        // each), then the connections served here.
+        if let Some(federation) = &self.shared.federation {
+            federation.stop.cancel();
+            federation.tasks.close();
+            federation.tasks.wait().await;
         }
         tracker.close();
         tracker.wait().await;
@@ -358,13 +417,14 @@ async fn accept(
     Ok((stream, peer, kind))
 }
 
-/// Accepts a component's connection, or waits for ever when the server has
-/// no component port (so that `select!` never picks this branch).
-async fn accept_component(
+/// Accepts on a listener the server may not have (components, servers),
+/// or waits for ever when it has none (so `select!` never picks it).
+async fn accept_maybe(
     listener: Option<&TcpListener>,
+    kind: StreamKind,
 ) -> std::io::Result<(tokio::net::TcpStream, SocketAddr, StreamKind)> {
     match listener {
-        Some(listener) => accept(listener, StreamKind::Component).await,
+        Some(listener) => accept(listener, kind).await,
         None => std::future::pending().await,
     }
 }

@@ -16,9 +16,10 @@
 //! - Directed presence (§ 4.6): a `<presence to='…'/>` goes to that one
 //!   entity only.
 //!
-//! From a component: presence addressed to one of our users (its own
-//! users coming and going), subscription stanzas, and probes, which this
-//! server answers for its user if the component may see the user.
+//! From a peer (a component, or another server): presence addressed to one
+//! of our users (its users coming and going), subscription stanzas, and
+//! probes, which this server answers for its user if the peer's user may
+//! see ours.
 //!
 //! `subscribe`, `subscribed`, `unsubscribe`, `unsubscribed` go through
 //! [`subscription_stanza`]: the sender's side of the state machine if the
@@ -100,9 +101,9 @@ pub fn from_client(
     }
 }
 
-/// Handles a presence stanza from a component, `from` already checked to
-/// be in the component's domain and `to` present.
-pub fn from_component(shared: &Shared, element: Element, presence: Presence) {
+/// Handles a presence stanza from a peer (a component or another
+/// server), `from` already checked by its stream and `to` present.
+pub fn from_peer(shared: &Shared, element: Element, presence: Presence) {
     let (Some(from), Some(to)) = (&presence.common.from, &presence.common.to)
     else {
         return;

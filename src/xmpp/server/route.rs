@@ -91,6 +91,10 @@ pub type Undeliverable = (&'static str, ErrorType);
 /// Hands a stanza to a destination that is not ours to interpret: a
 /// component, or another domain.
 ///
+/// Another domain goes to `federation.rs`, which queues the stanza for
+/// that domain's server (or, without federation, it is
+/// `remote-server-not-found`).
+///
 /// A component that is configured but not connected is
 /// `remote-server-timeout` with type `wait`, as Prosody answers: the
 /// service exists and may come back, so the sender may try again later
@@ -114,9 +118,10 @@ pub fn forward(
                 Err(("resource-constraint", ErrorType::Wait))
             }
         }
-        Destination::Remote(_) => {
-            Err(("remote-server-not-found", ErrorType::Cancel))
-        }
+        Destination::Remote(domain) => match &shared.federation {
+            Some(federation) => federation.send(domain, element),
+            None => Err(("remote-server-not-found", ErrorType::Cancel)),
+        },
         // Ours: the caller's handler delivers it.
         Destination::Account { .. } | Destination::Server => {
             Err(("service-unavailable", ErrorType::Cancel))

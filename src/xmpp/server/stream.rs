@@ -48,6 +48,36 @@ pub fn component_header(from: &str, id: &str) -> String {
     )
 }
 
+/// A server-to-server stream header (RFC 6120 § 4.7, XEP-0220 § 2.1):
+/// `jabber:server` with the `db:` prefix declared for dialback. The
+/// initiator sends no `id`; the receiver answers with a fresh one.
+pub fn server_header(
+    from: &str,
+    to: Option<&str>,
+    id: Option<&str>,
+    version: bool,
+) -> String {
+    let mut header = format!(
+        "<?xml version='1.0'?><stream:stream xmlns='{}' xmlns:db='{}' \
+         xmlns:stream='{}' from='{}'",
+        ns::SERVER,
+        ns::DIALBACK,
+        ns::STREAMS,
+        escape_attr(from)
+    );
+    if let Some(to) = to {
+        header.push_str(&format!(" to='{}'", escape_attr(to)));
+    }
+    if let Some(id) = id {
+        header.push_str(&format!(" id='{}'", escape_attr(id)));
+    }
+    if version {
+        header.push_str(" version='1.0'");
+    }
+    header.push('>');
+    header
+}
+
 fn escape_attr(value: &str) -> String {
     Element::new("x", None)
         .with_attr("v", value)

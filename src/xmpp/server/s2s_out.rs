@@ -1,0 +1,593 @@
+//! One outgoing server-to-server stream: ours to one remote domain, for
+//! our stanzas (RFC 6120 § 4, XEP-0220 "initiating server").
+//!
+//! ```text
+//! us (a.example)                              them (b.example)
+//! resolve b.example (resolve.rs), TCP connect
+//! <stream:stream xmlns='jabber:server' xmlns:db='jabber:server:dialback'
+//!                from='a.example' to='b.example' version='1.0'>  ─►
+//!                                  ◄─ <stream:stream id='D600…'> <features>
+//! <starttls/>                       ─►   (if offered: Prosody requires it)
+//!                                  ◄─ <proceed/>    TLS handshake, restart
+//! <db:result from='a.example' to='b.example'>KEY</db:result>  ─►
+//!                    … b calls a.example back and asks (s2s_in.rs) …
+//!                                  ◄─ <db:result type='valid'/>
+//! the stanzas queued meanwhile, in order, then each as it comes
+//! ```
+//!
+//! Everything happens in one loop over four sources — commands from the
+//! rest of the server, bytes from the peer, and two timers — so that a
+//! `db:verify` for the peer can be written at any point after the stream
+//! opened, authenticated or not (see `federation.rs` for the deadlock
+//! that waiting would cause).
+//!
+//! The peer's certificate is not verified here: with self-signed
+//! certificates nothing could verify it, and XMPP then relies on dialback
+//! inside the encrypted stream, as Prosody does by default
+//! (`s2s_secure_auth = false`). The TLS still keeps eavesdroppers out.
+//!
+//! Read before: `federation.rs`, `resolve.rs`. Read next: `s2s_in.rs`.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::xmpp::dialback::{self, Dialback};
+use crate::xmpp::framing::{Element, StreamEvent, StreamHeader, StreamParser};
+use crate::xmpp::ns;
+use crate::xmpp::stanza::ErrorType;
+use crate::xmpp::tls::{self, Trust};
+use crate::xmpp::transport::ClientTransport as Transport;
+
+use super::federation::{Command, Federation, bounce};
+use super::resolve;
+use super::{Shared, StreamKind, TraceEvent, TraceKind};
+
+/// A whitespace ping this often keeps NATs and the peer from dropping an
+/// idle stream (RFC 6120 § 4.6.1).
+const KEEPALIVE: Duration = Duration::from_secs(60);
+
+/// Where the stream is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// Our header sent; theirs awaited.
+    Opening,
+    /// Their header came with version 1.0: features awaited.
+    Features,
+    /// `<starttls/>` sent: `<proceed/>` awaited.
+    Proceed,
+    /// `db:result` sent: the verdict awaited.
+    Dialback,
+    /// Authenticated: stanzas flow.
+    Ready,
+}
+
+/// Why the stream ended.
+enum Ending {
+    /// Nothing more to send for a while: closed politely.
+    Idle,
+    /// Shut down.
+    Stop,
+    /// Failed: bounce what waits with this condition.
+    Failed(&'static str, ErrorType, String),
+}
+
+struct Out {
+    shared: Arc<Shared>,
+    domain: String,
+    conn: u64,
+    peer: Option<SocketAddr>,
+    stage: Stage,
+    stream_id: Option<String>,
+    secure: bool,
+    parser: StreamParser,
+    /// Stanzas waiting for authentication.
+    waiting: VecDeque<Element>,
+    /// Dialback elements waiting for the stream to open.
+    dialbacks: Vec<Dialback>,
+    queued: Arc<(AtomicUsize, AtomicUsize)>,
+    out: Vec<String>,
+}
+
+/// Runs the stream to `domain` until it fails, idles out or the server
+/// stops.
+pub(super) async fn run(
+    shared: Arc<Shared>,
+    domain: String,
+    mut rx: mpsc::UnboundedReceiver<Command>,
+    queued: Arc<(AtomicUsize, AtomicUsize)>,
+    generation: u64,
+) {
+    let Some(federation) = shared.federation.as_ref() else {
+        return;
+    };
+    let conn = shared.next_conn.fetch_add(1, Ordering::Relaxed);
+    let mut out = Out {
+        shared: Arc::clone(&shared),
+        domain: domain.clone(),
+        conn,
+        peer: None,
+        stage: Stage::Opening,
+        stream_id: None,
+        secure: false,
+        parser: StreamParser::with_limits(shared.config.limits),
+        waiting: VecDeque::new(),
+        dialbacks: Vec::new(),
+        queued,
+        out: Vec::new(),
+    };
+    let ending = out.run(federation, &mut rx).await;
+    // From here on, new stanzas for the domain start a new stream.
+    federation.forget(&domain, generation);
+    rx.close();
+    while let Ok(command) = rx.try_recv() {
+        out.take(command);
+    }
+    let waiting = std::mem::take(&mut out.waiting);
+    match ending {
+        // Closed for idleness, yet something arrived as it closed: send
+        // it on a fresh stream.
+        Ending::Idle => {
+            for element in waiting {
+                if let Err((condition, kind)) =
+                    federation.send(&domain, &element)
+                {
+                    bounce(&shared, &element, condition, kind);
+                }
+            }
+        }
+        Ending::Stop => {}
+        Ending::Failed(condition, kind, why) => {
+            out.note(&format!("failed: {why}"));
+            for element in waiting {
+                bounce(&shared, &element, condition, kind);
+            }
+        }
+    }
+}
+
+impl Out {
+    async fn run(
+        &mut self,
+        federation: &Federation,
+        rx: &mut mpsc::UnboundedReceiver<Command>,
+    ) -> Ending {
+        // Connecting, while commands keep arriving.
+        let (shared, domain, conn) =
+            (Arc::clone(&self.shared), self.domain.clone(), self.conn);
+        let connecting = tokio::time::timeout(
+            federation.config.connect_timeout,
+            async move { connect(&shared, &domain, conn).await },
+        );
+        tokio::pin!(connecting);
+        let stream = loop {
+            tokio::select! {
+                _ = federation.stop.cancelled() => return Ending::Stop,
+                connected = &mut connecting => break connected,
+                command = rx.recv() => match command {
+                    Some(command) => self.take(command),
+                    None => return Ending::Stop,
+                },
+            }
+        };
+        let (stream, peer) = match stream {
+            Ok(Ok(pair)) => pair,
+            Ok(Err(why)) => {
+                return Ending::Failed(
+                    "remote-server-not-found",
+                    ErrorType::Cancel,
+                    why,
+                );
+            }
+            Err(_) => {
+                return Ending::Failed(
+                    "remote-server-timeout",
+                    ErrorType::Wait,
+                    "connecting took too long".into(),
+                );
+            }
+        };
+        self.peer = Some(peer);
+        let mut io = Transport::Plain(stream);
+        self.open();
+        if self.write(&mut io).await.is_err() {
+            return Ending::Failed(
+                "remote-server-not-found",
+                ErrorType::Cancel,
+                "writing to the peer failed".into(),
+            );
+        }
+        let mut buf = vec![0u8; 4096];
+        let auth_deadline = Instant::now() + federation.config.auth_timeout;
+        let mut last_activity = Instant::now();
+        let mut keepalive = tokio::time::interval(KEEPALIVE);
+        keepalive.tick().await;
+        loop {
+            let ready = self.stage == Stage::Ready;
+            let idle_at = last_activity + federation.config.idle_timeout;
+            let ending = tokio::select! {
+                _ = federation.stop.cancelled() => Some(Ending::Stop),
+                _ = tokio::time::sleep_until(auth_deadline), if !ready => {
+                    Some(Ending::Failed(
+                        "remote-server-timeout",
+                        ErrorType::Wait,
+                        "not authenticated in time".into(),
+                    ))
+                }
+                _ = tokio::time::sleep_until(idle_at), if ready => {
+                    Some(Ending::Idle)
+                }
+                _ = keepalive.tick(), if ready => {
+                    self.out.push(" ".into());
+                    None
+                }
+                command = rx.recv() => match command {
+                    Some(command) => {
+                        last_activity = Instant::now();
+                        self.take(command);
+                        None
+                    }
+                    None => Some(Ending::Stop),
+                },
+                read = io.read(&mut buf) => match read {
+                    Ok(0) | Err(_) => Some(Ending::Failed(
+                        "remote-server-not-found",
+                        ErrorType::Cancel,
+                        "the peer closed the connection".into(),
+                    )),
+                    Ok(n) => {
+                        self.parser.feed(&buf[..n]);
+                        self.drain(federation)
+                    }
+                },
+            };
+            self.flush_ready();
+            if self.write(&mut io).await.is_err() {
+                return Ending::Failed(
+                    "remote-server-not-found",
+                    ErrorType::Cancel,
+                    "writing to the peer failed".into(),
+                );
+            }
+            if self.stage == Stage::Proceed && self.secure {
+                // `<proceed/>` arrived: the TLS handshake, then a new
+                // stream inside it (RFC 6120 § 5.4.3.3).
+                io = match self.starttls(io).await {
+                    Ok(io) => io,
+                    Err(why) => {
+                        return Ending::Failed(
+                            "remote-server-not-found",
+                            ErrorType::Cancel,
+                            why,
+                        );
+                    }
+                };
+                self.open();
+                if self.write(&mut io).await.is_err() {
+                    return Ending::Failed(
+                        "remote-server-not-found",
+                        ErrorType::Cancel,
+                        "writing to the peer failed".into(),
+                    );
+                }
+            }
+            if let Some(ending) = ending {
+                if matches!(ending, Ending::Idle | Ending::Stop) {
+                    self.out.push("</stream:stream>".into());
+                    let _ = tokio::time::timeout(
+                        Duration::from_secs(5),
+                        self.write(&mut io),
+                    )
+                    .await;
+                }
+                io.shutdown().await;
+                return ending;
+            }
+        }
+    }
+
+    /// A command from the rest of the server.
+    fn take(&mut self, command: Command) {
+        match command {
+            Command::Stanza(element) => self.waiting.push_back(element),
+            Command::Dialback(dialback) => {
+                if matches!(self.stage, Stage::Dialback | Stage::Ready) {
+                    self.out.push(dialback.to_element().to_xml());
+                } else {
+                    self.dialbacks.push(dialback);
+                }
+            }
+        }
+    }
+
+    /// Our stream header (again after TLS).
+    fn open(&mut self) {
+        let ours = &self.shared.config.domain;
+        self.parser = StreamParser::with_limits(self.shared.config.limits);
+        self.stage = Stage::Opening;
+        self.out.push(super::stream::server_header(
+            ours,
+            Some(&self.domain),
+            None,
+            true,
+        ));
+    }
+
+    /// Handles what the peer sent; `Some` ends the stream.
+    fn drain(&mut self, federation: &Federation) -> Option<Ending> {
+        loop {
+            let event = match self.parser.next_event() {
+                Ok(Some(event)) => event,
+                Ok(None) => return None,
+                Err(err) => {
+                    return Some(Ending::Failed(
+                        "remote-server-not-found",
+                        ErrorType::Cancel,
+                        format!("the peer's XML: {err}"),
+                    ));
+                }
+            };
+            let ending = match event {
+                StreamEvent::Open(header) => self.header(&header),
+                StreamEvent::Close => Some(Ending::Failed(
+                    "remote-server-not-found",
+                    ErrorType::Cancel,
+                    "the peer closed its stream".into(),
+                )),
+                StreamEvent::Element(element) => {
+                    self.trace(TraceKind::In, &element.to_xml());
+                    self.element(federation, &element)
+                }
+            };
+            if ending.is_some() {
+                return ending;
+            }
+        }
+    }
+
+    fn header(&mut self, header: &StreamHeader) -> Option<Ending> {
+        self.trace(TraceKind::In, &super::c2s::header_text(header));
+        self.stream_id = header.id.clone();
+        if header.version.as_deref() == Some("1.0") {
+            self.stage = Stage::Features;
+            None
+        } else {
+            // A pre-1.0 server sends no features: dialback straight away.
+            self.start_dialback()
+        }
+    }
+
+    fn element(
+        &mut self,
+        federation: &Federation,
+        element: &Element,
+    ) -> Option<Ending> {
+        let name = element.local_name();
+        let element_ns = element.ns.as_deref().unwrap_or_default();
+        if element_ns == ns::STREAMS && name == "error" {
+            return Some(Ending::Failed(
+                "remote-server-not-found",
+                ErrorType::Cancel,
+                format!("stream error from the peer: {}", element.to_xml()),
+            ));
+        }
+        if self.stage == Stage::Features
+            && element_ns == ns::STREAMS
+            && name == "features"
+        {
+            let starttls = element.child("starttls", ns::TLS).is_some();
+            if starttls && !self.secure {
+                self.out.push(
+                    Element::new("starttls", Some(ns::TLS))
+                        .with_attr("xmlns", ns::TLS)
+                        .to_xml(),
+                );
+                self.stage = Stage::Proceed;
+                return None;
+            }
+            return self.start_dialback();
+        }
+        if self.stage == Stage::Proceed && element_ns == ns::TLS {
+            if name == "proceed" {
+                // The loop runs the handshake once this write is done.
+                self.secure = true;
+                return None;
+            }
+            return Some(Ending::Failed(
+                "remote-server-not-found",
+                ErrorType::Cancel,
+                "the peer refused STARTTLS".into(),
+            ));
+        }
+        let ours = self.shared.config.domain.clone();
+        match Dialback::parse(element) {
+            Some(Dialback::ResultAnswer { from, valid, .. })
+                if from == self.domain && self.stage == Stage::Dialback =>
+            {
+                if valid {
+                    self.note(&format!(
+                        "authenticated: {ours} may now send to {} on this \
+                         stream",
+                        self.domain
+                    ));
+                    self.stage = Stage::Ready;
+                    None
+                } else {
+                    Some(Ending::Failed(
+                        "remote-server-timeout",
+                        ErrorType::Wait,
+                        "the peer refused our dialback key".into(),
+                    ))
+                }
+            }
+            Some(Dialback::VerifyAnswer {
+                from, id, valid, ..
+            }) => {
+                federation.verified(&from, &id, valid);
+                None
+            }
+            Some(Dialback::VerifyRequest { from, to, id, key }) => {
+                // They ask us, on this stream, as the authoritative server
+                // (Prosody reuses streams, XEP-0220 § 2.6).
+                let valid = to == ours
+                    && dialback::key_matches(
+                        &federation.secret,
+                        &from,
+                        &ours,
+                        &id,
+                        &key,
+                    );
+                let answer = Dialback::VerifyAnswer {
+                    from: ours,
+                    to: from,
+                    id,
+                    valid,
+                };
+                self.out.push(answer.to_element().to_xml());
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// `db:result` with our key (XEP-0220 § 2.1.1), and the verify
+    /// requests that waited for the stream.
+    fn start_dialback(&mut self) -> Option<Ending> {
+        let Some(federation) = self.shared.federation.as_ref() else {
+            return Some(Ending::Stop);
+        };
+        let Some(id) = self.stream_id.clone() else {
+            return Some(Ending::Failed(
+                "remote-server-not-found",
+                ErrorType::Cancel,
+                "the peer's stream header has no id".into(),
+            ));
+        };
+        let ours = self.shared.config.domain.clone();
+        let key = dialback::key(&federation.secret, &self.domain, &ours, &id);
+        let result = Dialback::ResultRequest {
+            from: ours,
+            to: self.domain.clone(),
+            key,
+        };
+        self.out.push(result.to_element().to_xml());
+        for dialback in std::mem::take(&mut self.dialbacks) {
+            self.out.push(dialback.to_element().to_xml());
+        }
+        self.stage = Stage::Dialback;
+        None
+    }
+
+    /// Once authenticated: the waiting stanzas, in order, in the server
+    /// stream's namespace.
+    fn flush_ready(&mut self) {
+        if self.stage != Stage::Ready {
+            return;
+        }
+        let (count, size) = &*self.queued;
+        while let Some(mut element) = self.waiting.pop_front() {
+            let bytes = element.to_xml().len();
+            count.fetch_sub(1, Ordering::Relaxed);
+            size.fetch_sub(
+                bytes.min(size.load(Ordering::Relaxed)),
+                Ordering::Relaxed,
+            );
+            element.renamespace(ns::SERVER);
+            self.out.push(element.to_xml());
+        }
+    }
+
+    async fn starttls(&mut self, io: Transport) -> Result<Transport, String> {
+        let connector = tokio_rustls::TlsConnector::from(tls::client_config(
+            Trust::Insecure,
+        ));
+        let io = io
+            .connect_tls(&connector, &self.domain)
+            .await
+            .map_err(|err| format!("TLS handshake: {err}"))?;
+        self.note(
+            "TLS established (certificate not verified: dialback decides)",
+        );
+        Ok(io)
+    }
+
+    async fn write(&mut self, io: &mut Transport) -> std::io::Result<()> {
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        let out = std::mem::take(&mut self.out);
+        let mut bytes = Vec::new();
+        for piece in &out {
+            if piece != " " {
+                self.trace(TraceKind::Out, piece);
+            }
+            bytes.extend_from_slice(piece.as_bytes());
+        }
+        tokio::time::timeout(Duration::from_secs(30), io.write_all(&bytes))
+            .await
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))?
+    }
+
+    fn trace(&self, kind: TraceKind, text: &str) {
+        if let Some(trace) = &self.shared.config.trace {
+            trace(&TraceEvent {
+                conn: self.conn,
+                peer: self
+                    .peer
+                    .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0))),
+                stream: StreamKind::ServerOut,
+                jid: Some(&self.domain),
+                kind,
+                text,
+            });
+        }
+    }
+
+    fn note(&self, text: &str) {
+        self.trace(TraceKind::Note, text);
+    }
+}
+
+/// Resolves `domain` and connects to the first candidate that answers.
+async fn connect(
+    shared: &Shared,
+    domain: &str,
+    conn: u64,
+) -> Result<(TcpStream, SocketAddr), String> {
+    let federation = shared.federation.as_ref().ok_or("no federation")?;
+    let candidates = resolve::resolve(&federation.config, domain)
+        .await
+        .map_err(|err| err.to_string())?;
+    let mut last = String::new();
+    for candidate in candidates {
+        if let Some(trace) = &shared.config.trace {
+            trace(&TraceEvent {
+                conn,
+                peer: candidate.addr,
+                stream: StreamKind::ServerOut,
+                jid: Some(domain),
+                kind: TraceKind::Note,
+                text: &format!(
+                    "{domain} is at {} ({})",
+                    candidate.addr, candidate.how
+                ),
+            });
+        }
+        match TcpStream::connect(candidate.addr).await {
+            Ok(stream) => {
+                let _ = stream.set_nodelay(true);
+                return Ok((stream, candidate.addr));
+            }
+            Err(err) => {
+                last = format!("connecting to {}: {err}", candidate.addr)
+            }
+        }
+    }
+    Err(last)
+}

@@ -1,0 +1,275 @@
+//! The federation harness, proved without our server: Prosody federates
+//! with Prosody on one machine through `tests/interop/srv_dns.py` (SRV
+//! records, target `localhost.`), `prosody.sh --s2s --dns`, and
+//! `slixmpp_federation.py`, the same pieces the s2s tests of
+//! `netlab xmpp server` use with one side replaced (see
+//! `tests/interop/README.md`). `federation.sh` runs it all and prints one
+//! `ok:` line per check.
+//!
+//! As in `xmpp_interop.rs`: where a peer is missing the test says so and
+//! passes, except under CI (`CI` set).
+
+use std::process::Command;
+
+mod common;
+
+const INTEROP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop");
+
+/// Whether `check` (a shell command) succeeds; if not, skip (or fail under CI).
+fn have(what: &str, check: &str) -> bool {
+    let ok = Command::new("sh")
+        .args(["-c", check])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{what} is missing under CI: scripts/interop-deps.sh should have installed it"
+        );
+        eprintln!(
+            "skipped: {what} is not installed (scripts/interop-deps.sh installs it)"
+        );
+    }
+    ok
+}
+
+fn run(args: &[&str]) -> (bool, String) {
+    let out = Command::new(args[0])
+        .args(&args[1..])
+        .output()
+        .expect(args[0]);
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), report)
+}
+
+#[test]
+fn the_dns_server_and_the_dialback_probe_pass_their_self_tests() {
+    if !have("python3", "python3 -c ''") {
+        return;
+    }
+    for script in ["srv_dns.py", "s2s_probe.py"] {
+        let (ok, report) =
+            run(&["python3", &format!("{INTEROP}/{script}"), "--self-test"]);
+        assert!(ok && !report.contains("FAIL"), "{script}: {report}");
+    }
+}
+
+#[test]
+fn prosody_federates_with_prosody() {
+    if !have("slixmpp", "python3 -c 'import slixmpp'")
+        || !have("prosody", "command -v prosodyctl")
+        || !have(
+            "lua-unbound",
+            "dpkg-query -W -f='${Status}' lua-unbound | grep -qx 'install ok installed'",
+        )
+    {
+        return;
+    }
+    let (ok, report) = run(&["bash", &format!("{INTEROP}/federation.sh")]);
+    assert!(ok, "{report}");
+    assert!(report.contains("checks passed"), "{report}");
+    assert!(report.contains("authenticated by dialback"), "{report}");
+}
+
+/// Lines of a child's stdout, read on a thread.
+fn lines(
+    stdout: std::process::ChildStdout,
+) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// A child process stopped (SIGTERM, then SIGKILL) when dropped.
+struct Process(std::process::Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let pid = nix::unistd::Pid::from_raw(self.0.id() as i32);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        for _ in 0..60 {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_for_port(port: u16) {
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "nothing listens on port {port}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Our server as a.example and Prosody as p.example federate in both
+/// directions, finding each other by SRV records (our side through
+/// hickory-resolver asking `srv_dns.py`, `--s2s-dns`), with Prosody's
+/// defaults: STARTTLS required on s2s, dialback over it.
+#[test]
+fn our_server_federates_with_prosody() {
+    use std::process::Stdio;
+    if !have("slixmpp", "python3 -c 'import slixmpp'")
+        || !have("prosody", "command -v prosodyctl")
+        || !have(
+            "lua-unbound",
+            "dpkg-query -W -f='${Status}' lua-unbound | grep -qx 'install ok installed'",
+        )
+    {
+        return;
+    }
+    let scratch = common::Scratch::new("interop-federation");
+    let dir = &scratch.0;
+    let ours_c2s = common::free_port();
+    let ours_s2s = common::free_port();
+    let prosody_c2s = common::free_port();
+    let prosody_s2s = common::free_port();
+    // The DNS server: SRV records for both domains, target localhost.
+    let mut dns = Command::new("python3")
+        .arg(format!("{INTEROP}/srv_dns.py"))
+        .args(["--port", "0"])
+        .arg("--srv")
+        .arg(format!("_xmpp-server._tcp.a.example=localhost.:{ours_s2s}"))
+        .arg("--srv")
+        .arg(format!(
+            "_xmpp-server._tcp.p.example=localhost.:{prosody_s2s}"
+        ))
+        .args(["--a", "localhost=127.0.0.1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("srv_dns.py");
+    let dns_lines = lines(dns.stdout.take().expect("stdout"));
+    let _dns = Process(dns);
+    let ready = dns_lines
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("srv_dns.py says ready");
+    let dns_port = ready
+        .strip_prefix("ready ")
+        .and_then(|p| p.trim().parse::<u16>().ok())
+        .unwrap_or_else(|| panic!("not a ready line: {ready}"));
+    // Prosody as p.example, its resolver pointed at our DNS server.
+    let prosody = Command::new("bash")
+        .arg(format!("{INTEROP}/prosody.sh"))
+        .args(["--domain", "p.example"])
+        .args(["--s2s", &prosody_s2s.to_string()])
+        .args(["--dns", &dns_port.to_string()])
+        .args(["--s2s-timeout", "10"])
+        .arg(dir.join("prosody"))
+        .arg(prosody_c2s.to_string())
+        .args(["bob", "bpass"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("prosody.sh");
+    let _prosody = Process(prosody);
+    // Our server as a.example.
+    let out = common::netlab()
+        .args([
+            "xmpp",
+            "adduser",
+            "alice@a.example",
+            "--domain",
+            "a.example",
+        ])
+        .args(["--db", "a.sqlite", "--password", "apass"])
+        .current_dir(dir)
+        .output()
+        .expect("adduser");
+    assert!(out.status.success(), "{}", common::text(&out));
+    let ours = common::netlab()
+        .args([
+            "xmpp",
+            "server",
+            "--domain",
+            "a.example",
+            "--db",
+            "a.sqlite",
+        ])
+        .args(["--bind", &format!("127.0.0.1:{ours_c2s}")])
+        .args(["--s2s-bind", &format!("127.0.0.1:{ours_s2s}")])
+        .args(["--s2s-dns", &format!("127.0.0.1:{dns_port}")])
+        .arg("--trace")
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("netlab xmpp server");
+    let mut ours = ours;
+    let trace = lines(ours.stdout.take().expect("stdout"));
+    let _ours = Process(ours);
+    for port in [prosody_c2s, prosody_s2s, ours_c2s, ours_s2s] {
+        wait_for_port(port);
+    }
+    let ours_cert = dir.join("a.sqlite.crt");
+    let prosody_cert = dir.join("prosody/certs/p.example.crt");
+    let (ok, report) = run(&[
+        "python3",
+        &format!("{INTEROP}/slixmpp_federation.py"),
+        "--port1",
+        &ours_c2s.to_string(),
+        "--domain1",
+        "a.example",
+        "--user1",
+        "alice",
+        "--pass1",
+        "apass",
+        "--cafile1",
+        &ours_cert.to_string_lossy(),
+        "--port2",
+        &prosody_c2s.to_string(),
+        "--domain2",
+        "p.example",
+        "--user2",
+        "bob",
+        "--pass2",
+        "bpass",
+        "--cafile2",
+        &prosody_cert.to_string_lossy(),
+        "--unknown",
+        "nowhere.example",
+    ]);
+    let seen: Vec<String> = trace.try_iter().collect();
+    eprintln!("{report}");
+    assert!(
+        ok,
+        "{report}\n--- our server's trace ---\n{}",
+        seen.join("\n")
+    );
+    // Both directions, dialback inside TLS, as our trace tells it.
+    let trace = seen.join("\n");
+    assert!(trace.contains("SRV _xmpp-server._tcp"), "{trace}");
+    assert!(
+        trace.contains("TLS established (certificate not verified"),
+        "{trace}"
+    );
+    assert!(
+        trace.contains("authenticated: a.example may now send to p.example"),
+        "{trace}"
+    );
+    assert!(
+        trace.contains("authenticated: p.example may send to us"),
+        "{trace}"
+    );
+}
