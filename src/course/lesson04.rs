@@ -228,9 +228,10 @@ fn beyond(world: &mut World) -> anyhow::Result<String> {
         .unwrap_or_else(|| "?".into());
     let mut out = view::journey("alice's client", &journey);
     out.push_str(&view::para(&format!(
-        "example.org is not a domain this server serves, and it does not \
-         talk to other servers, so it answered for juliet itself: \
-         <{condition}/>. Nothing left this machine."
+        "example.org is not a domain this server serves, and this lesson \
+         runs it without federation (no server-to-server connections), so \
+         it answered for juliet itself: <{condition}/>. Nothing left this \
+         machine."
     )));
     Ok(out)
 }

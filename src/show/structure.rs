@@ -320,6 +320,10 @@ pub fn sessions(rows: &[Session]) -> String {
         let bound = match s.kind {
             StreamKind::Client => s.jid.clone(),
             StreamKind::Component => format!("{} (component)", s.jid),
+            // Lesson 4's server does not federate; lesson 5's does.
+            StreamKind::ServerIn | StreamKind::ServerOut => {
+                format!("{} (server)", s.jid)
+            }
         };
         let _ = writeln!(
             out,
