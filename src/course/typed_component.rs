@@ -71,7 +71,16 @@ impl TypedComponent {
         component.type_xml(&format!("<handshake>{digest}</handshake>"))?;
         match component.next_event()? {
             StreamEvent::Element(e) if e.local_name() == "handshake" => {}
-            other => bail!("the server refused the handshake: {other:?}"),
+            // A refusal is a stream error: its first child names why.
+            StreamEvent::Element(e) if e.local_name() == "error" => {
+                let condition = e
+                    .elements()
+                    .next()
+                    .map_or("?", |c| c.local_name())
+                    .to_owned();
+                bail!("the server refused the handshake: <{condition}/>");
+            }
+            other => bail!("expected <handshake/>, got {other:?}"),
         }
         Ok(component)
     }
@@ -112,5 +121,39 @@ impl TypedComponent {
             }
             self.parser.feed(&buf[..n]);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::xmpp_stage::{Setup, Stage};
+    use crate::xmpp::server::ComponentSpec;
+
+    fn stage() -> Stage {
+        Stage::start_with(Setup {
+            components: vec![ComponentSpec {
+                name: "bot.localhost".into(),
+                secret: "right".into(),
+            }],
+            ..Setup::new(&["alice"])
+        })
+        .expect("stage")
+    }
+
+    #[test]
+    fn the_right_secret_is_accepted_and_a_wrong_one_refused() {
+        let stage = stage();
+        let addr = stage.component_addr().expect("component port");
+        let ok = TypedComponent::connect(addr, "bot.localhost", "right")
+            .expect("accepted");
+        assert_eq!(ok.typed.len(), 2, "header and handshake");
+        assert!(ok.typed[1].starts_with("<handshake>"));
+        // The secret itself never crosses the wire.
+        assert!(!ok.typed.iter().any(|t| t.contains("right")));
+        let err = TypedComponent::connect(addr, "bot.localhost", "wrong")
+            .err()
+            .expect("refused");
+        assert!(err.to_string().contains("<not-authorized/>"), "{err}");
     }
 }
