@@ -46,6 +46,9 @@ impl Running {
         let mut s2s =
             S2sConfig::new(SocketAddr::from(([127, 0, 0, 1], s2s_port)));
         s2s.auth_timeout = auth_timeout;
+        // Any lookup a test did not pin goes to a local port where no DNS
+        // server listens, never to the system's resolver.
+        s2s.dns = Some(SocketAddr::from(([127, 0, 0, 1], 9)));
         s2s.connect_timeout = auth_timeout;
         for (peer, port) in routes {
             s2s.routes
@@ -437,4 +440,30 @@ fn a_message_from_another_server_waits_offline_for_its_reader() {
     assert!(got.contains("while you were out"), "{got}");
     assert!(got.contains("from=\"alice@a.example/res\""), "{got}");
     assert!(got.contains("urn:xmpp:delay"), "{got}");
+}
+
+#[test]
+fn one_stream_may_not_claim_many_domains_at_once() {
+    let a = Running::start(
+        "a.example",
+        free_port(),
+        &[],
+        false,
+        Duration::from_secs(5),
+    );
+    let mut peer = Raw::connect(a.s2s);
+    peer.send(
+        "<stream:stream xmlns='jabber:server' xmlns:db='jabber:server:dialback' \
+         xmlns:stream='http://etherx.jabber.org/streams' from='x.example' \
+         to='a.example' version='1.0'>",
+    );
+    peer.expect("</stream:features>");
+    // Each claim would make a.example look a domain up and connect to it.
+    for n in 0..9 {
+        peer.send(&format!(
+            "<db:result from='d{n}.example' to='a.example'>k</db:result>"
+        ));
+    }
+    let ended = peer.expect("</stream:stream>");
+    assert!(ended.contains("<policy-violation"), "{ended}");
 }
