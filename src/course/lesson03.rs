@@ -4,8 +4,8 @@
 //!   it crossed the server, then taken apart ([`super::stanza_notes`]);
 //! - `jids`: addresses taken apart with [`crate::xmpp::jid`], and a strange
 //!   but valid resource bound for real;
-//! - `federation`: a message to another domain, which this server does not
-//!   federate with;
+//! - `federation`: a message to another domain, refused by a server run
+//!   with federation off (lesson 5 runs it on);
 //! - `push-poll`: the same messages by push and by polling
 //!   ([`super::push_poll`]);
 //! - `security`: what the server offered before login, and the SASL
@@ -418,8 +418,9 @@ fn federation(world: &mut World) -> anyhow::Result<String> {
             &format!(
                 "The domainpart example.org names another server, so \
                  Alice's server would have to reach it, server to server \
-                 (port 5269). This one does not federate, so it answered \
-                 <{condition}/> itself. The error says from=\"juliet@\
+                 (port 5269). This lesson runs it with federation off \
+                 (lesson 5 turns it on), so it answered <{condition}/> \
+                 itself. The error says from=\"juliet@\
                  example.org\" because it is about that address, but \
                  nothing left this machine: Juliet's client would never be \
                  contacted by Alice's, only by its own server."
