@@ -48,9 +48,11 @@ use crate::xmpp::sasl::{Mechanism, SaslServer, SaslStep};
 use crate::xmpp::scram::StoredKeys;
 use crate::xmpp::stanza::{self};
 
+use super::dispatch;
+use super::reply::Flow;
 use super::reply::Replies;
 use super::router::{Mailbox, MailboxReceiver, Outbound};
-use super::session::{Flow, Session};
+use super::session::Session;
 use super::stream::{self, Stage};
 use super::{
     Shared, StreamKind, TlsMode, TraceEvent, TraceKind, message, presence,
@@ -372,7 +374,12 @@ impl Connection {
     fn element(&mut self, element: Element) -> Next {
         if let Some(session) = &mut self.session {
             let mut replies = Replies::default();
-            let flow = session.handle(&self.shared, &mut replies, element);
+            let flow = dispatch::from_client(
+                session,
+                &self.shared,
+                &mut replies,
+                element,
+            );
             self.out.append(&mut replies.out);
             return match flow {
                 Flow::Continue => Next::Continue,

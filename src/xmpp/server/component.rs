@@ -53,8 +53,8 @@ use crate::xmpp::ns;
 use crate::xmpp::stanza;
 
 use super::peer;
+use super::reply::Flow;
 use super::router::{Mailbox, MailboxReceiver, Outbound};
-use super::session::Flow;
 use super::stream;
 use super::{Shared, StreamKind, TraceEvent, TraceKind, random_id};
 

@@ -31,6 +31,7 @@ use super::reply::Replies;
 use super::roster;
 use super::route::{self, Destination};
 use super::session::{Session, parse_stored};
+use super::subscription::Kind;
 
 /// The features the server announces in disco#info, sorted.
 const FEATURES: &[&str] = &[
@@ -142,7 +143,12 @@ fn serve(
             let Some(session) = own else { return };
             let implied = roster::handle_iq(shared, session, out, element, iq);
             let user_jid = session.bare();
-            for (contact, kind) in implied.cancel {
+            for (contact, unsubscribe) in implied.cancel {
+                let kind = if unsubscribe {
+                    Kind::Unsubscribe
+                } else {
+                    Kind::Unsubscribed
+                };
                 presence::subscription_stanza(
                     shared, &user_jid, &contact, kind,
                 );

@@ -35,6 +35,7 @@
 mod c2s;
 pub use federation::S2sConfig;
 mod component;
+mod dispatch;
 mod federation;
 mod iq;
 mod message;

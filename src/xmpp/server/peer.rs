@@ -15,8 +15,7 @@ use crate::xmpp::framing::Element;
 use crate::xmpp::jid::Jid;
 use crate::xmpp::stanza::Stanza;
 
-use super::reply::Replies;
-use super::session::{Flow, refuse};
+use super::reply::{Flow, Replies, refuse};
 use super::{Shared, iq, message, presence};
 
 /// Hands one checked stanza (already in `jabber:client`) to its handler.

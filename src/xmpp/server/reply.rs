@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use crate::xmpp::framing::Element;
-use crate::xmpp::stanza::{self, ErrorType};
+use crate::xmpp::stanza::{self, ErrorType, StanzaError};
 
 /// XML queued for the sender of the stanza being handled.
 #[derive(Debug, Default)]
@@ -56,4 +56,27 @@ impl Replies {
         tracing::error!("store: {err}");
         self.error(original, "internal-server-error", ErrorType::Wait);
     }
+}
+
+/// A stanza handler's verdict on the stream.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// Go on.
+    Continue,
+    /// End the stream with this stream error condition.
+    StreamError(&'static str, String),
+}
+
+/// Answers a stanza that failed to parse: a stanza error, or a stream
+/// error when the RFC says the fault is the stream's.
+pub fn refuse(out: &mut Replies, element: &Element, err: &StanzaError) -> Flow {
+    if err.is_stream_error() {
+        return Flow::StreamError(err.condition(), err.to_string());
+    }
+    let kind = match err.condition() {
+        "bad-request" | "jid-malformed" => ErrorType::Modify,
+        _ => ErrorType::Cancel,
+    };
+    out.error(element, err.condition(), kind);
+    Flow::Continue
 }

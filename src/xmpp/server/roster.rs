@@ -19,7 +19,6 @@ use crate::xmpp::store::{RosterItem, Subscription};
 use super::Shared;
 use super::reply::Replies;
 use super::session::Session;
-use super::subscription::Kind;
 
 /// Writes one item as `<item/>` (RFC 6121 § 2.1.2).
 pub fn item_element(item: &RosterItem) -> Element {
@@ -45,8 +44,10 @@ pub fn item_element(item: &RosterItem) -> Element {
 /// first (RFC 6121 § 2.5.2), then deletes the item ([`delete`]).
 #[derive(Debug, Default)]
 pub struct Implied {
-    /// Subscription stanzas to send for the user, in order.
-    pub cancel: Vec<(Jid, Kind)>,
+    /// Subscriptions to cancel for the user, in order: `true` for
+    /// `unsubscribe` (stop seeing the contact), `false` for `unsubscribed`
+    /// (stop the contact seeing the user).
+    pub cancel: Vec<(Jid, bool)>,
     /// The contact whose item is to be deleted afterwards.
     pub delete: Option<Jid>,
 }
@@ -165,7 +166,7 @@ fn cancellations(
     shared: &Shared,
     user: &str,
     contact: &Jid,
-) -> Vec<(Jid, Kind)> {
+) -> Vec<(Jid, bool)> {
     let mut implied = Vec::new();
     let item = shared
         .store
@@ -176,11 +177,11 @@ fn cancellations(
         if matches!(item.subscription, Subscription::To | Subscription::Both)
             || item.ask
         {
-            implied.push((contact.clone(), Kind::Unsubscribe));
+            implied.push((contact.clone(), true));
         }
         if matches!(item.subscription, Subscription::From | Subscription::Both)
         {
-            implied.push((contact.clone(), Kind::Unsubscribed));
+            implied.push((contact.clone(), false));
         }
     }
     implied

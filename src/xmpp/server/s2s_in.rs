@@ -46,8 +46,8 @@ use crate::xmpp::ns;
 use crate::xmpp::stanza;
 use crate::xmpp::transport::ServerTransport as Transport;
 
+use super::reply::Flow;
 use super::route::{self, Destination};
-use super::session::Flow;
 use super::{Shared, StreamKind, TraceEvent, TraceKind, peer, random_id};
 
 /// How many `db:result` claims one stream may have waiting for their
