@@ -8,9 +8,11 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
+use netlab::xmpp::s2s_tls::S2sTls;
 use netlab::xmpp::server::{Config, S2sConfig, Server, TlsMode};
 use netlab::xmpp::store::Store;
 use netlab::xmpp::{accounts, tls};
@@ -38,6 +40,26 @@ impl Running {
         s2s_tls: bool,
         auth_timeout: Duration,
     ) -> Running {
+        Running::start_with(
+            domain,
+            s2s_port,
+            routes,
+            s2s_tls.then_some(Certs::SelfSigned),
+            auth_timeout,
+            None,
+        )
+    }
+
+    /// The same with a choice of certificates, and the trace kept in
+    /// `log` when given.
+    fn start_with(
+        domain: &str,
+        s2s_port: u16,
+        routes: &[(&str, u16)],
+        certs: Option<Certs>,
+        auth_timeout: Duration,
+        log: Option<Log>,
+    ) -> Running {
         let store = Store::open(":memory:").expect("store");
         for user in ["alice", "bob"] {
             accounts::add(&store, &format!("{user}@{domain}"), domain, "pw")
@@ -53,22 +75,47 @@ impl Running {
         }
         // With a certificate, server streams use STARTTLS; clients keep
         // `--tls off`, so that the test can type their XML.
-        let tls_config = s2s_tls.then(|| {
-            tls::server_config(domain, None, None, None)
-                .expect("certificate")
-                .0
-        });
+        let tls_config = match &certs {
+            None => None,
+            Some(Certs::SelfSigned) => Some(
+                tls::server_config(domain, None, None, None)
+                    .expect("certificate")
+                    .0,
+            ),
+            Some(Certs::Ca(files)) => {
+                s2s.ca = Some(std::sync::Arc::new(
+                    S2sTls::load(&files.ca, &files.cert, &files.key, domain)
+                        .expect("CA config"),
+                ));
+                Some(
+                    tls::server_config(
+                        domain,
+                        Some(&files.cert),
+                        Some(&files.key),
+                        None,
+                    )
+                    .expect("certificate")
+                    .0,
+                )
+            }
+        };
         let mode = TlsMode::Off;
         // NETLAB_TEST_TRACE=1 shows every stream of the test on stderr.
+        let show = std::env::var_os("NETLAB_TEST_TRACE").is_some();
         let trace: Option<netlab::xmpp::server::Trace> =
-            std::env::var_os("NETLAB_TEST_TRACE").map(|_| {
+            (show || log.is_some()).then(|| {
                 let domain = domain.to_owned();
                 let trace: netlab::xmpp::server::Trace =
                     std::sync::Arc::new(move |event| {
-                        eprintln!(
-                            "{domain}: {}",
-                            netlab::show::xmpp_trace::line(event)
-                        )
+                        let line = netlab::show::xmpp_trace::line(event);
+                        if show {
+                            eprintln!("{domain}: {line}");
+                        }
+                        if let Some(log) = &log {
+                            log.lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .push(line);
+                        }
                     });
                 trace
             });
@@ -138,6 +185,79 @@ fn pair(s2s_tls: bool) -> (Running, Running) {
         Duration::from_secs(10),
     );
     (a, b)
+}
+
+/// Trace lines, kept for a test to read.
+type Log = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+/// Which certificate a server has.
+enum Certs {
+    /// Generated, self-signed: dialback inside TLS.
+    SelfSigned,
+    /// Signed by a test CA both servers trust (`--s2s-ca`).
+    Ca(CaFiles),
+}
+
+/// PEM files: the CA's certificate, and one server's certificate and key.
+struct CaFiles {
+    ca: PathBuf,
+    cert: PathBuf,
+    key: PathBuf,
+}
+
+/// A test CA (CA:TRUE) in a fresh directory, and leaves signed by it on
+/// request: CA:FALSE, subjectAltName DNS:name, no EKU — what
+/// `tests/interop/ca.sh` makes with openssl.
+struct TestCa {
+    dir: PathBuf,
+    issuer: rcgen::Issuer<'static, rcgen::KeyPair>,
+}
+
+impl TestCa {
+    fn new(name: &str) -> TestCa {
+        let dir = std::env::temp_dir()
+            .join(format!("netlab-s2s-ca-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let key = rcgen::KeyPair::generate().expect("CA key");
+        let mut params =
+            rcgen::CertificateParams::new(Vec::new()).expect("CA params");
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "netlab test CA");
+        let cert = params.self_signed(&key).expect("CA certificate");
+        std::fs::write(dir.join("ca.crt"), cert.pem()).expect("write CA");
+        TestCa {
+            dir,
+            issuer: rcgen::Issuer::new(params, key),
+        }
+    }
+
+    /// The files for `domain`'s server, whose certificate names `name`.
+    fn leaf(&self, domain: &str, name: &str) -> CaFiles {
+        let key = rcgen::KeyPair::generate().expect("key");
+        let mut params =
+            rcgen::CertificateParams::new(vec![name.to_owned()]).expect("p");
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, name);
+        let cert = params.signed_by(&key, &self.issuer).expect("sign");
+        let files = CaFiles {
+            ca: self.dir.join("ca.crt"),
+            cert: self.dir.join(format!("{domain}.crt")),
+            key: self.dir.join(format!("{domain}.key")),
+        };
+        std::fs::write(&files.cert, cert.pem()).expect("write cert");
+        std::fs::write(&files.key, key.serialize_pem()).expect("write key");
+        files
+    }
+}
+
+impl Drop for TestCa {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 /// Someone typing XML on a socket.
@@ -410,4 +530,100 @@ fn a_wrong_key_fails_dialback() {
     let ended = forger.expect("</stream:stream>");
     assert!(ended.contains("type=\"invalid\""), "{ended}");
     assert!(ended.contains("<not-authorized"), "{ended}");
+}
+
+/// Two servers with certificates from one CA; `b_name` is the name in
+/// b.example's certificate. Returns both servers and their trace logs.
+fn pair_with_ca(ca: &TestCa, b_name: &str) -> ((Running, Log), (Running, Log)) {
+    let (pa, pb) = (free_port(), free_port());
+    let (log_a, log_b) = (Log::default(), Log::default());
+    let a = Running::start_with(
+        "a.example",
+        pa,
+        &[("b.example", pb)],
+        Some(Certs::Ca(ca.leaf("a.example", "a.example"))),
+        Duration::from_secs(10),
+        Some(log_a.clone()),
+    );
+    let b = Running::start_with(
+        "b.example",
+        pb,
+        &[("a.example", pa)],
+        Some(Certs::Ca(ca.leaf("b.example", b_name))),
+        Duration::from_secs(10),
+        Some(log_b.clone()),
+    );
+    ((a, log_a), (b, log_b))
+}
+
+/// A message each way between alice@a.example and bob@b.example.
+fn exchange(a: &Running, b: &Running) {
+    let mut alice = Raw::online(a.addr, "alice", "a.example");
+    let mut bob = Raw::online(b.addr, "bob", "b.example");
+    alice.send(
+        "<message to='bob@b.example' type='chat'><body>by cert</body></message>",
+    );
+    let got = bob.expect("</message>");
+    assert!(got.contains("<body>by cert</body>"), "{got}");
+    bob.send(
+        "<message to='alice@a.example/res' type='chat'><body>back</body></message>",
+    );
+    let got = alice.expect("</message>");
+    assert!(got.contains("from=\"bob@b.example/res\""), "{got}");
+}
+
+fn lines(log: &Log) -> String {
+    log.lock().unwrap_or_else(|p| p.into_inner()).join("\n")
+}
+
+#[test]
+fn two_servers_with_one_ca_authenticate_by_certificate() {
+    let ca = TestCa::new("external");
+    let ((a, log_a), (b, log_b)) = pair_with_ca(&ca, "b.example");
+    exchange(&a, &b);
+    let (a_trace, b_trace) = (lines(&log_a), lines(&log_b));
+    // Both outgoing streams used SASL EXTERNAL, both incoming ones
+    // accepted it; nobody dialled back.
+    for trace in [&a_trace, &b_trace] {
+        assert_eq!(
+            trace
+                .matches("authenticated by certificate (SASL EXTERNAL)")
+                .count(),
+            2,
+            "{trace}"
+        );
+        assert!(trace.contains("mechanism=\"EXTERNAL\""), "{trace}");
+        assert!(!trace.contains("db:result"), "{trace}");
+        assert!(!trace.contains("db:verify"), "{trace}");
+    }
+}
+
+#[test]
+fn a_certificate_for_another_name_falls_back_to_dialback() {
+    let ca = TestCa::new("wrong-name");
+    // b.example presents a certificate from the CA, but for another name.
+    let ((a, log_a), (b, log_b)) = pair_with_ca(&ca, "other.example");
+    exchange(&a, &b);
+    let (a_trace, b_trace) = (lines(&log_a), lines(&log_b));
+    // a's stream to b: b's certificate does not name b.example, so a uses
+    // dialback although b offers EXTERNAL (a's certificate is fine).
+    assert!(
+        a_trace.contains("b.example's certificate does not verify"),
+        "{a_trace}"
+    );
+    assert!(
+        a_trace.contains("authenticated: a.example may now send to b.example"),
+        "{a_trace}"
+    );
+    // b's stream to a: a does not offer EXTERNAL to b, dialback again.
+    assert!(
+        a_trace.contains("b.example's certificate does not verify"),
+        "{a_trace}"
+    );
+    assert!(
+        b_trace.contains("authenticated: b.example may now send to a.example"),
+        "{b_trace}"
+    );
+    assert!(!a_trace.contains("SASL EXTERNAL):"), "{a_trace}");
+    assert!(!b_trace.contains("SASL EXTERNAL):"), "{b_trace}");
 }

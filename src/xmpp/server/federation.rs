@@ -70,6 +70,11 @@ pub struct S2sConfig {
     pub auth_timeout: Duration,
     /// An outgoing stream with nothing to send for this long is closed.
     pub idle_timeout: Duration,
+    /// A certificate authority both sides trust (`--s2s-ca`), with our
+    /// certificate signed by it: certificates are checked, and SASL
+    /// EXTERNAL replaces dialback where they verify (XEP-0178).
+    /// `None`: dialback inside TLS, certificates unchecked.
+    pub ca: Option<Arc<crate::xmpp::s2s_tls::S2sTls>>,
 }
 
 impl S2sConfig {
@@ -82,6 +87,7 @@ impl S2sConfig {
             connect_timeout: Duration::from_secs(10),
             auth_timeout: Duration::from_secs(20),
             idle_timeout: Duration::from_secs(600),
+            ca: None,
         }
     }
 }

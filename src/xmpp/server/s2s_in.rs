@@ -21,6 +21,14 @@
 //! (`db:verify` without `type`): we are then the authoritative server and
 //! answer from our secret alone.
 //!
+//! With a certificate authority (`--s2s-ca`), TLS asks the peer for its
+//! certificate too. If it verifies for the domain in the restarted
+//! stream's `from`, the features offer SASL EXTERNAL ([RFC 6120 § 6.3.4],
+//! XEP-0178 § 3) beside dialback, and
+//! `<auth mechanism='EXTERNAL'>BASE64(domain)</auth>` (or `=`: "the
+//! domain of my certificate") authenticates that domain at once:
+//! `<success/>`, the peer restarts its stream, no call back.
+//!
 //! Every stanza is checked before it is routed: its `from` must be in a
 //! domain this stream authenticated (else `invalid-from`: a server may
 //! only speak for domains it proved), its `to` in ours (else
@@ -28,6 +36,8 @@
 //! it, and dialback is why we believe it.
 //!
 //! Read before: `s2s_out.rs`. Read next: `peer.rs`.
+//!
+//! [RFC 6120 § 6.3.4]: https://datatracker.ietf.org/doc/html/rfc6120#section-6.3.4
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -66,6 +76,13 @@ struct In {
     header_sent: bool,
     secure: bool,
     starttls: bool,
+    /// The certificates the peer presented in the TLS handshake.
+    peer_certs: Vec<rustls_pki_types::CertificateDer<'static>>,
+    /// The domain SASL EXTERNAL may authenticate on this stream: the
+    /// header's `from`, when the certificate verifies for it.
+    external: Option<String>,
+    /// `<success/>` sent: the peer's next header restarts the stream.
+    restarted: bool,
     /// The peer's domain as it named itself in its header.
     from: Option<String>,
     /// Domains this stream may send from (dialback succeeded).
@@ -94,6 +111,9 @@ pub(super) async fn serve(
         header_sent: false,
         secure: false,
         starttls: false,
+        peer_certs: Vec::new(),
+        external: None,
+        restarted: false,
         from: None,
         authenticated: HashSet::new(),
         verdicts,
@@ -169,7 +189,7 @@ impl In {
             }
             if self.starttls {
                 self.starttls = false;
-                let Some(acceptor) = self.shared.tls.clone() else {
+                let Some(acceptor) = self.acceptor() else {
                     return Ending::Gone;
                 };
                 let plain = io.take();
@@ -186,10 +206,17 @@ impl In {
                     }
                 };
                 self.secure = true;
+                self.peer_certs = io.peer_certificates();
                 self.header_sent = false;
                 self.parser =
                     StreamParser::with_limits(self.shared.config.limits);
                 self.note("TLS established; the stream restarts");
+            }
+            if self.restarted {
+                self.restarted = false;
+                self.header_sent = false;
+                self.parser =
+                    StreamParser::with_limits(self.shared.config.limits);
             }
             if let Some(ending) = ending {
                 return ending;
@@ -217,7 +244,7 @@ impl In {
                     self.element(element)
                 }
             };
-            if ending.is_some() || self.starttls {
+            if ending.is_some() || self.starttls || self.restarted {
                 return ending;
             }
         }
@@ -252,13 +279,24 @@ impl In {
                 format!("this server serves '{ours}' only"),
             ));
         }
+        self.external = self.certificate_names(header.from.as_deref());
         if version {
             let mut features =
                 Element::new("stream:features", Some(ns::STREAMS));
-            if !self.secure && self.shared.tls.is_some() {
+            if !self.secure && self.acceptor().is_some() {
                 features = features.with_child(
                     Element::new("starttls", Some(ns::TLS))
                         .with_attr("xmlns", ns::TLS),
+                );
+            }
+            if self.external.is_some() {
+                features = features.with_child(
+                    Element::new("mechanisms", Some(ns::SASL))
+                        .with_attr("xmlns", ns::SASL)
+                        .with_child(
+                            Element::new("mechanism", Some(ns::SASL))
+                                .with_text("EXTERNAL"),
+                        ),
                 );
             }
             features = features.with_child(
@@ -292,6 +330,9 @@ impl In {
             );
             self.starttls = true;
             return None;
+        }
+        if element_ns == ns::SASL && element.local_name() == "auth" {
+            return self.external_auth(&element);
         }
         if element_ns == ns::DIALBACK {
             return self.dialback(&element);
@@ -375,6 +416,111 @@ impl In {
             // Verdicts go the other way; drop them (XEP-0220 § 3.1).
             Some(Dialback::ResultAnswer { .. }) | None => None,
         }
+    }
+
+    /// The TLS configuration for STARTTLS on server streams: with a CA,
+    /// the one that asks for the peer's certificate.
+    fn acceptor(&self) -> Option<tokio_rustls::TlsAcceptor> {
+        match self.ca() {
+            Some(ca) => {
+                Some(tokio_rustls::TlsAcceptor::from(Arc::clone(&ca.acceptor)))
+            }
+            None => self.shared.tls.clone(),
+        }
+    }
+
+    fn ca(&self) -> Option<&crate::xmpp::s2s_tls::S2sTls> {
+        self.shared.federation.as_ref()?.config.ca.as_deref()
+    }
+
+    /// `from`, if the peer's TLS certificate verifies for it (chain to
+    /// the CA and subjectAltName; RFC 6120 § 13.7.1.4): the domain SASL
+    /// EXTERNAL may then authenticate.
+    fn certificate_names(&self, from: Option<&str>) -> Option<String> {
+        let ca = self.ca()?;
+        let from = from?;
+        if self.peer_certs.is_empty() || self.authenticated.contains(from) {
+            return None;
+        }
+        match ca.check(&self.peer_certs, from) {
+            Ok(()) => {
+                self.note(&format!(
+                    "{from}'s certificate verifies (CA and name): offering \
+                     SASL EXTERNAL"
+                ));
+                Some(from.to_owned())
+            }
+            Err(why) => {
+                self.note(&format!(
+                    "{from}'s certificate does not verify ({why}): dialback \
+                     only"
+                ));
+                None
+            }
+        }
+    }
+
+    /// `<auth mechanism='EXTERNAL'>`: the certificate already proved the
+    /// domain; the initial response names which (RFC 6120 § 6.4.2,
+    /// XEP-0178 § 3).
+    fn external_auth(&mut self, element: &Element) -> Option<Ending> {
+        use base64::Engine;
+        let failure = |condition: &str| {
+            Element::new("failure", Some(ns::SASL))
+                .with_attr("xmlns", ns::SASL)
+                .with_child(Element::new(condition, Some(ns::SASL)))
+                .to_xml()
+        };
+        let Some(domain) = self.external.clone() else {
+            // Not offered: no verified certificate, or not over TLS.
+            self.out.push(failure("invalid-mechanism"));
+            return None;
+        };
+        if element.attr("mechanism") != Some("EXTERNAL") {
+            self.out.push(failure("invalid-mechanism"));
+            return None;
+        }
+        let text = element.text();
+        let text = text.trim();
+        // "=" is an empty response: "the identity of my certificate"
+        // (RFC 6120 § 6.4.2). An empty element asks for a challenge
+        // first; like Prosody we answer it `malformed-request`.
+        let authzid = match text {
+            "" => {
+                self.out.push(failure("malformed-request"));
+                return None;
+            }
+            "=" => domain.clone(),
+            encoded => {
+                match base64::engine::general_purpose::STANDARD.decode(encoded)
+                {
+                    Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                    Err(_) => {
+                        self.out.push(failure("incorrect-encoding"));
+                        return None;
+                    }
+                }
+            }
+        };
+        if authzid != domain {
+            // RFC 6120 § 6.5.6: the certificate does not cover that name.
+            self.out.push(failure("invalid-authzid"));
+            return None;
+        }
+        self.out.push(
+            Element::new("success", Some(ns::SASL))
+                .with_attr("xmlns", ns::SASL)
+                .to_xml(),
+        );
+        self.note(&format!(
+            "authenticated by certificate (SASL EXTERNAL): {domain} may send \
+             to us on this stream, no dialback"
+        ));
+        self.authenticated.insert(domain);
+        self.external = None;
+        // RFC 6120 § 6.4.6: both sides start a new stream.
+        self.restarted = true;
+        None
     }
 
     /// The verdict on a domain this stream claimed.
