@@ -625,3 +625,218 @@ fn a_certificate_for_another_name_falls_back_to_dialback() {
     assert!(!a_trace.contains("SASL EXTERNAL):"), "{a_trace}");
     assert!(!b_trace.contains("SASL EXTERNAL):"), "{b_trace}");
 }
+
+/// A stream to `s2s` that claims to come from `from`, up to its features;
+/// returns it and the stream id the server gave it.
+fn peer_stream(s2s: SocketAddr, from: &str) -> (Raw, String) {
+    let mut raw = Raw::connect(s2s);
+    raw.send(&format!(
+        "<stream:stream xmlns='jabber:server' xmlns:db='jabber:server:dialback' \
+         xmlns:stream='http://etherx.jabber.org/streams' from='{from}' \
+         to='a.example' version='1.0'>"
+    ));
+    let header = raw.expect("</stream:features>");
+    let id = header
+        .split("id='")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the server's header has an id")
+        .to_owned();
+    (raw, id)
+}
+
+/// Sends `body` on a fresh stream from b.example and returns what came
+/// back up to the end of the stream.
+fn hostile(s2s: SocketAddr, body: &str) -> String {
+    let (mut raw, _) = peer_stream(s2s, "b.example");
+    raw.send(body);
+    raw.expect("</stream:stream>")
+}
+
+#[test]
+fn hostile_input_on_the_s2s_port_gets_the_right_stream_errors() {
+    // b.example's "server" accepts the call back and never answers; so
+    // does every dN.example's.
+    let silent = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    let mut routes = vec![("b.example".to_owned(), port)];
+    for n in 0..11 {
+        routes.push((format!("d{n}.example"), port));
+    }
+    let routes: Vec<(&str, u16)> =
+        routes.iter().map(|(d, p)| (d.as_str(), *p)).collect();
+    let a = Running::start(
+        "a.example",
+        free_port(),
+        &routes,
+        false,
+        Duration::from_secs(10),
+    );
+    let mut alice = Raw::online(a.addr, "alice", "a.example");
+
+    // A stanza before any dialback (RFC 6120 § 4.9.3.12).
+    let ended = hostile(
+        a.s2s,
+        "<message from='x@b.example' to='alice@a.example'>\
+         <body>too early</body></message>",
+    );
+    assert!(ended.contains("<not-authorized"), "{ended}");
+    // Dialback elements missing their addresses or id, or unknown.
+    let ended = hostile(a.s2s, "<db:result to='a.example'>k</db:result>");
+    assert!(ended.contains("<improper-addressing"), "{ended}");
+    let ended = hostile(
+        a.s2s,
+        "<db:verify from='b.example' to='a.example'>k</db:verify>",
+    );
+    assert!(ended.contains("<bad-format"), "{ended}");
+    let ended =
+        hostile(a.s2s, "<db:nonsense from='b.example' to='a.example'/>");
+    assert!(ended.contains("<unsupported-stanza-type"), "{ended}");
+    // A claim to be this server itself.
+    let ended = hostile(
+        a.s2s,
+        "<db:result from='a.example' to='a.example'>k</db:result>",
+    );
+    assert!(ended.contains("<invalid-from"), "{ended}");
+    // Truncated: the element is cut by the end of the stream…
+    let ended = hostile(
+        a.s2s,
+        "<db:result from='b.example' to='a.example'>abc</stream:stream>",
+    );
+    assert!(ended.contains("<not-well-formed"), "{ended}");
+    // …or by the end of the connection: the server just closes.
+    let (mut cut, _) = peer_stream(a.s2s, "b.example");
+    cut.send("<db:result from='b.example' to='a.exa");
+    cut.stream
+        .shutdown(std::net::Shutdown::Write)
+        .expect("shutdown");
+    let start = Instant::now();
+    loop {
+        let mut buf = [0u8; 1024];
+        match cut.stream.read(&mut buf) {
+            Ok(0) => break,
+            _ => assert!(start.elapsed() < TIMEOUT, "a kept the stream open"),
+        }
+    }
+    // A key longer than the element limit (256 KiB)…
+    let huge = "f".repeat(300 * 1024);
+    let ended = hostile(
+        a.s2s,
+        &format!(
+            "<db:result from='b.example' to='a.example'>{huge}</db:result>"
+        ),
+    );
+    assert!(ended.contains("<policy-violation"), "{ended}");
+    // …and one under it but longer than any HMAC: invalid at once,
+    // nobody is called back for it.
+    let long = "f".repeat(100 * 1024);
+    let ended = hostile(
+        a.s2s,
+        &format!(
+            "<db:result from='b.example' to='a.example'>{long}</db:result>"
+        ),
+    );
+    assert!(ended.contains("type=\"invalid\""), "{ended}");
+    assert!(ended.contains("<not-authorized"), "{ended}");
+    // Too many claims waiting at once on one stream.
+    let mut claims = String::new();
+    for n in 0..11 {
+        claims.push_str(&format!(
+            "<db:result from='d{n}.example' to='a.example'>k</db:result>"
+        ));
+    }
+    let ended = hostile(a.s2s, &claims);
+    assert!(ended.contains("<policy-violation"), "{ended}");
+
+    // Answers nobody asked for are dropped (XEP-0220 § 3.1), and the
+    // stream goes on.
+    let (mut eve, id) = peer_stream(a.s2s, "b.example");
+    eve.send(
+        "<db:verify from='b.example' to='a.example' id='nope' type='valid'/>\
+         <db:result from='b.example' to='a.example' type='valid'/>",
+    );
+    let heard = eve.quiet(Duration::from_millis(300));
+    assert!(!heard.contains("error"), "{heard}");
+    // SASL EXTERNAL without TLS and a certificate: refused, stream on.
+    eve.send(
+        "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'>=</auth>",
+    );
+    let refused = eve.expect("</failure>");
+    assert!(refused.contains("<invalid-mechanism"), "{refused}");
+    // The forgery those drops prevent: claim b.example, then answer our
+    // own db:verify on this stream with the id a.example gave us.
+    eve.send("<db:result from='b.example' to='a.example'>k3y</db:result>");
+    eve.send(&format!(
+        "<db:verify from='b.example' to='a.example' id='{id}' type='valid'/>"
+    ));
+    let heard = eve.quiet(Duration::from_millis(500));
+    assert!(!heard.contains("type=\"valid\""), "{heard}");
+    eve.send(
+        "<message from='eve@b.example' to='alice@a.example'>\
+         <body>forged</body></message>",
+    );
+    let ended = eve.expect("</stream:stream>");
+    assert!(ended.contains("<not-authorized"), "{ended}");
+    let heard = alice.quiet(Duration::from_millis(300));
+    assert!(!heard.contains("forged"), "{heard}");
+    assert!(!heard.contains("too early"), "{heard}");
+    // Still serving after all that.
+    alice.send("<iq type='get' id='p1'><ping xmlns='urn:xmpp:ping'/></iq>");
+    alice.expect("id=\"p1\"");
+    drop(silent);
+}
+
+#[test]
+fn a_peer_cannot_answer_for_another_domain_on_our_stream() {
+    // We play b.example (reached by a's outgoing stream) and claim
+    // c.example on a stream of our own to a.
+    let fake_b = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let silent_c = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let b_port = fake_b.local_addr().expect("addr").port();
+    let c_port = silent_c.local_addr().expect("addr").port();
+    let a = Running::start(
+        "a.example",
+        free_port(),
+        &[("b.example", b_port), ("c.example", c_port)],
+        false,
+        Duration::from_secs(10),
+    );
+    let mut alice = Raw::online(a.addr, "alice", "a.example");
+    alice.send(
+        "<message to='bob@b.example' type='chat'><body>for b</body></message>",
+    );
+    let (out, _) = fake_b.accept().expect("a connects to b");
+    let mut out = Raw {
+        stream: out,
+        seen: String::new(),
+    };
+    out.stream
+        .set_read_timeout(Some(Duration::from_millis(50)))
+        .expect("timeout");
+    out.expect("version='1.0'>");
+    out.send(
+        "<stream:stream xmlns='jabber:server' xmlns:db='jabber:server:dialback' \
+         xmlns:stream='http://etherx.jabber.org/streams' from='b.example' \
+         to='a.example' id='out1' version='1.0'><stream:features/>",
+    );
+    out.expect("</db:result>");
+    // Our claim of c.example on a's port, and its stream id.
+    let (mut claim, id) = peer_stream(a.s2s, "c.example");
+    claim.send("<db:result from='c.example' to='a.example'>k3y</db:result>");
+    // On a's stream to b: verdicts and answers for other domains, and an
+    // answer to nothing.
+    out.send(&format!(
+        "<db:verify from='c.example' to='a.example' id='{id}' type='valid'/>\
+         <db:result from='evil.example' to='a.example' type='valid'/>\
+         <db:verify from='b.example' to='a.example' id='nope' type='valid'/>"
+    ));
+    let heard = claim.quiet(Duration::from_millis(500));
+    assert!(!heard.contains("type=\"valid\""), "{heard}");
+    let sent = out.quiet(Duration::from_millis(200));
+    assert!(!sent.contains("for b"), "{sent}");
+    // b's own verdict: now the message goes.
+    out.send("<db:result from='b.example' to='a.example' type='valid'/>");
+    let sent = out.expect("</message>");
+    assert!(sent.contains("<body>for b</body>"), "{sent}");
+    drop(silent_c);
+}

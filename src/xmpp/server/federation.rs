@@ -18,7 +18,8 @@
 //!   │
 //!   │  s2s_in.rs  (b → a) ◄──────     b's own stream to us: b's stanzas
 //!   │                                 arrive here, once b proved its name
-//!   └─ db:verify requests and answers ride on whichever stream exists
+//!   └─ our db:verify requests go out on our stream to b, and b's
+//!      answers are taken from that stream only
 //! ```
 //!
 //! Streams are one-way for stanzas: ours to b carries a's stanzas, b's
@@ -29,6 +30,12 @@
 //! our outgoing stream, which is waiting for b's verdict — wait for
 //! authentication first and both sides wait for ever (XEP-0220 § 2.1.2
 //! allows it; `shared/federation.md` saw Prosody do exactly this).
+//!
+//! An answer is believed only where the question went: a `db:verify`
+//! answer on a stream b opened to us, or one "from" another domain on
+//! our stream to b, answers nothing we asked and is dropped (XEP-0220
+//! § 3.1). Taking it would let a forger vouch for itself: the stream id
+//! in the question is the one we gave the forger.
 //!
 //! What cannot be delivered is bounced to its local sender, never dropped
 //! in silence: no address or no connection → `remote-server-not-found`;

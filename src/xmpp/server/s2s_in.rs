@@ -35,6 +35,19 @@
 //! `host-unknown`). `from` is never re-stamped: the peer's server stamped
 //! it, and dialback is why we believe it.
 //!
+//! What a hostile peer gets (`tests/xmpp_federation.rs` sends each):
+//!
+//! | it sends                                   | stream error / answer |
+//! |--------------------------------------------|-----------------------|
+//! | a stanza before any domain is proved       | `not-authorized` (RFC 6120 § 4.9.3.12) |
+//! | `db:result`/`db:verify` without from or to | `improper-addressing` (§ 4.9.3.7) |
+//! | `db:verify` request without id             | `bad-format` (§ 4.9.3.1) |
+//! | another element in the dialback namespace  | `unsupported-stanza-type` |
+//! | a claim to be our own domain               | `invalid-from` |
+//! | a key over 1024 bytes                      | `type='invalid'`, `not-authorized`, nobody called |
+//! | more than 10 claims waiting at once        | `policy-violation` |
+//! | a `db:verify` answer or `db:result` verdict | dropped (XEP-0220 § 3.1): we ask elsewhere |
+//!
 //! Read before: `s2s_out.rs`. Read next: `peer.rs`.
 //!
 //! [RFC 6120 § 6.3.4]: https://datatracker.ietf.org/doc/html/rfc6120#section-6.3.4
@@ -59,6 +72,37 @@ use crate::xmpp::transport::ServerTransport as Transport;
 use super::route::{self, Destination};
 use super::session::Flow;
 use super::{Shared, StreamKind, TraceEvent, TraceKind, peer, random_id};
+
+/// The most domains one stream may have waiting for dialback at once.
+const MAX_PENDING: usize = 10;
+/// The longest dialback key worth a call back: ours are 64 hex digits
+/// (XEP-0185 § 2); this leaves room for any other HMAC's.
+const MAX_KEY: usize = 1024;
+
+/// The stream error for an element in the dialback namespace that does
+/// not read as one of the four dialback elements.
+fn malformed_dialback(element: &Element) -> Ending {
+    let name = element.local_name();
+    if !matches!(name, "result" | "verify") {
+        return Ending::StreamError(
+            "unsupported-stanza-type",
+            format!("<{}> is not a dialback element", element.name),
+        );
+    }
+    if element.attr("from").is_none() || element.attr("to").is_none() {
+        // RFC 6120 § 4.9.3.7 improper-addressing: "lacks a 'to' or
+        // 'from' attribute"; XEP-0220 § 2.1.1 requires both.
+        return Ending::StreamError(
+            "improper-addressing",
+            format!("<db:{name}> needs from and to (XEP-0220 § 2.1.1)"),
+        );
+    }
+    // A verify without its id: nothing to check the key against.
+    Ending::StreamError(
+        "bad-format",
+        format!("<db:{name}> needs an id (XEP-0220 § 2.2.1)"),
+    )
+}
 
 /// How the stream ends.
 enum Ending {
@@ -87,6 +131,8 @@ struct In {
     from: Option<String>,
     /// Domains this stream may send from (dialback succeeded).
     authenticated: HashSet<String>,
+    /// Domains claimed with `db:result` whose verdict is awaited.
+    pending: HashSet<String>,
     verdicts: mpsc::UnboundedSender<(String, bool)>,
     out: Vec<String>,
 }
@@ -116,6 +162,7 @@ pub(super) async fn serve(
         restarted: false,
         from: None,
         authenticated: HashSet::new(),
+        pending: HashSet::new(),
         verdicts,
         out: Vec::new(),
     };
@@ -351,22 +398,58 @@ impl In {
     fn dialback(&mut self, element: &Element) -> Option<Ending> {
         let federation = self.shared.federation.as_ref()?;
         let ours = self.shared.config.domain.clone();
-        match Dialback::parse(element) {
+        let Some(parsed) = Dialback::parse(element) else {
+            return Some(malformed_dialback(element));
+        };
+        match parsed {
             // The receiving role: they claim a domain; we ask it.
-            Some(Dialback::ResultRequest { from, to, key }) => {
+            Dialback::ResultRequest { from, to, key } => {
                 if to != ours {
                     return Some(Ending::StreamError(
                         "host-unknown",
                         format!("this server serves '{ours}' only"),
                     ));
                 }
-                if Jid::parse(&from).map_or(true, |j| {
-                    j.local().is_some() || j.resource().is_some()
-                }) {
+                if from == ours
+                    || Jid::parse(&from).map_or(true, |j| {
+                        j.local().is_some() || j.resource().is_some()
+                    })
+                {
                     return Some(Ending::StreamError(
                         "invalid-from",
-                        format!("'{from}' is not a domain"),
+                        format!("'{from}' is not another server's domain"),
                     ));
+                }
+                if self.pending.contains(&from) {
+                    // Asked already: the answer to the first request
+                    // answers this one too.
+                    self.note(&format!(
+                        "{from} claims its name again while it is being \
+                         verified: ignored"
+                    ));
+                    return None;
+                }
+                if self.pending.len() >= MAX_PENDING {
+                    // Each claim makes us call a server back: a stream
+                    // must not turn us into a connection cannon.
+                    return Some(Ending::StreamError(
+                        "policy-violation",
+                        format!(
+                            "more than {MAX_PENDING} domains waiting for \
+                             dialback on one stream"
+                        ),
+                    ));
+                }
+                self.pending.insert(from.clone());
+                if key.len() > MAX_KEY {
+                    // No key we make is this long (XEP-0185 § 2: 64 hex
+                    // digits); nobody else's can be worth a call back.
+                    self.note(&format!(
+                        "{from}'s dialback key is {} bytes long: invalid \
+                         without asking",
+                        key.len()
+                    ));
+                    return self.verdict(from, false);
                 }
                 let id = self.stream_id.clone().unwrap_or_default();
                 self.note(&format!(
@@ -376,17 +459,21 @@ impl In {
                 let answer = federation.verify(&from, &ours, &id, &key);
                 let verdicts = self.verdicts.clone();
                 let wait = federation.config.auth_timeout;
+                let stop = federation.stop.clone();
                 federation.tasks.spawn(async move {
-                    let valid = matches!(
-                        tokio::time::timeout(wait, answer).await,
-                        Ok(Ok(true))
-                    );
+                    // At shutdown nobody waits for the verdict any more.
+                    let valid = tokio::select! {
+                        _ = stop.cancelled() => false,
+                        answer = tokio::time::timeout(wait, answer) => {
+                            matches!(answer, Ok(Ok(true)))
+                        }
+                    };
                     let _ = verdicts.send((from, valid));
                 });
                 None
             }
             // The authoritative role: did we make this key?
-            Some(Dialback::VerifyRequest { from, to, id, key }) => {
+            Dialback::VerifyRequest { from, to, id, key } => {
                 let valid = to == ours
                     && dialback::key_matches(
                         &federation.secret,
@@ -407,14 +494,26 @@ impl In {
                 );
                 None
             }
-            Some(Dialback::VerifyAnswer {
-                from, id, valid, ..
-            }) => {
-                federation.verified(&from, &id, valid);
+            // We ask on our *outgoing* stream to a domain, so its answer
+            // comes back there (s2s_out.rs), never on a stream a peer
+            // opened to us: whatever arrives here answers nothing we
+            // asked. Dropped (XEP-0220 § 3.1) — and it must be: the
+            // stream id is the one we gave this very peer, so taking it
+            // would let anyone vouch for the domain it claims.
+            Dialback::VerifyAnswer { from, id, .. } => {
+                self.note(&format!(
+                    "unsolicited db:verify answer for {from} (id {id}): \
+                     dropped"
+                ));
                 None
             }
             // Verdicts go the other way; drop them (XEP-0220 § 3.1).
-            Some(Dialback::ResultAnswer { .. }) | None => None,
+            Dialback::ResultAnswer { from, .. } => {
+                self.note(&format!(
+                    "unsolicited db:result verdict from {from}: dropped"
+                ));
+                None
+            }
         }
     }
 
@@ -525,6 +624,7 @@ impl In {
 
     /// The verdict on a domain this stream claimed.
     fn verdict(&mut self, domain: String, valid: bool) -> Option<Ending> {
+        self.pending.remove(&domain);
         let ours = self.shared.config.domain.clone();
         self.out.push(
             Dialback::ResultAnswer {
@@ -560,6 +660,15 @@ impl In {
                 "a server's stanza needs a valid from and to".into(),
             ));
         };
+        if self.authenticated.is_empty() {
+            // RFC 6120 § 4.9.3.12: "The entity has attempted to send XML
+            // stanzas … before the stream has been authenticated"; and
+            // "the receiving entity MUST NOT process the offending data".
+            return Some(Ending::StreamError(
+                "not-authorized",
+                "a stanza before this stream was authenticated".into(),
+            ));
+        }
         if !self.authenticated.contains(from.domain()) {
             return Some(Ending::StreamError(
                 "invalid-from",

@@ -481,10 +481,21 @@ impl Out {
                     ))
                 }
             }
+            // The answer to a db:verify we sent on this stream: only this
+            // peer's domain can answer for itself here. An answer "from"
+            // another domain would let one server vouch for another.
             Some(Dialback::VerifyAnswer {
                 from, id, valid, ..
-            }) => {
+            }) if from == self.domain => {
                 federation.verified(&from, &id, valid);
+                None
+            }
+            Some(Dialback::VerifyAnswer { from, id, .. }) => {
+                self.note(&format!(
+                    "db:verify answer for {from} (id {id}) on the stream to \
+                     {}: dropped",
+                    self.domain
+                ));
                 None
             }
             Some(Dialback::VerifyRequest { from, to, id, key }) => {
