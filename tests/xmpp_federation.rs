@@ -840,3 +840,132 @@ fn a_peer_cannot_answer_for_another_domain_on_our_stream() {
     assert!(sent.contains("<body>for b</body>"), "{sent}");
     drop(silent_c);
 }
+
+/// A TLS stream typed by hand (after STARTTLS on a [`Raw`] one).
+struct RawTls {
+    tls: rustls::StreamOwned<rustls::ClientConnection, TcpStream>,
+    seen: String,
+}
+
+impl RawTls {
+    /// STARTTLS on `raw` (features already read) as `domain`'s server,
+    /// presenting the certificate in `files`.
+    fn starttls(mut raw: Raw, files: &CaFiles, domain: &str) -> RawTls {
+        raw.send("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+        raw.expect("<proceed");
+        let config = S2sTls::load(&files.ca, &files.cert, &files.key, domain)
+            .expect("CA config")
+            .connector;
+        let name =
+            rustls_pki_types::ServerName::try_from("a.example").expect("name");
+        let conn = rustls::ClientConnection::new(config, name).expect("tls");
+        RawTls {
+            tls: rustls::StreamOwned::new(conn, raw.stream),
+            seen: String::new(),
+        }
+    }
+
+    fn send(&mut self, xml: &str) {
+        self.tls.write_all(xml.as_bytes()).expect("write");
+        self.tls.flush().expect("flush");
+    }
+
+    fn expect(&mut self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            if let Some(at) = self.seen.find(needle) {
+                let rest = self.seen.split_off(at + needle.len());
+                return std::mem::replace(&mut self.seen, rest);
+            }
+            assert!(
+                start.elapsed() < TIMEOUT,
+                "waited for {needle:?}; got {:?}",
+                self.seen
+            );
+            let mut buf = [0u8; 8192];
+            if let Ok(n) = self.tls.read(&mut buf) {
+                self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        }
+    }
+
+    /// A new stream header from `from` (after TLS or SASL); returns the
+    /// features.
+    fn restart(&mut self, from: &str) -> String {
+        self.send(&format!(
+            "<stream:stream xmlns='jabber:server' \
+             xmlns:db='jabber:server:dialback' \
+             xmlns:stream='http://etherx.jabber.org/streams' from='{from}' \
+             to='a.example' version='1.0'>"
+        ));
+        self.expect("</stream:features>")
+    }
+}
+
+#[test]
+fn sasl_external_is_offered_and_answered_by_the_rules() {
+    let ca = TestCa::new("rules");
+    let a = Running::start_with(
+        "a.example",
+        free_port(),
+        &[],
+        Some(Certs::Ca(ca.leaf("a.example", "a.example"))),
+        Duration::from_secs(10),
+        None,
+    );
+    let mut alice = Raw::online(a.addr, "alice", "a.example");
+    let b_files = ca.leaf("b.example", "b.example");
+
+    // (Without TLS nothing is offered: see the hostile-input test.)
+    let (raw, _) = peer_stream(a.s2s, "b.example");
+    let mut b = RawTls::starttls(raw, &b_files, "b.example");
+    // After TLS with b.example's certificate: EXTERNAL next to dialback.
+    let features = b.restart("b.example");
+    assert!(
+        features.contains("<mechanism>EXTERNAL</mechanism>"),
+        "{features}"
+    );
+    assert!(
+        features.contains("urn:xmpp:features:dialback"),
+        "{features}"
+    );
+    let auth = |mechanism: &str, text: &str| {
+        format!(
+            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' \
+             mechanism='{mechanism}'>{text}</auth>"
+        )
+    };
+    // An empty <auth/> (no initial response): malformed-request, as
+    // Prosody answers it.
+    b.send(&auth("EXTERNAL", ""));
+    assert!(b.expect("</failure>").contains("<malformed-request"));
+    // Another name than the certificate's: invalid-authzid.
+    let other = base64::engine::general_purpose::STANDARD.encode("c.example");
+    b.send(&auth("EXTERNAL", &other));
+    assert!(b.expect("</failure>").contains("<invalid-authzid"));
+    // Another mechanism: invalid-mechanism.
+    b.send(&auth("PLAIN", "AGIAYg=="));
+    assert!(b.expect("</failure>").contains("<invalid-mechanism"));
+    // "=": the certificate's own domain.
+    b.send(&auth("EXTERNAL", "="));
+    b.expect("<success");
+    let features = b.restart("b.example");
+    assert!(!features.contains("EXTERNAL"), "{features}");
+    b.send(
+        "<message from='eve@b.example/x' to='alice@a.example' type='chat'>\
+         <body>by certificate</body></message>",
+    );
+    let got = alice.expect("</message>");
+    assert!(got.contains("by certificate"), "{got}");
+
+    // A certificate for b.example from another CA: dialback only.
+    let stranger = TestCa::new("stranger");
+    let mut files = stranger.leaf("b.example", "b.example");
+    files.ca = b_files.ca.clone();
+    let (raw, _) = peer_stream(a.s2s, "b.example");
+    let mut b = RawTls::starttls(raw, &files, "b.example");
+    let features = b.restart("b.example");
+    assert!(!features.contains("EXTERNAL"), "{features}");
+    b.send(&auth("EXTERNAL", "="));
+    assert!(b.expect("</failure>").contains("<invalid-mechanism"));
+}
