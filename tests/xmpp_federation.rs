@@ -969,3 +969,103 @@ fn sasl_external_is_offered_and_answered_by_the_rules() {
     b.send(&auth("EXTERNAL", "="));
     assert!(b.expect("</failure>").contains("<invalid-mechanism"));
 }
+
+#[test]
+fn a_refused_external_falls_back_to_dialback_on_the_same_stream() {
+    // We play b.example with a good certificate, offer EXTERNAL, and
+    // refuse it: a must go on with dialback, not give up.
+    let ca = TestCa::new("refused");
+    let fake_b = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let b_port = fake_b.local_addr().expect("addr").port();
+    let log = Log::default();
+    let a = Running::start_with(
+        "a.example",
+        free_port(),
+        &[("b.example", b_port)],
+        Some(Certs::Ca(ca.leaf("a.example", "a.example"))),
+        Duration::from_secs(10),
+        Some(log.clone()),
+    );
+    let b_files = ca.leaf("b.example", "b.example");
+    let mut alice = Raw::online(a.addr, "alice", "a.example");
+    alice.send(
+        "<message to='bob@b.example' type='chat'><body>for b</body></message>",
+    );
+    let (tcp, _) = fake_b.accept().expect("a connects to b");
+    let mut plain = Raw {
+        stream: tcp,
+        seen: String::new(),
+    };
+    plain
+        .stream
+        .set_read_timeout(Some(Duration::from_millis(50)))
+        .expect("timeout");
+    let header = "<stream:stream xmlns='jabber:server' \
+                  xmlns:db='jabber:server:dialback' \
+                  xmlns:stream='http://etherx.jabber.org/streams' \
+                  from='b.example' to='a.example' id='b1' version='1.0'>";
+    plain.expect("version='1.0'>");
+    plain.send(header);
+    plain.send(
+        "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>\
+         </stream:features>",
+    );
+    plain.expect("<starttls");
+    plain.send("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+    let acceptor =
+        S2sTls::load(&b_files.ca, &b_files.cert, &b_files.key, "b.example")
+            .expect("CA config")
+            .acceptor;
+    let conn = rustls::ServerConnection::new(acceptor).expect("tls");
+    let mut tls = rustls::StreamOwned::new(conn, plain.stream);
+    let mut seen = String::new();
+    let mut read_until = |tls: &mut rustls::StreamOwned<_, TcpStream>,
+                          needle: &str| {
+        let start = Instant::now();
+        loop {
+            if let Some(at) = seen.find(needle) {
+                let rest = seen.split_off(at + needle.len());
+                return std::mem::replace(&mut seen, rest);
+            }
+            assert!(start.elapsed() < TIMEOUT, "waited for {needle:?}: {seen}");
+            let mut buf = [0u8; 8192];
+            if let Ok(n) = std::io::Read::read(tls, &mut buf) {
+                seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        }
+    };
+    read_until(&mut tls, "version='1.0'>");
+    let send = |tls: &mut rustls::StreamOwned<_, TcpStream>, xml: &str| {
+        tls.write_all(xml.as_bytes()).expect("write");
+        tls.flush().expect("flush");
+    };
+    send(&mut tls, &header.replace("'b1'", "'b2'"));
+    send(
+        &mut tls,
+        "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>\
+         <mechanism>EXTERNAL</mechanism></mechanisms>\
+         <dialback xmlns='urn:xmpp:features:dialback'/></stream:features>",
+    );
+    let auth = read_until(&mut tls, "</auth>");
+    assert!(auth.contains("mechanism=\"EXTERNAL\""), "{auth}");
+    assert!(auth.contains(">YS5leGFtcGxl"), "{auth}"); // "a.example"
+    send(
+        &mut tls,
+        "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>",
+    );
+    let result = read_until(&mut tls, "</db:result>");
+    assert!(result.contains("from=\"a.example\""), "{result}");
+    send(
+        &mut tls,
+        "<db:result from='b.example' to='a.example' type='valid'/>",
+    );
+    let sent = read_until(&mut tls, "</message>");
+    assert!(sent.contains("<body>for b</body>"), "{sent}");
+    let trace = lines(&log);
+    assert!(
+        trace.contains(
+            "SASL EXTERNAL refused (not-authorized): trying dialback"
+        ),
+        "{trace}"
+    );
+}
