@@ -23,9 +23,10 @@
 //! rustls's usual verifiers abort the handshake when a certificate does
 //! not verify. Between servers that would be wrong: a peer whose
 //! certificate we cannot verify may still prove its name by dialback
-//! inside the encrypted stream (XEP-0178 § 4, XEP-0220 § 2). So the
-//! verifiers here accept any certificate *whose key signed the handshake*
-//! (that part is always checked), and the XMPP layer calls
+//! inside the encrypted stream ([XEP-0344 § 1] describes dialback as
+//! the fallback to certificates within TLS). So the verifiers here
+//! accept any certificate *whose key signed the handshake* (that part is
+//! always checked), and the XMPP layer calls
 //! [`S2sTls::check`] afterwards, on the certificates rustls kept, to learn
 //! whether the chain leads to the CA and names the domain. The result
 //! decides between SASL EXTERNAL and dialback; it never ends the stream.
@@ -41,6 +42,7 @@
 //! ca.crt --cert a.example.crt --key a.example.key`.
 //!
 //! [XEP-0178]: https://xmpp.org/extensions/xep-0178.html
+//! [XEP-0344 § 1]: https://xmpp.org/extensions/xep-0344.html#intro
 //! [RFC 6120 § 13.7.1.4]: https://datatracker.ietf.org/doc/html/rfc6120#section-13.7.1.4
 //! [RFC 6120 § 6.3.4]: https://datatracker.ietf.org/doc/html/rfc6120#section-6.3.4
 

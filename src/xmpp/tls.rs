@@ -42,7 +42,9 @@
 //! the client check that it talks to the right *server*, and encrypts the
 //! stream. The *user* is authenticated afterwards, inside the encrypted
 //! stream, by SASL with a password ([RFC 6120 § 6]); the server here asks
-//! no certificate of the client (`with_no_client_auth`).
+//! no certificate of the client (`with_no_client_auth`). Between
+//! *servers* both sides present one when they share a CA: see
+//! [`super::s2s_tls`].
 //!
 //! The cryptography is rustls with its *ring* provider, named explicitly
 //! ([`provider`]) rather than taken from a process-wide default; the

@@ -438,7 +438,7 @@ impl Out {
                 return None;
             }
             // RFC 6120 § 6.4.5: a failure; dialback may still work on
-            // the same stream (XEP-0178 § 4).
+            // the same stream (XEP-0344 § 1).
             self.note(&format!(
                 "SASL EXTERNAL refused ({}): trying dialback",
                 element
@@ -544,7 +544,7 @@ impl Out {
     }
 
     /// `<auth mechanism='EXTERNAL'>` with our domain as the authorization
-    /// identity (XEP-0178 § 3 step 8; Prosody answers an *empty* `<auth/>`
+    /// identity (XEP-0178 § 3; Prosody answers an *empty* `<auth/>`
     /// with `malformed-request`, so the domain is always sent).
     fn start_external(&mut self) -> Option<Ending> {
         use base64::Engine;
