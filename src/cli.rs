@@ -224,6 +224,13 @@ pub struct XmppServerArgs {
     /// records, instead of the system's resolver.
     #[arg(long, value_name = "HOST:PORT", value_parser = parse_addr)]
     pub s2s_dns: Option<SocketAddr>,
+    /// A PEM certificate authority that both this server and its peers
+    /// trust. With it, --cert (signed by it, naming --domain) is also
+    /// presented to servers we connect to, peers' certificates are
+    /// checked against it, and where they verify SASL EXTERNAL replaces
+    /// dialback (XEP-0178); where they do not, dialback is used.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub s2s_ca: Option<std::path::PathBuf>,
 }
 
 /// A feature switched on or off.
@@ -925,6 +932,7 @@ fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
                     s2s.dns = args.s2s_dns;
                     s2s
                 }),
+                s2s_ca: args.s2s_ca,
                 cert: args.cert,
                 key: args.key,
                 trace: args.trace,

@@ -123,28 +123,41 @@ fn wait_for_port(port: u16) {
     }
 }
 
-/// Our server as a.example and Prosody as p.example federate in both
-/// directions, finding each other by SRV records (our side through
-/// hickory-resolver asking `srv_dns.py`, `--s2s-dns`), with Prosody's
-/// defaults: STARTTLS required on s2s, dialback over it.
-#[test]
-fn our_server_federates_with_prosody() {
-    use std::process::Stdio;
-    if !have("slixmpp", "python3 -c 'import slixmpp'")
-        || !have("prosody", "command -v prosodyctl")
-        || !have(
+/// Whether Prosody, lua-unbound and slixmpp are here (else skip).
+fn have_prosody_and_slixmpp() -> bool {
+    have("slixmpp", "python3 -c 'import slixmpp'")
+        && have("prosody", "command -v prosodyctl")
+        && have(
             "lua-unbound",
             "dpkg-query -W -f='${Status}' lua-unbound | grep -qx 'install ok installed'",
         )
-    {
-        return;
-    }
-    let scratch = common::Scratch::new("interop-federation");
+}
+
+/// Our server as a.example and Prosody as p.example, finding each other
+/// by SRV records (our side through hickory-resolver asking
+/// `srv_dns.py`, `--s2s-dns`); slixmpp sends across both ways. With
+/// `ca`, both have certificates from one test CA (`ca.sh`; Prosody with
+/// `prosody.sh --ca`, so `s2s_secure_auth = true`; ours with
+/// `--s2s-ca`). Returns our server's trace.
+fn federate_with_prosody(name: &str, ca: bool) -> String {
+    use std::process::Stdio;
+    let scratch = common::Scratch::new(name);
     let dir = &scratch.0;
+    let cadir = dir.join("ca");
     let ours_c2s = common::free_port();
     let ours_s2s = common::free_port();
     let prosody_c2s = common::free_port();
     let prosody_s2s = common::free_port();
+    if ca {
+        let (ok, report) = run(&[
+            "bash",
+            &format!("{INTEROP}/ca.sh"),
+            &cadir.to_string_lossy(),
+            "a.example",
+            "p.example",
+        ]);
+        assert!(ok, "ca.sh: {report}");
+    }
     // The DNS server: SRV records for both domains, target localhost.
     let mut dns = Command::new("python3")
         .arg(format!("{INTEROP}/srv_dns.py"))
@@ -170,12 +183,17 @@ fn our_server_federates_with_prosody() {
         .and_then(|p| p.trim().parse::<u16>().ok())
         .unwrap_or_else(|| panic!("not a ready line: {ready}"));
     // Prosody as p.example, its resolver pointed at our DNS server.
-    let prosody = Command::new("bash")
+    let mut prosody = Command::new("bash");
+    prosody
         .arg(format!("{INTEROP}/prosody.sh"))
         .args(["--domain", "p.example"])
         .args(["--s2s", &prosody_s2s.to_string()])
         .args(["--dns", &dns_port.to_string()])
-        .args(["--s2s-timeout", "10"])
+        .args(["--s2s-timeout", "10"]);
+    if ca {
+        prosody.arg("--ca").arg(&cadir);
+    }
+    let prosody = prosody
         .arg(dir.join("prosody"))
         .arg(prosody_c2s.to_string())
         .args(["bob", "bpass"])
@@ -198,32 +216,46 @@ fn our_server_federates_with_prosody() {
         .output()
         .expect("adduser");
     assert!(out.status.success(), "{}", common::text(&out));
-    let ours = common::netlab()
-        .args([
-            "xmpp",
-            "server",
-            "--domain",
-            "a.example",
-            "--db",
-            "a.sqlite",
-        ])
-        .args(["--bind", &format!("127.0.0.1:{ours_c2s}")])
-        .args(["--s2s-bind", &format!("127.0.0.1:{ours_s2s}")])
-        .args(["--s2s-dns", &format!("127.0.0.1:{dns_port}")])
-        .arg("--trace")
+    let mut ours = common::netlab();
+    ours.args([
+        "xmpp",
+        "server",
+        "--domain",
+        "a.example",
+        "--db",
+        "a.sqlite",
+    ])
+    .args(["--bind", &format!("127.0.0.1:{ours_c2s}")])
+    .args(["--s2s-bind", &format!("127.0.0.1:{ours_s2s}")])
+    .args(["--s2s-dns", &format!("127.0.0.1:{dns_port}")])
+    .arg("--trace");
+    if ca {
+        ours.arg("--cert")
+            .arg(cadir.join("a.example.crt"))
+            .arg("--key")
+            .arg(cadir.join("a.example.key"))
+            .arg("--s2s-ca")
+            .arg(cadir.join("ca.crt"));
+    }
+    let mut ours = ours
         .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("netlab xmpp server");
-    let mut ours = ours;
     let trace = lines(ours.stdout.take().expect("stdout"));
     let _ours = Process(ours);
     for port in [prosody_c2s, prosody_s2s, ours_c2s, ours_s2s] {
         wait_for_port(port);
     }
-    let ours_cert = dir.join("a.sqlite.crt");
-    let prosody_cert = dir.join("prosody/certs/p.example.crt");
+    let (ours_cert, prosody_cert) = if ca {
+        (cadir.join("ca.crt"), cadir.join("ca.crt"))
+    } else {
+        (
+            dir.join("a.sqlite.crt"),
+            dir.join("prosody/certs/p.example.crt"),
+        )
+    };
     let (ok, report) = run(&[
         "python3",
         &format!("{INTEROP}/slixmpp_federation.py"),
@@ -257,8 +289,22 @@ fn our_server_federates_with_prosody() {
         "{report}\n--- our server's trace ---\n{}",
         seen.join("\n")
     );
+    // NETLAB_TEST_TRACE=1 shows our server's trace of a passing run too.
+    if std::env::var_os("NETLAB_TEST_TRACE").is_some() {
+        eprintln!("--- our server's trace ---\n{}", seen.join("\n"));
+    }
+    seen.join("\n")
+}
+
+/// Our server and Prosody federate in both directions with Prosody's
+/// defaults: STARTTLS required on s2s, dialback over it.
+#[test]
+fn our_server_federates_with_prosody() {
+    if !have_prosody_and_slixmpp() {
+        return;
+    }
+    let trace = federate_with_prosody("interop-federation", false);
     // Both directions, dialback inside TLS, as our trace tells it.
-    let trace = seen.join("\n");
     assert!(trace.contains("SRV _xmpp-server._tcp"), "{trace}");
     assert!(
         trace.contains("TLS established (certificate not verified"),
@@ -272,4 +318,34 @@ fn our_server_federates_with_prosody() {
         trace.contains("authenticated: p.example may send to us"),
         "{trace}"
     );
+}
+
+/// The same with one CA for both and Prosody's `s2s_secure_auth = true`:
+/// SASL EXTERNAL in both directions, no dialback at all.
+#[test]
+fn our_server_and_prosody_authenticate_by_certificate() {
+    if !have_prosody_and_slixmpp() {
+        return;
+    }
+    let trace = federate_with_prosody("interop-federation-ca", true);
+    assert!(
+        trace.contains("p.example's certificate verifies (CA and name)"),
+        "{trace}"
+    );
+    assert!(
+        trace.contains(
+            "authenticated by certificate (SASL EXTERNAL): a.example may now \
+             send to p.example"
+        ),
+        "{trace}"
+    );
+    assert!(
+        trace.contains(
+            "authenticated by certificate (SASL EXTERNAL): p.example may send \
+             to us"
+        ),
+        "{trace}"
+    );
+    assert!(!trace.contains("<db:result"), "{trace}");
+    assert!(!trace.contains("<db:verify"), "{trace}");
 }

@@ -3,7 +3,8 @@
 mod harness;
 
 pub use harness::{
-    CLIENT_STREAM_HEADER, assert_reads_back, dissect_and_render, dns_parse,
-    read_capture, scram, split_dissect_input, split_scram_input,
+    CLIENT_STREAM_HEADER, SERVER_STREAM_HEADER, assert_dialback_reads_back,
+    assert_reads_back, dissect_and_render, dns_parse, read_capture,
+    s2s_dialback, scram, split_dissect_input, split_scram_input,
     split_stream_input, xmpp_stream,
 };

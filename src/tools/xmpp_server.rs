@@ -44,6 +44,8 @@ pub struct Options {
     pub component_bind: SocketAddr,
     /// Federation, if on.
     pub s2s: Option<S2sConfig>,
+    /// The CA for server certificates (`--s2s-ca`), with `cert`/`key`.
+    pub s2s_ca: Option<PathBuf>,
 }
 
 /// Reads `NAME=SECRET` lines (`#` comments, blank lines skipped).
@@ -103,6 +105,25 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         }
         Some(config)
     };
+    let mut s2s = options.s2s.clone();
+    if let (Some(s2s), Some(ca), Some(cert), Some(key)) =
+        (&mut s2s, &options.s2s_ca, &options.cert, &options.key)
+    {
+        let loaded =
+            crate::xmpp::s2s_tls::S2sTls::load(ca, cert, key, &options.domain)
+                .context("setting up server certificates (--s2s-ca)")?;
+        println!(
+            "server certificates: checked against {}; ours {} for {}",
+            ca.display(),
+            if loaded.own_valid {
+                "verifies"
+            } else {
+                "does NOT verify (SASL EXTERNAL not attempted outbound)"
+            },
+            options.domain
+        );
+        s2s.ca = Some(Arc::new(loaded));
+    }
     let trace: Option<Trace> = options.trace.then(|| {
         let trace: Trace =
             Arc::new(|event| println!("{}", xmpp_trace::line(event)));
@@ -116,7 +137,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         component_bind: (!options.components.is_empty())
             .then_some(options.component_bind),
         components: options.components.clone(),
-        s2s: options.s2s.clone(),
+        s2s: s2s.clone(),
         ..Config::default()
     };
     let users = store.users().context("reading accounts")?;
@@ -149,8 +170,13 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         );
         if let Some(addr) = server.s2s_addr() {
             println!(
-                "{} other servers connect on {addr} (federation: dialback{})",
+                "{} other servers connect on {addr} (federation: {}{})",
                 style::server("netlab xmpp server"),
+                if options.s2s_ca.is_some() {
+                    "SASL EXTERNAL where certificates verify, else dialback"
+                } else {
+                    "dialback"
+                },
                 if options.tls == TlsMode::Off && options.s2s.is_some() {
                     ", STARTTLS for servers only"
                 } else {

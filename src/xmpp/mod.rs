@@ -20,6 +20,7 @@ pub mod dialback;
 pub mod framing;
 pub mod jid;
 pub mod ns;
+pub mod s2s_tls;
 pub mod sasl;
 pub mod scram;
 pub mod server;

@@ -42,7 +42,9 @@
 //! the client check that it talks to the right *server*, and encrypts the
 //! stream. The *user* is authenticated afterwards, inside the encrypted
 //! stream, by SASL with a password ([RFC 6120 § 6]); the server here asks
-//! no certificate of the client (`with_no_client_auth`).
+//! no certificate of the client (`with_no_client_auth`). Between
+//! *servers* both sides present one when they share a CA: see
+//! [`super::s2s_tls`].
 //!
 //! The cryptography is rustls with its *ring* provider, named explicitly
 //! ([`provider`]) rather than taken from a process-wide default; the
@@ -350,13 +352,7 @@ fn load_pair(
     key: &Path,
 ) -> Result<(CertAndKey, ServerIdentity), TlsError> {
     let chain = read_certificates(cert)?;
-    let key_der =
-        PrivateKeyDer::from_pem_file(key).map_err(|err| match err {
-            pem::Error::NoItemsFound => TlsError::NoPrivateKey {
-                path: key.to_owned(),
-            },
-            other => pem_error(key, other),
-        })?;
+    let key_der = read_private_key(key)?;
     // `read_certificates` never returns an empty list, and the server's
     // own certificate comes first in a chain (RFC 8446 § 4.4.2).
     let identity = identity(&chain[0], false, Some(cert), Some(key));
@@ -366,6 +362,18 @@ fn load_pair(
         key_pem: String::new(),
     };
     Ok((pair, identity))
+}
+
+/// The private key in a PEM file.
+pub(crate) fn read_private_key(
+    key: &Path,
+) -> Result<PrivateKeyDer<'static>, TlsError> {
+    PrivateKeyDer::from_pem_file(key).map_err(|err| match err {
+        pem::Error::NoItemsFound => TlsError::NoPrivateKey {
+            path: key.to_owned(),
+        },
+        other => pem_error(key, other),
+    })
 }
 
 /// Make a self-signed certificate for `domain`, in memory.
@@ -476,7 +484,7 @@ fn certificate_pem(cert: &CertificateDer<'_>) -> String {
 }
 
 /// Every certificate in a PEM file; an error if there is none.
-fn read_certificates(
+pub(crate) fn read_certificates(
     path: &Path,
 ) -> Result<Vec<CertificateDer<'static>>, TlsError> {
     let certs = CertificateDer::pem_file_iter(path)

@@ -80,6 +80,24 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Transport<S> {
 }
 
 impl ServerTransport {
+    /// The certificates the client presented in the TLS handshake (its
+    /// own first), if it presented any: a server's, on a server stream.
+    pub fn peer_certificates(
+        &self,
+    ) -> Vec<rustls_pki_types::CertificateDer<'static>> {
+        match self {
+            Transport::Tls(stream) => stream
+                .get_ref()
+                .1
+                .peer_certificates()
+                .map(|certs| {
+                    certs.iter().map(|c| c.clone().into_owned()).collect()
+                })
+                .unwrap_or_default(),
+            Transport::Plain(_) | Transport::Detached => Vec::new(),
+        }
+    }
+
     /// Runs the TLS handshake as the server. Consumes the plain stream:
     /// after `<proceed/>` there is no going back.
     pub async fn accept_tls(
@@ -96,6 +114,23 @@ impl ServerTransport {
 }
 
 impl ClientTransport {
+    /// The certificates the server presented (its own first).
+    pub fn peer_certificates(
+        &self,
+    ) -> Vec<rustls_pki_types::CertificateDer<'static>> {
+        match self {
+            Transport::Tls(stream) => stream
+                .get_ref()
+                .1
+                .peer_certificates()
+                .map(|certs| {
+                    certs.iter().map(|c| c.clone().into_owned()).collect()
+                })
+                .unwrap_or_default(),
+            Transport::Plain(_) | Transport::Detached => Vec::new(),
+        }
+    }
+
     /// Runs the TLS handshake as the client, checking the certificate for
     /// `domain` (sent as SNI).
     pub async fn connect_tls(

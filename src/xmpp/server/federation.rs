@@ -18,7 +18,8 @@
 //!   │
 //!   │  s2s_in.rs  (b → a) ◄──────     b's own stream to us: b's stanzas
 //!   │                                 arrive here, once b proved its name
-//!   └─ db:verify requests and answers ride on whichever stream exists
+//!   └─ our db:verify requests go out on our stream to b, and b's
+//!      answers are taken from that stream only
 //! ```
 //!
 //! Streams are one-way for stanzas: ours to b carries a's stanzas, b's
@@ -29,6 +30,12 @@
 //! our outgoing stream, which is waiting for b's verdict — wait for
 //! authentication first and both sides wait for ever (XEP-0220 § 2.1.2
 //! allows it; `shared/federation.md` saw Prosody do exactly this).
+//!
+//! An answer is believed only where the question went: a `db:verify`
+//! answer on a stream b opened to us, or one "from" another domain on
+//! our stream to b, answers nothing we asked and is dropped (XEP-0220
+//! § 3.1). Taking it would let a forger vouch for itself: the stream id
+//! in the question is the one we gave the forger.
 //!
 //! What cannot be delivered is bounced to its local sender, never dropped
 //! in silence: no address or no connection → `remote-server-not-found`;
@@ -70,6 +77,11 @@ pub struct S2sConfig {
     pub auth_timeout: Duration,
     /// An outgoing stream with nothing to send for this long is closed.
     pub idle_timeout: Duration,
+    /// A certificate authority both sides trust (`--s2s-ca`), with our
+    /// certificate signed by it: certificates are checked, and SASL
+    /// EXTERNAL replaces dialback where they verify (XEP-0178).
+    /// `None`: dialback inside TLS, certificates unchecked.
+    pub ca: Option<Arc<crate::xmpp::s2s_tls::S2sTls>>,
 }
 
 impl S2sConfig {
@@ -82,6 +94,7 @@ impl S2sConfig {
             connect_timeout: Duration::from_secs(10),
             auth_timeout: Duration::from_secs(20),
             idle_timeout: Duration::from_secs(600),
+            ca: None,
         }
     }
 }

@@ -25,9 +25,10 @@
 //!         subscription.rs + roster.rs (who may see whose presence)
 //! ```
 //!
-//! What it does not do, on purpose: multi-user chat, stream management,
-//! SASL EXTERNAL between servers (certificates from a CA; dialback inside
-//! TLS is used instead). Each is an extension on top of what is here.
+//! What it does not do, on purpose: multi-user chat, stream management.
+//! Each is an extension on top of what is here. Between servers, dialback
+//! inside TLS is the default; with a CA both sides trust (`--s2s-ca`),
+//! certificates and SASL EXTERNAL replace it (`../s2s_tls.rs`).
 //!
 //! Read next: `c2s.rs`, from the top. Book: `book/src/lesson-04.md`.
 //! Run: `netlab xmpp server --trace`.

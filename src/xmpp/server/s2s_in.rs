@@ -21,13 +21,36 @@
 //! (`db:verify` without `type`): we are then the authoritative server and
 //! answer from our secret alone.
 //!
+//! With a certificate authority (`--s2s-ca`), TLS asks the peer for its
+//! certificate too. If it verifies for the domain in the restarted
+//! stream's `from`, the features offer SASL EXTERNAL ([RFC 6120 § 6.3.4],
+//! XEP-0178 § 3) beside dialback, and
+//! `<auth mechanism='EXTERNAL'>BASE64(domain)</auth>` (or `=`: "the
+//! domain of my certificate") authenticates that domain at once:
+//! `<success/>`, the peer restarts its stream, no call back.
+//!
 //! Every stanza is checked before it is routed: its `from` must be in a
 //! domain this stream authenticated (else `invalid-from`: a server may
 //! only speak for domains it proved), its `to` in ours (else
 //! `host-unknown`). `from` is never re-stamped: the peer's server stamped
 //! it, and dialback is why we believe it.
 //!
+//! What a hostile peer gets (`tests/xmpp_federation.rs` sends each):
+//!
+//! | it sends                                   | stream error / answer |
+//! |--------------------------------------------|-----------------------|
+//! | a stanza before any domain is proved       | `not-authorized` (RFC 6120 § 4.9.3.12) |
+//! | `db:result`/`db:verify` without from or to | `improper-addressing` (§ 4.9.3.7) |
+//! | `db:verify` request without id             | `bad-format` (§ 4.9.3.1) |
+//! | another element in the dialback namespace  | `unsupported-stanza-type` |
+//! | a claim to be our own domain               | `invalid-from` |
+//! | a key over 1024 bytes                      | `type='invalid'`, `not-authorized`, nobody called |
+//! | more than 10 claims waiting at once        | `policy-violation` |
+//! | a `db:verify` answer or `db:result` verdict | dropped (XEP-0220 § 3.1): we ask elsewhere |
+//!
 //! Read before: `s2s_out.rs`. Read next: `peer.rs`.
+//!
+//! [RFC 6120 § 6.3.4]: https://datatracker.ietf.org/doc/html/rfc6120#section-6.3.4
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -50,9 +73,36 @@ use super::reply::Flow;
 use super::route::{self, Destination};
 use super::{Shared, StreamKind, TraceEvent, TraceKind, peer, random_id};
 
-/// How many `db:result` claims one stream may have waiting for their
-/// verdict at once.
-const MAX_CLAIMS: usize = 8;
+/// The most domains one stream may have waiting for dialback at once.
+const MAX_PENDING: usize = 10;
+/// The longest dialback key worth a call back: ours are 64 hex digits
+/// (XEP-0185 § 2); this leaves room for any other HMAC's.
+const MAX_KEY: usize = 1024;
+
+/// The stream error for an element in the dialback namespace that does
+/// not read as one of the four dialback elements.
+fn malformed_dialback(element: &Element) -> Ending {
+    let name = element.local_name();
+    if !matches!(name, "result" | "verify") {
+        return Ending::StreamError(
+            "unsupported-stanza-type",
+            format!("<{}> is not a dialback element", element.name),
+        );
+    }
+    if element.attr("from").is_none() || element.attr("to").is_none() {
+        // RFC 6120 § 4.9.3.7 improper-addressing: "lacks a 'to' or
+        // 'from' attribute"; XEP-0220 § 2.1.1 requires both.
+        return Ending::StreamError(
+            "improper-addressing",
+            format!("<db:{name}> needs from and to (XEP-0220 § 2.1.1)"),
+        );
+    }
+    // A verify without its id: nothing to check the key against.
+    Ending::StreamError(
+        "bad-format",
+        format!("<db:{name}> needs an id (XEP-0220 § 2.2.1)"),
+    )
+}
 
 /// How the stream ends.
 enum Ending {
@@ -70,12 +120,19 @@ struct In {
     header_sent: bool,
     secure: bool,
     starttls: bool,
+    /// The certificates the peer presented in the TLS handshake.
+    peer_certs: Vec<rustls_pki_types::CertificateDer<'static>>,
+    /// The domain SASL EXTERNAL may authenticate on this stream: the
+    /// header's `from`, when the certificate verifies for it.
+    external: Option<String>,
+    /// `<success/>` sent: the peer's next header restarts the stream.
+    restarted: bool,
     /// The peer's domain as it named itself in its header.
     from: Option<String>,
     /// Domains this stream may send from (dialback succeeded).
     authenticated: HashSet<String>,
-    /// Domains claimed with `db:result` and not yet answered.
-    claims: usize,
+    /// Domains claimed with `db:result` whose verdict is awaited.
+    pending: HashSet<String>,
     verdicts: mpsc::UnboundedSender<(String, bool)>,
     out: Vec<String>,
 }
@@ -100,9 +157,12 @@ pub(super) async fn serve(
         header_sent: false,
         secure: false,
         starttls: false,
+        peer_certs: Vec::new(),
+        external: None,
+        restarted: false,
         from: None,
         authenticated: HashSet::new(),
-        claims: 0,
+        pending: HashSet::new(),
         verdicts,
         out: Vec::new(),
     };
@@ -176,7 +236,7 @@ impl In {
             }
             if self.starttls {
                 self.starttls = false;
-                let Some(acceptor) = self.shared.tls.clone() else {
+                let Some(acceptor) = self.acceptor() else {
                     return Ending::Gone;
                 };
                 let plain = io.take();
@@ -193,10 +253,17 @@ impl In {
                     }
                 };
                 self.secure = true;
+                self.peer_certs = io.peer_certificates();
                 self.header_sent = false;
                 self.parser =
                     StreamParser::with_limits(self.shared.config.limits);
                 self.note("TLS established; the stream restarts");
+            }
+            if self.restarted {
+                self.restarted = false;
+                self.header_sent = false;
+                self.parser =
+                    StreamParser::with_limits(self.shared.config.limits);
             }
             if let Some(ending) = ending {
                 return ending;
@@ -224,7 +291,7 @@ impl In {
                     self.element(element)
                 }
             };
-            if ending.is_some() || self.starttls {
+            if ending.is_some() || self.starttls || self.restarted {
                 return ending;
             }
         }
@@ -259,13 +326,24 @@ impl In {
                 format!("this server serves '{ours}' only"),
             ));
         }
+        self.external = self.certificate_names(header.from.as_deref());
         if version {
             let mut features =
                 Element::new("stream:features", Some(ns::STREAMS));
-            if !self.secure && self.shared.tls.is_some() {
+            if !self.secure && self.acceptor().is_some() {
                 features = features.with_child(
                     Element::new("starttls", Some(ns::TLS))
                         .with_attr("xmlns", ns::TLS),
+                );
+            }
+            if self.external.is_some() {
+                features = features.with_child(
+                    Element::new("mechanisms", Some(ns::SASL))
+                        .with_attr("xmlns", ns::SASL)
+                        .with_child(
+                            Element::new("mechanism", Some(ns::SASL))
+                                .with_text("EXTERNAL"),
+                        ),
                 );
             }
             features = features.with_child(
@@ -300,6 +378,9 @@ impl In {
             self.starttls = true;
             return None;
         }
+        if element_ns == ns::SASL && element.local_name() == "auth" {
+            return self.external_auth(&element);
+        }
         if element_ns == ns::DIALBACK {
             return self.dialback(&element);
         }
@@ -317,34 +398,59 @@ impl In {
     fn dialback(&mut self, element: &Element) -> Option<Ending> {
         let federation = self.shared.federation.as_ref()?;
         let ours = self.shared.config.domain.clone();
-        match Dialback::parse(element) {
+        let Some(parsed) = Dialback::parse(element) else {
+            return Some(malformed_dialback(element));
+        };
+        match parsed {
             // The receiving role: they claim a domain; we ask it.
-            Some(Dialback::ResultRequest { from, to, key }) => {
+            Dialback::ResultRequest { from, to, key } => {
                 if to != ours {
                     return Some(Ending::StreamError(
                         "host-unknown",
                         format!("this server serves '{ours}' only"),
                     ));
                 }
-                if Jid::parse(&from).map_or(true, |j| {
-                    j.local().is_some() || j.resource().is_some()
-                }) {
+                if from == ours
+                    || Jid::parse(&from).map_or(true, |j| {
+                        j.local().is_some() || j.resource().is_some()
+                    })
+                {
                     return Some(Ending::StreamError(
                         "invalid-from",
-                        format!("'{from}' is not a domain"),
+                        format!("'{from}' is not another server's domain"),
                     ));
                 }
-                // Each claim makes us look a domain up and connect to
-                // it: a peer must not turn one stream into many lookups.
-                if self.claims >= MAX_CLAIMS {
+                if self.pending.contains(&from) {
+                    // Asked already: the answer to the first request
+                    // answers this one too.
+                    self.note(&format!(
+                        "{from} claims its name again while it is being \
+                         verified: ignored"
+                    ));
+                    return None;
+                }
+                if self.pending.len() >= MAX_PENDING {
+                    // Each claim makes us call a server back: a stream
+                    // must not turn us into a connection cannon.
                     return Some(Ending::StreamError(
                         "policy-violation",
                         format!(
-                            "more than {MAX_CLAIMS} domains claimed at once"
+                            "more than {MAX_PENDING} domains waiting for \
+                             dialback on one stream"
                         ),
                     ));
                 }
-                self.claims += 1;
+                self.pending.insert(from.clone());
+                if key.len() > MAX_KEY {
+                    // No key we make is this long (XEP-0185 § 2: 64 hex
+                    // digits); nobody else's can be worth a call back.
+                    self.note(&format!(
+                        "{from}'s dialback key is {} bytes long: invalid \
+                         without asking",
+                        key.len()
+                    ));
+                    return self.verdict(from, false);
+                }
                 let id = self.stream_id.clone().unwrap_or_default();
                 self.note(&format!(
                     "{from} claims its name: asking {from} itself \
@@ -353,12 +459,16 @@ impl In {
                 let answer = federation.verify(&from, &ours, &id, &key);
                 let verdicts = self.verdicts.clone();
                 let wait = federation.config.auth_timeout;
+                let stop = federation.stop.clone();
                 let shared = std::sync::Arc::clone(&self.shared);
                 federation.tasks.spawn(async move {
-                    let valid = matches!(
-                        tokio::time::timeout(wait, answer).await,
-                        Ok(Ok(true))
-                    );
+                    // At shutdown nobody waits for the verdict any more.
+                    let valid = tokio::select! {
+                        _ = stop.cancelled() => false,
+                        answer = tokio::time::timeout(wait, answer) => {
+                            matches!(answer, Ok(Ok(true)))
+                        }
+                    };
                     // No answer in time: the request is forgotten, so a
                     // late answer counts as unsolicited.
                     if let Some(federation) = &shared.federation {
@@ -369,7 +479,7 @@ impl In {
                 None
             }
             // The authoritative role: did we make this key?
-            Some(Dialback::VerifyRequest { from, to, id, key }) => {
+            Dialback::VerifyRequest { from, to, id, key } => {
                 let valid = to == ours
                     && dialback::key_matches(
                         &federation.secret,
@@ -390,20 +500,137 @@ impl In {
                 );
                 None
             }
-            Some(Dialback::VerifyAnswer {
-                from, id, valid, ..
-            }) => {
-                federation.verified(&from, &id, valid);
+            // We ask on our *outgoing* stream to a domain, so its answer
+            // comes back there (s2s_out.rs), never on a stream a peer
+            // opened to us: whatever arrives here answers nothing we
+            // asked. Dropped (XEP-0220 § 3.1) — and it must be: the
+            // stream id is the one we gave this very peer, so taking it
+            // would let anyone vouch for the domain it claims.
+            Dialback::VerifyAnswer { from, id, .. } => {
+                self.note(&format!(
+                    "unsolicited db:verify answer for {from} (id {id}): \
+                     dropped"
+                ));
                 None
             }
             // Verdicts go the other way; drop them (XEP-0220 § 3.1).
-            Some(Dialback::ResultAnswer { .. }) | None => None,
+            Dialback::ResultAnswer { from, .. } => {
+                self.note(&format!(
+                    "unsolicited db:result verdict from {from}: dropped"
+                ));
+                None
+            }
         }
+    }
+
+    /// The TLS configuration for STARTTLS on server streams: with a CA,
+    /// the one that asks for the peer's certificate.
+    fn acceptor(&self) -> Option<tokio_rustls::TlsAcceptor> {
+        match self.ca() {
+            Some(ca) => {
+                Some(tokio_rustls::TlsAcceptor::from(Arc::clone(&ca.acceptor)))
+            }
+            None => self.shared.tls.clone(),
+        }
+    }
+
+    fn ca(&self) -> Option<&crate::xmpp::s2s_tls::S2sTls> {
+        self.shared.federation.as_ref()?.config.ca.as_deref()
+    }
+
+    /// `from`, if the peer's TLS certificate verifies for it (chain to
+    /// the CA and subjectAltName; RFC 6120 § 13.7.1.4): the domain SASL
+    /// EXTERNAL may then authenticate.
+    fn certificate_names(&self, from: Option<&str>) -> Option<String> {
+        let ca = self.ca()?;
+        let from = from?;
+        if self.peer_certs.is_empty() || self.authenticated.contains(from) {
+            return None;
+        }
+        match ca.check(&self.peer_certs, from) {
+            Ok(()) => {
+                self.note(&format!(
+                    "{from}'s certificate verifies (CA and name): offering \
+                     SASL EXTERNAL"
+                ));
+                Some(from.to_owned())
+            }
+            Err(why) => {
+                self.note(&format!(
+                    "{from}'s certificate does not verify ({why}): dialback \
+                     only"
+                ));
+                None
+            }
+        }
+    }
+
+    /// `<auth mechanism='EXTERNAL'>`: the certificate already proved the
+    /// domain; the initial response names which (RFC 6120 § 6.4.2,
+    /// XEP-0178 § 3).
+    fn external_auth(&mut self, element: &Element) -> Option<Ending> {
+        use base64::Engine;
+        let failure = |condition: &str| {
+            Element::new("failure", Some(ns::SASL))
+                .with_attr("xmlns", ns::SASL)
+                .with_child(Element::new(condition, Some(ns::SASL)))
+                .to_xml()
+        };
+        let Some(domain) = self.external.clone() else {
+            // Not offered: no verified certificate, or not over TLS.
+            self.out.push(failure("invalid-mechanism"));
+            return None;
+        };
+        if element.attr("mechanism") != Some("EXTERNAL") {
+            self.out.push(failure("invalid-mechanism"));
+            return None;
+        }
+        let text = element.text();
+        let text = text.trim();
+        // "=" is an empty response: "the identity of my certificate"
+        // (RFC 6120 § 6.4.2). An empty element asks for a challenge
+        // first; like Prosody we answer it `malformed-request`.
+        let authzid = match text {
+            "" => {
+                self.out.push(failure("malformed-request"));
+                return None;
+            }
+            "=" => domain.clone(),
+            encoded => {
+                match base64::engine::general_purpose::STANDARD.decode(encoded)
+                {
+                    Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                    Err(_) => {
+                        self.out.push(failure("incorrect-encoding"));
+                        return None;
+                    }
+                }
+            }
+        };
+        if authzid != domain {
+            // RFC 6120 § 6.5.6: the certificate does not cover that name.
+            self.out.push(failure("invalid-authzid"));
+            return None;
+        }
+        self.out.push(
+            Element::new("success", Some(ns::SASL))
+                .with_attr("xmlns", ns::SASL)
+                .to_xml(),
+        );
+        self.note(&format!(
+            "authenticated by certificate (SASL EXTERNAL): {domain} may send \
+             to us on this stream, no dialback"
+        ));
+        self.authenticated.insert(domain);
+        self.external = None;
+        // RFC 6120 § 6.4.6: both sides start a new stream.
+        self.restarted = true;
+        None
     }
 
     /// The verdict on a domain this stream claimed.
     fn verdict(&mut self, domain: String, valid: bool) -> Option<Ending> {
-        self.claims = self.claims.saturating_sub(1);
+        self.pending.remove(&domain);
         let ours = self.shared.config.domain.clone();
         self.out.push(
             Dialback::ResultAnswer {
@@ -439,6 +666,15 @@ impl In {
                 "a server's stanza needs a valid from and to".into(),
             ));
         };
+        if self.authenticated.is_empty() {
+            // RFC 6120 § 4.9.3.12: "The entity has attempted to send XML
+            // stanzas … before the stream has been authenticated"; and
+            // "the receiving entity MUST NOT process the offending data".
+            return Some(Ending::StreamError(
+                "not-authorized",
+                "a stanza before this stream was authenticated".into(),
+            ));
+        }
         if !self.authenticated.contains(from.domain()) {
             return Some(Ending::StreamError(
                 "invalid-from",

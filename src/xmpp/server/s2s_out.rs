@@ -21,10 +21,20 @@
 //! opened, authenticated or not (see `federation.rs` for the deadlock
 //! that waiting would cause).
 //!
-//! The peer's certificate is not verified here: with self-signed
-//! certificates nothing could verify it, and XMPP then relies on dialback
-//! inside the encrypted stream, as Prosody does by default
-//! (`s2s_secure_auth = false`). The TLS still keeps eavesdroppers out.
+//! Without a CA (`--s2s-ca`) the peer's certificate is not verified:
+//! with self-signed certificates nothing could verify it, and XMPP then
+//! relies on dialback inside the encrypted stream, as Prosody does by
+//! default (`s2s_secure_auth = false`). The TLS still keeps eavesdroppers
+//! out. With a CA, our certificate goes along as the TLS client's, the
+//! peer's is checked after the handshake (`../s2s_tls.rs`), and when it
+//! verifies and the peer offers SASL EXTERNAL, that replaces dialback
+//! (XEP-0178 § 3):
+//!
+//! ```text
+//!                                  ◄─ <features> <mechanisms><mechanism>EXTERNAL
+//! <auth mechanism='EXTERNAL'>BASE64(a.example)</auth>  ─►
+//!                                  ◄─ <success/>    restart, then stanzas
+//! ```
 //!
 //! Read before: `federation.rs`, `resolve.rs`. Read next: `s2s_in.rs`.
 
@@ -62,6 +72,10 @@ enum Stage {
     Features,
     /// `<starttls/>` sent: `<proceed/>` awaited.
     Proceed,
+    /// `<auth mechanism='EXTERNAL'>` sent: `<success/>` awaited.
+    Sasl,
+    /// `<success/>` arrived: our header goes out again.
+    Restart,
     /// `db:result` sent: the verdict awaited.
     Dialback,
     /// Authenticated: stanzas flow.
@@ -86,6 +100,10 @@ struct Out {
     stage: Stage,
     stream_id: Option<String>,
     secure: bool,
+    /// With a CA: the peer's certificate verified for its domain.
+    peer_verified: bool,
+    /// SASL EXTERNAL succeeded: the next features mean "ready".
+    sasl_done: bool,
     parser: StreamParser,
     /// Stanzas waiting for authentication.
     waiting: VecDeque<Element>,
@@ -116,6 +134,8 @@ pub(super) async fn run(
         stage: Stage::Opening,
         stream_id: None,
         secure: false,
+        peer_verified: false,
+        sasl_done: false,
         parser: StreamParser::with_limits(shared.config.limits),
         waiting: VecDeque::new(),
         dialbacks: Vec::new(),
@@ -255,6 +275,18 @@ impl Out {
                     "writing to the peer failed".into(),
                 );
             }
+            if self.stage == Stage::Restart {
+                // `<success/>` arrived: a new stream on the same TLS
+                // (RFC 6120 § 6.4.6).
+                self.open();
+                if self.write(&mut io).await.is_err() {
+                    return Ending::Failed(
+                        "remote-server-not-found",
+                        ErrorType::Cancel,
+                        "writing to the peer failed".into(),
+                    );
+                }
+            }
             if self.stage == Stage::Proceed && self.secure {
                 // `<proceed/>` arrived: the TLS handshake, then a new
                 // stream inside it (RFC 6120 § 5.4.3.3).
@@ -391,6 +423,29 @@ impl Out {
                 self.stage = Stage::Proceed;
                 return None;
             }
+            if self.sasl_done {
+                return self.ready_by_certificate();
+            }
+            if self.external_offered(element) {
+                return self.start_external();
+            }
+            return self.start_dialback();
+        }
+        if self.stage == Stage::Sasl && element_ns == ns::SASL {
+            if name == "success" {
+                self.sasl_done = true;
+                self.stage = Stage::Restart;
+                return None;
+            }
+            // RFC 6120 § 6.4.5: a failure; dialback may still work on
+            // the same stream (XEP-0344 § 1).
+            self.note(&format!(
+                "SASL EXTERNAL refused ({}): trying dialback",
+                element
+                    .elements()
+                    .next()
+                    .map_or("no reason", |c| c.local_name())
+            ));
             return self.start_dialback();
         }
         if self.stage == Stage::Proceed && element_ns == ns::TLS {
@@ -426,10 +481,21 @@ impl Out {
                     ))
                 }
             }
+            // The answer to a db:verify we sent on this stream: only this
+            // peer's domain can answer for itself here. An answer "from"
+            // another domain would let one server vouch for another.
             Some(Dialback::VerifyAnswer {
                 from, id, valid, ..
-            }) => {
+            }) if from == self.domain => {
                 federation.verified(&from, &id, valid);
+                None
+            }
+            Some(Dialback::VerifyAnswer { from, id, .. }) => {
+                self.note(&format!(
+                    "db:verify answer for {from} (id {id}) on the stream to \
+                     {}: dropped",
+                    self.domain
+                ));
                 None
             }
             Some(Dialback::VerifyRequest { from, to, id, key }) => {
@@ -454,6 +520,60 @@ impl Out {
             }
             _ => None,
         }
+    }
+
+    /// Whether these features offer SASL EXTERNAL and certificates make
+    /// it worth taking: the peer's verified for its domain (else we do
+    /// not know whom we would send to, XEP-0178 § 3), ours valid for our
+    /// domain (else the peer would refuse it).
+    fn external_offered(&self, features: &Element) -> bool {
+        let Some(ca) = self
+            .shared
+            .federation
+            .as_ref()
+            .and_then(|f| f.config.ca.as_ref())
+        else {
+            return false;
+        };
+        let offered = features.child("mechanisms", ns::SASL).is_some_and(|m| {
+            m.elements().any(|c| {
+                c.local_name() == "mechanism" && c.text().trim() == "EXTERNAL"
+            })
+        });
+        offered && ca.own_valid && self.peer_verified
+    }
+
+    /// `<auth mechanism='EXTERNAL'>` with our domain as the authorization
+    /// identity (XEP-0178 § 3; Prosody answers an *empty* `<auth/>`
+    /// with `malformed-request`, so the domain is always sent).
+    fn start_external(&mut self) -> Option<Ending> {
+        use base64::Engine;
+        let ours = &self.shared.config.domain;
+        let authzid = base64::engine::general_purpose::STANDARD.encode(ours);
+        self.out.push(
+            Element::new("auth", Some(ns::SASL))
+                .with_attr("xmlns", ns::SASL)
+                .with_attr("mechanism", "EXTERNAL")
+                .with_text(authzid)
+                .to_xml(),
+        );
+        self.stage = Stage::Sasl;
+        None
+    }
+
+    /// After `<success/>` and the restart: authenticated, and the verify
+    /// requests that waited go out.
+    fn ready_by_certificate(&mut self) -> Option<Ending> {
+        self.note(&format!(
+            "authenticated by certificate (SASL EXTERNAL): {} may now send \
+             to {} on this stream, no dialback",
+            self.shared.config.domain, self.domain
+        ));
+        for dialback in std::mem::take(&mut self.dialbacks) {
+            self.out.push(dialback.to_element().to_xml());
+        }
+        self.stage = Stage::Ready;
+        None
     }
 
     /// `db:result` with our key (XEP-0220 § 2.1.1), and the verify
@@ -504,16 +624,41 @@ impl Out {
     }
 
     async fn starttls(&mut self, io: Transport) -> Result<Transport, String> {
-        let connector = tokio_rustls::TlsConnector::from(tls::client_config(
-            Trust::Insecure,
-        ));
+        let ca = self
+            .shared
+            .federation
+            .as_ref()
+            .and_then(|f| f.config.ca.clone());
+        let config = match &ca {
+            Some(ca) => Arc::clone(&ca.connector),
+            None => tls::client_config(Trust::Insecure),
+        };
+        let connector = tokio_rustls::TlsConnector::from(config);
         let io = io
             .connect_tls(&connector, &self.domain)
             .await
             .map_err(|err| format!("TLS handshake: {err}"))?;
-        self.note(
-            "TLS established (certificate not verified: dialback decides)",
-        );
+        let Some(ca) = ca else {
+            self.note(
+                "TLS established (certificate not verified: dialback decides)",
+            );
+            return Ok(io);
+        };
+        // The handshake accepted any certificate; judge it now.
+        match ca.check(&io.peer_certificates(), &self.domain) {
+            Ok(()) => {
+                self.peer_verified = true;
+                self.note(&format!(
+                    "TLS established; {}'s certificate verifies (CA and name)",
+                    self.domain
+                ));
+            }
+            Err(why) => self.note(&format!(
+                "TLS established; {}'s certificate does not verify ({why}): \
+                 dialback decides",
+                self.domain
+            )),
+        }
         Ok(io)
     }
 
