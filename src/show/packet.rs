@@ -75,6 +75,7 @@ fn mark(layer: Layer) -> char {
         Layer::Arp => 'A',
         Layer::Icmpv4 | Layer::Icmpv6 => 'C',
         Layer::Dns => 'D',
+        Layer::Tls => 'S',
     }
 }
 
