@@ -12,12 +12,14 @@
 //! - [`packet`], [`packet_json`]: a dissected frame as a tree, hex dump,
 //!   encapsulation diagram, summary line, or JSON
 //! - [`ladder`]: a TCP connection as a ladder diagram
+//! - [`journey`]: one chat message through every layer (`netlab trace`)
 //! - [`xmpp_trace`]: the XML console, one line per stanza
 //! - [`gateway_trace`]: the gateway's events and both sides' traffic
 
 pub mod errors;
 pub mod events;
 pub mod gateway_trace;
+pub mod journey;
 pub mod ladder;
 pub mod markdown;
 pub mod packet;
