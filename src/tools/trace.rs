@@ -40,7 +40,6 @@ pub fn run(options: &Options) -> anyhow::Result<Vec<Journey>> {
         runs.push(Protection::Tls);
     }
     let mut out = std::io::stdout().lock();
-    write!(out, "{}", journey::preface("bob@b.example"))?;
     let mut journeys = Vec::new();
     for (n, protection) in runs.iter().enumerate() {
         let recorded = record::record(*protection, &options.body)
@@ -48,6 +47,11 @@ pub fn run(options: &Options) -> anyhow::Result<Vec<Journey>> {
                 Protection::Plaintext => "tracing the plaintext run",
                 Protection::Tls => "tracing the TLS run",
             })?;
+        // The preface waits for the first run: without CAP_NET_RAW the
+        // only output is the error and its remedy.
+        if n == 0 {
+            write!(out, "{}", journey::preface("bob@b.example"))?;
+        }
         write!(out, "{}", journey::render(&recorded, n + 1, runs.len()))?;
         out.flush()?;
         journeys.push(recorded);
@@ -56,8 +60,8 @@ pub fn run(options: &Options) -> anyhow::Result<Vec<Journey>> {
         let saved = save(&journeys, path)?;
         writeln!(
             out,
-            "\nsaved {saved} frames to {} (each with its explanation as a \
-             comment)",
+            "\nsaved {saved} frames, each with its explanation as a comment, \
+             to\n  {}",
             path.display()
         )?;
     }
