@@ -28,7 +28,7 @@ use std::ops::Range;
 use crate::capture::{Frame, LinkType};
 use crate::wire::dissect::{Header, Link, dissect};
 use crate::wire::tcp::{self, Flags};
-use crate::wire::tls_record::Records;
+use crate::wire::tls_record::{ContentType, HEADER_LEN, Records};
 
 /// Which kind of connection a hop is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,6 +134,9 @@ pub struct Step {
     pub carries: Option<Range<usize>>,
     /// For an acknowledgment: how many of the sent bytes it confirms.
     pub acknowledges: Option<usize>,
+    /// For data over TLS: which records the segment holds, as an
+    /// eavesdropper can tell from their headers.
+    pub tls: Option<String>,
     /// What the packet does, in a sentence (the pcapng comment).
     pub meaning: String,
 }
@@ -193,9 +196,23 @@ pub fn pick(spec: &HopSpec, packets: &[Packet], tls: bool) -> Option<Hop> {
         .filter(|p| p.from == from)
         .map(|p| p.payload.len())
         .sum();
+    // TLS records run across segment boundaries: find them in the whole
+    // stream the sender wrote, then say which part each segment holds.
+    let records = if tls {
+        let mut stream = Vec::with_capacity(bytes);
+        for p in ours.iter().filter(|p| p.from == from) {
+            stream.extend_from_slice(p.data());
+        }
+        Some(spans(&stream))
+    } else {
+        None
+    };
     let steps = ours
         .into_iter()
-        .map(|p| explain(spec, p, p.from == from, start, bytes, tls))
+        .map(|p| {
+            let forward = p.from == from;
+            explain(spec, p, forward, start, bytes, records.as_deref())
+        })
         .collect();
     Some(Hop {
         spec: spec.clone(),
@@ -208,14 +225,14 @@ pub fn pick(spec: &HopSpec, packets: &[Packet], tls: bool) -> Option<Hop> {
 
 /// Explains one packet of a hop whose data starts at sequence number
 /// `start` and runs `total` bytes; `forward`: it goes from the hop's
-/// sender to its receiver.
+/// sender to its receiver; `records`: the TLS records in those bytes.
 fn explain(
     spec: &HopSpec,
     p: &Packet,
     forward: bool,
     start: u32,
     total: usize,
-    tls: bool,
+    records: Option<&[Span]>,
 ) -> Step {
     let (who, whom) = if forward {
         (&spec.sender, &spec.receiver)
@@ -228,23 +245,25 @@ fn explain(
         forward,
         carries: None,
         acknowledges: None,
+        tls: None,
         meaning: String::new(),
     };
     if forward && len > 0 {
         let offset = p.tcp.seq.wrapping_sub(start) as usize;
         let range = offset + 1..offset + len;
-        let what = if tls {
-            records(p.data())
-        } else {
-            "XML".to_string()
+        let stream = offset..offset + len;
+        step.tls = records.map(|r| tls_share(r, stream));
+        let what = match &step.tls {
+            Some(records) => records.clone(),
+            None => "XML".to_string(),
         };
         let share = if len == total {
             "all of them, in this one segment".to_string()
         } else {
-            format!("bytes {}–{} of them", range.start, range.end)
+            format!("bytes {}–{} of the {total}", range.start, range.end)
         };
         step.meaning = format!(
-            "{who} → {whom}: {len} bytes of {what} ({share}); seq {}",
+            "{who} → {whom}: {len} bytes ({share}): {what}; seq {}",
             p.tcp.seq
         );
         step.carries = Some(range);
@@ -278,29 +297,73 @@ pub fn acknowledged(start: u32, ack: u32, total: usize) -> usize {
     if n > total { 0 } else { n }
 }
 
-/// "1 TLS record (type 23, application data)": what an eavesdropper can
-/// name in an encrypted payload.
-pub fn records(payload: &[u8]) -> String {
-    match Records::parse(payload) {
-        Ok(found) => {
-            let n = found.records.len();
-            let mut kinds: Vec<String> = found
-                .records
-                .iter()
-                .map(|(r, _)| format!("type {}", r.content_type))
-                .collect();
+/// A TLS record in a stream: its type and where it lies, header included
+/// (offsets from the stream's first byte).
+pub type Span = (ContentType, Range<usize>);
+
+/// The records of a stream that starts on a record boundary; empty when
+/// the bytes are not TLS records.
+pub fn spans(stream: &[u8]) -> Vec<Span> {
+    match Records::parse(stream) {
+        Ok(found) => found
+            .records
+            .into_iter()
+            .map(|(r, f)| (r.content_type, f.start - HEADER_LEN..f.end))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// What part of the TLS records the stream bytes `segment` hold, in the
+/// words of someone who can read only the record headers:
+/// `1 TLS record, type 23 (application data): a 5-byte header anyone can
+/// read, then 104 bytes of ciphertext`.
+pub fn tls_share(records: &[Span], segment: Range<usize>) -> String {
+    let mut parts = Vec::new();
+    // A record begun in an earlier segment.
+    if let Some((_, r)) = records
+        .iter()
+        .find(|(_, r)| r.start < segment.start && r.end > segment.start)
+    {
+        parts.push(if r.end > segment.end {
+            "more ciphertext of a TLS record begun earlier".to_string()
+        } else {
+            "the end of a TLS record begun earlier".to_string()
+        });
+    }
+    let starting: Vec<&Span> = records
+        .iter()
+        .filter(|(_, r)| segment.contains(&r.start))
+        .collect();
+    match starting.as_slice() {
+        [] => {}
+        [(kind, r)] if r.end <= segment.end && parts.is_empty() => {
+            parts.push(format!(
+                "1 TLS record, type {kind}: a {HEADER_LEN}-byte header \
+                 anyone can read, then {} bytes of ciphertext",
+                r.len() - HEADER_LEN
+            ));
+        }
+        several => {
+            let n = several.len();
+            let mut kinds: Vec<String> =
+                several.iter().map(|(k, _)| k.to_string()).collect();
             kinds.dedup();
             let plural = if n == 1 { "" } else { "s" };
-            let rest = if found.continues > 0 {
-                format!(", {} more bytes to come", found.continues)
-            } else {
-                String::new()
-            };
-            format!("{n} TLS record{plural}, {}{rest}", kinds.join(", "))
+            let mut text = format!(
+                "{n} TLS record{plural} starting, type {}",
+                kinds.join(", ")
+            );
+            if several.last().is_some_and(|(_, r)| r.end > segment.end) {
+                text.push_str(", the last going on in the next segment");
+            }
+            parts.push(text);
         }
-        // A segment starting inside a record: only ciphertext.
-        Err(_) => "TLS ciphertext".to_string(),
     }
+    if parts.is_empty() {
+        return "TLS ciphertext".to_string();
+    }
+    parts.join("; then ")
 }
 
 #[cfg(test)]
@@ -398,7 +461,7 @@ mod tests {
         assert_eq!(hop.bytes, 19);
         assert_eq!(hop.steps[0].carries, Some(1..9));
         assert_eq!(hop.steps[2].carries, Some(10..19));
-        assert!(hop.steps[2].meaning.contains("bytes 10–19 of them"));
+        assert!(hop.steps[2].meaning.contains("(bytes 10–19 of the 19)"));
         assert_eq!(hop.steps[1].acknowledges, Some(9));
         assert!(!hop.is_acknowledged());
     }
@@ -425,19 +488,48 @@ mod tests {
     }
 
     #[test]
-    fn tls_payloads_are_named_as_records() {
-        let mut record = vec![23, 3, 3, 0, 4];
-        record.extend([1, 2, 3, 4]);
+    fn tls_records_are_followed_across_segments() {
+        // Two records of 9 and 20 bytes (headers included).
+        let mut stream = vec![23, 3, 3, 0, 4, 1, 2, 3, 4];
+        stream.extend([23, 3, 3, 0, 15]);
+        stream.extend([7; 15]);
+        let records = spans(&stream);
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[1].1, 9..29);
         assert_eq!(
-            records(&record),
-            "1 TLS record, type 23 (application data)"
+            tls_share(&records, 0..9),
+            "1 TLS record, type 23 (application data): a 5-byte header \
+             anyone can read, then 4 bytes of ciphertext"
         );
-        record.extend([23, 3, 3, 0, 9, 1]);
         assert_eq!(
-            records(&record),
-            "2 TLS records, type 23 (application data), 8 more bytes to come"
+            tls_share(&records, 0..15),
+            "2 TLS records starting, type 23 (application data), the last \
+             going on in the next segment"
         );
-        assert_eq!(records(b"\x99\x99\x99\x99\x99\x99"), "TLS ciphertext");
+        assert_eq!(
+            tls_share(&records, 15..20),
+            "more ciphertext of a TLS record begun earlier"
+        );
+        assert_eq!(
+            tls_share(&records, 20..29),
+            "the end of a TLS record begun earlier"
+        );
+        assert_eq!(spans(b"<message/>"), []);
+        assert_eq!(tls_share(&[], 0..10), "TLS ciphertext");
+    }
+
+    #[test]
+    fn a_tls_hop_describes_its_record() {
+        let record = [23, 3, 3, 0, 3, 9, 9, 9];
+        let packets = vec![
+            packet(40000, 5222, 1000, 5000, &record),
+            packet(5222, 40000, 5000, 1008, b""),
+        ];
+        let hop = pick(&c2s(), &packets, true).expect("a hop");
+        let tls = hop.steps[0].tls.as_deref().expect("described");
+        assert!(tls.starts_with("1 TLS record, type 23"), "{tls}");
+        assert!(hop.steps[0].meaning.contains(tls));
+        assert_eq!(hop.steps[1].tls, None);
     }
 
     #[test]

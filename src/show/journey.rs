@@ -25,6 +25,13 @@ use crate::wire::dissect::{Dissection, Header, Link, dissect};
 /// Columns of text at most.
 const WIDTH: usize = 78;
 
+/// The most bytes of a frame the hex dump shows: enough for an ordinary
+/// chat message, not a screenful of `xxxx` for a long one.
+const HEX_LIMIT: usize = 320;
+
+/// The most lines of XML shown for a stanza.
+const XML_LINES: usize = 12;
+
 /// The title and the words the rest of the output uses.
 pub fn preface(message_to: &str) -> String {
     let mut out = String::new();
@@ -201,15 +208,27 @@ fn down(hop: &Hop, step: &Step, tls: bool) -> String {
             "7 XMPP",
             "the stanza, encrypted by TLS below it: not readable here".into(),
         );
-        line("6 TLS", records_line(step.packet.data()));
+        let records = step.tls.clone().unwrap_or_default();
+        line("6 TLS", records);
     } else {
-        line("7 XMPP", format!("<{}>, {len} bytes of XML", xmpp_name(&d)));
+        let what = match xmpp_name(&d) {
+            Some(name) => format!("<{name}>, {len} bytes of XML"),
+            None => format!("{len} more bytes of the same XML"),
+        };
+        line("7 XMPP", what);
     }
     let share = if len == hop.bytes {
         format!("all {len} bytes of this hop, in one segment")
     } else {
+        let piece = if range.start == 1 {
+            "the first piece"
+        } else if range.end == hop.bytes {
+            "the last piece"
+        } else {
+            "a piece from the middle"
+        };
         format!(
-            "bytes {}–{} of the {} on this hop (the rest in another segment)",
+            "bytes {}–{} of the {} on this hop: {piece}",
             range.start, range.end, hop.bytes
         )
     };
@@ -252,7 +271,15 @@ fn down(hop: &Hop, step: &Step, tls: bool) -> String {
         }
     }
     let _ = writeln!(out, "   {}", sizes(&d));
-    out.push_str(&packet::hex_dump(&d, &frame.data));
+    let shown = frame.data.len().min(HEX_LIMIT);
+    out.push_str(&packet::hex_dump(&d, &frame.data[..shown]));
+    if shown < frame.data.len() {
+        let _ = writeln!(
+            out,
+            "     … and {} more bytes (--write saves them all)",
+            frame.data.len() - shown
+        );
+    }
     out
 }
 
@@ -275,48 +302,41 @@ fn sizes(d: &Dissection) -> String {
     format!("{} = {} bytes in the frame", parts.join(" + "), d.captured)
 }
 
-/// The element the dissector recognised, or `data`.
-fn xmpp_name(d: &Dissection) -> String {
+/// The element the dissector recognised at the start of the payload;
+/// `None` for a segment that continues an element.
+fn xmpp_name(d: &Dissection) -> Option<String> {
     match d.find(crate::wire::Layer::Xmpp) {
-        Some(Header::Xmpp(peek)) => peek.element.clone(),
-        _ => "data".into(),
-    }
-}
-
-/// `1 TLS record, type 23 (application data): 5-byte header + 140 bytes
-/// encrypted`.
-fn records_line(payload: &[u8]) -> String {
-    use crate::wire::tls_record::{HEADER_LEN, Records};
-    match Records::parse(payload) {
-        Ok(found) if found.records.len() == 1 => {
-            let (repr, _) = &found.records[0];
-            format!(
-                "1 record, type {}: a {HEADER_LEN}-byte header anyone can \
-                 read, then {} bytes of ciphertext",
-                repr.content_type, repr.length
-            )
-        }
-        _ => crate::journey::hop::records(payload),
+        Some(Header::Xmpp(peek)) => Some(peek.element.clone()),
+        _ => None,
     }
 }
 
 /// Whether the message's text can be read in this hop's bytes.
 fn visible(hop: &Hop, body: &str) -> String {
+    // The sender's bytes in order: a long text spans several segments.
+    let stream: Vec<u8> = hop
+        .data()
+        .flat_map(|s| s.packet.data().iter().copied())
+        .collect();
     let seen = !body.is_empty()
-        && hop.steps.iter().any(|s| {
-            s.packet
-                .data()
-                .windows(body.len())
-                .any(|w| w == body.as_bytes())
-        });
+        && stream.windows(body.len()).any(|w| w == body.as_bytes());
+    let body = short(body);
     let text = if seen {
-        format!("   the text \"{body}\" is in these bytes, for anyone to read")
-            .red()
-            .to_string()
+        hang(
+            "   ",
+            &format!(
+                "the text \"{body}\" is in these bytes, for anyone to read"
+            ),
+        )
+        .red()
+        .to_string()
     } else {
-        format!("   the text \"{body}\" is nowhere in these bytes")
-            .green()
-            .to_string()
+        hang(
+            "   ",
+            &format!("the text \"{body}\" is nowhere in these bytes"),
+        )
+        .green()
+        .to_string()
     };
     format!("{text}\n")
 }
@@ -329,7 +349,7 @@ fn up(hop: &Hop, j: &Journey, tls: bool) -> String {
         "{}",
         style::heading("Up the stack, at bob's end of hop 3")
     );
-    let Some(step) = hop.data().last() else {
+    let Some(step) = hop.data().next() else {
         return out;
     };
     let t = &step.packet.tcp;
@@ -349,15 +369,29 @@ fn up(hop: &Hop, j: &Journey, tls: bool) -> String {
             hop.to.ip()
         ),
     );
-    line(
-        "4 TCP",
-        format!(
-            "to port {}, bob's socket; seq {} is the next byte TCP \
-             expects there, so the {len} bytes join the stream in order and \
-             bob's read() returns them",
-            t.dst_port, t.seq
-        ),
-    );
+    let pieces = hop.data().count();
+    if pieces == 1 {
+        line(
+            "4 TCP",
+            format!(
+                "to port {}, bob's socket; seq {} is the next byte TCP \
+                 expects there, so the {len} bytes join the stream in order \
+                 and bob's read() returns them",
+                t.dst_port, t.seq
+            ),
+        );
+    } else {
+        line(
+            "4 TCP",
+            format!(
+                "to port {}, bob's socket; TCP puts the {pieces} segments' \
+                 bytes in order by their seq, and bob's read() returns one \
+                 stream of {} bytes: it cannot tell where the segments \
+                 ended",
+                t.dst_port, hop.bytes
+            ),
+        );
+    }
     if tls {
         line(
             "6 TLS",
@@ -371,7 +405,7 @@ fn up(hop: &Hop, j: &Journey, tls: bool) -> String {
         "bob's client parses the XML and gets this stanza:".into(),
     );
     out.push_str(&xml_block(&j.received));
-    let _ = writeln!(out, " bob reads: {}", style::client(&j.body));
+    let _ = writeln!(out, " bob reads: {}", style::client(&short(&j.body)));
     out
 }
 
@@ -399,6 +433,17 @@ fn eavesdropper(j: &Journey) -> String {
     out
 }
 
+/// A message's text, cut to 24 characters: `xxxx… (70000 characters)`.
+fn short(text: &str) -> String {
+    const KEEP: usize = 24;
+    let n = text.chars().count();
+    if n <= KEEP {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(KEEP).collect();
+    format!("{head}… ({n} characters)")
+}
+
 /// `prefix` then `text`, wrapped so that every line fits in [`WIDTH`] and
 /// the lines after the first line up under the text.
 fn hang(prefix: &str, text: &str) -> String {
@@ -421,9 +466,14 @@ fn hang(prefix: &str, text: &str) -> String {
 fn xml_block(xml: &str) -> String {
     let mut out = String::new();
     let chars: Vec<char> = xml.chars().collect();
-    for chunk in chars.chunks(WIDTH - 2) {
+    let mut chunks = chars.chunks(WIDTH - 2);
+    for chunk in chunks.by_ref().take(XML_LINES) {
         let line: String = chunk.iter().collect();
         let _ = writeln!(out, "  {}", style::code(&line));
+    }
+    let rest: usize = chunks.map(<[char]>::len).sum();
+    if rest > 0 {
+        let _ = writeln!(out, "  … and {rest} more characters");
     }
     out
 }
@@ -454,6 +504,11 @@ mod tests {
         let joined: String =
             block.lines().map(|l| l.trim_start()).collect::<String>();
         assert_eq!(joined, xml);
+        // Past XML_LINES lines, the rest is counted, not shown.
+        let long = "x".repeat((WIDTH - 2) * XML_LINES + 5);
+        let block = xml_block(&long);
+        assert_eq!(block.lines().count(), XML_LINES + 1);
+        assert!(block.ends_with("  … and 5 more characters\n"), "{block}");
     }
 
     #[test]
@@ -471,13 +526,12 @@ mod tests {
     }
 
     #[test]
-    fn a_single_record_is_named_with_its_sizes() {
-        let mut payload = vec![23, 3, 3, 0, 3];
-        payload.extend([9, 9, 9]);
+    fn long_texts_are_shortened_with_their_length() {
+        assert_eq!(short("Hello, Bob!"), "Hello, Bob!");
+        let long = "é".repeat(30);
         assert_eq!(
-            records_line(&payload),
-            "1 record, type 23 (application data): a 5-byte header anyone \
-             can read, then 3 bytes of ciphertext"
+            short(&long),
+            format!("{}… (30 characters)", "é".repeat(24))
         );
     }
 }
