@@ -16,7 +16,12 @@
 //! mode.
 //!
 //! Read before: `course::xmpp_stage` (one server, lessons 1–6).
-//! Read after: [`super::record`]. Run: `netlab trace`.
+//! Read after: [`super::record`]. Book: `book/src/lesson-07.md`.
+//! Run: `netlab trace`. Specs: [RFC 6120 § 13.7] (server certificates),
+//! [XEP-0220] (dialback).
+//!
+//! [RFC 6120 § 13.7]: https://datatracker.ietf.org/doc/html/rfc6120#section-13.7
+//! [XEP-0220]: https://xmpp.org/extensions/xep-0220.html
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex};
@@ -71,8 +76,20 @@ pub type Lines = Arc<Mutex<Vec<(client::Direction, String)>>>;
 
 impl Federation {
     /// Starts a.example and b.example, each with one account (alice, bob),
-    /// federating with each other.
+    /// federating with each other. Tries again in the unlikely case that
+    /// another program took b.example's reserved port in the moment it
+    /// was free.
     pub fn start(protection: Protection) -> anyhow::Result<Federation> {
+        let mut attempt = 1;
+        loop {
+            match Federation::start_once(protection) {
+                Err(e) if attempt < 3 && is_addr_in_use(&e) => attempt += 1,
+                other => return other,
+            }
+        }
+    }
+
+    fn start_once(protection: Protection) -> anyhow::Result<Federation> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -160,6 +177,15 @@ impl Drop for Federation {
             });
         }
     }
+}
+
+/// Whether `e` comes from binding an address already in use.
+fn is_addr_in_use(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::AddrInUse)
+    })
 }
 
 /// Binds and starts one server for `domain` with account `user`, s2s on

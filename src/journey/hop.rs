@@ -20,7 +20,12 @@
 //! renders hops, `journey::record` captures them.
 //!
 //! Read before: [`crate::wire::tcp_flow`], which explains a whole
-//! connection from its SYN. Run: `netlab trace`.
+//! connection from its SYN. Book: `book/src/lesson-07.md`.
+//! Run: `netlab trace`. Specs: [RFC 9293 § 3.4] (sequence numbers),
+//! [RFC 8446 § 5] (records).
+//!
+//! [RFC 9293 § 3.4]: https://datatracker.ietf.org/doc/html/rfc9293#section-3.4
+//! [RFC 8446 § 5]: https://datatracker.ietf.org/doc/html/rfc8446#section-5
 
 use std::net::{IpAddr, SocketAddr};
 use std::ops::Range;

@@ -19,8 +19,12 @@
 //!    (or a second has passed): an acknowledgment can be delayed by up to
 //!    200 ms on Linux.
 //!
+//! A capture that missed a hop (a flooded `lo`) is tried again, like
+//! `netlab handshake` does.
+//!
 //! Nothing here prints; `show::journey` renders the [`Journey`].
-//! Read before: [`super::hop`]. Run: `netlab trace`.
+//! Read before: [`super::hop`]. Book: `book/src/lesson-07.md`.
+//! Run: `netlab trace`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -92,8 +96,40 @@ impl Journey {
     }
 }
 
-/// Sends `body` from alice@a.example to bob@b.example and records it.
+/// How many times to try when the capture missed part of the message
+/// (another program flooding lo can overflow the capture socket's buffer).
+const ATTEMPTS: u32 = 3;
+
+/// The capture did not see the message on every hop.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the capture saw the message on {seen} of its {hops} hops (the machine \
+     was too busy, or another program flooded lo); run it again"
+)]
+pub struct Missed {
+    /// On how many hops it was seen.
+    pub seen: usize,
+    /// How many there are.
+    pub hops: usize,
+}
+
+/// Sends `body` from alice@a.example to bob@b.example and records it,
+/// trying again (with new servers) if the capture missed a hop.
 pub fn record(protection: Protection, body: &str) -> anyhow::Result<Journey> {
+    let mut attempt = 1;
+    loop {
+        match record_once(protection, body) {
+            Err(e) if attempt < ATTEMPTS && e.is::<Missed>() => {
+                tracing::info!("attempt {attempt}: {e}; trying again");
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// One attempt of [`record`].
+fn record_once(protection: Protection, body: &str) -> anyhow::Result<Journey> {
     // 1. Fail now, with the remedy, if capture is not allowed.
     drop(Capture::open("lo", capture_options(0))?);
 
@@ -209,12 +245,11 @@ pub fn record(protection: Protection, body: &str) -> anyhow::Result<Journey> {
             .map_err(|_| anyhow::anyhow!("a capture thread panicked"))??;
     }
     if hops.len() < specs.len() {
-        anyhow::bail!(
-            "the capture saw the message on {} of its {} hops (the machine \
-             was too busy, or another program flooded lo); run it again",
-            hops.len(),
-            specs.len()
-        );
+        return Err(Missed {
+            seen: hops.len(),
+            hops: specs.len(),
+        }
+        .into());
     }
 
     let written = sent_message(&alice_lines, Direction::Sent)

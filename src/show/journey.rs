@@ -8,8 +8,10 @@
 //! frame is read *up* bob's stack. The words are defined once, at the top
 //! ([`preface`]), before any of them is used.
 //!
-//! Every line fits in 80 columns; colour comes from [`super::style`].
-//! Read before: `journey::record`. Run: `netlab trace`.
+//! Every line fits in 80 columns; colour comes from [`super::style`] and,
+//! for layers, the hex dump's palette ([`super::packet::osi_colour`]).
+//! Read before: `journey::record`. Book: `book/src/lesson-07.md`.
+//! Run: `netlab trace`.
 
 use std::fmt::Write as _;
 
@@ -139,7 +141,9 @@ pub fn render(j: &Journey, run: usize, runs: usize) -> String {
         out.push_str(&hop_header(hop, n + 1, j.hops.len()));
         for step in &hop.steps {
             if step.carries.is_some() {
-                out.push_str(&down(hop, step, tls));
+                // On hop 1 the XML inside is the stanza alice wrote.
+                let xml = (n == 0).then_some(j.written.len());
+                out.push_str(&down(hop, step, tls, xml));
             } else {
                 let _ =
                     writeln!(out, "{}", hang(" ← ", &step.meaning).dimmed());
@@ -192,8 +196,9 @@ fn between(n: usize, j: &Journey) -> Option<String> {
     }
 }
 
-/// One data segment, down the stack, then its bytes.
-fn down(hop: &Hop, step: &Step, tls: bool) -> String {
+/// One data segment, down the stack, then its bytes; `xml`: how many
+/// bytes of XML the hop's sender wrote, when known.
+fn down(hop: &Hop, step: &Step, tls: bool, xml: Option<usize>) -> String {
     let mut out = String::new();
     let frame = &step.packet.frame;
     let d = dissect(&frame.data, Link::Ethernet, frame.data.len());
@@ -201,7 +206,7 @@ fn down(hop: &Hop, step: &Step, tls: bool) -> String {
     let range = step.carries.clone().unwrap_or(0..0);
     let t = &step.packet.tcp;
     let mut line = |layer: &str, text: String| {
-        let _ = writeln!(out, "{}", hang(&format!(" ↓ {layer:<11} "), &text));
+        let _ = writeln!(out, "{}", layer_line("↓", layer, &text));
     };
     if tls {
         line(
@@ -210,6 +215,11 @@ fn down(hop: &Hop, step: &Step, tls: bool) -> String {
         );
         let records = step.tls.clone().unwrap_or_default();
         line("6 TLS", records);
+        if let Some(xml) = xml
+            && len == hop.bytes
+        {
+            line("6 TLS", overhead(len, xml));
+        }
     } else {
         let what = match xmpp_name(&d) {
             Some(name) => format!("<{name}>, {len} bytes of XML"),
@@ -302,6 +312,23 @@ fn sizes(d: &Dissection) -> String {
     format!("{} = {} bytes in the frame", parts.join(" + "), d.captured)
 }
 
+/// What TLS added to `xml` bytes to make `sent` bytes of records.
+fn overhead(sent: usize, xml: usize) -> String {
+    let added = sent.saturating_sub(xml);
+    // RFC 8446 § 5.2: the encrypted part is the content, then one byte
+    // with its real type, then the AEAD's tag (16 bytes for every cipher
+    // suite TLS 1.3 defines).
+    if added == 5 + 1 + 16 {
+        format!(
+            "{sent} bytes for the {xml} of XML: TLS 1.3 adds 22, the 5-byte \
+             header, 1 byte of hidden content type and a 16-byte \
+             authentication tag (RFC 8446 § 5.2)"
+        )
+    } else {
+        format!("{sent} bytes for the {xml} of XML: TLS adds {added}")
+    }
+}
+
 /// The element the dissector recognised at the start of the payload;
 /// `None` for a segment that continues an element.
 fn xmpp_name(d: &Dissection) -> Option<String> {
@@ -355,7 +382,7 @@ fn up(hop: &Hop, j: &Journey, tls: bool) -> String {
     let t = &step.packet.tcp;
     let len = step.packet.payload.len();
     let mut line = |layer: &str, text: String| {
-        let _ = writeln!(out, "{}", hang(&format!(" ↑ {layer:<11} "), &text));
+        let _ = writeln!(out, "{}", layer_line("↑", layer, &text));
     };
     line(
         "2 Ethernet",
@@ -444,6 +471,22 @@ fn short(text: &str) -> String {
     format!("{head}… ({n} characters)")
 }
 
+/// ` ↓ 4 TCP       text…`: a layer's line, its label (`4 TCP`) in the
+/// colour its bytes have in the hex dump.
+fn layer_line(arrow: &str, label: &str, text: &str) -> String {
+    let plain = format!(" {arrow} {label:<11} ");
+    let body = hang(&plain, text);
+    let osi = label
+        .chars()
+        .next()
+        .and_then(|c| c.to_digit(10))
+        .and_then(|d| u8::try_from(d).ok())
+        .unwrap_or(7);
+    let label = format!("{label:<11}").color(packet::osi_colour(osi));
+    // `hang` starts with `plain`; only its label changes colour.
+    format!(" {arrow} {label} {}", &body[plain.len()..])
+}
+
 /// `prefix` then `text`, wrapped so that every line fits in [`WIDTH`] and
 /// the lines after the first line up under the text.
 fn hang(prefix: &str, text: &str) -> String {
@@ -522,6 +565,26 @@ mod tests {
                 SYN_FRAME.len()
             )),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn layer_lines_hang_under_their_text() {
+        colored::control::set_override(false);
+        let text = "word ".repeat(30);
+        let line = layer_line("↓", "4 TCP", &text);
+        let lines: Vec<&str> = line.lines().collect();
+        assert!(lines[0].starts_with(" ↓ 4 TCP       word"), "{line}");
+        assert!(lines[1].starts_with(&format!("{}word", " ".repeat(15))));
+        assert!(lines.iter().all(|l| l.chars().count() <= 80), "{line}");
+    }
+
+    #[test]
+    fn tls_overhead_is_explained_when_it_is_tls_1_3s() {
+        assert!(overhead(109, 87).contains("TLS 1.3 adds 22"));
+        assert_eq!(
+            overhead(120, 87),
+            "120 bytes for the 87 of XML: TLS adds 33"
         );
     }
 

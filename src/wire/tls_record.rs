@@ -30,7 +30,8 @@
 //! a later segment.
 //!
 //! Read before: [`super::tcp`]. Compare with [`super::xml_peek`], which
-//! reads the same port's payload before STARTTLS. Run: `netlab trace`.
+//! reads the same port's payload before STARTTLS. Book:
+//! `book/src/lesson-07.md`. Run: `netlab trace`.
 //!
 //! [RFC 8446 § 5.1]: https://datatracker.ietf.org/doc/html/rfc8446#section-5.1
 
