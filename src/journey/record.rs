@@ -66,6 +66,10 @@ pub struct Journey {
     pub received: String,
     /// The message's text, as bob read it.
     pub body: String,
+    /// The same text as it travels inside the XML, where `<`, `&` and
+    /// friends are escaped (`&lt;`, `&amp;`): what to look for in the
+    /// bytes.
+    pub body_on_wire: String,
     /// The three hops, in order.
     pub hops: Vec<Hop>,
 }
@@ -261,6 +265,7 @@ fn record_once(protection: Protection, body: &str) -> anyhow::Result<Journey> {
         .find(|c| c.local_name() == "body")
         .map(Element::text)
         .unwrap_or_default();
+    let body_on_wire = escaped(&body);
     // Politely, so the servers do not log broken streams.
     stage.block_on(async {
         let _ = alice.close().await;
@@ -274,8 +279,18 @@ fn record_once(protection: Protection, body: &str) -> anyhow::Result<Journey> {
         written,
         received,
         body,
+        body_on_wire,
         hops,
     })
+}
+
+/// `text` as XML character data: the body's bytes on the wire.
+pub fn escaped(text: &str) -> String {
+    let xml = Element::new("b", None).with_text(text).to_xml();
+    xml.strip_prefix("<b>")
+        .and_then(|rest| rest.strip_suffix("</b>"))
+        .unwrap_or(&xml)
+        .to_string()
 }
 
 /// Capture settings: one port, short waits so the threads stop quickly.
@@ -343,4 +358,16 @@ fn sent_message(lines: &Lines, direction: Direction) -> Option<String> {
         .rev()
         .find(|(d, xml)| *d == direction && xml.starts_with("<message"))
         .map(|(_, xml)| xml.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_on_the_wire_is_escaped_xml() {
+        assert_eq!(escaped("Hello, Bob!"), "Hello, Bob!");
+        assert_eq!(escaped("a<b & c"), "a&lt;b &amp; c");
+        assert_eq!(escaped("你好"), "你好");
+    }
 }

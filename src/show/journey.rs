@@ -149,7 +149,7 @@ pub fn render(j: &Journey, run: usize, runs: usize) -> String {
                     writeln!(out, "{}", hang(" ← ", &step.meaning).dimmed());
             }
         }
-        out.push_str(&visible(hop, &j.body));
+        out.push_str(&visible(hop, &j.body, &j.body_on_wire));
         if let Some(next) = between(n, j) {
             let _ = writeln!(out, "{}", hang("", &next));
         }
@@ -338,15 +338,18 @@ fn xmpp_name(d: &Dissection) -> Option<String> {
     }
 }
 
-/// Whether the message's text can be read in this hop's bytes.
-fn visible(hop: &Hop, body: &str) -> String {
+/// Whether the message's text (`on_wire`, as the XML carries it) can be
+/// read in this hop's bytes.
+fn visible(hop: &Hop, body: &str, on_wire: &str) -> String {
     // The sender's bytes in order: a long text spans several segments.
     let stream: Vec<u8> = hop
         .data()
         .flat_map(|s| s.packet.data().iter().copied())
         .collect();
-    let seen = !body.is_empty()
-        && stream.windows(body.len()).any(|w| w == body.as_bytes());
+    let seen = !on_wire.is_empty()
+        && stream
+            .windows(on_wire.len())
+            .any(|w| w == on_wire.as_bytes());
     let body = short(body);
     let text = if seen {
         hang(
