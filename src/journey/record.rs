@@ -174,6 +174,8 @@ fn record_once(protection: Protection, body: &str) -> anyhow::Result<Journey> {
     let ports = [a.c2s.port(), b.s2s.port(), b.c2s.port()];
     let frames: Arc<Mutex<Vec<Frame>>> = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
+    // Whichever way this function returns, the capture threads end.
+    let _stop_on_return = StopOnDrop(Arc::clone(&stop));
     let mut threads = Vec::new();
     for port in ports {
         let mut capture = Capture::open("lo", capture_options(port))?;
@@ -221,13 +223,7 @@ fn record_once(protection: Protection, body: &str) -> anyhow::Result<Journey> {
         .await
         .context("waiting for bob to receive the message")?
     });
-    let got = match got {
-        Ok(got) => got,
-        Err(e) => {
-            stop.store(true, Ordering::Release);
-            return Err(e);
-        }
-    };
+    let got = got?;
 
     // 6. Wait for the acknowledgments, then stop capturing.
     let specs = specs(&stage.servers);
@@ -291,6 +287,16 @@ pub fn escaped(text: &str) -> String {
         .and_then(|rest| rest.strip_suffix("</b>"))
         .unwrap_or(&xml)
         .to_string()
+}
+
+/// Sets its flag when dropped: tells the capture threads to end, also when
+/// an error returns early.
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Release);
+    }
 }
 
 /// Capture settings: one port, short waits so the threads stop quickly.
