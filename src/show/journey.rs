@@ -79,7 +79,8 @@ pub fn preface(message_to: &str) -> String {
         ),
         (
             "layer",
-            "7 application, 4 transport, 3 network, 2 link (OSI)",
+            "OSI's numbers: 7 application, 6 presentation (TLS here), \
+             4 transport, 3 network, 2 data link",
         ),
         (
             "TLS",
