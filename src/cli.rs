@@ -70,6 +70,12 @@ pub enum Command {
     /// Open a real TCP connection on loopback, capture it, and draw it as a
     /// ladder: SYN, SYN-ACK, ACK, data, FIN. Needs CAP_NET_RAW.
     Handshake(HandshakeArgs),
+    /// Send one chat message from alice@a.example to bob@b.example across
+    /// two federated XMPP servers on loopback, and show it going down the
+    /// stack (XMPP, TCP, IPv4, Ethernet, bytes) on each of its three
+    /// connections and up again at bob's end; then again with TLS, to see
+    /// what an eavesdropper sees. Needs CAP_NET_RAW.
+    Trace(TraceArgs),
     /// Measure TCP and UDP side by side on this machine: set-up, round
     /// trips, throughput, boundaries, size limits; with --loss, also across
     /// a lossy two-host lab (needs root).
@@ -567,6 +573,21 @@ pub struct HandshakeArgs {
     pub pcap: Option<std::path::PathBuf>,
 }
 
+/// Arguments of `netlab trace`.
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// The message's text.
+    #[arg(long, default_value = "Hello, Bob!")]
+    pub message: String,
+    /// Only the plaintext run: skip the second run with TLS.
+    #[arg(long)]
+    pub plaintext_only: bool,
+    /// Also save the frames of both runs as pcapng, each commented with
+    /// its explanation (opens in Wireshark).
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<std::path::PathBuf>,
+}
+
 /// Arguments of `netlab compare`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
@@ -714,6 +735,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     path.display()
                 );
             }
+        }
+        Command::Trace(args) => {
+            anyhow::ensure!(
+                !args.message.is_empty(),
+                "--message needs some text to send"
+            );
+            tools::trace::run(&tools::trace::Options {
+                body: args.message,
+                plaintext_only: args.plaintext_only,
+                write: args.write,
+            })?;
         }
         Command::Compare(args) => {
             if args.loss.is_some() {

@@ -22,6 +22,9 @@
 //! order), then [`sockets::walkthrough`] (lesson 10, the socket calls one by
 //! one).
 //!
+//! [`journey`] puts the two together: one message sent across two
+//! federated servers while the capture watches every layer.
+//!
 //! The XMPP code lives in [`xmpp`] (protocol, client, server) and
 //! [`gateway`] (an XMPP ↔ IRC gateway built on [`xmpp::component`]), with
 //! the same rule: they return values and report events, the CLI prints.
@@ -32,6 +35,7 @@ pub mod capture;
 pub mod cli;
 pub mod course;
 pub mod gateway;
+pub mod journey;
 pub mod show;
 pub mod sockets;
 pub mod tools;

@@ -12,6 +12,7 @@
 //! - [`packet`], [`packet_json`]: a dissected frame as a tree, hex dump,
 //!   encapsulation diagram, summary line, or JSON
 //! - [`ladder`]: a TCP connection as a ladder diagram
+//! - [`journey`]: one chat message through every layer (`netlab trace`)
 //! - [`xmpp_trace`]: the XML console, one line per stanza
 //! - [`structure`]: lesson 4's traces, tables and records, in 80 columns
 //! - [`gateway_trace`]: the gateway's events and both sides' traffic
@@ -19,6 +20,7 @@
 pub mod errors;
 pub mod events;
 pub mod gateway_trace;
+pub mod journey;
 pub mod ladder;
 pub mod markdown;
 pub mod packet;

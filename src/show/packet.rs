@@ -56,7 +56,13 @@ pub fn osi_of(layer: Layer) -> u8 {
 
 /// The colour of a layer in the hex dump and the tree.
 fn colour(layer: Layer) -> Color {
-    match osi_of(layer) {
+    osi_colour(osi_of(layer))
+}
+
+/// The colour of an OSI layer number, the same everywhere a layer is
+/// named or its bytes are shown.
+pub fn osi_colour(osi: u8) -> Color {
+    match osi {
         2 => Color::Blue,
         3 => Color::Green,
         4 => Color::Yellow,
@@ -75,6 +81,7 @@ fn mark(layer: Layer) -> char {
         Layer::Arp => 'A',
         Layer::Icmpv4 | Layer::Icmpv6 => 'C',
         Layer::Dns => 'D',
+        Layer::Tls => 'S',
     }
 }
 

@@ -6,6 +6,7 @@
 //! - [`capture`]: `netlab capture`, live traffic taken apart
 //! - [`compare`]: `netlab compare`, TCP and UDP measured side by side
 //! - [`handshake`]: `netlab handshake`, one connection drawn as a ladder
+//! - [`trace`]: `netlab trace`, one chat message through every layer
 //! - [`xmpp_server`]: `netlab xmpp server` and its account commands
 //! - [`xmpp_client`]: `netlab xmpp client`, chat or one-shot send/receive
 //! - [`xmpp_bench`]: `netlab xmpp bench`, load on any XMPP server
@@ -15,6 +16,7 @@ pub mod capture;
 pub mod compare;
 pub mod dissect;
 pub mod handshake;
+pub mod trace;
 pub mod xmpp_bench;
 pub mod xmpp_client;
 pub mod xmpp_gateway;

@@ -34,6 +34,7 @@
 //! | [`icmpv4`]      | ICMP for IPv4: ping, errors    | [RFC 792]        |
 //! | [`icmpv6`]      | ICMP for IPv6: ping, errors, NDP | [RFC 4443]     |
 //! | [`dns`]         | DNS messages, names, records   | [RFC 1035 § 4]   |
+//! | [`tls_record`]  | TLS record headers             | [RFC 8446 § 5.1] |
 //!
 //! Every file has the same shape, borrowed from smoltcp's `wire/`: a header
 //! diagram redrawn from the RFC, a `mod field` of byte ranges that mirrors
@@ -64,6 +65,7 @@
 //! [RFC 792]: https://datatracker.ietf.org/doc/html/rfc792
 //! [RFC 4443]: https://datatracker.ietf.org/doc/html/rfc4443
 //! [RFC 1035 § 4]: https://datatracker.ietf.org/doc/html/rfc1035#section-4
+//! [RFC 8446 § 5.1]: https://datatracker.ietf.org/doc/html/rfc8446#section-5.1
 
 use std::fmt;
 
@@ -78,6 +80,7 @@ pub mod ipv4;
 pub mod ipv6;
 pub mod tcp;
 pub mod tcp_flow;
+pub mod tls_record;
 pub mod udp;
 pub mod xml_peek;
 
@@ -133,11 +136,15 @@ pub enum Layer {
     Dns,
     /// XMPP, recognised at the start of a TCP payload (RFC 6120).
     Xmpp,
+    /// A TLS record header ([RFC 8446 § 5.1]).
+    ///
+    /// [RFC 8446 § 5.1]: https://datatracker.ietf.org/doc/html/rfc8446#section-5.1
+    Tls,
 }
 
 impl Layer {
     /// The layer's number in the seven-layer OSI model: 2 (data link),
-    /// 3 (network), 4 (transport) or 7 (application).
+    /// 3 (network), 4 (transport), 6 (presentation) or 7 (application).
     pub fn osi_layer(self) -> u8 {
         match self {
             // ARP answers a layer-3 question (which MAC has this IPv4
@@ -153,6 +160,9 @@ impl Layer {
             | Layer::Icmpv4
             | Layer::Icmpv6 => 3,
             Layer::Tcp | Layer::Udp => 4,
+            // Encryption is OSI's example of a presentation-layer job; in
+            // TCP/IP, TLS is part of the application.
+            Layer::Tls => 6,
             Layer::Dns | Layer::Xmpp => 7,
         }
     }
@@ -172,6 +182,7 @@ impl Layer {
             Layer::Icmpv6 => "RFC 4443",
             Layer::Dns => "RFC 1035",
             Layer::Xmpp => "RFC 6120",
+            Layer::Tls => "RFC 8446",
         }
     }
 }
@@ -191,6 +202,7 @@ impl fmt::Display for Layer {
             Layer::Icmpv6 => "ICMPv6",
             Layer::Dns => "DNS",
             Layer::Xmpp => "XMPP",
+            Layer::Tls => "TLS",
         };
         f.write_str(name)
     }
