@@ -18,6 +18,7 @@
 pub mod errors;
 pub mod events;
 pub mod gateway_trace;
+pub mod hops;
 pub mod ladder;
 pub mod markdown;
 pub mod packet;
