@@ -469,12 +469,19 @@ impl World {
             }
         }
         let rows = proc_net::tcp_sockets()?;
-        let ours: Vec<_> = rows
+        let mut ours: Vec<_> = rows
             .iter()
             .filter(|r| r.state == TcpState::Established)
             .filter(|r| listening.contains_key(&r.remote))
             .filter(|r| dialers.contains_key(&r.local))
             .collect();
+        // The kernel lists them in its own hash order: show the clients'
+        // first, then the servers'.
+        let order = ["alice", "bob", "a.example", "b.example"];
+        ours.sort_by_key(|r| {
+            let name = dialers.get(&r.local).copied().unwrap_or("");
+            order.iter().position(|o| *o == name)
+        });
         let mut out = para(
             "Every ESTABLISHED TCP connection of this lesson, as the kernel \
              lists them in /proc/net/tcp (each once, from the side that \
@@ -490,6 +497,7 @@ impl World {
                 listening.get(&row.remote).copied().unwrap_or("?")
             );
         }
+        // ANCHOR: not_p2p
         let direct = rows.iter().any(|r| {
             (r.local == self.alice_addr && r.remote == self.bob_addr)
                 || (r.local == self.bob_addr && r.remote == self.alice_addr)
@@ -498,6 +506,7 @@ impl World {
             .iter()
             .filter(|r| r.remote == a.s2s || r.remote == b.s2s)
             .count();
+        // ANCHOR_END: not_p2p
         out.push_str(&para(&format!(
             "{} connections, and every one ends at a server's listening \
              socket. A connection between alice and bob: {}. Between the \
@@ -652,6 +661,7 @@ fn rungs_of(seen: &[Seen]) -> Vec<Rung> {
         .collect()
 }
 
+// ANCHOR: direction
 /// Sender and receiver of a server's record.
 fn direction(s: &Seen) -> Option<(Lane, Lane)> {
     let (me, client, other) = match s.by {
@@ -670,6 +680,7 @@ fn direction(s: &Seen) -> Option<(Lane, Lane)> {
         TraceKind::Note => (me, me),
     })
 }
+// ANCHOR_END: direction
 
 /// The arrow's label and the lines underneath, for a piece of XML.
 fn describe(s: &Seen) -> (String, Vec<String>) {
@@ -818,6 +829,7 @@ fn pair_rows(client: SocketAddr, server: SocketAddr) -> anyhow::Result<String> {
     Ok(out)
 }
 
+// ANCHOR: records
 /// Splits bytes into TLS records (RFC 8446 § 5.1: type, version, 2-byte
 /// length, then that many bytes).
 fn tls_records(bytes: &[u8]) -> Vec<&[u8]> {
@@ -833,6 +845,7 @@ fn tls_records(bytes: &[u8]) -> Vec<&[u8]> {
     }
     records
 }
+// ANCHOR_END: records
 
 fn hex_bytes(bytes: &[u8]) -> String {
     bytes

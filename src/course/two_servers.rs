@@ -306,10 +306,12 @@ fn start_one(
     } else {
         "a.example"
     };
+    // ANCHOR: pinned
     let mut federation = S2sConfig::new(s2s);
     federation.routes.push((peer.to_owned(), other));
     federation.connect_timeout = Duration::from_secs(3);
     federation.auth_timeout = Duration::from_secs(5);
+    // ANCHOR_END: pinned
     let by = if domain == "a.example" {
         Lane::A
     } else {
