@@ -17,7 +17,16 @@
 //! turns it into rungs for [`crate::show::hops`]; nothing is typed in:
 //! addresses, ids, nonces, keys and times are this run's.
 //!
+//! Read before: `two_servers.rs`, `src/xmpp/server/federation.rs`.
 //! Book: `book/src/lesson-05.md`. Run: `netlab lesson 5`.
+//! Specs: [RFC 6120] (§ 3.2 finding servers, § 5 STARTTLS, § 6 SASL,
+//! § 7 binding, § 8.3 stanza errors), [RFC 5802] (SCRAM), [XEP-0220]
+//! (dialback), [RFC 8446 § 5.2] (TLS 1.3 records).
+//!
+//! [RFC 6120]: https://datatracker.ietf.org/doc/html/rfc6120
+//! [RFC 5802]: https://datatracker.ietf.org/doc/html/rfc5802
+//! [XEP-0220]: https://xmpp.org/extensions/xep-0220.html
+//! [RFC 8446 § 5.2]: https://datatracker.ietf.org/doc/html/rfc8446#section-5.2
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -213,8 +222,9 @@ impl World {
             .collect();
         let leaked = pieces.iter().filter(|p| p.contains(PASSWORD)).count();
         out.push_str(&para(&format!(
-            "The password ({PASSWORD:?}) appears in {} of the {} pieces of \
-             XML that alice's and bob's logins carried, base64 decoded.",
+            "The password ({PASSWORD:?}) appears in {} of the {} lines the \
+             four parties recorded during alice's and bob's logins, base64 \
+             decoded.",
             if leaked == 0 {
                 "none".to_owned()
             } else {
@@ -306,10 +316,17 @@ impl World {
         out.push_str(&para(&format!(
             "17 = application data, 03 03 = \"TLS 1.2\" (TLS 1.3 says so on \
              purpose), then the length; the rest is ciphertext. The record \
-             is {extra} bytes longer than the XML: 5 of header, 1 of real \
-             content type and 16 of authentication tag (RFC 8446 § 5.2). \
-             {matched} of the {} pieces alice sent after TLS were each \
-             exactly {extra} bytes longer on the wire.",
+             is {extra} bytes longer than the XML{} {matched} of the {} \
+             pieces alice sent after TLS were each exactly {extra} bytes \
+             longer on the wire.",
+            // TLS 1.3 adds 5 + 1 + 16 (RFC 8446 § 5.2); TLS 1.2 with
+            // AES-GCM would add 5 + 8 + 16. Explain only what was seen.
+            if extra == 22 {
+                ": 5 of header, 1 of real content type and 16 of \
+                 authentication tag (TLS 1.3, RFC 8446 § 5.2)."
+            } else {
+                "."
+            },
             sent.len()
         )));
         Ok(out)
