@@ -46,6 +46,9 @@ impl Running {
         let mut s2s =
             S2sConfig::new(SocketAddr::from(([127, 0, 0, 1], s2s_port)));
         s2s.auth_timeout = auth_timeout;
+        // Any lookup a test did not pin goes to a local port where no DNS
+        // server listens, never to the system's resolver.
+        s2s.dns = Some(SocketAddr::from(([127, 0, 0, 1], 9)));
         s2s.connect_timeout = auth_timeout;
         for (peer, port) in routes {
             s2s.routes
@@ -196,6 +199,14 @@ impl Raw {
 
     /// `user@domain/res` logged in (PLAIN, no TLS), bound, available.
     fn online(addr: SocketAddr, user: &str, domain: &str) -> Raw {
+        let mut raw = Raw::bound(addr, user, domain);
+        raw.send("<presence/>");
+        raw.expect(&format!("from=\"{user}@{domain}/res\""));
+        raw
+    }
+
+    /// `user@domain/res` logged in and bound, not yet available.
+    fn bound(addr: SocketAddr, user: &str, domain: &str) -> Raw {
         let mut raw = Raw::connect(addr);
         let header = format!(
             "<stream:stream to='{domain}' version='1.0' xmlns='jabber:client' \
@@ -217,8 +228,6 @@ impl Raw {
              <resource>res</resource></bind></iq>",
         );
         raw.expect("</jid>");
-        raw.send("<presence/>");
-        raw.expect(&format!("from=\"{user}@{domain}/res\""));
         raw
     }
 }
@@ -410,4 +419,51 @@ fn a_wrong_key_fails_dialback() {
     let ended = forger.expect("</stream:stream>");
     assert!(ended.contains("type=\"invalid\""), "{ended}");
     assert!(ended.contains("<not-authorized"), "{ended}");
+}
+
+#[test]
+fn a_message_from_another_server_waits_offline_for_its_reader() {
+    let (a, b) = pair(false);
+    let mut alice = Raw::online(a.addr, "alice", "a.example");
+    // bob@b.example is offline: b.example stores the message.
+    alice.send(
+        "<message to='bob@b.example' type='chat' id='o1'>\
+         <body>while you were out</body></message>",
+    );
+    // Nothing bounces: the remote server accepted it for later.
+    let heard = alice.quiet(Duration::from_millis(500));
+    assert!(!heard.contains("error"), "{heard}");
+    let mut bob = Raw::bound(b.addr, "bob", "b.example");
+    // Initial presence releases what was stored (RFC 6121 § 8.5.2.2.1).
+    bob.send("<presence/>");
+    let got = bob.expect("</message>");
+    assert!(got.contains("while you were out"), "{got}");
+    assert!(got.contains("from=\"alice@a.example/res\""), "{got}");
+    assert!(got.contains("urn:xmpp:delay"), "{got}");
+}
+
+#[test]
+fn one_stream_may_not_claim_many_domains_at_once() {
+    let a = Running::start(
+        "a.example",
+        free_port(),
+        &[],
+        false,
+        Duration::from_secs(5),
+    );
+    let mut peer = Raw::connect(a.s2s);
+    peer.send(
+        "<stream:stream xmlns='jabber:server' xmlns:db='jabber:server:dialback' \
+         xmlns:stream='http://etherx.jabber.org/streams' from='x.example' \
+         to='a.example' version='1.0'>",
+    );
+    peer.expect("</stream:features>");
+    // Each claim would make a.example look a domain up and connect to it.
+    for n in 0..9 {
+        peer.send(&format!(
+            "<db:result from='d{n}.example' to='a.example'>k</db:result>"
+        ));
+    }
+    let ended = peer.expect("</stream:stream>");
+    assert!(ended.contains("<policy-violation"), "{ended}");
 }

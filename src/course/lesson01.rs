@@ -621,7 +621,7 @@ pub(crate) fn chat(to: &str, body: &str) -> Element {
 /// `asker` asks to see `granter`'s presence, and `granter` agrees
 /// (RFC 6121 § 3.1). Granting also sends the granter's current presence
 /// (§ 3.1.5): that is waited for too, so that the trace is complete.
-async fn subscribe(
+pub(crate) async fn subscribe(
     asker: &mut Client,
     granter: &mut Client,
 ) -> anyhow::Result<()> {

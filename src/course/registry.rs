@@ -95,10 +95,12 @@ pub static LESSONS: [Lesson; 10] = [
         slug: "structure",
         title: "Client, server, gateway",
         article: "XMPP的基本结构",
-        demo: "server, clients and a gateway component (XEP-0114) live",
+        demo: "a server, its clients and an IRC gateway component \
+               (XEP-0114) live: who routes what; the server's records and \
+               connections",
         needs: Needs::Nothing,
-        narration: None,
-        make_demo: None,
+        narration: Some(include_str!("../../lessons/04-structure.md")),
+        make_demo: Some(super::lesson04::demo),
     },
     Lesson {
         number: 5,

@@ -13,6 +13,7 @@
 //!   encapsulation diagram, summary line, or JSON
 //! - [`ladder`]: a TCP connection as a ladder diagram
 //! - [`xmpp_trace`]: the XML console, one line per stanza
+//! - [`structure`]: lesson 4's traces, tables and records, in 80 columns
 //! - [`gateway_trace`]: the gateway's events and both sides' traffic
 
 pub mod errors;
@@ -25,6 +26,7 @@ pub mod packet;
 pub mod packet_fields;
 pub mod packet_json;
 pub mod steps;
+pub mod structure;
 pub mod style;
 pub mod xmpp_trace;
 

@@ -236,6 +236,14 @@ impl Federation {
         rx
     }
 
+    /// Forgets a `db:verify` request (answered, or given up on).
+    pub fn forget_verify(&self, domain: &str, stream_id: &str) {
+        self.verifies
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&(domain.to_owned(), stream_id.to_owned()));
+    }
+
     /// An answer to one of our `db:verify` requests. Answers to nothing
     /// we asked are dropped (XEP-0220 § 3.1: "unsolicited").
     pub fn verified(&self, domain: &str, stream_id: &str, valid: bool) {

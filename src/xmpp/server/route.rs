@@ -56,6 +56,7 @@ pub enum Destination<'a> {
     Remote(&'a str),
 }
 
+// ANCHOR: decide
 /// Decides where a stanza for `to` goes.
 pub fn decide<'a>(shared: &Shared, to: &'a Jid) -> Destination<'a> {
     let domain = to.domain();
@@ -73,6 +74,7 @@ pub fn decide<'a>(shared: &Shared, to: &'a Jid) -> Destination<'a> {
     }
     Destination::Remote(domain)
 }
+// ANCHOR_END: decide
 
 /// Whether `jid` is an account of ours: its local part, if so.
 pub fn account<'a>(shared: &Shared, jid: &'a Jid) -> Option<&'a str> {

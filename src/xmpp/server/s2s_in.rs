@@ -50,6 +50,10 @@ use super::route::{self, Destination};
 use super::session::Flow;
 use super::{Shared, StreamKind, TraceEvent, TraceKind, peer, random_id};
 
+/// How many `db:result` claims one stream may have waiting for their
+/// verdict at once.
+const MAX_CLAIMS: usize = 8;
+
 /// How the stream ends.
 enum Ending {
     Closed,
@@ -70,6 +74,8 @@ struct In {
     from: Option<String>,
     /// Domains this stream may send from (dialback succeeded).
     authenticated: HashSet<String>,
+    /// Domains claimed with `db:result` and not yet answered.
+    claims: usize,
     verdicts: mpsc::UnboundedSender<(String, bool)>,
     out: Vec<String>,
 }
@@ -96,6 +102,7 @@ pub(super) async fn serve(
         starttls: false,
         from: None,
         authenticated: HashSet::new(),
+        claims: 0,
         verdicts,
         out: Vec::new(),
     };
@@ -327,6 +334,17 @@ impl In {
                         format!("'{from}' is not a domain"),
                     ));
                 }
+                // Each claim makes us look a domain up and connect to
+                // it: a peer must not turn one stream into many lookups.
+                if self.claims >= MAX_CLAIMS {
+                    return Some(Ending::StreamError(
+                        "policy-violation",
+                        format!(
+                            "more than {MAX_CLAIMS} domains claimed at once"
+                        ),
+                    ));
+                }
+                self.claims += 1;
                 let id = self.stream_id.clone().unwrap_or_default();
                 self.note(&format!(
                     "{from} claims its name: asking {from} itself \
@@ -335,11 +353,17 @@ impl In {
                 let answer = federation.verify(&from, &ours, &id, &key);
                 let verdicts = self.verdicts.clone();
                 let wait = federation.config.auth_timeout;
+                let shared = std::sync::Arc::clone(&self.shared);
                 federation.tasks.spawn(async move {
                     let valid = matches!(
                         tokio::time::timeout(wait, answer).await,
                         Ok(Ok(true))
                     );
+                    // No answer in time: the request is forgotten, so a
+                    // late answer counts as unsolicited.
+                    if let Some(federation) = &shared.federation {
+                        federation.forget_verify(&from, &id);
+                    }
                     let _ = verdicts.send((from, valid));
                 });
                 None
@@ -379,6 +403,7 @@ impl In {
 
     /// The verdict on a domain this stream claimed.
     fn verdict(&mut self, domain: String, valid: bool) -> Option<Ending> {
+        self.claims = self.claims.saturating_sub(1);
         let ours = self.shared.config.domain.clone();
         self.out.push(
             Dialback::ResultAnswer {
