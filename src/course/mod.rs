@@ -6,8 +6,7 @@
 //!   markers
 //! - [`pace`]: waiting for Enter between steps, for instructors
 //! - [`player`]: plays a lesson: text, demo step, text, …
-//! - [`lesson01`] … [`lesson04`], [`lesson06`] … [`lesson10`]: the live
-//!   demos
+//! - [`lesson01`] … [`lesson10`]: the live demos
 //! - [`xmpp_stage`]: an in-process XMPP server and clients for lessons 1–6
 //! - [`relay`]: a counting TCP relay, bytes on the wire without capture
 //! - [`stanza_notes`], [`push_poll`]: lesson 3's annotated stanza and its
@@ -15,6 +14,8 @@
 //! - [`structure`]: lesson 4's server, clients and what it reads of them
 //! - [`typed_component`]: an external component (XEP-0114) typed by hand
 //! - [`irc_user`]: an IRC user typed by hand, for lesson 4's gateway
+//! - [`two_servers`]: lesson 5's two federating servers and what every
+//!   party saw
 //! - [`overhead`], [`inband`]: lesson 6's measurements
 //!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
@@ -25,6 +26,7 @@ pub mod lesson01;
 pub mod lesson02;
 pub mod lesson03;
 pub mod lesson04;
+pub mod lesson05;
 pub mod lesson06;
 pub mod lesson07;
 pub mod lesson08;
@@ -39,6 +41,7 @@ pub mod registry;
 pub mod relay;
 pub mod stanza_notes;
 pub mod structure;
+pub mod two_servers;
 pub mod typed_component;
 pub mod xmpp_stage;
 

@@ -110,8 +110,8 @@ pub static LESSONS: [Lesson; 10] = [
         demo: "connect, STARTTLS, SASL, bind, server-to-server, exchange — \
                each on the wire",
         needs: Needs::Nothing,
-        narration: None,
-        make_demo: None,
+        narration: Some(include_str!("../../lessons/05-how-it-works.md")),
+        make_demo: Some(super::lesson05::demo),
     },
     Lesson {
         number: 6,

@@ -20,6 +20,7 @@
 pub mod errors;
 pub mod events;
 pub mod gateway_trace;
+pub mod hops;
 pub mod journey;
 pub mod ladder;
 pub mod markdown;

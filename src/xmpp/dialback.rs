@@ -55,6 +55,7 @@ use super::ns;
 /// The dialback key ([XEP-0185 § 2]).
 ///
 /// [XEP-0185 § 2]: https://xmpp.org/extensions/xep-0185.html#alg
+// ANCHOR: key
 pub fn key(
     secret: &str,
     receiving: &str,
@@ -72,6 +73,7 @@ pub fn key(
     mac.update(stream_id.as_bytes());
     hex(&mac.finalize().into_bytes())
 }
+// ANCHOR_END: key
 
 /// Whether a received key is right, compared in constant time
 /// (XEP-0220 § 2.4 and § 8: timing must not tell how much matched).

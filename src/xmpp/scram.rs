@@ -89,7 +89,8 @@
 //! client side is one type, [`ScramClient`].
 //!
 //! Read before: [`super::framing`]. Read after: [`super::sasl`]. Book:
-//! lesson 5 (not written yet); lesson 3 shows the first SASL message.
+//! lesson 5 (every message of a live login, decoded); lesson 3 shows the
+//! first SASL message.
 //! Run: `netlab xmpp server --trace` and log in.
 //!
 //! [RFC 5802]: https://datatracker.ietf.org/doc/html/rfc5802

@@ -769,6 +769,34 @@ pub fn fingerprint(cert: &CertificateDer<'_>) -> String {
         .join(":")
 }
 
+/// The subject's common name (CN) of a certificate, read from its DER
+/// bytes, for showing to people (lesson 5). Not a certificate parser: it
+/// finds the attribute type commonName, OID 2.5.4.3, encoded `55 04 03`
+/// ([RFC 5280 § 4.1.2.6], X.520), and reads the short string after it.
+/// The issuer's name comes before the subject's in the certificate
+/// (§ 4.1), so the *last* common name is the subject's.
+///
+/// [RFC 5280 § 4.1.2.6]: https://datatracker.ietf.org/doc/html/rfc5280#section-4.1.2.6
+pub fn subject_common_name(cert: &CertificateDer<'_>) -> Option<String> {
+    let der: &[u8] = cert.as_ref();
+    let mut found = None;
+    for at in 0..der.len().saturating_sub(5) {
+        if der[at..at + 3] != [0x55, 0x04, 0x03] {
+            continue;
+        }
+        // Then a string: UTF8String (0x0c) or PrintableString (0x13),
+        // with a one-byte length (names are short).
+        let (tag, len) = (der[at + 3], usize::from(der[at + 4]));
+        if !matches!(tag, 0x0c | 0x13) || len > 0x7f {
+            continue;
+        }
+        if let Some(text) = der.get(at + 5..at + 5 + len) {
+            found = String::from_utf8(text.to_vec()).ok();
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -937,6 +965,16 @@ mod tests {
             "{explained}"
         );
         server.await.expect("server task");
+    }
+
+    #[test]
+    fn the_common_name_of_a_made_certificate_is_its_domain() {
+        let (_, identity) =
+            server_config("a.example", None, None, None).expect("made");
+        assert_eq!(
+            subject_common_name(&identity.cert_der).as_deref(),
+            Some("a.example")
+        );
     }
 
     #[test]

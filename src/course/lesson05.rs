@@ -1,0 +1,994 @@
+//! Lesson 5's live demo: the article's five steps of XMPP, each on the
+//! wire as it happens, drawn as one ladder across alice, a.example,
+//! b.example and bob ([`super::two_servers`]).
+//!
+//! | step | article | what runs |
+//! |---|---|---|
+//! | `connect` | 1 the node connects | alice's TCP connection, stream header, features, STARTTLS |
+//! | `authenticate` | 2 the server authenticates it | TLS (the server's certificate), SASL SCRAM (the user) |
+//! | `wire` | — | the same login through a relay: what a capture would see |
+//! | `presence` | 3 name a target, learn its status | subscribe, subscribed, bob's presence |
+//! | `s2s` | 4 find, connect, authenticate the other server | lookup, STARTTLS, dialback, both ways |
+//! | `kernel` | (section 6 corrected) | every TCP connection ends at a server |
+//! | `exchange` | 5 the nodes exchange | alice → a → b → bob and back, timed per hop |
+//! | `down` | — | b.example stopped: `remote-server-not-found` |
+//!
+//! Each step reads the record of what every party saw ([`Seen`]) and
+//! turns it into rungs for [`crate::show::hops`]; nothing is typed in:
+//! addresses, ids, nonces, keys and times are this run's.
+//!
+//! Read before: `two_servers.rs`, `src/xmpp/server/federation.rs`.
+//! Book: `book/src/lesson-05.md`. Run: `netlab lesson 5`.
+//! Specs: [RFC 6120] (§ 3.2 finding servers, § 5 STARTTLS, § 6 SASL,
+//! § 7 binding, § 8.3 stanza errors), [RFC 5802] (SCRAM), [XEP-0220]
+//! (dialback), [RFC 8446 § 5.2] (TLS 1.3 records).
+//!
+//! [RFC 6120]: https://datatracker.ietf.org/doc/html/rfc6120
+//! [RFC 5802]: https://datatracker.ietf.org/doc/html/rfc5802
+//! [XEP-0220]: https://xmpp.org/extensions/xep-0220.html
+//! [RFC 8446 § 5.2]: https://datatracker.ietf.org/doc/html/rfc8446#section-5.2
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use base64::Engine;
+
+use super::Demo;
+use super::relay::{self, Relay};
+use super::two_servers::{Lane, PASSWORD, Seen, TwoServers, wait_for};
+use crate::show::hops::{self, Rung};
+use crate::show::{style, wrap};
+use crate::sockets::proc_net::{self, TcpState};
+use crate::xmpp::client::Client;
+use crate::xmpp::framing::{Element, parse_one};
+use crate::xmpp::ns;
+use crate::xmpp::server::{StreamKind, TraceKind};
+use crate::xmpp::tls;
+
+/// Text is wrapped to this width (the ladder itself is 80 wide).
+const WIDTH: usize = 78;
+
+/// Makes the demo (the registry's constructor). The servers start at the
+/// first step.
+pub fn demo() -> Box<dyn Demo> {
+    Box::new(HowItWorks { world: None })
+}
+
+struct HowItWorks {
+    world: Option<World>,
+}
+
+/// The servers, the two clients, and what earlier steps learnt.
+struct World {
+    alice: Client,
+    bob: Client,
+    /// alice's and bob's addresses, as their servers saw them connect.
+    alice_addr: SocketAddr,
+    bob_addr: SocketAddr,
+    /// alice's connection number on a.example.
+    alice_conn: u64,
+    /// The login, recorded at the first step and shown in two.
+    login: Vec<Seen>,
+    /// The s2s set-up, recorded during `presence`, shown by `s2s`.
+    s2s: Vec<Seen>,
+    stage: TwoServers,
+}
+
+impl Demo for HowItWorks {
+    fn steps(&self) -> &'static [&'static str] {
+        &[
+            "connect",
+            "authenticate",
+            "wire",
+            "presence",
+            "s2s",
+            "kernel",
+            "exchange",
+            "down",
+        ]
+    }
+
+    fn run(&mut self, step: &str) -> anyhow::Result<String> {
+        if self.world.is_none() {
+            self.world = Some(World::start()?);
+        }
+        let world = self.world.as_mut().context("started just now")?;
+        match step {
+            "connect" => world.connect(),
+            "authenticate" => world.authenticate(),
+            "wire" => world.wire(),
+            "presence" => world.presence(),
+            "s2s" => Ok(world.s2s()),
+            "kernel" => world.kernel(),
+            "exchange" => world.exchange(),
+            "down" => world.down(),
+            other => bail!("lesson 5 has no demo step `{other}`"),
+        }
+    }
+}
+
+impl World {
+    /// Starts both servers and logs alice and bob in.
+    fn start() -> anyhow::Result<World> {
+        let stage = TwoServers::start()?;
+        let alice = stage.login(Lane::Alice, "laptop", None)?;
+        let bob = stage.login(Lane::Bob, "phone", None)?;
+        let login = stage.take();
+        let (alice_conn, alice_addr) = client_conn(&login, Lane::A)?;
+        let (_, bob_addr) = client_conn(&login, Lane::B)?;
+        Ok(World {
+            alice,
+            bob,
+            alice_addr,
+            bob_addr,
+            alice_conn,
+            login,
+            s2s: Vec::new(),
+            stage,
+        })
+    }
+
+    // ---- step 1 -------------------------------------------------------
+
+    fn connect(&self) -> anyhow::Result<String> {
+        let (a, b) = (&self.stage.a, &self.stage.b);
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} clients on {}, servers on {}",
+            style::server("a.example listens for"),
+            a.c2s,
+            a.s2s
+        );
+        let _ = writeln!(
+            out,
+            "{} clients on {}, servers on {}",
+            style::server("b.example listens for"),
+            b.c2s,
+            b.s2s
+        );
+        out.push_str(&para(&format!(
+            "alice's client was given a.example's address, {}. The kernel \
+             made the TCP connection (three-way handshake, lesson 9) before \
+             a.example's accept() returned; /proc/net/tcp lists its two \
+             ends:",
+            a.c2s
+        )));
+        out.push_str(&pair_rows(self.alice_addr, a.c2s)?);
+        // Up to and including <proceed/>: what happens before TLS.
+        let rungs: Vec<Seen> = self
+            .alice_stream(&self.login)
+            .into_iter()
+            .take_while(|s| !s.text.starts_with("TLS established"))
+            .collect();
+        out.push_str(&ladder(&rungs));
+        let _ = writeln!(
+            out,
+            "bob did the same with b.example, from {}.",
+            self.bob_addr
+        );
+        Ok(out)
+    }
+
+    /// What a.example recorded on alice's connection.
+    fn alice_stream(&self, seen: &[Seen]) -> Vec<Seen> {
+        seen.iter()
+            .filter(|s| {
+                s.by == Lane::A
+                    && s.stream == Some(StreamKind::Client)
+                    && s.conn == self.alice_conn
+            })
+            .cloned()
+            .collect()
+    }
+
+    // ---- step 2 -------------------------------------------------------
+
+    fn authenticate(&self) -> anyhow::Result<String> {
+        let cert = &self.stage.a.identity;
+        let mut out = String::new();
+        let subject = tls::subject_common_name(&cert.cert_der)
+            .unwrap_or_else(|| "(none)".into());
+        let _ = writeln!(
+            out,
+            "{} subject CN={subject}, SHA-256 fingerprint:",
+            style::server("a.example's certificate:")
+        );
+        let fingerprint = &cert.sha256_fingerprint;
+        for piece in hops::hard_wrap(fingerprint, 48) {
+            let _ = writeln!(out, "    {}", style::code(&piece));
+        }
+        out.push_str(&para(
+            "alice's client pinned exactly this certificate, and the TLS \
+             handshake succeeded: the server holds its private key. That \
+             authenticates the server to alice — and says nothing about \
+             alice. SASL, inside TLS, authenticates her:",
+        ));
+        let stream = self.alice_stream(&self.login);
+        let after_tls: Vec<Seen> = stream
+            .into_iter()
+            .skip_while(|s| !s.text.starts_with("TLS established"))
+            .collect();
+        out.push_str(&ladder(&after_tls));
+        // Everything both logins carried, base64 decoded: no password.
+        let pieces: Vec<String> = self
+            .login
+            .iter()
+            .filter(|s| s.kind != TraceKind::Note)
+            .map(|s| format!("{} {}", s.text, sasl_text(&s.text)))
+            .collect();
+        let leaked = pieces.iter().filter(|p| p.contains(PASSWORD)).count();
+        out.push_str(&para(&format!(
+            "The password ({PASSWORD:?}) appears in {} of the {} lines the \
+             four parties recorded during alice's and bob's logins, base64 \
+             decoded.",
+            if leaked == 0 {
+                "none".to_owned()
+            } else {
+                leaked.to_string()
+            },
+            pieces.len()
+        )));
+        Ok(out)
+    }
+
+    // ---- step 2, on the wire --------------------------------------------
+
+    fn wire(&mut self) -> anyhow::Result<String> {
+        let relay = self.stage.block_on(Relay::start(self.stage.a.c2s))?;
+        let relay_addr = relay.addr();
+        let _ = self.stage.take();
+        let client =
+            self.stage.login(Lane::Alice, "wire", Some(relay.addr()))?;
+        let seen = self.stage.take();
+        let up = relay.take_kept(relay::Direction::Up);
+        self.stage.block_on(client.close())?;
+        drop(relay);
+        // What alice's client encrypted, piece by piece, after TLS.
+        let sent: Vec<&str> = seen
+            .iter()
+            .filter(|s| s.by == Lane::Alice)
+            .skip_while(|s| !s.text.starts_with("TLS established"))
+            .filter(|s| s.kind == TraceKind::Out)
+            .map(|s| s.text.as_str())
+            .collect();
+        // Before STARTTLS the relay carried plain XML: the records start
+        // right after alice's `<starttls/>`.
+        let starttls = seen
+            .iter()
+            .find(|s| s.by == Lane::Alice && s.text.starts_with("<starttls"))
+            .map(|s| s.text.as_bytes())
+            .context("alice's second login sent no <starttls/>")?;
+        let tls_start = up
+            .windows(starttls.len())
+            .position(|w| w == starttls)
+            .map_or(0, |at| at + starttls.len());
+        let records = tls_records(&up[tls_start..]);
+        let data: Vec<&[u8]> = records
+            .iter()
+            .filter(|r| r.first() == Some(&0x17))
+            .copied()
+            .collect();
+        let Some(auth) = sent.iter().position(|s| s.starts_with("<auth"))
+        else {
+            bail!("alice's second login sent no <auth>");
+        };
+        // The last records are the pieces, one record per write.
+        let first = data.len().checked_sub(sent.len()).with_context(|| {
+            format!(
+                "{} pieces of XML but only {} TLS records",
+                sent.len(),
+                data.len()
+            )
+        })?;
+        let record = data[first + auth];
+        let text = sent[auth];
+        let mut out = para(&format!(
+            "alice logged in a second time, through a relay on {} that \
+             copies every byte to a.example and keeps a copy (lesson 6): \
+             the relay sees what a capture would. Her <auth>, as a.example \
+             parsed it after decrypting, {} bytes:",
+            relay_addr,
+            text.len()
+        ));
+        for piece in hops::hard_wrap(text, WIDTH - 4) {
+            let _ = writeln!(out, "    {}", style::code(&piece));
+        }
+        let _ = writeln!(
+            out,
+            "the same bytes as the relay carried them, one TLS record of {} \
+             bytes:",
+            record.len()
+        );
+        let hex = hex_bytes(&record[..record.len().min(24)]);
+        for piece in hops::hard_wrap(&format!("{hex} …"), WIDTH - 4) {
+            let _ = writeln!(out, "    {}", style::code(&piece));
+        }
+        let extra = record.len() as i64 - text.len() as i64;
+        let matched = data[first..]
+            .iter()
+            .zip(&sent)
+            .filter(|(r, s)| r.len() as i64 - s.len() as i64 == extra)
+            .count();
+        out.push_str(&para(&format!(
+            "17 = application data, 03 03 = \"TLS 1.2\" (TLS 1.3 says so on \
+             purpose), then the length; the rest is ciphertext. The record \
+             is {extra} bytes longer than the XML{} {matched} of the {} \
+             pieces alice sent after TLS were each exactly {extra} bytes \
+             longer on the wire.",
+            // TLS 1.3 adds 5 + 1 + 16 (RFC 8446 § 5.2); TLS 1.2 with
+            // AES-GCM would add 5 + 8 + 16. Explain only what was seen.
+            if extra == 22 {
+                ": 5 of header, 1 of real content type and 16 of \
+                 authentication tag (TLS 1.3, RFC 8446 § 5.2)."
+            } else {
+                "."
+            },
+            sent.len()
+        )));
+        Ok(out)
+    }
+
+    // ---- step 3 -------------------------------------------------------
+
+    fn presence(&mut self) -> anyhow::Result<String> {
+        let stage = &self.stage;
+        let (alice, bob) = (&mut self.alice, &mut self.bob);
+        // Both come online first: available presence, alice's roster.
+        stage.block_on(async {
+            for (client, me) in [(&mut *alice, "alice"), (&mut *bob, "bob")] {
+                client.send(&Element::new("presence", None)).await?;
+                wait_for(client, "my own presence", |e| {
+                    e.local_name() == "presence"
+                        && e.attr("from").is_some_and(|f| f.starts_with(me))
+                })
+                .await?;
+            }
+            let roster = Element::new("iq", None)
+                .with_attr("type", "get")
+                .with_attr("id", "roster1")
+                .with_child(
+                    Element::new("query", Some(ns::ROSTER))
+                        .with_attr("xmlns", ns::ROSTER),
+                );
+            alice.request(roster).await?;
+            anyhow::Ok(())
+        })?;
+        let _ = stage.take();
+        stage.block_on(async {
+            alice
+                .send(
+                    &Element::new("presence", None)
+                        .with_attr("to", "bob@b.example")
+                        .with_attr("type", "subscribe"),
+                )
+                .await?;
+            wait_for(bob, "alice's request", |e| {
+                e.attr("type") == Some("subscribe")
+            })
+            .await?;
+            bob.send(
+                &Element::new("presence", None)
+                    .with_attr("to", "alice@a.example")
+                    .with_attr("type", "subscribed"),
+            )
+            .await?;
+            wait_for(alice, "bob's presence", |e| {
+                e.local_name() == "presence"
+                    && e.attr("type").is_none()
+                    && e.attr("from") == Some("bob@b.example/phone")
+            })
+            .await?;
+            anyhow::Ok(())
+        })?;
+        // Let the last hops be recorded before taking the record.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let seen = stage.take();
+        let (stanzas, setup): (Vec<Seen>, Vec<Seen>) = seen
+            .into_iter()
+            .filter(|s| self.on_ladder(s))
+            .partition(|s| !is_s2s(s) || is_stanza(&s.text));
+        let mut rungs = rungs_of(&stanzas);
+        // Where step 4 happened, as one note.
+        if let (Some(first), Some(last)) = (setup.first(), setup.last()) {
+            let pieces = setup.iter().filter(|s| s.kind != TraceKind::Note);
+            let at = ms(stanzas.first().map_or(first.at, |s| s.at), first.at);
+            rungs.push(Rung {
+                ms: at,
+                from: Lane::A.index(),
+                to: Lane::A.index(),
+                label: format!(
+                    "a.example has no stream to b.example yet: step 4 \
+                     happens here ({} pieces of XML, {:.1} ms; next)",
+                    pieces.count(),
+                    ms(first.at, last.at)
+                ),
+                detail: Vec::new(),
+            });
+            rungs.sort_by(|x, y| x.ms.total_cmp(&y.ms));
+        }
+        self.s2s = setup;
+        let mut out = hops::render(&lane_names(), &rungs);
+        out.push_str(&para(
+            "The servers did it all: alice named bob@b.example; a.example \
+             stamped from=, carried the request to b.example, kept bob's \
+             answer in alice's roster (the roster push), and b.example sent \
+             bob's presence, because bob allowed it.",
+        ));
+        Ok(out)
+    }
+
+    /// Whether a record belongs on the ladder: a.example's view of its
+    /// links (alice, b.example), b.example's view of bob, and both
+    /// servers' notes.
+    fn on_ladder(&self, s: &Seen) -> bool {
+        match (s.by, s.stream) {
+            (Lane::A, Some(StreamKind::Client)) => s.conn == self.alice_conn,
+            (Lane::A, Some(_)) => true,
+            (Lane::B, Some(StreamKind::Client)) => true,
+            (Lane::B, Some(_)) => s.kind == TraceKind::Note,
+            _ => false,
+        }
+    }
+
+    // ---- step 4 -------------------------------------------------------
+
+    fn s2s(&self) -> String {
+        let mut out = hops::render(&lane_names(), &rungs_of(&self.s2s));
+        let ids: BTreeSet<&str> = self
+            .s2s
+            .iter()
+            .filter_map(|s| attr_of(&s.text, "db:verify", "id"))
+            .collect();
+        out.push_str(&para(&format!(
+            "a→b marks the TCP connection a.example opened to b.example, \
+             b→a the one b.example opened back. Each server proved its \
+             name on its own connection: the receiver asked the claimed \
+             domain itself (db:verify, on its own connection there, with \
+             the stream id {}) whether it made the key. Two connections, one \
+             each way: that is the article's \"mutual\".",
+            ids.into_iter().collect::<Vec<_>>().join(" and ")
+        )));
+        out
+    }
+
+    // ---- section 6 corrected --------------------------------------------
+
+    fn kernel(&self) -> anyhow::Result<String> {
+        let (a, b) = (&self.stage.a, &self.stage.b);
+        let listening: HashMap<SocketAddr, &str> = [
+            (a.c2s, "a.example (clients)"),
+            (a.s2s, "a.example (servers)"),
+            (b.c2s, "b.example (clients)"),
+            (b.s2s, "b.example (servers)"),
+        ]
+        .into_iter()
+        .collect();
+        let mut dialers: HashMap<SocketAddr, &str> =
+            [(self.alice_addr, "alice"), (self.bob_addr, "bob")]
+                .into_iter()
+                .collect();
+        for s in &self.s2s {
+            if let Some(from) = s.text.strip_prefix("server connection from ")
+                && let Ok(addr) = from.parse()
+            {
+                dialers.insert(
+                    addr,
+                    if s.by == Lane::B {
+                        "a.example"
+                    } else {
+                        "b.example"
+                    },
+                );
+            }
+        }
+        let rows = proc_net::tcp_sockets()?;
+        let mut ours: Vec<_> = rows
+            .iter()
+            .filter(|r| r.state == TcpState::Established)
+            .filter(|r| listening.contains_key(&r.remote))
+            .filter(|r| dialers.contains_key(&r.local))
+            .collect();
+        // The kernel lists them in its own hash order: show the clients'
+        // first, then the servers'.
+        let order = ["alice", "bob", "a.example", "b.example"];
+        ours.sort_by_key(|r| {
+            let name = dialers.get(&r.local).copied().unwrap_or("");
+            order.iter().position(|o| *o == name)
+        });
+        let mut out = para(
+            "Every ESTABLISHED TCP connection of this lesson, as the kernel \
+             lists them in /proc/net/tcp (each once, from the side that \
+             connected):",
+        );
+        for row in &ours {
+            let _ = writeln!(
+                out,
+                "  {:<10}{:<17}→ {:<17}{}",
+                dialers.get(&row.local).copied().unwrap_or("?"),
+                row.local.to_string(),
+                row.remote.to_string(),
+                listening.get(&row.remote).copied().unwrap_or("?")
+            );
+        }
+        // ANCHOR: not_p2p
+        let direct = rows.iter().any(|r| {
+            (r.local == self.alice_addr && r.remote == self.bob_addr)
+                || (r.local == self.bob_addr && r.remote == self.alice_addr)
+        });
+        let between = ours
+            .iter()
+            .filter(|r| r.remote == a.s2s || r.remote == b.s2s)
+            .count();
+        // ANCHOR_END: not_p2p
+        out.push_str(&para(&format!(
+            "{} connections, and every one ends at a server's listening \
+             socket. A connection between alice and bob: {}. Between the \
+             two servers: {between}, one each way. Not peer-to-peer: \
+             client–server, and servers federating.",
+            ours.len(),
+            if direct { "yes" } else { "none" }
+        )));
+        Ok(out)
+    }
+
+    // ---- step 5 -------------------------------------------------------
+
+    fn exchange(&mut self) -> anyhow::Result<String> {
+        let stage = &self.stage;
+        let (alice, bob) = (&mut self.alice, &mut self.bob);
+        let _ = stage.take();
+        stage.block_on(async {
+            alice
+                .send(&chat("bob@b.example", "Hello Bob, from a.example"))
+                .await?;
+            let got = wait_for(bob, "alice's message", is_chat).await?;
+            let from = got.attr("from").unwrap_or("alice@a.example");
+            bob.send(&chat(from, "Hi Alice, b.example here")).await?;
+            wait_for(alice, "bob's reply", is_chat).await?;
+            anyhow::Ok(())
+        })?;
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let seen = stage.take();
+        let mut out = String::new();
+        let mut rungs = Vec::new();
+        let start = seen.first().map_or_else(Instant::now, |s| s.at);
+        for body in ["Hello Bob", "Hi Alice"] {
+            let path = hops_of(&seen, body);
+            let total = match (path.first(), path.last()) {
+                (Some(first), Some(last)) => ms(first.0.at, last.1.at),
+                _ => 0.0,
+            };
+            for (sent, got, from, to) in &path {
+                let mut detail = vec![sent.text.clone()];
+                detail.push(format!(
+                    "from={} to={} — arrived {:.2} ms later",
+                    attr_of(&sent.text, "message", "from")
+                        .unwrap_or("(none: the server stamps it)"),
+                    attr_of(&sent.text, "message", "to").unwrap_or("?"),
+                    ms(sent.at, got.at)
+                ));
+                rungs.push(Rung {
+                    ms: ms(start, sent.at),
+                    from: from.index(),
+                    to: to.index(),
+                    label: "message".into(),
+                    detail,
+                });
+            }
+            rungs.push(Rung {
+                ms: ms(start, path.last().map_or(start, |h| h.1.at)),
+                from: path.last().map_or(0, |h| h.3.index()),
+                to: path.last().map_or(0, |h| h.3.index()),
+                label: format!("{} hops, {total:.2} ms", path.len()),
+                detail: Vec::new(),
+            });
+        }
+        out.push_str(&hops::render(&lane_names(), &rungs));
+        out.push_str(&para(
+            "Times are from each party's own record: when the sender wrote \
+             the bytes, when the receiver had parsed them. On loopback a hop \
+             costs a fraction of a millisecond; across the Internet each \
+             server-to-server hop adds the distance between the servers.",
+        ));
+        Ok(out)
+    }
+
+    // ---- when the other server is down ----------------------------------
+
+    fn down(&mut self) -> anyhow::Result<String> {
+        self.stage.stop_b();
+        // a.example reads the end of both streams.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let _ = self.stage.take();
+        let alice = &mut self.alice;
+        let bounced = self.stage.block_on(async {
+            alice
+                .send(&chat("bob@b.example", "Are you there, Bob?"))
+                .await?;
+            wait_for(alice, "an answer", |e| e.local_name() == "message").await
+        })?;
+        let seen: Vec<Seen> = self
+            .stage
+            .take()
+            .into_iter()
+            .filter(|s| self.on_ladder(s))
+            .collect();
+        let mut out = para(&format!(
+            "b.example was stopped: its listening sockets ({} and {}) are \
+             closed. alice writes to bob again:",
+            self.stage.b.c2s, self.stage.b.s2s
+        ));
+        out.push_str(&ladder(&seen));
+        let condition = bounced
+            .elements()
+            .find(|e| e.local_name() == "error")
+            .and_then(|e| e.elements().next())
+            .map_or_else(
+                || "(no error)".to_owned(),
+                |c| c.local_name().to_owned(),
+            );
+        out.push_str(&para(&format!(
+            "alice's client got back her message with type={} and the \
+             condition <{condition}/>: a.example could not reach b.example, \
+             said so, and dropped nothing in silence.",
+            bounced.attr("type").unwrap_or("?")
+        )));
+        Ok(out)
+    }
+}
+
+// ---- turning records into rungs ----------------------------------------
+
+/// The four lane names, left to right.
+fn lane_names() -> Vec<&'static str> {
+    Lane::ALL.iter().map(|l| l.name()).collect()
+}
+
+/// A ladder of `seen`, timed from its first record.
+fn ladder(seen: &[Seen]) -> String {
+    hops::render(&lane_names(), &rungs_of(seen))
+}
+
+/// One rung per record: who sent it to whom follows from who recorded it
+/// and on which stream.
+fn rungs_of(seen: &[Seen]) -> Vec<Rung> {
+    let Some(start) = seen.first().map(|s| s.at) else {
+        return Vec::new();
+    };
+    seen.iter()
+        .filter_map(|s| {
+            let (from, to) = direction(s)?;
+            let (label, detail) = if s.kind == TraceKind::Note {
+                (s.text.clone(), Vec::new())
+            } else {
+                describe(s)
+            };
+            Some(Rung {
+                ms: ms(start, s.at),
+                from: from.index(),
+                to: to.index(),
+                label,
+                detail,
+            })
+        })
+        .collect()
+}
+
+// ANCHOR: direction
+/// Sender and receiver of a server's record.
+fn direction(s: &Seen) -> Option<(Lane, Lane)> {
+    let (me, client, other) = match s.by {
+        Lane::A => (Lane::A, Lane::Alice, Lane::B),
+        Lane::B => (Lane::B, Lane::Bob, Lane::A),
+        _ => return None,
+    };
+    let peer = if s.stream == Some(StreamKind::Client) {
+        client
+    } else {
+        other
+    };
+    Some(match s.kind {
+        TraceKind::In => (peer, me),
+        TraceKind::Out => (me, peer),
+        TraceKind::Note => (me, me),
+    })
+}
+// ANCHOR_END: direction
+
+/// The arrow's label and the lines underneath, for a piece of XML.
+fn describe(s: &Seen) -> (String, Vec<String>) {
+    // Which of the two server-to-server connections: the one a.example
+    // opened (a→b) or the one b.example opened (b→a).
+    let link = match s.stream {
+        Some(StreamKind::ServerOut) => "a→b ",
+        Some(StreamKind::ServerIn) => "b→a ",
+        _ => "",
+    };
+    let text = s.text.trim_start_matches("<?xml version='1.0'?>");
+    // The element's name, without the prefixes the reader knows.
+    let name: String = text
+        .trim_start_matches('<')
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+        .collect();
+    let name = name.trim_start_matches("stream:").trim_start_matches("db:");
+    let kind = attr_of(text, tag_of(text), "type");
+    let name = match (name, kind) {
+        ("stream", _) => "header".to_owned(),
+        // For presence the type says it all: subscribe, subscribed.
+        ("presence", Some(kind)) => kind.to_owned(),
+        (name, Some(kind)) => format!("{name} {kind}"),
+        (name, None) => name.to_owned(),
+    };
+    let mut detail = vec![shorten(text, 3 * (hops::WIDTH - 10))];
+    let decoded = sasl_text(text);
+    if !decoded.is_empty() {
+        detail.push(decoded);
+    }
+    (format!("{link}{name}"), detail)
+}
+
+/// For a SASL element: its base64 payload decoded and explained.
+fn sasl_text(xml: &str) -> String {
+    let Ok(element) = parse_one(xml) else {
+        return String::new();
+    };
+    if element.ns.as_deref() != Some(ns::SASL) {
+        return String::new();
+    }
+    let what = match element.local_name() {
+        "auth" => {
+            "client-first: n,, = no channel binding; n= the user; r= \
+             alice's random nonce"
+        }
+        "challenge" => {
+            "server-first: r= her nonce + the server's; s= the salt stored \
+             with her account; i= PBKDF2 iterations"
+        }
+        "response" => {
+            "client-final: p= the proof, made from the password and never \
+             the password"
+        }
+        "success" => {
+            "server-final: v= the server's signature: it knows her stored \
+             keys"
+        }
+        _ => return String::new(),
+    };
+    let Ok(bytes) =
+        base64::engine::general_purpose::STANDARD.decode(element.text())
+    else {
+        return String::new();
+    };
+    format!("= {} ({what})", String::from_utf8_lossy(&bytes))
+}
+
+/// The hops of the message whose body starts with `body`: (sent,
+/// received, from, to), from the sender's and the receiver's records.
+fn hops_of(seen: &[Seen], body: &str) -> Vec<(Seen, Seen, Lane, Lane)> {
+    let with = |by: Lane, kind: TraceKind, stream: Option<StreamKind>| {
+        seen.iter()
+            .find(|s| {
+                s.by == by
+                    && s.kind == kind
+                    && s.text.contains(body)
+                    && (stream.is_none() || s.stream == stream)
+            })
+            .cloned()
+    };
+    use StreamKind::{Client, ServerIn, ServerOut};
+    use TraceKind::{In, Out};
+    let path = if body.starts_with("Hello") {
+        [
+            (Lane::Alice, None, Lane::A, Some(Client)),
+            (Lane::A, Some(ServerOut), Lane::B, Some(ServerIn)),
+            (Lane::B, Some(Client), Lane::Bob, None),
+        ]
+    } else {
+        [
+            (Lane::Bob, None, Lane::B, Some(Client)),
+            (Lane::B, Some(ServerOut), Lane::A, Some(ServerIn)),
+            (Lane::A, Some(Client), Lane::Alice, None),
+        ]
+    };
+    path.iter()
+        .filter_map(|&(from, out_stream, to, in_stream)| {
+            Some((
+                with(from, Out, out_stream)?,
+                with(to, In, in_stream)?,
+                from,
+                to,
+            ))
+        })
+        .collect()
+}
+
+// ---- small helpers -------------------------------------------------------
+
+/// A server's connection number for its one client, and the client's
+/// address, from the note "connected from …".
+fn client_conn(
+    seen: &[Seen],
+    server: Lane,
+) -> anyhow::Result<(u64, SocketAddr)> {
+    seen.iter()
+        .filter(|s| s.by == server && s.stream == Some(StreamKind::Client))
+        .find_map(|s| {
+            let addr = s.text.strip_prefix("connected from ")?.parse().ok()?;
+            Some((s.conn, addr))
+        })
+        .with_context(|| format!("{} saw no client connect", server.name()))
+}
+
+/// The two rows of one TCP connection in /proc/net/tcp.
+fn pair_rows(client: SocketAddr, server: SocketAddr) -> anyhow::Result<String> {
+    let mut out = String::new();
+    for row in proc_net::tcp_sockets()? {
+        if (row.local == client && row.remote == server)
+            || (row.local == server && row.remote == client)
+        {
+            let _ = writeln!(
+                out,
+                "  {}",
+                style::kernel(&format!(
+                    "local {:<17} remote {:<17} {}",
+                    row.local.to_string(),
+                    row.remote.to_string(),
+                    row.state
+                ))
+            );
+        }
+    }
+    Ok(out)
+}
+
+// ANCHOR: records
+/// Splits bytes into TLS records (RFC 8446 § 5.1: type, version, 2-byte
+/// length, then that many bytes).
+fn tls_records(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut records = Vec::new();
+    let mut at = 0;
+    while let Some(header) = bytes.get(at..at + 5) {
+        let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
+        let Some(record) = bytes.get(at..at + 5 + len) else {
+            break;
+        };
+        records.push(record);
+        at += 5 + len;
+    }
+    records
+}
+// ANCHOR_END: records
+
+fn hex_bytes(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Milliseconds from `from` to `to`.
+fn ms(from: Instant, to: Instant) -> f64 {
+    to.saturating_duration_since(from).as_secs_f64() * 1000.0
+}
+
+/// Whether a record is on a server-to-server stream.
+fn is_s2s(s: &Seen) -> bool {
+    matches!(s.stream, Some(StreamKind::ServerIn | StreamKind::ServerOut))
+}
+
+/// Whether the XML is a stanza (message, presence, iq).
+fn is_stanza(text: &str) -> bool {
+    ["<message", "<presence", "<iq"]
+        .iter()
+        .any(|p| text.starts_with(p))
+}
+
+/// The name of the first tag in `text`, prefix included.
+fn tag_of(text: &str) -> &str {
+    let rest = text.trim_start_matches('<');
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// An attribute of the first `<element …>` in `text`.
+fn attr_of<'t>(text: &'t str, element: &str, name: &str) -> Option<&'t str> {
+    let open = format!("<{element} ");
+    let start = text.find(&open)? + open.len();
+    let tag = &text[start..start + text[start..].find('>')?];
+    let key = format!("{name}=\"");
+    let value = &tag[tag.find(&key)? + key.len()..];
+    Some(&value[..value.find('"')?])
+}
+
+fn is_chat(e: &Element) -> bool {
+    e.local_name() == "message" && e.attr("type") == Some("chat")
+}
+
+fn chat(to: &str, body: &str) -> Element {
+    Element::new("message", None)
+        .with_attr("to", to)
+        .with_attr("type", "chat")
+        .with_child(Element::new("body", None).with_text(body))
+}
+
+/// `text` cut to `max` characters, with `…`.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut kept: String = text.chars().take(max - 1).collect();
+    kept.push('…');
+    kept
+}
+
+/// A paragraph wrapped to [`WIDTH`], ending with a newline.
+fn para(text: &str) -> String {
+    format!("{}\n", wrap(text, WIDTH, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_step_runs_and_fits_80_columns() {
+        colored::control::set_override(false);
+        let mut demo = demo();
+        let steps = demo.steps();
+        let out: Vec<String> = steps
+            .iter()
+            .map(|step| demo.run(step).expect(step))
+            .collect();
+        for (step, text) in steps.iter().zip(&out) {
+            for line in text.lines() {
+                assert!(
+                    line.chars().count() <= 80,
+                    "{step}: {} columns: {line}",
+                    line.chars().count()
+                );
+            }
+        }
+        let [connect, auth, wire, presence, s2s, kernel, exchange, down] =
+            &out[..]
+        else {
+            panic!("eight outputs");
+        };
+        assert!(connect.contains("ESTABLISHED"), "{connect}");
+        assert!(connect.contains("proceed"), "{connect}");
+        assert!(auth.contains("CN=a.example"), "{auth}");
+        assert!(auth.contains(",i=4096"), "{auth}");
+        assert!(auth.contains("appears in none"), "{auth}");
+        assert!(wire.contains("17 03 03"), "{wire}");
+        assert!(presence.contains("subscribed"), "{presence}");
+        assert!(presence.contains("step 4 happens here"), "{presence}");
+        assert!(s2s.contains("pinned route"), "{s2s}");
+        assert!(s2s.contains("verify valid"), "{s2s}");
+        assert!(kernel.contains("alice and bob: none"), "{kernel}");
+        assert!(kernel.contains("two servers: 2"), "{kernel}");
+        assert!(exchange.contains("3 hops"), "{exchange}");
+        assert!(down.contains("remote-server-not-found"), "{down}");
+    }
+
+    #[test]
+    fn tls_records_split_at_their_lengths() {
+        let bytes = [0x17, 3, 3, 0, 2, 9, 9, 0x16, 3, 3, 0, 1, 7, 0x17];
+        let records = tls_records(&bytes);
+        assert_eq!(records.len(), 2);
+        assert_eq!(records[1], &[0x16, 3, 3, 0, 1, 7]);
+    }
+
+    #[test]
+    fn attributes_of_an_element() {
+        let xml = "<db:verify from=\"b\" id=\"x1\" type=\"valid\"/>";
+        assert_eq!(attr_of(xml, "db:verify", "id"), Some("x1"));
+        assert_eq!(attr_of(xml, "message", "id"), None);
+    }
+}
