@@ -349,3 +349,89 @@ fn our_server_and_prosody_authenticate_by_certificate() {
     assert!(!trace.contains("<db:result"), "{trace}");
     assert!(!trace.contains("<db:verify"), "{trace}");
 }
+
+/// Two of our own servers, a.example and b.example, as separate processes
+/// with pinned routes (no DNS), and slixmpp clients on both sides: the
+/// same 18 checks as with Prosody.
+#[test]
+fn two_of_our_servers_federate_for_slixmpp_clients() {
+    use std::process::Stdio;
+    if !have("slixmpp", "python3 -c 'import slixmpp'") {
+        return;
+    }
+    let scratch = common::Scratch::new("interop-two-netlabs");
+    let dir = &scratch.0;
+    let c2s = [common::free_port(), common::free_port()];
+    let s2s = [common::free_port(), common::free_port()];
+    let domains = ["a.example", "b.example"];
+    let users = [("alice", "apass"), ("bob", "bpass")];
+    let nowhere = common::free_port();
+    let mut servers = Vec::new();
+    for i in 0..2 {
+        let (domain, other) = (domains[i], domains[1 - i]);
+        let db = format!("{}.sqlite", &domain[..1]);
+        let (user, password) = users[i];
+        let out = common::netlab()
+            .args(["xmpp", "adduser", &format!("{user}@{domain}")])
+            .args(["--domain", domain, "--db", &db, "--password", password])
+            .current_dir(dir)
+            .output()
+            .expect("adduser");
+        assert!(out.status.success(), "{}", common::text(&out));
+        let server = common::netlab()
+            .args(["xmpp", "server", "--domain", domain, "--db", &db])
+            .args(["--bind", &format!("127.0.0.1:{}", c2s[i])])
+            .args(["--s2s-bind", &format!("127.0.0.1:{}", s2s[i])])
+            .arg("--s2s-route")
+            .arg(format!("{other}=127.0.0.1:{}", s2s[1 - i]))
+            // The unknown domain of the last check: nothing listens there.
+            .arg("--s2s-route")
+            .arg(format!("nowhere.example=127.0.0.1:{nowhere}"))
+            // Anything not pinned is asked of a port where no DNS server
+            // listens: never the system's resolver.
+            .args(["--s2s-dns", "127.0.0.1:9"])
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("netlab xmpp server");
+        servers.push(Process(server));
+    }
+    for port in c2s.iter().chain(&s2s) {
+        wait_for_port(*port);
+    }
+    let cert = |i: usize| {
+        dir.join(format!("{}.sqlite.crt", &domains[i][..1]))
+            .to_string_lossy()
+            .into_owned()
+    };
+    let (ok, report) = run(&[
+        "python3",
+        &format!("{INTEROP}/slixmpp_federation.py"),
+        "--port1",
+        &c2s[0].to_string(),
+        "--domain1",
+        "a.example",
+        "--user1",
+        "alice",
+        "--pass1",
+        "apass",
+        "--cafile1",
+        &cert(0),
+        "--port2",
+        &c2s[1].to_string(),
+        "--domain2",
+        "b.example",
+        "--user2",
+        "bob",
+        "--pass2",
+        "bpass",
+        "--cafile2",
+        &cert(1),
+        "--unknown",
+        "nowhere.example",
+    ]);
+    assert!(ok, "{report}");
+    assert!(report.contains("all 18 checks passed"), "{report}");
+    drop(servers);
+}
