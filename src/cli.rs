@@ -363,6 +363,14 @@ pub struct XmppBenchArgs {
     /// The server's domain.
     #[arg(long, default_value = "localhost")]
     pub domain: String,
+    /// Federated: the receivers log in at this other server instead, so
+    /// every message crosses between the two servers (server-to-server).
+    /// --logins and --idle stay on --server.
+    #[arg(long, value_parser = parse_addr, requires = "to_domain")]
+    pub to_server: Option<SocketAddr>,
+    /// The domain of --to-server: receivers are PREFIXn@DOMAIN.
+    #[arg(long, value_name = "DOMAIN", requires = "to_server")]
+    pub to_domain: Option<String>,
     /// Accounts are PREFIX1, PREFIX2, … (2 per pair).
     #[arg(long, default_value = "bench")]
     pub prefix: String,
@@ -993,6 +1001,12 @@ fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
             let report = tools::xmpp_bench::run(&tools::xmpp_bench::Args {
                 server: args.server,
                 domain: args.domain,
+                to: args.to_server.zip(args.to_domain).map(
+                    |(server, domain)| tools::xmpp_bench::Remote {
+                        server,
+                        domain,
+                    },
+                ),
                 prefix: args.prefix,
                 password: args.password,
                 tls: args.tls,

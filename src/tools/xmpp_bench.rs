@@ -15,6 +15,18 @@
 //!
 //! Accounts `PREFIX1` … `PREFIXn` must exist with the same password
 //! (`netlab xmpp adduser`, or `prosodyctl register`).
+//!
+//! **Federated** (`--to-server ADDR --to-domain D`): the senders (odd
+//! accounts) still log in at `--server`, the receivers (even accounts) at
+//! ADDR as `PREFIXn@D`, so every message crosses from one server to the
+//! other over server-to-server streams ([RFC 6120 § 10.4], "Remote
+//! Domain"). Both ends are still in this process, so latency is still one
+//! clock's send → receipt. Before the clock starts, one message per pair
+//! must arrive, so the s2s connection (DNS, TCP, STARTTLS, dialback) is set
+//! up outside the measured window. `--logins` and `--idle` stay on
+//! `--server`.
+//!
+//! [RFC 6120 § 10.4]: https://datatracker.ietf.org/doc/html/rfc6120#section-10.4
 
 use crate::xmpp::ns;
 use std::net::SocketAddr;
@@ -36,6 +48,8 @@ pub struct Args {
     pub server: SocketAddr,
     /// Its domain.
     pub domain: String,
+    /// Where the receivers log in, if not at `server`: federated runs.
+    pub to: Option<Remote>,
     /// Account names are PREFIX1, PREFIX2, …
     pub prefix: String,
     /// Their password.
@@ -56,6 +70,31 @@ pub struct Args {
     pub idle: usize,
     /// The server's PID, to read its memory.
     pub server_pid: Option<u32>,
+}
+
+/// The receivers' server in a federated run.
+#[derive(Clone, Debug)]
+pub struct Remote {
+    /// Its address.
+    pub server: SocketAddr,
+    /// Its domain: receivers are PREFIXn@domain.
+    pub domain: String,
+}
+
+/// Which end of a pair an account is. Logins and idle connections count
+/// as senders: they are measured at `--server`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    Sender,
+    Receiver,
+}
+
+/// Where an account of `side` logs in: (server address, domain).
+fn home(args: &Args, side: Side) -> (SocketAddr, &str) {
+    match (side, &args.to) {
+        (Side::Receiver, Some(remote)) => (remote.server, &remote.domain),
+        _ => (args.server, &args.domain),
+    }
 }
 
 /// The results, also printed.
@@ -131,15 +170,21 @@ pub fn run(args: &Args) -> anyhow::Result<Report> {
     })
 }
 
-fn options(args: &Args, n: usize, resource: &str) -> anyhow::Result<Options> {
-    let jid = Jid::parse(&format!("{}{n}@{}", args.prefix, args.domain))?;
+fn options(
+    args: &Args,
+    side: Side,
+    n: usize,
+    resource: &str,
+) -> anyhow::Result<Options> {
+    let (server, domain) = home(args, side);
+    let jid = Jid::parse(&format!("{}{n}@{domain}", args.prefix))?;
     let security = if args.tls {
         Security::StartTls(Trust::Insecure)
     } else {
         Security::Plaintext
     };
     let mut options = Options::new(jid, args.password.clone(), security);
-    options.server = Some(args.server);
+    options.server = Some(server);
     options.resource = Some(resource.to_owned());
     options.timeout = Duration::from_secs(30);
     Ok(options)
@@ -151,11 +196,20 @@ async fn messages(args: &Args) -> anyhow::Result<(f64, (f64, f64, f64))> {
     let mut senders = Vec::new();
     let mut receivers = Vec::new();
     for pair in 0..args.pairs {
-        let sender =
-            Client::connect(options(args, 2 * pair + 1, "send")?).await?;
-        let mut receiver =
-            Client::connect(options(args, 2 * pair + 2, "recv")?).await?;
+        let mut sender =
+            Client::connect(options(args, Side::Sender, 2 * pair + 1, "send")?)
+                .await?;
+        let mut receiver = Client::connect(options(
+            args,
+            Side::Receiver,
+            2 * pair + 2,
+            "recv",
+        )?)
+        .await?;
         receiver.send(&Element::new("presence", None)).await?;
+        if args.to.is_some() {
+            first_message_crosses(&mut sender, &mut receiver).await?;
+        }
         senders.push(sender);
         receivers.push(receiver);
     }
@@ -266,6 +320,55 @@ async fn messages(args: &Args) -> anyhow::Result<(f64, (f64, f64, f64))> {
     ))
 }
 
+/// Federated runs: one message from `sender` must reach `receiver` (on
+/// another server) before the clock starts. The first one makes the
+/// sender's server open the server-to-server connection — DNS or a pinned
+/// route, TCP, STARTTLS, dialback, which waits for the receiving server to
+/// call back and verify the key ([XEP-0220 § 2]) — so that cost stays out
+/// of the measured window. A bounce (`type='error'`) or 30 s of silence
+/// ends the run with the reason.
+///
+/// [XEP-0220 § 2]: https://xmpp.org/extensions/xep-0220.html#intro-howitworks
+async fn first_message_crosses(
+    sender: &mut Client,
+    receiver: &mut Client,
+) -> anyhow::Result<()> {
+    let to = receiver.jid().to_string();
+    let probe = Element::new("message", None)
+        .with_attr("to", to.clone())
+        .with_attr("type", "chat")
+        .with_child(Element::new("body", None).with_text("warm-up"));
+    sender.send(&probe).await?;
+    let arrival = async {
+        loop {
+            // Both `recv`s are cancel-safe: the one that loses the race
+            // keeps its bytes for the next call.
+            tokio::select! {
+                got = receiver.recv() => match got? {
+                    Some(e) if e.local_name() == "message" => return Ok(()),
+                    Some(_) => continue,
+                    None => anyhow::bail!("{to}'s server closed the stream"),
+                },
+                got = sender.recv() => match got? {
+                    Some(e) if e.attr("type") == Some("error") => {
+                        anyhow::bail!("a message to {to} bounced: {}", e.to_xml())
+                    }
+                    Some(_) => continue,
+                    None => anyhow::bail!("the sender's server closed the stream"),
+                },
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), arrival)
+        .await
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "no message reached {to} within 30 s: do the two servers \
+                 federate (routes or DNS, s2s ports, TLS)?"
+            )
+        })?
+}
+
 /// The logins measurement: logins per second.
 async fn logins(args: &Args) -> anyhow::Result<f64> {
     let start = Instant::now();
@@ -275,6 +378,7 @@ async fn logins(args: &Args) -> anyhow::Result<f64> {
         let permit = Arc::clone(&limit).acquire_owned().await?;
         let options = options(
             args,
+            Side::Sender,
             i % (2 * args.pairs.max(1)) + 1,
             &format!("login{i}"),
         )?;
@@ -300,7 +404,8 @@ async fn idle(args: &Args) -> anyhow::Result<Vec<Client>> {
     let mut tasks = Vec::new();
     for i in 0..args.idle {
         let permit = Arc::clone(&limit).acquire_owned().await?;
-        let options = options(args, i % accounts + 1, &format!("idle{i}"))?;
+        let options =
+            options(args, Side::Sender, i % accounts + 1, &format!("idle{i}"))?;
         tasks.push(tokio::spawn(async move {
             let client = Client::connect(options).await;
             drop(permit);
@@ -329,4 +434,58 @@ fn rss_mib(pid: u32) -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(to: Option<Remote>) -> Args {
+        Args {
+            server: "127.0.0.1:5222".parse().expect("address"),
+            domain: "a.example".into(),
+            to,
+            prefix: "bench".into(),
+            password: "bench".into(),
+            tls: false,
+            pairs: 1,
+            inflight: 1,
+            size: 64,
+            seconds: 1.0,
+            logins: 0,
+            idle: 0,
+            server_pid: None,
+        }
+    }
+
+    #[test]
+    fn without_to_server_both_ends_log_in_at_server() {
+        let args = args(None);
+        for side in [Side::Sender, Side::Receiver] {
+            assert_eq!(
+                home(&args, side),
+                ("127.0.0.1:5222".parse().expect("address"), "a.example")
+            );
+        }
+    }
+
+    #[test]
+    fn with_to_server_only_receivers_move() {
+        let args = args(Some(Remote {
+            server: "127.0.0.1:6222".parse().expect("address"),
+            domain: "b.example".into(),
+        }));
+        assert_eq!(
+            home(&args, Side::Sender),
+            ("127.0.0.1:5222".parse().expect("address"), "a.example")
+        );
+        assert_eq!(
+            home(&args, Side::Receiver),
+            ("127.0.0.1:6222".parse().expect("address"), "b.example")
+        );
+        let receiver =
+            options(&args, Side::Receiver, 2, "recv").expect("valid JID");
+        assert_eq!(receiver.jid.to_string(), "bench2@b.example");
+        assert_eq!(receiver.server, Some(args.to.expect("set").server));
+    }
 }
