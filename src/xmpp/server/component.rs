@@ -189,7 +189,11 @@ impl Connection {
                 StreamEvent::Open(header) => self.open(&header),
                 StreamEvent::Close => Some(Ending::Closed),
                 StreamEvent::Element(element) => {
-                    self.trace(TraceKind::In, &element.to_xml());
+                    // Written out only for a trace: the bulk of the traffic
+                    // needs no second serialisation.
+                    if self.shared.config.trace.is_some() {
+                        self.trace(TraceKind::In, &element.to_xml());
+                    }
                     match &self.name {
                         None => self.handshake(&element),
                         Some(name) => {

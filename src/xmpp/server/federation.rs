@@ -57,6 +57,7 @@ use tokio_util::task::TaskTracker;
 
 use crate::xmpp::dialback;
 use crate::xmpp::framing::Element;
+use crate::xmpp::ns;
 use crate::xmpp::stanza::{self, ErrorType};
 
 use super::route::{self, Destination, Undeliverable};
@@ -108,8 +109,9 @@ pub const MAX_QUEUED_BYTES: usize = 4 * 1024 * 1024;
 /// What an outgoing stream's task is asked to do.
 #[derive(Debug)]
 pub enum Command {
-    /// Send this stanza (in `jabber:client` form) once authenticated.
-    Stanza(Element),
+    /// Send this stanza once authenticated: serialised already, in the
+    /// server stream's namespace.
+    Stanza(Arc<str>),
     /// Send this dialback element now, authenticated or not.
     Dialback(dialback::Dialback),
 }
@@ -203,10 +205,19 @@ impl Federation {
         domain: &str,
         element: &Element,
     ) -> Result<(), Undeliverable> {
+        self.send_xml(domain, element.to_xml_in(ns::SERVER).into())
+    }
+
+    /// Queues a stanza already written for a server stream.
+    pub fn send_xml(
+        &self,
+        domain: &str,
+        xml: Arc<str>,
+    ) -> Result<(), Undeliverable> {
         let Some(outgoing) = self.outgoing(domain) else {
             return Err(("remote-server-not-found", ErrorType::Cancel));
         };
-        let bytes = element.to_xml().len();
+        let bytes = xml.len();
         let (count, size) = &*outgoing.queued;
         if count.load(Ordering::Relaxed) >= MAX_QUEUED
             || size.load(Ordering::Relaxed) + bytes > MAX_QUEUED_BYTES
@@ -217,7 +228,7 @@ impl Federation {
         size.fetch_add(bytes, Ordering::Relaxed);
         outgoing
             .tx
-            .send(Command::Stanza(element.clone()))
+            .send(Command::Stanza(xml))
             .map_err(|_| ("remote-server-not-found", ErrorType::Cancel))
     }
 
@@ -294,6 +305,20 @@ pub fn bounce(
         return;
     }
     deliver_error(shared, &reply);
+}
+
+/// [`bounce`] for a stanza queued as text for a server stream.
+pub fn bounce_xml(
+    shared: &Shared,
+    xml: &str,
+    condition: &'static str,
+    kind: ErrorType,
+) {
+    // It was written by this server from a parsed element: it reads back.
+    if let Ok(mut element) = crate::xmpp::framing::parse_one(xml) {
+        element.renamespace(ns::CLIENT);
+        bounce(shared, &element, condition, kind);
+    }
 }
 
 /// Delivers an error stanza to a local full or bare JID, or a component.

@@ -13,7 +13,7 @@
 
 use crate::xmpp::framing::Element;
 use crate::xmpp::jid::Jid;
-use crate::xmpp::stanza::Stanza;
+use crate::xmpp::stanza::{Message, Stanza};
 
 use super::reply::{Flow, Replies, refuse};
 use super::{Shared, iq, message, presence};
@@ -21,6 +21,18 @@ use super::{Shared, iq, message, presence};
 /// Hands one checked stanza (already in `jabber:client`) to its handler.
 pub fn handle(shared: &Shared, to: &Jid, element: Element) -> (Flow, Replies) {
     let mut replies = Replies::default();
+    // Messages, the bulk of the traffic, are routed on their envelope
+    // alone, as a client's are (dispatch.rs).
+    if element.local_name() == "message" {
+        let flow = match Message::envelope(&element) {
+            Ok((_, kind)) => {
+                message::handle(shared, &mut replies, element, to, kind);
+                Flow::Continue
+            }
+            Err(err) => refuse(&mut replies, &element, &err),
+        };
+        return (flow, replies);
+    }
     let flow = match Stanza::try_from(element.clone()) {
         Err(err) => refuse(&mut replies, &element, &err),
         Ok(Stanza::Message(m)) => {

@@ -110,9 +110,8 @@ pub fn forward(
             let Some(mailbox) = shared.router.component(name) else {
                 return Err(("remote-server-timeout", ErrorType::Wait));
             };
-            let mut copy = element.clone();
-            copy.renamespace(ns::COMPONENT_ACCEPT);
-            if mailbox.send_xml(copy.to_xml().into()) {
+            let xml = element.to_xml_in(ns::COMPONENT_ACCEPT);
+            if mailbox.send_xml(xml.into()) {
                 Ok(())
             } else {
                 Err(("resource-constraint", ErrorType::Wait))

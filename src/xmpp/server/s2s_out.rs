@@ -55,7 +55,7 @@ use crate::xmpp::stanza::ErrorType;
 use crate::xmpp::tls::{self, Trust};
 use crate::xmpp::transport::ClientTransport as Transport;
 
-use super::federation::{Command, Federation, bounce};
+use super::federation::{Command, Federation, bounce_xml};
 use super::resolve;
 use super::{Shared, StreamKind, TraceEvent, TraceKind};
 
@@ -105,8 +105,8 @@ struct Out {
     /// SASL EXTERNAL succeeded: the next features mean "ready".
     sasl_done: bool,
     parser: StreamParser,
-    /// Stanzas waiting for authentication.
-    waiting: VecDeque<Element>,
+    /// Stanzas waiting for authentication, written for this stream.
+    waiting: VecDeque<Arc<str>>,
     /// Dialback elements waiting for the stream to open.
     dialbacks: Vec<Dialback>,
     queued: Arc<(AtomicUsize, AtomicUsize)>,
@@ -154,19 +154,19 @@ pub(super) async fn run(
         // Closed for idleness, yet something arrived as it closed: send
         // it on a fresh stream.
         Ending::Idle => {
-            for element in waiting {
+            for xml in waiting {
                 if let Err((condition, kind)) =
-                    federation.send(&domain, &element)
+                    federation.send_xml(&domain, Arc::clone(&xml))
                 {
-                    bounce(&shared, &element, condition, kind);
+                    bounce_xml(&shared, &xml, condition, kind);
                 }
             }
         }
         Ending::Stop => {}
         Ending::Failed(condition, kind, why) => {
             out.note(&format!("failed: {why}"));
-            for element in waiting {
-                bounce(&shared, &element, condition, kind);
+            for xml in waiting {
+                bounce_xml(&shared, &xml, condition, kind);
             }
         }
     }
@@ -327,7 +327,7 @@ impl Out {
     /// A command from the rest of the server.
     fn take(&mut self, command: Command) {
         match command {
-            Command::Stanza(element) => self.waiting.push_back(element),
+            Command::Stanza(xml) => self.waiting.push_back(xml),
             Command::Dialback(dialback) => {
                 if matches!(self.stage, Stage::Dialback | Stage::Ready) {
                     self.out.push(dialback.to_element().to_xml());
@@ -373,7 +373,11 @@ impl Out {
                     "the peer closed its stream".into(),
                 )),
                 StreamEvent::Element(element) => {
-                    self.trace(TraceKind::In, &element.to_xml());
+                    // Written out only for a trace: the bulk of the traffic
+                    // needs no second serialisation.
+                    if self.shared.config.trace.is_some() {
+                        self.trace(TraceKind::In, &element.to_xml());
+                    }
                     self.element(federation, &element)
                 }
             };
@@ -611,15 +615,13 @@ impl Out {
             return;
         }
         let (count, size) = &*self.queued;
-        while let Some(mut element) = self.waiting.pop_front() {
-            let bytes = element.to_xml().len();
+        while let Some(xml) = self.waiting.pop_front() {
             count.fetch_sub(1, Ordering::Relaxed);
             size.fetch_sub(
-                bytes.min(size.load(Ordering::Relaxed)),
+                xml.len().min(size.load(Ordering::Relaxed)),
                 Ordering::Relaxed,
             );
-            element.renamespace(ns::SERVER);
-            self.out.push(element.to_xml());
+            self.out.push(xml.to_string());
         }
     }
 
