@@ -12,6 +12,7 @@
 use std::process::Command;
 
 mod common;
+use common::peers::{Process, lines, wait_for_port};
 
 const INTEROP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop");
 
@@ -75,55 +76,8 @@ fn prosody_federates_with_prosody() {
     assert!(report.contains("authenticated by dialback"), "{report}");
 }
 
-/// Lines of a child's stdout, read on a thread.
-fn lines(
-    stdout: std::process::ChildStdout,
-) -> std::sync::mpsc::Receiver<String> {
-    use std::io::BufRead;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-/// A child process stopped (SIGTERM, then SIGKILL) when dropped.
-struct Process(std::process::Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let pid = nix::unistd::Pid::from_raw(self.0.id() as i32);
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
-        for _ in 0..60 {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn wait_for_port(port: u16) {
-    let start = std::time::Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(20),
-            "nothing listens on port {port}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-}
-
-/// Whether Prosody, lua-unbound and slixmpp are here (else skip).
+/// Whether Prosody, lua-unbound and slixmpp are all here (else skip, or
+/// fail under CI).
 fn have_prosody_and_slixmpp() -> bool {
     have("slixmpp", "python3 -c 'import slixmpp'")
         && have("prosody", "command -v prosodyctl")

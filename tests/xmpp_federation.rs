@@ -6,7 +6,7 @@
 //! can log in by typing XML); server-to-server TLS is tested both off and
 //! on (self-signed certificates, dialback inside TLS).
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -20,8 +20,7 @@ use tokio_util::sync::CancellationToken;
 
 mod common;
 use common::free_port;
-
-const TIMEOUT: Duration = Duration::from_secs(10);
+use common::typist::{TIMEOUT, Typist};
 
 /// A server on its own runtime thread.
 struct Running {
@@ -263,60 +262,10 @@ impl Drop for TestCa {
     }
 }
 
-/// Someone typing XML on a socket.
-struct Raw {
-    stream: TcpStream,
-    seen: String,
-}
+/// Someone typing XML on a socket (tests/common/typist.rs).
+type Raw = Typist<TcpStream>;
 
-impl Raw {
-    fn connect(addr: SocketAddr) -> Raw {
-        let stream = TcpStream::connect(addr).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_millis(50)))
-            .expect("timeout");
-        Raw {
-            stream,
-            seen: String::new(),
-        }
-    }
-
-    fn send(&mut self, xml: &str) {
-        self.stream.write_all(xml.as_bytes()).expect("write");
-    }
-
-    /// Reads until `needle`; returns everything up to it.
-    fn expect(&mut self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            if let Some(at) = self.seen.find(needle) {
-                let rest = self.seen.split_off(at + needle.len());
-                return std::mem::replace(&mut self.seen, rest);
-            }
-            assert!(
-                start.elapsed() < TIMEOUT,
-                "waited for {needle:?}; got {:?}",
-                self.seen
-            );
-            let mut buf = [0u8; 8192];
-            if let Ok(n) = self.stream.read(&mut buf) {
-                self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        }
-    }
-
-    /// Reads for a while; returns what came.
-    fn quiet(&mut self, wait: Duration) -> String {
-        let start = Instant::now();
-        while start.elapsed() < wait {
-            let mut buf = [0u8; 8192];
-            if let Ok(n) = self.stream.read(&mut buf) {
-                self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        }
-        std::mem::take(&mut self.seen)
-    }
-
+impl Typist<TcpStream> {
     /// `user@domain/res` logged in (PLAIN, no TLS), bound, available.
     fn online(addr: SocketAddr, user: &str, domain: &str) -> Raw {
         let mut raw = Raw::bound(addr, user, domain);
@@ -478,13 +427,7 @@ fn a_server_that_forges_from_is_cut_off_and_nothing_is_delivered() {
     evil.send("<db:result from='evil.example' to='a.example'>k3y</db:result>");
     // a.example dials evil.example back and asks.
     let (back, _) = authority.accept().expect("a dials back");
-    let mut back = Raw {
-        stream: back,
-        seen: String::new(),
-    };
-    back.stream
-        .set_read_timeout(Some(Duration::from_millis(50)))
-        .expect("timeout");
+    let mut back = Typist::over(back);
     back.expect("version='1.0'>");
     back.send(
         "<stream:stream xmlns='jabber:server' xmlns:db='jabber:server:dialback' \
@@ -863,13 +806,7 @@ fn a_peer_cannot_answer_for_another_domain_on_our_stream() {
         "<message to='bob@b.example' type='chat'><body>for b</body></message>",
     );
     let (out, _) = fake_b.accept().expect("a connects to b");
-    let mut out = Raw {
-        stream: out,
-        seen: String::new(),
-    };
-    out.stream
-        .set_read_timeout(Some(Duration::from_millis(50)))
-        .expect("timeout");
+    let mut out = Typist::over(out);
     out.expect("version='1.0'>");
     out.send(
         "<stream:stream xmlns='jabber:server' xmlns:db='jabber:server:dialback' \
@@ -899,12 +836,9 @@ fn a_peer_cannot_answer_for_another_domain_on_our_stream() {
 }
 
 /// A TLS stream typed by hand (after STARTTLS on a [`Raw`] one).
-struct RawTls {
-    tls: rustls::StreamOwned<rustls::ClientConnection, TcpStream>,
-    seen: String,
-}
+type RawTls = Typist<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>;
 
-impl RawTls {
+impl Typist<rustls::StreamOwned<rustls::ClientConnection, TcpStream>> {
     /// STARTTLS on `raw` (features already read) as `domain`'s server,
     /// presenting the certificate in `files`.
     fn starttls(mut raw: Raw, files: &CaFiles, domain: &str) -> RawTls {
@@ -916,34 +850,7 @@ impl RawTls {
         let name =
             rustls_pki_types::ServerName::try_from("a.example").expect("name");
         let conn = rustls::ClientConnection::new(config, name).expect("tls");
-        RawTls {
-            tls: rustls::StreamOwned::new(conn, raw.stream),
-            seen: String::new(),
-        }
-    }
-
-    fn send(&mut self, xml: &str) {
-        self.tls.write_all(xml.as_bytes()).expect("write");
-        self.tls.flush().expect("flush");
-    }
-
-    fn expect(&mut self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            if let Some(at) = self.seen.find(needle) {
-                let rest = self.seen.split_off(at + needle.len());
-                return std::mem::replace(&mut self.seen, rest);
-            }
-            assert!(
-                start.elapsed() < TIMEOUT,
-                "waited for {needle:?}; got {:?}",
-                self.seen
-            );
-            let mut buf = [0u8; 8192];
-            if let Ok(n) = self.tls.read(&mut buf) {
-                self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        }
+        Typist::new(rustls::StreamOwned::new(conn, raw.stream))
     }
 
     /// A new stream header from `from` (after TLS or SASL); returns the
@@ -1049,14 +956,7 @@ fn a_refused_external_falls_back_to_dialback_on_the_same_stream() {
         "<message to='bob@b.example' type='chat'><body>for b</body></message>",
     );
     let (tcp, _) = fake_b.accept().expect("a connects to b");
-    let mut plain = Raw {
-        stream: tcp,
-        seen: String::new(),
-    };
-    plain
-        .stream
-        .set_read_timeout(Some(Duration::from_millis(50)))
-        .expect("timeout");
+    let mut plain = Typist::over(tcp);
     let header = "<stream:stream xmlns='jabber:server' \
                   xmlns:db='jabber:server:dialback' \
                   xmlns:stream='http://etherx.jabber.org/streams' \
@@ -1074,49 +974,24 @@ fn a_refused_external_falls_back_to_dialback_on_the_same_stream() {
             .expect("CA config")
             .acceptor;
     let conn = rustls::ServerConnection::new(acceptor).expect("tls");
-    let mut tls = rustls::StreamOwned::new(conn, plain.stream);
-    let mut seen = String::new();
-    let mut read_until = |tls: &mut rustls::StreamOwned<_, TcpStream>,
-                          needle: &str| {
-        let start = Instant::now();
-        loop {
-            if let Some(at) = seen.find(needle) {
-                let rest = seen.split_off(at + needle.len());
-                return std::mem::replace(&mut seen, rest);
-            }
-            assert!(start.elapsed() < TIMEOUT, "waited for {needle:?}: {seen}");
-            let mut buf = [0u8; 8192];
-            if let Ok(n) = std::io::Read::read(tls, &mut buf) {
-                seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        }
-    };
-    read_until(&mut tls, "version='1.0'>");
-    let send = |tls: &mut rustls::StreamOwned<_, TcpStream>, xml: &str| {
-        tls.write_all(xml.as_bytes()).expect("write");
-        tls.flush().expect("flush");
-    };
-    send(&mut tls, &header.replace("'b1'", "'b2'"));
-    send(
-        &mut tls,
+    let mut tls = Typist::new(rustls::StreamOwned::new(conn, plain.stream));
+    tls.expect("version='1.0'>");
+    tls.send(&header.replace("'b1'", "'b2'"));
+    tls.send(
         "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>\
          <mechanism>EXTERNAL</mechanism></mechanisms>\
          <dialback xmlns='urn:xmpp:features:dialback'/></stream:features>",
     );
-    let auth = read_until(&mut tls, "</auth>");
+    let auth = tls.expect("</auth>");
     assert!(auth.contains("mechanism=\"EXTERNAL\""), "{auth}");
     assert!(auth.contains(">YS5leGFtcGxl"), "{auth}"); // "a.example"
-    send(
-        &mut tls,
+    tls.send(
         "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>",
     );
-    let result = read_until(&mut tls, "</db:result>");
+    let result = tls.expect("</db:result>");
     assert!(result.contains("from=\"a.example\""), "{result}");
-    send(
-        &mut tls,
-        "<db:result from='b.example' to='a.example' type='valid'/>",
-    );
-    let sent = read_until(&mut tls, "</message>");
+    tls.send("<db:result from='b.example' to='a.example' type='valid'/>");
+    let sent = tls.expect("</message>");
     assert!(sent.contains("<body>for b</body>"), "{sent}");
     let trace = lines(&log);
     assert!(

@@ -14,106 +14,18 @@
 //! missing, the test says so and passes — except under CI (`CI` set),
 //! where a missing peer is a failure: the point is that these run.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 mod common;
+use common::peers::{INTEROP, Process, have, lines, wait_for, wait_for_port};
 use common::{Scratch, free_port, netlab, text};
-
-const INTEROP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop");
-
-/// Whether `program` runs; if not, skip (or fail under CI).
-fn have(program: &str, check: &[&str]) -> bool {
-    let ok = Command::new(program)
-        .args(check)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{program} is missing under CI: scripts/interop-deps.sh should have installed it"
-        );
-        eprintln!(
-            "skipped: {program} is not installed (scripts/interop-deps.sh installs it)"
-        );
-    }
-    ok
-}
 
 fn have_slixmpp() -> bool {
     have("python3", &["-c", "import slixmpp"])
-}
-
-/// A child process killed (SIGTERM, then SIGKILL) when dropped.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let pid = nix::unistd::Pid::from_raw(self.0.id() as i32);
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(3) {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Lines of a child's stdout, readable with a timeout.
-fn lines(stdout: ChildStdout) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-/// Waits for a line containing `needle`; returns every line seen.
-fn wait_for(
-    rx: &mpsc::Receiver<String>,
-    needle: &str,
-    within: Duration,
-) -> Result<Vec<String>, Vec<String>> {
-    let start = Instant::now();
-    let mut seen = Vec::new();
-    while let Some(left) = within.checked_sub(start.elapsed()) {
-        match rx.recv_timeout(left) {
-            Ok(line) => {
-                let found = line.contains(needle);
-                seen.push(line);
-                if found {
-                    return Ok(seen);
-                }
-            }
-            Err(_) => break,
-        }
-    }
-    Err(seen)
-}
-
-fn wait_for_port(port: u16) {
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "nothing listens on port {port}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// `netlab xmpp server` with accounts a, b, c (passwords apass …).

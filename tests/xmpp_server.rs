@@ -6,7 +6,6 @@
 //! STARTTLS and SCRAM are tested with the real client and real peers in
 //! `tests/xmpp_interop.rs`.
 
-use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
@@ -15,6 +14,9 @@ use netlab::xmpp::accounts;
 use netlab::xmpp::server::{ComponentSpec, Config, Server, TlsMode};
 use netlab::xmpp::store::Store;
 use tokio_util::sync::CancellationToken;
+
+mod common;
+use common::typist::Typist;
 
 /// A server running on its own runtime thread.
 struct Running {
@@ -94,92 +96,15 @@ impl Drop for Running {
     }
 }
 
-/// A client typing XML.
-struct Raw {
-    stream: TcpStream,
-    seen: String,
-}
+/// A client typing XML (tests/common/typist.rs).
+type Raw = Typist<TcpStream>;
 
-const TIMEOUT: Duration = Duration::from_secs(5);
-
-impl Raw {
-    fn connect(addr: SocketAddr) -> Raw {
-        let stream = TcpStream::connect(addr).expect("connect");
-        stream
-            .set_read_timeout(Some(Duration::from_millis(50)))
-            .expect("timeout");
-        Raw {
-            stream,
-            seen: String::new(),
-        }
-    }
-
-    fn send(&mut self, xml: &str) {
-        self.stream.write_all(xml.as_bytes()).expect("write");
-    }
-
+impl Typist<TcpStream> {
     fn open(&mut self) {
         self.send(
             "<?xml version='1.0'?><stream:stream to='localhost' version='1.0' \
              xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>",
         );
-    }
-
-    /// Reads until `needle` has arrived; returns everything up to its end
-    /// and keeps the rest.
-    fn expect(&mut self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            if let Some(at) = self.seen.find(needle) {
-                let rest = self.seen.split_off(at + needle.len());
-                return std::mem::replace(&mut self.seen, rest);
-            }
-            assert!(
-                start.elapsed() < TIMEOUT,
-                "waited {TIMEOUT:?} for {needle:?}; got {:?}",
-                self.seen
-            );
-            self.read_some();
-        }
-    }
-
-    /// Reads for `wait` and returns what came.
-    fn quiet(&mut self, wait: Duration) -> String {
-        let start = Instant::now();
-        while start.elapsed() < wait {
-            self.read_some();
-        }
-        std::mem::take(&mut self.seen)
-    }
-
-    fn read_some(&mut self) -> usize {
-        let mut buf = [0u8; 8192];
-        match self.stream.read(&mut buf) {
-            Ok(n) => {
-                self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-                n
-            }
-            Err(_) => 0,
-        }
-    }
-
-    /// Whether the server closed the connection (within the timeout).
-    fn closed(&mut self) -> bool {
-        let start = Instant::now();
-        while start.elapsed() < TIMEOUT {
-            let mut buf = [0u8; 8192];
-            match self.stream.read(&mut buf) {
-                Ok(0) => return true,
-                Ok(n) => {
-                    self.seen.push_str(&String::from_utf8_lossy(&buf[..n]))
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
-                    return true;
-                }
-                Err(_) => {}
-            }
-        }
-        false
     }
 
     /// Logs in with PLAIN (teaching mode) and binds `resource`.

@@ -86,3 +86,4 @@ pub fn free_port() -> u16 {
 }
 
 pub mod peers;
+pub mod typist;
