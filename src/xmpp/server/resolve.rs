@@ -256,6 +256,50 @@ mod tests {
         }
     }
 
+    /// A one-question DNS server on loopback that answers every query
+    /// with the SRV record "no service here" (target `.`).
+    async fn no_service_dns() -> SocketAddr {
+        use hickory_resolver::proto::op::{Message, MessageType};
+        use hickory_resolver::proto::rr::{RData, Record};
+        let socket = tokio::net::UdpSocket::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = socket.local_addr().expect("addr");
+        tokio::spawn(async move {
+            let mut buf = [0u8; 512];
+            while let Ok((n, peer)) = socket.recv_from(&mut buf).await {
+                let Ok(query) = Message::from_vec(&buf[..n]) else {
+                    continue;
+                };
+                let mut answer = Message::new();
+                answer
+                    .set_id(query.id())
+                    .set_message_type(MessageType::Response)
+                    .add_queries(query.queries().to_vec());
+                if let Some(q) = query.queries().first() {
+                    answer.add_answer(Record::from_rdata(
+                        q.name().clone(),
+                        60,
+                        RData::SRV(SRV::new(0, 0, 0, Name::root())),
+                    ));
+                }
+                let bytes = answer.to_vec().expect("encode");
+                let _ = socket.send_to(&bytes, peer).await;
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn a_dot_target_means_no_xmpp_service() {
+        // RFC 6120 § 3.2.1: "a single resource record with a Target of
+        // '.' … the receiving entity does not offer the service".
+        let mut config = S2sConfig::new("127.0.0.1:0".parse().expect("addr"));
+        config.dns = Some(no_service_dns().await);
+        let found = resolve(&config, "none.example").await;
+        assert_eq!(found, Err(ResolveError::NoService("none.example".into())));
+    }
+
     #[tokio::test]
     async fn a_pinned_route_needs_no_dns() {
         let mut config = S2sConfig::new("127.0.0.1:0".parse().expect("addr"));
