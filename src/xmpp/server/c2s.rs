@@ -384,7 +384,7 @@ impl Connection {
                 &mut replies,
                 element,
             );
-            self.out.append(&mut replies.out);
+            self.out.extend(replies.into_xml());
             return match flow {
                 Flow::Continue => Next::Continue,
                 Flow::StreamError(condition, text) => {

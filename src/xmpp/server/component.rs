@@ -322,14 +322,8 @@ impl Connection {
         element.renamespace(ns::CLIENT);
         let (flow, replies) = peer::handle(&self.shared, &to, element);
         // Replies leave for the component in its own namespace.
-        for xml in replies.out {
-            match crate::xmpp::framing::parse_one(&xml) {
-                Ok(mut reply) => {
-                    reply.renamespace(ns::COMPONENT_ACCEPT);
-                    self.out.push(reply.to_xml().into());
-                }
-                Err(_) => self.out.push(xml),
-            }
+        for reply in replies.into_elements() {
+            self.out.push(reply.to_xml_in(ns::COMPONENT_ACCEPT).into());
         }
         match flow {
             Flow::Continue => None,

@@ -4,8 +4,8 @@
 //! result, an error) goes into [`Replies`], which the sender's connection
 //! task writes after the handler returns; what it has for someone else goes
 //! into that someone's mailbox (`router.rs`). The sender may be a client
-//! (`c2s.rs`) or a component (`component.rs`): handlers do not need to know
-//! which.
+//! (`c2s.rs`), a component (`component.rs`) or another server
+//! (`s2s_in.rs`): handlers do not need to know which.
 //!
 //! Read next: `route.rs`, which decides where everything else goes.
 
@@ -14,22 +14,55 @@ use std::sync::Arc;
 use crate::xmpp::framing::Element;
 use crate::xmpp::stanza::{self, ErrorType, StanzaError};
 
-/// XML queued for the sender of the stanza being handled.
+/// One thing for the sender.
+#[derive(Debug)]
+pub enum Reply {
+    /// An element, written by the sender's stream in its own namespace.
+    Element(Element),
+    /// XML that is already text (a stored subscription request).
+    Xml(Arc<str>),
+}
+
+/// What is queued for the sender of the stanza being handled, in order.
+///
+/// Kept as elements, not text: a client's stream writes them as they
+/// are, a component's writes them in `jabber:component:accept`, and a
+/// server's sends them on our outgoing stream to it — each without
+/// reading back what another wrote.
 #[derive(Debug, Default)]
 pub struct Replies {
-    /// Serialised elements, in order.
-    pub out: Vec<Arc<str>>,
+    /// The replies, in order.
+    pub out: Vec<Reply>,
 }
 
 impl Replies {
     /// Queues an element.
     pub fn send(&mut self, element: &Element) {
-        self.out.push(element.to_xml().into());
+        self.out.push(Reply::Element(element.clone()));
     }
 
     /// Queues XML that is already text (a stored subscription request).
     pub fn send_xml(&mut self, xml: Arc<str>) {
-        self.out.push(xml);
+        self.out.push(Reply::Xml(xml));
+    }
+
+    /// The replies as text, for a client's stream (`jabber:client`, the
+    /// namespace they were made in).
+    pub fn into_xml(self) -> impl Iterator<Item = Arc<str>> {
+        self.out.into_iter().map(|reply| match reply {
+            Reply::Element(element) => element.to_xml().into(),
+            Reply::Xml(xml) => xml,
+        })
+    }
+
+    /// The replies as elements, for a peer's stream. Stored text is read
+    /// back (this server wrote it, so it reads; it never happens on the
+    /// paths peers take today, but must not be lost if it does).
+    pub fn into_elements(self) -> impl Iterator<Item = Element> {
+        self.out.into_iter().filter_map(|reply| match reply {
+            Reply::Element(element) => Some(element),
+            Reply::Xml(xml) => crate::xmpp::framing::parse_one(&xml).ok(),
+        })
     }
 
     /// Queues the error reply to `original`: `from` and `to` swapped, the

@@ -700,10 +700,8 @@ impl In {
         element.renamespace(ns::CLIENT);
         let (flow, replies) = peer::handle(&self.shared, &to, element);
         // Answers travel on our own stream to them, not on this one.
-        for xml in replies.out {
-            if let Ok(reply) = crate::xmpp::framing::parse_one(&xml)
-                && let Some(to) =
-                    reply.attr("to").and_then(|t| Jid::parse(t).ok())
+        for reply in replies.into_elements() {
+            if let Some(to) = reply.attr("to").and_then(|t| Jid::parse(t).ok())
             {
                 let _ = route::forward(
                     &self.shared,
