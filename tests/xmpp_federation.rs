@@ -13,22 +13,14 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use netlab::xmpp::s2s_tls::S2sTls;
-use netlab::xmpp::server::{Config, S2sConfig, Server, TlsMode};
+use netlab::xmpp::server::{Config, S2sConfig, TlsMode};
 use netlab::xmpp::store::Store;
 use netlab::xmpp::{accounts, tls};
-use tokio_util::sync::CancellationToken;
 
 mod common;
 use common::free_port;
+use common::server::Running;
 use common::typist::{TIMEOUT, Typist};
-
-/// A server on its own runtime thread.
-struct Running {
-    addr: SocketAddr,
-    s2s: SocketAddr,
-    shutdown: CancellationToken,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
 
 impl Running {
     /// `domain` with users alice and bob, s2s on `s2s_port`, routes pinned.
@@ -128,44 +120,7 @@ impl Running {
             trace,
             ..Config::default()
         };
-        let shutdown = CancellationToken::new();
-        let stop = shutdown.clone();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Runtime::new().expect("runtime");
-            runtime.block_on(async move {
-                let server = Server::bind(
-                    "127.0.0.1:0".parse().expect("addr"),
-                    config,
-                    store,
-                    tls_config,
-                )
-                .await
-                .expect("bind");
-                tx.send((
-                    server.local_addr().expect("addr"),
-                    server.s2s_addr().expect("s2s"),
-                ))
-                .expect("send");
-                server.run(stop).await.expect("run");
-            });
-        });
-        let (addr, s2s) = rx.recv_timeout(TIMEOUT).expect("started");
-        Running {
-            addr,
-            s2s,
-            shutdown,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.shutdown.cancel();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        Running::spawn(config, store, tls_config)
     }
 }
 
@@ -417,7 +372,7 @@ fn a_server_that_forges_from_is_cut_off_and_nothing_is_delivered() {
         Duration::from_secs(10),
     );
     let mut alice = Raw::online(a.addr, "alice", "a.example");
-    let mut evil = Raw::connect(a.s2s);
+    let mut evil = Raw::connect(a.s2s());
     evil.send(
         "<stream:stream xmlns='jabber:server' xmlns:db='jabber:server:dialback' \
          xmlns:stream='http://etherx.jabber.org/streams' from='evil.example' \
@@ -470,7 +425,7 @@ fn a_server_that_forges_from_is_cut_off_and_nothing_is_delivered() {
 fn a_wrong_key_fails_dialback() {
     // b.example is real; a forger claims to be b.example on a's port.
     let (a, _b) = pair(false);
-    let mut forger = Raw::connect(a.s2s);
+    let mut forger = Raw::connect(a.s2s());
     forger.send(
         "<stream:stream xmlns='jabber:server' xmlns:db='jabber:server:dialback' \
          xmlns:stream='http://etherx.jabber.org/streams' from='b.example' \
@@ -514,7 +469,7 @@ fn one_stream_may_not_claim_many_domains_at_once() {
         false,
         Duration::from_secs(5),
     );
-    let mut peer = Raw::connect(a.s2s);
+    let mut peer = Raw::connect(a.s2s());
     peer.send(
         "<stream:stream xmlns='jabber:server' xmlns:db='jabber:server:dialback' \
          xmlns:stream='http://etherx.jabber.org/streams' from='x.example' \
@@ -676,36 +631,36 @@ fn hostile_input_on_the_s2s_port_gets_the_right_stream_errors() {
 
     // A stanza before any dialback (RFC 6120 § 4.9.3.12).
     let ended = hostile(
-        a.s2s,
+        a.s2s(),
         "<message from='x@b.example' to='alice@a.example'>\
          <body>too early</body></message>",
     );
     assert!(ended.contains("<not-authorized"), "{ended}");
     // Dialback elements missing their addresses or id, or unknown.
-    let ended = hostile(a.s2s, "<db:result to='a.example'>k</db:result>");
+    let ended = hostile(a.s2s(), "<db:result to='a.example'>k</db:result>");
     assert!(ended.contains("<improper-addressing"), "{ended}");
     let ended = hostile(
-        a.s2s,
+        a.s2s(),
         "<db:verify from='b.example' to='a.example'>k</db:verify>",
     );
     assert!(ended.contains("<bad-format"), "{ended}");
     let ended =
-        hostile(a.s2s, "<db:nonsense from='b.example' to='a.example'/>");
+        hostile(a.s2s(), "<db:nonsense from='b.example' to='a.example'/>");
     assert!(ended.contains("<unsupported-stanza-type"), "{ended}");
     // A claim to be this server itself.
     let ended = hostile(
-        a.s2s,
+        a.s2s(),
         "<db:result from='a.example' to='a.example'>k</db:result>",
     );
     assert!(ended.contains("<invalid-from"), "{ended}");
     // Truncated: the element is cut by the end of the stream…
     let ended = hostile(
-        a.s2s,
+        a.s2s(),
         "<db:result from='b.example' to='a.example'>abc</stream:stream>",
     );
     assert!(ended.contains("<not-well-formed"), "{ended}");
     // …or by the end of the connection: the server just closes.
-    let (mut cut, _) = peer_stream(a.s2s, "b.example");
+    let (mut cut, _) = peer_stream(a.s2s(), "b.example");
     cut.send("<db:result from='b.example' to='a.exa");
     cut.stream
         .shutdown(std::net::Shutdown::Write)
@@ -721,7 +676,7 @@ fn hostile_input_on_the_s2s_port_gets_the_right_stream_errors() {
     // A key longer than the element limit (256 KiB)…
     let huge = "f".repeat(300 * 1024);
     let ended = hostile(
-        a.s2s,
+        a.s2s(),
         &format!(
             "<db:result from='b.example' to='a.example'>{huge}</db:result>"
         ),
@@ -731,7 +686,7 @@ fn hostile_input_on_the_s2s_port_gets_the_right_stream_errors() {
     // nobody is called back for it.
     let long = "f".repeat(100 * 1024);
     let ended = hostile(
-        a.s2s,
+        a.s2s(),
         &format!(
             "<db:result from='b.example' to='a.example'>{long}</db:result>"
         ),
@@ -745,12 +700,12 @@ fn hostile_input_on_the_s2s_port_gets_the_right_stream_errors() {
             "<db:result from='d{n}.example' to='a.example'>k</db:result>"
         ));
     }
-    let ended = hostile(a.s2s, &claims);
+    let ended = hostile(a.s2s(), &claims);
     assert!(ended.contains("<policy-violation"), "{ended}");
 
     // Answers nobody asked for are dropped (XEP-0220 § 3.1), and the
     // stream goes on.
-    let (mut eve, id) = peer_stream(a.s2s, "b.example");
+    let (mut eve, id) = peer_stream(a.s2s(), "b.example");
     eve.send(
         "<db:verify from='b.example' to='a.example' id='nope' type='valid'/>\
          <db:result from='b.example' to='a.example' type='valid'/>",
@@ -815,7 +770,7 @@ fn a_peer_cannot_answer_for_another_domain_on_our_stream() {
     );
     out.expect("</db:result>");
     // Our claim of c.example on a's port, and its stream id.
-    let (mut claim, id) = peer_stream(a.s2s, "c.example");
+    let (mut claim, id) = peer_stream(a.s2s(), "c.example");
     claim.send("<db:result from='c.example' to='a.example'>k3y</db:result>");
     // On a's stream to b: verdicts and answers for other domains, and an
     // answer to nothing.
@@ -881,7 +836,7 @@ fn sasl_external_is_offered_and_answered_by_the_rules() {
     let b_files = ca.leaf("b.example", "b.example");
 
     // (Without TLS nothing is offered: see the hostile-input test.)
-    let (raw, _) = peer_stream(a.s2s, "b.example");
+    let (raw, _) = peer_stream(a.s2s(), "b.example");
     let mut b = RawTls::starttls(raw, &b_files, "b.example");
     // After TLS with b.example's certificate: EXTERNAL next to dialback.
     let features = b.restart("b.example");
@@ -926,7 +881,7 @@ fn sasl_external_is_offered_and_answered_by_the_rules() {
     let stranger = TestCa::new("stranger");
     let mut files = stranger.leaf("b.example", "b.example");
     files.ca = b_files.ca.clone();
-    let (raw, _) = peer_stream(a.s2s, "b.example");
+    let (raw, _) = peer_stream(a.s2s(), "b.example");
     let mut b = RawTls::starttls(raw, &files, "b.example");
     let features = b.restart("b.example");
     assert!(!features.contains("EXTERNAL"), "{features}");

@@ -11,21 +11,12 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use netlab::xmpp::accounts;
-use netlab::xmpp::server::{ComponentSpec, Config, Server, TlsMode};
+use netlab::xmpp::server::{ComponentSpec, Config, TlsMode};
 use netlab::xmpp::store::Store;
-use tokio_util::sync::CancellationToken;
 
 mod common;
+use common::server::Running;
 use common::typist::Typist;
-
-/// A server running on its own runtime thread.
-struct Running {
-    addr: SocketAddr,
-    /// Where components connect, when the config asked for a port.
-    component_addr: Option<SocketAddr>,
-    shutdown: CancellationToken,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
 
 impl Running {
     fn start(db: &str, config: Config) -> Running {
@@ -39,37 +30,7 @@ impl Running {
                 "pw",
             );
         }
-        let shutdown = CancellationToken::new();
-        let stop = shutdown.clone();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Runtime::new().expect("runtime");
-            runtime.block_on(async move {
-                let server = Server::bind(
-                    "127.0.0.1:0".parse().expect("addr"),
-                    config,
-                    store,
-                    None,
-                )
-                .await
-                .expect("bind");
-                tx.send((
-                    server.local_addr().expect("addr"),
-                    server.component_addr(),
-                ))
-                .expect("send addr");
-                server.run(stop).await.expect("run");
-            });
-        });
-        let (addr, component_addr) = rx
-            .recv_timeout(Duration::from_secs(10))
-            .expect("server started");
-        Running {
-            addr,
-            component_addr,
-            shutdown,
-            thread: Some(thread),
-        }
+        Running::spawn(config, store, None)
     }
 
     fn plain(db: &str) -> Running {
@@ -80,19 +41,6 @@ impl Running {
                 ..Config::default()
             },
         )
-    }
-
-    fn stop(&mut self) {
-        self.shutdown.cancel();
-        if let Some(thread) = self.thread.take() {
-            thread.join().expect("server thread");
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.stop();
     }
 }
 

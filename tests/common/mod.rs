@@ -86,4 +86,5 @@ pub fn free_port() -> u16 {
 }
 
 pub mod peers;
+pub mod server;
 pub mod typist;
