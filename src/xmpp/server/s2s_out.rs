@@ -82,6 +82,18 @@ enum Stage {
     Ready,
 }
 
+/// The stream failed, the peer unreachable: `remote-server-not-found`
+/// (cancel) for what waits.
+fn lost(why: impl Into<String>) -> Ending {
+    Ending::Failed("remote-server-not-found", ErrorType::Cancel, why.into())
+}
+
+/// The peer did not answer in time or refused us:
+/// `remote-server-timeout` (wait: it may work later), as Prosody bounces.
+fn late(why: impl Into<String>) -> Ending {
+    Ending::Failed("remote-server-timeout", ErrorType::Wait, why.into())
+}
+
 /// Why the stream ended.
 enum Ending {
     /// Nothing more to send for a while: closed politely.
@@ -199,29 +211,17 @@ impl Out {
         let (stream, peer) = match stream {
             Ok(Ok(pair)) => pair,
             Ok(Err(why)) => {
-                return Ending::Failed(
-                    "remote-server-not-found",
-                    ErrorType::Cancel,
-                    why,
-                );
+                return lost(why);
             }
             Err(_) => {
-                return Ending::Failed(
-                    "remote-server-timeout",
-                    ErrorType::Wait,
-                    "connecting took too long".into(),
-                );
+                return late("connecting took too long");
             }
         };
         self.peer = Some(peer);
         let mut io = Transport::Plain(stream);
         self.open();
         if self.write(&mut io).await.is_err() {
-            return Ending::Failed(
-                "remote-server-not-found",
-                ErrorType::Cancel,
-                "writing to the peer failed".into(),
-            );
+            return lost("writing to the peer failed");
         }
         let mut buf = vec![0u8; 4096];
         let auth_deadline = Instant::now() + federation.config.auth_timeout;
@@ -234,11 +234,7 @@ impl Out {
             let ending = tokio::select! {
                 _ = federation.stop.cancelled() => Some(Ending::Stop),
                 _ = tokio::time::sleep_until(auth_deadline), if !ready => {
-                    Some(Ending::Failed(
-                        "remote-server-timeout",
-                        ErrorType::Wait,
-                        "not authenticated in time".into(),
-                    ))
+                    Some(late("not authenticated in time"))
                 }
                 _ = tokio::time::sleep_until(idle_at), if ready => {
                     Some(Ending::Idle)
@@ -256,11 +252,9 @@ impl Out {
                     None => Some(Ending::Stop),
                 },
                 read = io.read(&mut buf) => match read {
-                    Ok(0) | Err(_) => Some(Ending::Failed(
-                        "remote-server-not-found",
-                        ErrorType::Cancel,
-                        "the peer closed the connection".into(),
-                    )),
+                    Ok(0) | Err(_) => {
+                        Some(lost("the peer closed the connection"))
+                    }
                     Ok(n) => {
                         self.parser.feed(&buf[..n]);
                         self.drain(federation)
@@ -269,22 +263,14 @@ impl Out {
             };
             self.flush_ready();
             if self.write(&mut io).await.is_err() {
-                return Ending::Failed(
-                    "remote-server-not-found",
-                    ErrorType::Cancel,
-                    "writing to the peer failed".into(),
-                );
+                return lost("writing to the peer failed");
             }
             if self.stage == Stage::Restart {
                 // `<success/>` arrived: a new stream on the same TLS
                 // (RFC 6120 § 6.4.6).
                 self.open();
                 if self.write(&mut io).await.is_err() {
-                    return Ending::Failed(
-                        "remote-server-not-found",
-                        ErrorType::Cancel,
-                        "writing to the peer failed".into(),
-                    );
+                    return lost("writing to the peer failed");
                 }
             }
             if self.stage == Stage::Proceed && self.secure {
@@ -293,20 +279,12 @@ impl Out {
                 io = match self.starttls(io).await {
                     Ok(io) => io,
                     Err(why) => {
-                        return Ending::Failed(
-                            "remote-server-not-found",
-                            ErrorType::Cancel,
-                            why,
-                        );
+                        return lost(why);
                     }
                 };
                 self.open();
                 if self.write(&mut io).await.is_err() {
-                    return Ending::Failed(
-                        "remote-server-not-found",
-                        ErrorType::Cancel,
-                        "writing to the peer failed".into(),
-                    );
+                    return lost("writing to the peer failed");
                 }
             }
             if let Some(ending) = ending {
@@ -358,20 +336,12 @@ impl Out {
                 Ok(Some(event)) => event,
                 Ok(None) => return None,
                 Err(err) => {
-                    return Some(Ending::Failed(
-                        "remote-server-not-found",
-                        ErrorType::Cancel,
-                        format!("the peer's XML: {err}"),
-                    ));
+                    return Some(lost(format!("the peer's XML: {err}")));
                 }
             };
             let ending = match event {
                 StreamEvent::Open(header) => self.header(&header),
-                StreamEvent::Close => Some(Ending::Failed(
-                    "remote-server-not-found",
-                    ErrorType::Cancel,
-                    "the peer closed its stream".into(),
-                )),
+                StreamEvent::Close => Some(lost("the peer closed its stream")),
                 StreamEvent::Element(element) => {
                     // Written out only for a trace: the bulk of the traffic
                     // needs no second serialisation.
@@ -407,11 +377,10 @@ impl Out {
         let name = element.local_name();
         let element_ns = element.ns.as_deref().unwrap_or_default();
         if element_ns == ns::STREAMS && name == "error" {
-            return Some(Ending::Failed(
-                "remote-server-not-found",
-                ErrorType::Cancel,
-                format!("stream error from the peer: {}", element.to_xml()),
-            ));
+            return Some(lost(format!(
+                "stream error from the peer: {}",
+                element.to_xml()
+            )));
         }
         if self.stage == Stage::Features
             && element_ns == ns::STREAMS
@@ -458,11 +427,7 @@ impl Out {
                 self.secure = true;
                 return None;
             }
-            return Some(Ending::Failed(
-                "remote-server-not-found",
-                ErrorType::Cancel,
-                "the peer refused STARTTLS".into(),
-            ));
+            return Some(lost("the peer refused STARTTLS"));
         }
         let ours = self.shared.config.domain.clone();
         match Dialback::parse(element) {
@@ -478,11 +443,7 @@ impl Out {
                     self.stage = Stage::Ready;
                     None
                 } else {
-                    Some(Ending::Failed(
-                        "remote-server-timeout",
-                        ErrorType::Wait,
-                        "the peer refused our dialback key".into(),
-                    ))
+                    Some(late("the peer refused our dialback key"))
                 }
             }
             // The answer to a db:verify we sent on this stream: only this
@@ -587,11 +548,7 @@ impl Out {
             return Some(Ending::Stop);
         };
         let Some(id) = self.stream_id.clone() else {
-            return Some(Ending::Failed(
-                "remote-server-not-found",
-                ErrorType::Cancel,
-                "the peer's stream header has no id".into(),
-            ));
+            return Some(lost("the peer's stream header has no id"));
         };
         let ours = self.shared.config.domain.clone();
         let key = dialback::key(&federation.secret, &self.domain, &ours, &id);
