@@ -27,7 +27,7 @@ use super::push_poll::{self, Delivery, Method};
 use super::relay::{Relay, connect_through};
 use super::stanza_notes::{Note, annotate};
 use super::xmpp_stage::{Stage, TraceLine};
-use crate::show::{style, wrap};
+use crate::show::{fold, style, wrap};
 use crate::xmpp::client::{Client, Security};
 use crate::xmpp::framing::Element;
 use crate::xmpp::jid::{Jid, MAX_PART_LEN};
@@ -196,7 +196,7 @@ fn stanza(world: &mut World) -> anyhow::Result<(String, String)> {
         who(&arrived),
         arrived.text.len()
     );
-    let _ = writeln!(out, "    {}", style::code(&arrived.text));
+    let _ = writeln!(out, "{}", xml_lines(&arrived.text));
     let _ = writeln!(
         out,
         "{} [{}] S→C, as the server wrote it to Bob ({} bytes):",
@@ -204,7 +204,7 @@ fn stanza(world: &mut World) -> anyhow::Result<(String, String)> {
         who(&left),
         left.text.len()
     );
-    let _ = writeln!(out, "    {}", style::code(&left.text));
+    let _ = writeln!(out, "{}", xml_lines(&left.text));
     let added = added_attributes(&arrived.text, &left.text)?;
     let _ = writeln!(
         out,
@@ -273,6 +273,16 @@ fn annotated(xml: &str) -> anyhow::Result<String> {
     out.push_str(&indented(&summary, 0));
     out.push('\n');
     Ok(out)
+}
+
+/// XML under its label: four spaces in, folded between tags or at
+/// spaces to fit [`WIDTH`].
+fn xml_lines(text: &str) -> String {
+    fold(text, WIDTH - 4, 0)
+        .lines()
+        .map(|line| format!("    {}", style::code(line)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `text` wrapped to fit [`WIDTH`] with every line indented by `indent`.
@@ -409,11 +419,11 @@ fn federation(world: &mut World) -> anyhow::Result<String> {
         .and_then(|e| e.elements().next())
         .map_or("?".into(), |c| c.local_name().to_owned());
     Ok(format!(
-        "{} {}\n{} {}\n{}\n",
-        style::client("alice sends:   "),
-        style::code(&message.to_xml()),
+        "{}\n{}\n{}\n{}\n{}\n",
+        style::client("alice sends:"),
+        xml_lines(&message.to_xml()),
         style::server("server answers:"),
-        style::code(&answer.to_xml()),
+        xml_lines(&answer.to_xml()),
         wrap(
             &format!(
                 "The domainpart example.org names another server, so \
@@ -572,14 +582,14 @@ fn security(world: &mut World) -> anyhow::Result<String> {
         "{} the features the server offered Alice before login:",
         style::server("out")
     );
-    let _ = writeln!(out, "    {}", style::code(&features.text));
+    let _ = writeln!(out, "{}", xml_lines(&features.text));
     let _ = writeln!(
         out,
         "{} Alice's first SASL message ({}):",
         style::client("in "),
         world.alice.mechanism().name()
     );
-    let _ = writeln!(out, "    {}", style::code(&auth.text));
+    let _ = writeln!(out, "{}", xml_lines(&auth.text));
     let _ = writeln!(out, "    base64-decoded: {}", style::code(&first));
     let _ = writeln!(
         out,

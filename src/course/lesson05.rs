@@ -40,7 +40,7 @@ use super::Demo;
 use super::relay::{self, Relay};
 use super::two_servers::{Lane, PASSWORD, Seen, TwoServers, wait_for};
 use crate::show::hops::{self, Rung};
-use crate::show::{style, wrap};
+use crate::show::{fold, style, wrap};
 use crate::sockets::proc_net::{self, TcpState};
 use crate::xmpp::client::Client;
 use crate::xmpp::framing::{Element, parse_one};
@@ -198,8 +198,8 @@ impl World {
             style::server("a.example's certificate:")
         );
         let fingerprint = &cert.sha256_fingerprint;
-        for piece in hops::hard_wrap(fingerprint, 48) {
-            let _ = writeln!(out, "    {}", style::code(&piece));
+        for piece in fold(fingerprint, 48, 0).lines() {
+            let _ = writeln!(out, "    {}", style::code(piece));
         }
         out.push_str(&para(
             "alice's client pinned exactly this certificate, and the TLS \
@@ -294,8 +294,8 @@ impl World {
             relay_addr,
             text.len()
         ));
-        for piece in hops::hard_wrap(text, WIDTH - 4) {
-            let _ = writeln!(out, "    {}", style::code(&piece));
+        for piece in fold(text, WIDTH - 4, 0).lines() {
+            let _ = writeln!(out, "    {}", style::code(piece));
         }
         let _ = writeln!(
             out,
@@ -304,8 +304,8 @@ impl World {
             record.len()
         );
         let hex = hex_bytes(&record[..record.len().min(24)]);
-        for piece in hops::hard_wrap(&format!("{hex} …"), WIDTH - 4) {
-            let _ = writeln!(out, "    {}", style::code(&piece));
+        for piece in fold(&format!("{hex} …"), WIDTH - 4, 0).lines() {
+            let _ = writeln!(out, "    {}", style::code(piece));
         }
         let extra = record.len() as i64 - text.len() as i64;
         let matched = data[first..]

@@ -64,17 +64,17 @@ pub fn render(lanes: &[&str], rungs: &[Rung]) -> String {
         let _ = writeln!(out, "{}", arrow_line(lanes.len(), rung));
         if rung.from == rung.to && !fits_beside(rung) {
             // A long note goes underneath, in full.
-            for piece in hard_wrap(&rung.label, WIDTH - INDENT) {
+            for piece in super::fold(&rung.label, WIDTH - INDENT, 0).lines() {
                 let _ = writeln!(out, "{}{piece}", " ".repeat(INDENT));
             }
         }
         for line in &rung.detail {
-            for piece in hard_wrap(line, WIDTH - INDENT) {
+            for piece in super::fold(line, WIDTH - INDENT, 0).lines() {
                 let _ = writeln!(
                     out,
                     "{}{}",
                     " ".repeat(INDENT),
-                    style::dim(&piece)
+                    style::dim(piece)
                 );
             }
         }
@@ -138,35 +138,6 @@ fn cut(text: &str, room: usize) -> String {
     kept
 }
 
-/// Wraps at spaces to `width` columns, and cuts any word longer than a
-/// line into pieces.
-pub fn hard_wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let mut word: Vec<char> = word.chars().collect();
-        while word.len() > width {
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            lines.push(word.drain(..width).collect());
-        }
-        let word: String = word.into_iter().collect();
-        let len = line.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(&word);
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,11 +172,5 @@ mod tests {
         assert!(out.contains("│◀─"), "{out}");
         assert!(out.contains("db:verify valid─│"), "{out}");
         assert!(out.contains("          a note that"), "{out}");
-    }
-
-    #[test]
-    fn hard_wrap_cuts_long_words() {
-        assert_eq!(hard_wrap("ab cdefgh i", 3), ["ab", "cde", "fgh", "i"]);
-        assert_eq!(hard_wrap("", 3), [""]);
     }
 }

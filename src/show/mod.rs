@@ -53,9 +53,41 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
     out
 }
 
+/// `text` cut into lines of at most `width` characters, each after the
+/// first starting with `indent` spaces (counted in the width). Breaks go
+/// at a space (which is dropped) or between `>` and `<`; a line with
+/// neither is cut where it is full.
+pub fn fold(text: &str, width: usize, indent: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut lines: Vec<String> = Vec::new();
+    let mut start = 0;
+    let mut room = width;
+    while chars.len() - start > room {
+        let window = &chars[start..=start + room];
+        // The last good break in the window: after a space, or between
+        // `>` and `<`.
+        let cut = (1..window.len()).rev().find_map(|i| {
+            if window[i] == ' ' {
+                Some((i, i + 1))
+            } else if window[i - 1] == '>' && window[i] == '<' {
+                Some((i, i))
+            } else {
+                None
+            }
+        });
+        let (end, next) = cut.unwrap_or((room, room));
+        lines.push(chars[start..start + end].iter().collect());
+        start += next;
+        room = width.saturating_sub(indent).max(1);
+    }
+    lines.push(chars[start..].iter().collect());
+    let pad = " ".repeat(indent);
+    lines.join(&format!("\n{pad}"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::wrap;
+    use super::{fold, wrap};
 
     #[test]
     fn wraps_at_width_with_indent() {
@@ -66,5 +98,14 @@ mod tests {
             wrap("averyveryverylongword x", 5, 0),
             "averyveryverylongword\nx"
         );
+    }
+
+    #[test]
+    fn fold_cuts_long_words() {
+        let lines = |text: &str| -> Vec<String> {
+            fold(text, 3, 0).lines().map(str::to_owned).collect()
+        };
+        assert_eq!(lines("ab cdefgh i"), ["ab", "cde", "fgh", "i"]);
+        assert_eq!(fold("", 3, 0), "");
     }
 }

@@ -23,45 +23,13 @@ use crate::course::structure::{
 use crate::course::xmpp_stage::TraceLine;
 use crate::xmpp::server::{StreamKind, TraceKind};
 
-use super::{style, wrap};
+use super::{fold, style, wrap};
 
 /// The widest line this module writes.
 pub const WIDTH: usize = 78;
 
 /// Indent of the XML under its label.
 const XML_INDENT: usize = 4;
-
-/// `text` cut into lines of at most `width` characters, each after the
-/// first starting with `indent` spaces (counted in the width). Breaks go
-/// at a space (which is dropped) or between `>` and `<`; a line with
-/// neither is cut where it is full.
-pub fn fold(text: &str, width: usize, indent: usize) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut lines: Vec<String> = Vec::new();
-    let mut start = 0;
-    let mut room = width;
-    while chars.len() - start > room {
-        let window = &chars[start..=start + room];
-        // The last good break in the window: after a space, or between
-        // `>` and `<`.
-        let cut = (1..window.len()).rev().find_map(|i| {
-            if window[i] == ' ' {
-                Some((i, i + 1))
-            } else if window[i - 1] == '>' && window[i] == '<' {
-                Some((i, i))
-            } else {
-                None
-            }
-        });
-        let (end, next) = cut.unwrap_or((room, room));
-        lines.push(chars[start..start + end].iter().collect());
-        start += next;
-        room = width.saturating_sub(indent).max(1);
-    }
-    lines.push(chars[start..].iter().collect());
-    let pad = " ".repeat(indent);
-    lines.join(&format!("\n{pad}"))
-}
 
 /// Who wrote a trace line to whom: `alice/laptop → server`.
 pub fn direction(who: &str, kind: TraceKind) -> String {
