@@ -129,7 +129,9 @@ impl Drop for Running {
 }
 
 /// Starts `netlab socket listen 127.0.0.1:0 ARGS…` and returns it with the
-/// port it printed.
+/// port it printed, once it is ready: after `listen()` for TCP (the port is
+/// printed at `bind()`, and a connect() before `listen()` is refused), after
+/// `bind()` for UDP.
 fn listener(
     args: &[&str],
 ) -> (Running, BufReader<std::process::ChildStdout>, u16) {
@@ -145,21 +147,27 @@ fn listener(
     let stdout = running.0.stdout.take().expect("piped");
     let mut lines = BufReader::new(stdout);
     let mut line = String::new();
+    let mut port = None;
     while lines.read_line(&mut line).expect("stdout readable") > 0 {
         if let Some(at) = line.rfind("127.0.0.1:") {
-            let port: String = line[at + 10..]
+            let digits: String = line[at + 10..]
                 .chars()
                 .take_while(char::is_ascii_digit)
                 .collect();
-            if let Ok(port) = port.parse::<u16>()
-                && port != 0
+            if let Ok(found) = digits.parse::<u16>()
+                && found != 0
             {
-                return (running, lines, port);
+                port = Some(found);
             }
+        }
+        let ready =
+            line.contains("state LISTEN") || line.contains("receiving on");
+        if let (Some(port), true) = (port, ready) {
+            return (running, lines, port);
         }
         line.clear();
     }
-    panic!("the listener never printed its port");
+    panic!("the listener never said it was ready");
 }
 
 fn rest(mut lines: BufReader<std::process::ChildStdout>) -> String {

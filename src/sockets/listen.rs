@@ -78,7 +78,8 @@ fn run_tcp(options: &Options, events: Sink) -> Result<()> {
     let bound = local_addr(&socket)?;
     events(Event::Call {
         call: format!("bind(fd {fd}, {addr})"),
-        returned: format!("0, listening address {bound}"),
+        // Not "listening" yet: a connect() now is refused until listen().
+        returned: format!("0, bound to {bound}"),
     });
     let backlog = options.backlog;
     call(
