@@ -20,7 +20,7 @@ use tabled::{Table, Tabled};
 
 use crate::course::pace::Pacer;
 use crate::course::registry::{self, LESSONS};
-use crate::course::{lesson10, player};
+use crate::course::{lesson10, player, recording};
 use crate::show::{self, events, style::ColorChoice, wrap};
 use crate::sockets::event::Sink;
 use crate::sockets::walkthrough::Walkthrough;
@@ -430,6 +430,12 @@ pub struct LessonArgs {
     /// when stdin is not a terminal.
     #[arg(long)]
     pub pace: bool,
+    /// Instead of playing the lesson, run its live steps and write its
+    /// narration to FILE as Markdown, each step's output (without colour)
+    /// under the step's marker. The book's chapters are made this way
+    /// (`scripts/record-book.sh`).
+    #[arg(long, value_name = "FILE", conflicts_with = "pace")]
+    pub record: Option<std::path::PathBuf>,
 }
 
 /// Arguments of `netlab tour`.
@@ -673,6 +679,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if lesson.needs == registry::Needs::NetAdmin {
                 // This lesson builds the namespace lab.
                 lab::tear_down_on_ctrl_c();
+            }
+            if let Some(path) = &args.record {
+                show::style::init(ColorChoice::Never);
+                let recorded = recording::record(lesson)?;
+                std::fs::write(path, &recorded).with_context(|| {
+                    format!("cannot write {}", path.display())
+                })?;
+                let steps = recording::unsplice(&recorded).steps.len();
+                println!(
+                    "lesson {}: {steps} live steps recorded in {}",
+                    lesson.number,
+                    path.display()
+                );
+                return Ok(ExitCode::SUCCESS);
             }
             player::play(
                 lesson,

@@ -6,6 +6,7 @@
 //!   markers
 //! - [`pace`]: waiting for Enter between steps, for instructors
 //! - [`player`]: plays a lesson: text, demo step, text, …
+//! - [`recording`]: a lesson with each step's output in place, for the book
 //! - [`lesson01`] … [`lesson10`]: the live demos
 //! - [`xmpp_stage`]: an in-process XMPP server and clients for lessons 1–6
 //! - [`relay`]: a counting TCP relay, bytes on the wire without capture
@@ -37,6 +38,7 @@ pub mod overhead;
 pub mod pace;
 pub mod player;
 pub mod push_poll;
+pub mod recording;
 pub mod registry;
 pub mod relay;
 pub mod stanza_notes;

@@ -333,7 +333,10 @@ impl World {
                     row.remote.port()
                 };
                 let peer = if listening { row.remote } else { row.local };
-                let who = if peer == self.mallory_addr {
+                // Linux gives two outgoing connections the same local port
+                // when they go to different places, so mallory is the one
+                // whose address matches *on the IRC port*.
+                let who = if peer == self.mallory_addr && port == irc {
                     IRC_NICK.to_owned()
                 } else {
                     self.who_at(peer).unwrap_or_else(|| "?".into())
