@@ -436,6 +436,10 @@ pub struct LessonArgs {
     /// (`scripts/record-book.sh`).
     #[arg(long, value_name = "FILE", conflicts_with = "pace")]
     pub record: Option<std::path::PathBuf>,
+    /// After the lesson, print worked answers to its exercises, computed
+    /// from the numbers of this run (try the exercises first).
+    #[arg(long, conflicts_with = "record")]
+    pub answers: bool,
 }
 
 /// Arguments of `netlab tour`.
@@ -694,11 +698,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::SUCCESS);
             }
-            player::play(
-                lesson,
-                Pacer::new(args.pace),
-                &mut std::io::stdout(),
-            )?;
+            let mut out = std::io::stdout();
+            let demo = player::play(lesson, Pacer::new(args.pace), &mut out)?;
+            if args.answers {
+                player::answers(lesson, demo.as_ref(), &mut out)?;
+            }
         }
         Command::Tour(args) => {
             // Lesson 9 builds the namespace lab.

@@ -376,3 +376,23 @@ fn port_in_use_is_explained() {
     );
     assert!(err.contains("fix: pick another port"), "{err}");
 }
+
+#[test]
+fn a_full_accept_queue_drops_the_syn_and_the_client_retries() {
+    use netlab::sockets::backlog;
+    let filled = backlog::fill(LO, 1, 3).expect("fill the queue");
+    let states: Vec<_> = filled.clients.iter().map(|c| c.state).collect();
+    // Linux parks backlog + 1 finished connections, then drops SYNs.
+    assert_eq!(
+        states,
+        [
+            TcpState::Established,
+            TcpState::Established,
+            TcpState::SynSent
+        ]
+    );
+    assert_eq!(filled.queued, 2, "the LISTEN row's Recv-Q");
+    // Its SYN was dropped, not refused: after accept() made room, the
+    // client's own retransmission got it in.
+    assert!(filled.got_in_after.is_some(), "the retried SYN got in");
+}

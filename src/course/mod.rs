@@ -54,4 +54,12 @@ pub trait Demo {
 
     /// Runs one step and returns what to print.
     fn run(&mut self, step: &str) -> anyhow::Result<String>;
+
+    /// Worked answers to the lesson's exercises, one per exercise in the
+    /// narration's order, as Markdown, computed from what *this* run
+    /// measured (`netlab lesson N --answers`). Called after every step has
+    /// run. `None` for a lesson whose answers are not written yet.
+    fn answers(&self) -> Option<Vec<String>> {
+        None
+    }
 }

@@ -9,6 +9,7 @@
 //! - [`proc_net`]: the kernel's own socket table (`/proc/net/tcp` & co.)
 //! - [`walkthrough`]: lesson 10, a TCP connection built call by call
 //! - [`per_connection`]: one thread per accepted connection, two clients
+//! - [`backlog`]: a full accept queue, and the client it leaves out
 //! - [`udp_contrast`]: the same ideas over UDP, where most of them vanish
 //! - [`listen`], [`connect`]: the `netlab socket` tools students reuse
 //! - [`addressing`], [`ports`], [`errors`]: lesson 8, addresses and ports
@@ -16,6 +17,7 @@
 //! Book: `book/src/lesson-10.md`, `book/src/lesson-08.md`.
 
 pub mod addressing;
+pub mod backlog;
 pub mod connect;
 pub mod errors;
 pub mod event;

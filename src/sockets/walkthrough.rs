@@ -86,6 +86,16 @@ impl Walkthrough {
         }
     }
 
+    /// The listener's port, once `bind()` has given it one (else 0).
+    pub fn server_port(&self) -> u16 {
+        self.server_port
+    }
+
+    /// The client's address, once `connect()` has given it one.
+    pub fn client_addr(&self) -> Option<SocketAddr> {
+        self.client_addr
+    }
+
     /// Runs every step in order; what `netlab socket demo` prints.
     pub fn run_all(&mut self) -> Result<Vec<Step>> {
         let mut steps = vec![
