@@ -5,6 +5,7 @@
 //! Colour is added only when [`style::init`] decided it is wanted.
 //!
 //! - [`style`]: when to colour, and the palette
+//! - [`width`]: how wide the output may be, and how wide a string is
 //! - [`markdown`]: lesson narration, rendered for a terminal
 //! - [`steps`]: a system call and the kernel's socket table after it
 //! - [`events`]: one line per event of the socket tools
@@ -30,15 +31,42 @@ pub mod packet_json;
 pub mod steps;
 pub mod structure;
 pub mod style;
+pub mod width;
 pub mod xmpp_trace;
 
-/// Wraps `text` at `width` columns, indenting every line after the first
-/// by `indent` spaces. Words longer than a line are left whole.
+/// Wraps `text` at `width` display columns (see [`width::of`]),
+/// indenting every line after the first by `indent` spaces. Words longer
+/// than a line are left whole, unless they are CJK text, which may break
+/// between any two characters.
 pub fn wrap(text: &str, width: usize, indent: usize) -> String {
     let mut out = String::new();
     let mut column = 0;
     for word in text.split_whitespace() {
-        let len = word.chars().count();
+        let len = width::of(word);
+        if len > width.saturating_sub(indent) && word.chars().any(is_wide) {
+            // A run of Chinese has no spaces: fill the line, then fold.
+            let room = width.saturating_sub(column + 1).max(1);
+            let pieces = fold(word, room, 0);
+            let (first, rest) =
+                pieces.split_once('\n').unwrap_or((&pieces, ""));
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(first);
+            let rest: String = rest.split('\n').collect();
+            if rest.is_empty() {
+                column += 1 + width::of(first);
+                continue;
+            }
+            let folded = fold(&rest, width.saturating_sub(indent).max(1), 0);
+            for line in folded.split('\n') {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                out.push_str(line);
+                column = indent + width::of(line);
+            }
+            continue;
+        }
         if column > indent && column + 1 + len > width {
             out.push('\n');
             out.push_str(&" ".repeat(indent));
@@ -53,31 +81,48 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
     out
 }
 
-/// `text` cut into lines of at most `width` characters, each after the
-/// first starting with `indent` spaces (counted in the width). Breaks go
-/// at a space (which is dropped) or between `>` and `<`; a line with
-/// neither is cut where it is full.
+/// A character that takes two columns (CJK).
+fn is_wide(c: char) -> bool {
+    width::of_char(c) > 1
+}
+
+/// `text` cut into lines of at most `width` display columns, each after
+/// the first starting with `indent` spaces (counted in the width). Breaks
+/// go at a space (which is dropped) or between `>` and `<`, so XML folds
+/// between attributes or between tags; a line with neither is cut where
+/// it is full.
 pub fn fold(text: &str, width: usize, indent: usize) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut lines: Vec<String> = Vec::new();
     let mut start = 0;
-    let mut room = width;
-    while chars.len() - start > room {
-        let window = &chars[start..=start + room];
-        // The last good break in the window: after a space, or between
-        // `>` and `<`.
-        let cut = (1..window.len()).rev().find_map(|i| {
-            if window[i] == ' ' {
+    let mut room = width.max(1);
+    loop {
+        // The furthest `end` with chars[start..end] fitting in `room`.
+        let mut end = start;
+        let mut columns = 0;
+        while end < chars.len() && columns + width::of_char(chars[end]) <= room
+        {
+            columns += width::of_char(chars[end]);
+            end += 1;
+        }
+        if end == chars.len() {
+            break;
+        }
+        // The last good break up to `end`: at a space, or between `>`
+        // and `<`.
+        let cut = (start + 1..=end).rev().find_map(|i| {
+            if chars[i] == ' ' {
                 Some((i, i + 1))
-            } else if window[i - 1] == '>' && window[i] == '<' {
+            } else if chars[i - 1] == '>' && chars[i] == '<' {
                 Some((i, i))
             } else {
                 None
             }
         });
-        let (end, next) = cut.unwrap_or((room, room));
-        lines.push(chars[start..start + end].iter().collect());
-        start += next;
+        let full = end.max(start + 1);
+        let (stop, next) = cut.unwrap_or((full, full));
+        lines.push(chars[start..stop].iter().collect());
+        start = next;
         room = width.saturating_sub(indent).max(1);
     }
     lines.push(chars[start..].iter().collect());
@@ -107,5 +152,15 @@ mod tests {
         };
         assert_eq!(lines("ab cdefgh i"), ["ab", "cde", "fgh", "i"]);
         assert_eq!(fold("", 3, 0), "");
+    }
+
+    #[test]
+    fn cjk_counts_two_columns() {
+        assert_eq!(fold("即时通讯技术", 4, 0), "即时\n通讯\n技术");
+        assert_eq!(
+            wrap("IM 即时通讯技术简介", 8, 0),
+            "IM 即时\n通讯技术\n简介"
+        );
+        assert_eq!(wrap("a b", 10, 2), "a b");
     }
 }
