@@ -34,8 +34,8 @@ use crate::xmpp::jid::{Jid, MAX_PART_LEN};
 use crate::xmpp::server::{TlsMode, TraceKind};
 use crate::xmpp::stanza::Stanza;
 
-/// Output lines are wrapped to fit an 80-column terminal.
-const WIDTH: usize = 78;
+/// Text is wrapped to the course\'s design width (80 columns).
+use crate::show::width::DESIGN as WIDTH;
 
 /// The polling intervals compared with push.
 const POLL_INTERVALS: [Duration; 2] =

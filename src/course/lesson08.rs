@@ -12,10 +12,8 @@ use tabled::{Table, Tabled};
 
 use super::Demo;
 use crate::capture::interfaces;
-use crate::show::{style, wrap};
+use crate::show::{style, width, wrap};
 
-/// Output lines are wrapped to fit an 80-column terminal.
-const WIDTH: usize = 78;
 use crate::sockets::mistakes::{self, Attempt};
 use crate::sockets::ports::{self, PortClass, SERVICES};
 use crate::sockets::{addressing, errors};
@@ -109,7 +107,7 @@ fn loopback() -> anyhow::Result<String> {
                  127.0.0.0/8",
                 demo.seen_from
             ),
-            WIDTH,
+            width::current(),
             8
         ))
     ))
@@ -141,7 +139,7 @@ fn localhost() -> anyhow::Result<String> {
                 "localhost is only IPv4 here: this /etc/hosts has no `::1 \
              localhost` line, although ::1 itself works (see next step)"
             },
-            WIDTH,
+            width::current(),
             0
         )
     );
@@ -207,7 +205,7 @@ fn port_classes() -> anyhow::Result<String> {
              were both bound to 127.0.0.1:{port} at the same time."
         ),
     ] {
-        let _ = write!(out, "\n{}", wrap(&line, WIDTH, 0));
+        let _ = write!(out, "\n{}", wrap(&line, width::current(), 0));
     }
     out.push('\n');
     Ok(out)
@@ -233,7 +231,10 @@ fn ephemeral() -> anyhow::Result<String> {
             "not all inside the range: something changed the setting meanwhile"
         }
     );
-    Ok(text.lines().map(|l| wrap(l, WIDTH, 0) + "\n").collect())
+    Ok(text
+        .lines()
+        .map(|l| wrap(l, width::current(), 0) + "\n")
+        .collect())
 }
 
 #[derive(Tabled)]
@@ -287,7 +288,7 @@ pub fn attempt(a: &Attempt) -> String {
         lines.push(format!("fix: {}", x.fix));
     }
     for line in lines {
-        let _ = writeln!(out, "      {}", wrap(&line, WIDTH - 6, 6));
+        let _ = writeln!(out, "      {}", wrap(&line, width::current() - 6, 6));
     }
     out
 }

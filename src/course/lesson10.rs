@@ -13,8 +13,8 @@ use std::net::{IpAddr, Ipv4Addr};
 use anyhow::bail;
 
 use super::Demo;
-use crate::show::{steps, style};
-use crate::sockets::step::Step;
+use crate::show::steps;
+use crate::sockets::step::{Side, Step};
 use crate::sockets::walkthrough::Walkthrough;
 use crate::sockets::{per_connection, udp_contrast};
 
@@ -78,31 +78,28 @@ pub fn render(list: &[Step]) -> String {
 
 fn threads() -> anyhow::Result<String> {
     let run = per_connection::two_clients(LOOPBACK)?;
-    let mut out = format!(
-        "{} listening on {}; the main thread only accept()s and hands each \
-         connection to a new thread\n",
-        style::server("server "),
-        run.server
-    );
-    out.push_str(&format!(
-        "        {}\n",
-        style::kernel(&format!(
-            "kernel: while both handlers were running, /proc/net/tcp held {} \
-             ESTABLISHED sockets on {}",
-            run.concurrent.len(),
+    let mut out = steps::said(
+        Side::Server,
+        &format!(
+            "listening on {}; the main thread only accept()s and hands each \
+             connection to a new thread",
             run.server
-        ))
-    ));
+        ),
+    );
+    out.push_str(&steps::kernel(&format!(
+        "while both handlers were running, /proc/net/tcp held {} \
+         ESTABLISHED sockets on {}",
+        run.concurrent.len(),
+        run.server
+    )));
     for s in &run.served {
-        out.push_str(&format!(
-            "{} {} from {}: served by thread {} (kernel tid {}), read back \
-             {:?}\n",
-            style::client("client "),
-            s.client,
-            s.peer,
-            s.thread,
-            s.tid,
-            s.reply
+        out.push_str(&steps::said(
+            Side::Client,
+            &format!(
+                "{} from {}: served by thread {} (kernel tid {}), read back \
+                 {:?}",
+                s.client, s.peer, s.thread, s.tid, s.reply
+            ),
         ));
     }
     Ok(out)
