@@ -15,13 +15,12 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, CommandFactory, Parser, Subcommand};
-use tabled::settings::Style;
-use tabled::{Table, Tabled};
+use tabled::Tabled;
 
 use crate::course::pace::Pacer;
 use crate::course::registry::{self, LESSONS};
 use crate::course::{lesson10, player};
-use crate::show::{self, events, style::ColorChoice, wrap};
+use crate::show::{self, events, style::ColorChoice};
 use crate::sockets::event::Sink;
 use crate::sockets::walkthrough::Walkthrough;
 use crate::sockets::{connect, listen};
@@ -793,17 +792,12 @@ struct LessonRow {
     status: String,
 }
 
-/// The course at a glance, in under 100 columns.
+/// The course at a glance, as wide as the terminal allows.
 pub fn lessons_table() -> String {
     let rows = LESSONS.iter().map(|l| LessonRow {
         number: l.number,
-        lesson: format!(
-            "{}\n{}\nname: {}",
-            wrap(l.title, 24, 0),
-            l.article,
-            l.slug
-        ),
-        demo: wrap(l.demo, 32, 0),
+        lesson: format!("{}\n{}\nname: {}", l.title, l.article, l.slug),
+        demo: l.demo.to_string(),
         status: format!(
             "{}\nneeds: {}",
             if l.is_built() {
@@ -814,7 +808,7 @@ pub fn lessons_table() -> String {
             l.needs.label()
         ),
     });
-    let table = Table::new(rows).with(Style::sharp()).to_string();
+    let table = crate::show::table::fit(rows);
     format!(
         "{table}\nRun one with `netlab lesson N` (or its name), all with \
          `netlab tour`.\n"

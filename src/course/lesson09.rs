@@ -16,7 +16,7 @@ use anyhow::bail;
 
 use super::Demo;
 use crate::capture::live;
-use crate::show::{ladder, style};
+use crate::show::{ladder, style, width, wrap};
 use crate::tools::compare::table;
 use crate::tools::handshake;
 use crate::transport::compare::{self, Report, Row, Transport};
@@ -122,7 +122,7 @@ fn limits() -> anyhow::Result<String> {
          {} read() calls",
         l.tcp_write, l.tcp_accepted, l.tcp_received, l.tcp_reads
     );
-    Ok(out)
+    Ok(lines_wrapped(&out))
 }
 
 fn boundaries() -> anyhow::Result<String> {
@@ -223,5 +223,13 @@ fn http() -> anyhow::Result<String> {
         run.requests.len(),
         run.connections
     );
-    Ok(out)
+    Ok(lines_wrapped(&out))
+}
+
+/// Each line of `text` wrapped at the width in use, continuation lines
+/// indented by two.
+fn lines_wrapped(text: &str) -> String {
+    text.lines()
+        .map(|line| wrap(line, width::current(), 2) + "\n")
+        .collect()
 }

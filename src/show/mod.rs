@@ -5,6 +5,7 @@
 //! Colour is added only when [`style::init`] decided it is wanted.
 //!
 //! - [`style`]: when to colour, and the palette
+//! - [`table`]: tables that fit the terminal
 //! - [`width`]: how wide the output may be, and how wide a string is
 //! - [`markdown`]: lesson narration, rendered for a terminal
 //! - [`steps`]: a system call and the kernel's socket table after it
@@ -31,6 +32,7 @@ pub mod packet_json;
 pub mod steps;
 pub mod structure;
 pub mod style;
+pub mod table;
 pub mod width;
 pub mod xmpp_trace;
 
@@ -72,6 +74,114 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
             out.push_str(&" ".repeat(indent));
             column = indent;
         } else if !out.is_empty() {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += len;
+    }
+    out
+}
+
+/// Like [`wrap`], for text that quotes commands in backticks: a
+/// `` `command` `` is never broken between words, which would make it
+/// unsafe to copy. One that does not fit on the current line starts a
+/// new one; one longer than a whole line goes on lines of its own, two
+/// columns further in, without backticks, broken only at spaces outside
+/// quotes and continued with ` \`, which a shell reads as one line.
+///
+/// Every line, the first too, is taken to start at column `indent`: the
+/// caller indents the first.
+pub fn wrap_commands(text: &str, width: usize, indent: usize) -> String {
+    let mut out = String::new();
+    let mut column = indent;
+    let mut pieces = text.split('`');
+    let mut code = false;
+    // True at the start of a line, where no space goes before a word.
+    let mut fresh = true;
+    let push_word =
+        |out: &mut String, column: &mut usize, fresh: &mut bool, word: &str| {
+            let len = width::of(word);
+            if !*fresh && *column + 1 + len > width {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                *column = indent;
+            } else if !*fresh && !word.starts_with([',', '.', ';', ')']) {
+                out.push(' ');
+                *column += 1;
+            }
+            out.push_str(word);
+            *column += len;
+            *fresh = false;
+        };
+    while let Some(piece) = pieces.next() {
+        if code {
+            let quoted = format!("`{piece}`");
+            if indent + width::of(&quoted) <= width {
+                push_word(&mut out, &mut column, &mut fresh, &quoted);
+            } else {
+                let pad = indent + 2;
+                out.push('\n');
+                out.push_str(&" ".repeat(pad));
+                out.push_str(&command(piece, width, pad, pad + 2));
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                column = indent;
+                fresh = true;
+            }
+        } else {
+            for word in piece.split_whitespace() {
+                push_word(&mut out, &mut column, &mut fresh, word);
+            }
+        }
+        code = !code;
+    }
+    out.trim_end().to_string()
+}
+
+/// A shell command on lines of at most `width` columns (the first
+/// starting at column `at`): broken at spaces outside quotes, each
+/// broken line ending with ` \`, continuation lines indented by
+/// `indent`. A word longer than a line stays whole: a newline inside
+/// quotes would change the command.
+pub fn command(cmd: &str, width: usize, at: usize, indent: usize) -> String {
+    // Words, keeping quoted strings whole.
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    for c in cmd.chars() {
+        match (quote, c) {
+            (None, ' ') => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                word.push(c);
+            }
+            (Some(q), _) if q == c => {
+                quote = None;
+                word.push(c);
+            }
+            _ => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    let mut column = at;
+    for (i, word) in words.iter().enumerate() {
+        let len = width::of(word);
+        // Room for " \" unless this is the last word.
+        let tail = if i + 1 < words.len() { 2 } else { 0 };
+        if i > 0 && column + 1 + len + tail > width {
+            out.push_str(" \\\n");
+            out.push_str(&pad);
+            column = indent;
+        } else if i > 0 {
             out.push(' ');
             column += 1;
         }
@@ -132,7 +242,7 @@ pub fn fold(text: &str, width: usize, indent: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{fold, wrap};
+    use super::{command, fold, wrap, wrap_commands};
 
     #[test]
     fn wraps_at_width_with_indent() {
@@ -152,6 +262,33 @@ mod tests {
         };
         assert_eq!(lines("ab cdefgh i"), ["ab", "cde", "fgh", "i"]);
         assert_eq!(fold("", 3, 0), "");
+    }
+
+    #[test]
+    fn commands_are_not_broken_between_words() {
+        let text = "pick another port; `ss -ltnp 'sport = :7000'` shows who";
+        let out = wrap_commands(text, 30, 4);
+        assert!(out.contains("`ss -ltnp 'sport = :7000'`"), "{out}");
+        let long = "grant it: `sudo setcap cap_net_raw=eip \
+                    /a/very/long/path/to/target/release/netlab` and retry";
+        let out = wrap_commands(long, 40, 0);
+        assert_eq!(
+            out,
+            "grant it:\n  sudo setcap cap_net_raw=eip \\\n    \
+             /a/very/long/path/to/target/release/netlab\nand retry"
+        );
+    }
+
+    #[test]
+    fn commands_fold_outside_quotes() {
+        let cmd = "ip netns exec netlab-a nft 'add rule inet netlab input \
+                   iifname \"veth-a\" drop'";
+        let out = command(cmd, 40, 2, 4);
+        assert_eq!(
+            out,
+            "ip netns exec netlab-a nft \\\n    'add rule inet netlab input \
+             iifname \"veth-a\" drop'"
+        );
     }
 
     #[test]
