@@ -95,7 +95,7 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
 pub fn wrap_commands(text: &str, width: usize, indent: usize) -> String {
     let mut out = String::new();
     let mut column = indent;
-    let mut pieces = text.split('`');
+    let pieces = text.split('`');
     let mut code = false;
     // True at the start of a line, where no space goes before a word.
     let mut fresh = true;
@@ -114,7 +114,7 @@ pub fn wrap_commands(text: &str, width: usize, indent: usize) -> String {
             *column += len;
             *fresh = false;
         };
-    while let Some(piece) = pieces.next() {
+    for piece in pieces {
         if code {
             let quoted = format!("`{piece}`");
             if indent + width::of(&quoted) <= width {
