@@ -809,10 +809,13 @@ pub fn lessons_table() -> String {
         ),
     });
     let table = crate::show::table::fit(rows);
-    format!(
-        "{table}\nRun one with `netlab lesson N` (or its name), all with \
-         `netlab tour`.\n"
-    )
+    let run = show::wrap_commands(
+        "Run one with `netlab lesson N` (or its name), all with \
+         `netlab tour`.",
+        show::width::current(),
+        0,
+    );
+    format!("{table}\n{run}\n")
 }
 
 fn tour(pacer: Pacer) -> anyhow::Result<()> {

@@ -41,8 +41,17 @@ pub fn fit_records(records: Vec<Vec<String>>, columns: usize) -> String {
     let count = records.iter().map(Vec::len).max().unwrap_or(0);
     let column = |i: usize| records.iter().filter_map(move |r| r.get(i));
     let widest_line = |cell: &String| cell.lines().map(width::of).max();
+    // Chinese has no spaces, and [`wrap`] may break it between any two
+    // characters: such a "word" needs only a little room.
+    let word_floor = |word: &str| {
+        if word.chars().any(|c| width::of_char(c) > 1) {
+            4
+        } else {
+            width::of(word)
+        }
+    };
     let widest_word =
-        |cell: &String| cell.split_whitespace().map(width::of).max();
+        |cell: &String| cell.split_whitespace().map(word_floor).max();
     let mut widths: Vec<usize> = (0..count)
         .map(|i| column(i).filter_map(widest_line).max().unwrap_or(0))
         .collect();
