@@ -80,7 +80,8 @@ pub enum Command {
     /// a lossy two-host lab (needs root).
     Compare(CompareArgs),
     /// A two-host lab: network namespaces joined by a virtual cable, with
-    /// optional random packet loss. Needs CAP_NET_ADMIN (root).
+    /// optional random packet loss. Needs root (CAP_SYS_ADMIN for the
+    /// namespaces, CAP_NET_ADMIN for their interfaces and firewall rules).
     #[command(subcommand)]
     Lab(LabCommand),
     /// XMPP: a small real server, its accounts, and a client.
@@ -669,7 +670,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     args.lesson
                 )
             })?;
-            if lesson.needs == registry::Needs::NetAdmin {
+            if lesson.needs == registry::Needs::Lab {
                 // This lesson builds the namespace lab.
                 lab::tear_down_on_ctrl_c();
             }

@@ -337,14 +337,13 @@ impl ImDemo {
         let (stage, alice, bob) = self.parts()?;
         let times = stage.block_on(time_messages(alice, bob))?;
         out.push_str(&format!(
-            "\nsend → receive, on this machine, now:\n  this message: {} \
-             µs\n  {} more, one at a time: median {} µs, fastest {} µs, \
-             slowest {} µs\n",
-            elapsed.as_micros(),
+            "\nsend → receive, on this machine, now:\n  this message: {}\n  \
+             {} more, one at a time: median {}, fastest {}, slowest {}\n",
+            crate::units::duration(elapsed),
             times.len(),
-            percentile(&times, 50).as_micros(),
-            percentile(&times, 0).as_micros(),
-            percentile(&times, 100).as_micros(),
+            crate::units::duration(percentile(&times, 50)),
+            crate::units::duration(percentile(&times, 0)),
+            crate::units::duration(percentile(&times, 100)),
         ));
         self.take_trace();
         Ok(out)

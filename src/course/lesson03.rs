@@ -460,16 +460,9 @@ fn method_label(method: Method) -> String {
     }
 }
 
-/// A delay, readably: `0.42 ms`, `640 ms`, `1 s`.
+/// A delay, the way the whole course writes durations.
 fn delay(d: Duration) -> String {
-    let ms = d.as_secs_f64() * 1000.0;
-    if ms < 10.0 {
-        format!("{ms:.2} ms")
-    } else if ms < 1000.0 {
-        format!("{ms:.0} ms")
-    } else {
-        format!("{:.2} s", d.as_secs_f64()).replace(".00 s", " s")
-    }
+    crate::units::duration(d)
 }
 
 fn push_vs_poll(world: &mut World) -> anyhow::Result<String> {
