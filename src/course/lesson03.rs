@@ -638,7 +638,7 @@ mod tests {
 
     #[test]
     fn delays_read_well() {
-        assert_eq!(delay(Duration::from_micros(420)), "0.42 ms");
+        assert_eq!(delay(Duration::from_micros(420)), "420.0 µs");
         assert_eq!(delay(Duration::from_millis(640)), "640 ms");
         assert_eq!(delay(Duration::from_secs(1)), "1 s");
         assert_eq!(delay(Duration::from_millis(1500)), "1.50 s");
