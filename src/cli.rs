@@ -15,13 +15,12 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, CommandFactory, Parser, Subcommand};
-use tabled::settings::Style;
-use tabled::{Table, Tabled};
+use tabled::Tabled;
 
 use crate::course::pace::Pacer;
 use crate::course::registry::{self, LESSONS};
 use crate::course::{lesson10, player, recording};
-use crate::show::{self, events, style::ColorChoice, wrap};
+use crate::show::{self, events, style::ColorChoice};
 use crate::sockets::event::Sink;
 use crate::sockets::walkthrough::Walkthrough;
 use crate::sockets::{connect, listen};
@@ -81,7 +80,8 @@ pub enum Command {
     /// a lossy two-host lab (needs root).
     Compare(CompareArgs),
     /// A two-host lab: network namespaces joined by a virtual cable, with
-    /// optional random packet loss. Needs CAP_NET_ADMIN (root).
+    /// optional random packet loss. Needs root (CAP_SYS_ADMIN for the
+    /// namespaces, CAP_NET_ADMIN for their interfaces and firewall rules).
     #[command(subcommand)]
     Lab(LabCommand),
     /// XMPP: a small real server, its accounts, and a client.
@@ -680,7 +680,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     args.lesson
                 )
             })?;
-            if lesson.needs == registry::Needs::NetAdmin {
+            if lesson.needs == registry::Needs::Lab {
                 // This lesson builds the namespace lab.
                 lab::tear_down_on_ctrl_c();
             }
@@ -817,17 +817,12 @@ struct LessonRow {
     status: String,
 }
 
-/// The course at a glance, in under 100 columns.
+/// The course at a glance, as wide as the terminal allows.
 pub fn lessons_table() -> String {
     let rows = LESSONS.iter().map(|l| LessonRow {
         number: l.number,
-        lesson: format!(
-            "{}\n{}\nname: {}",
-            wrap(l.title, 24, 0),
-            l.article,
-            l.slug
-        ),
-        demo: wrap(l.demo, 32, 0),
+        lesson: format!("{}\n{}\nname: {}", l.title, l.article, l.slug),
+        demo: l.demo.to_string(),
         status: format!(
             "{}\nneeds: {}",
             if l.is_built() {
@@ -838,11 +833,14 @@ pub fn lessons_table() -> String {
             l.needs.label()
         ),
     });
-    let table = Table::new(rows).with(Style::sharp()).to_string();
-    format!(
-        "{table}\nRun one with `netlab lesson N` (or its name), all with \
-         `netlab tour`.\n"
-    )
+    let table = crate::show::table::fit(rows);
+    let run = show::wrap_commands(
+        "Run one with `netlab lesson N` (or its name), all with \
+         `netlab tour`.",
+        show::width::current(),
+        0,
+    );
+    format!("{table}\n{run}\n")
 }
 
 fn tour(pacer: Pacer) -> anyhow::Result<()> {

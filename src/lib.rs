@@ -40,5 +40,6 @@ pub mod show;
 pub mod sockets;
 pub mod tools;
 pub mod transport;
+pub mod units;
 pub mod wire;
 pub mod xmpp;

@@ -101,7 +101,7 @@ pub enum Error {
         "raw capture needs the CAP_NET_RAW capability, which this program \
          does not have.\n\
          Either give it to the program once (again after every rebuild):\n    \
-         sudo setcap cap_net_raw,cap_net_admin=eip {program}\n\
+         sudo setcap cap_net_raw=eip {program}\n\
          or run it as root:\n    \
          sudo {program} …"
     )]

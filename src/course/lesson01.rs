@@ -38,15 +38,15 @@ use anyhow::{Context, bail};
 use super::Demo;
 use super::xmpp_stage::{Stage, TraceLine};
 use crate::show::steps::table;
-use crate::show::{style, wrap};
+use crate::show::{fold, style, wrap};
 use crate::sockets::proc_net::{self, TcpState};
 use crate::sockets::step::Observed;
 use crate::xmpp::client::Client;
 use crate::xmpp::framing::Element;
 use crate::xmpp::server::{TlsMode, TraceKind};
 
-/// Output lines are wrapped to fit an 80-column terminal.
-const WIDTH: usize = 78;
+/// Text is wrapped to the course\'s design width (80 columns).
+use crate::show::width::DESIGN as WIDTH;
 
 /// How long a step waits for a stanza before it reports that none came.
 /// Loopback delivers in well under a millisecond; two seconds only
@@ -301,16 +301,26 @@ impl ImDemo {
             .iter()
             .filter(|l| Some(l.conn) == bob_conn && l.kind == TraceKind::In)
             .count();
-        let mut out = format!("alice's client writes:\n  {typed}\n\n");
+        let mut out = format!(
+            "alice's client writes:\n  {}\n\n",
+            fold(&typed, WIDTH - 2, 4)
+        );
         out.push_str("the server's trace, everything it saw and sent:\n");
         for line in &trace {
             out.push_str(&self.trace_line(line, None));
             out.push('\n');
         }
         out.push_str(&format!(
-            "\nbob's client got <body>{}</body> from {}.\n",
-            body_of(&got),
-            got.attr("from").unwrap_or("?")
+            "\n{}\n",
+            wrap(
+                &format!(
+                    "bob's client got <body>{}</body> from {}.",
+                    body_of(&got),
+                    got.attr("from").unwrap_or("?")
+                ),
+                WIDTH,
+                0
+            )
         ));
         out.push_str(&format!(
             "{}\n",
@@ -327,14 +337,13 @@ impl ImDemo {
         let (stage, alice, bob) = self.parts()?;
         let times = stage.block_on(time_messages(alice, bob))?;
         out.push_str(&format!(
-            "\nsend → receive, on this machine, now:\n  this message: {} \
-             µs\n  {} more, one at a time: median {} µs, fastest {} µs, \
-             slowest {} µs\n",
-            elapsed.as_micros(),
+            "\nsend → receive, on this machine, now:\n  this message: {}\n  \
+             {} more, one at a time: median {}, fastest {}, slowest {}\n",
+            crate::units::duration(elapsed),
             times.len(),
-            percentile(&times, 50).as_micros(),
-            percentile(&times, 0).as_micros(),
-            percentile(&times, 100).as_micros(),
+            crate::units::duration(percentile(&times, 50)),
+            crate::units::duration(percentile(&times, 0)),
+            crate::units::duration(percentile(&times, 100)),
         ));
         self.take_trace();
         Ok(out)
@@ -493,7 +502,7 @@ impl ImDemo {
              and says he is online; the server hands him what it kept:\n  \
              {}\n",
             ports.join(" then "),
-            stored.to_xml()
+            fold(&stored.to_xml(), WIDTH - 2, 4)
         ));
         out.push_str(&format!(
             "\n<delay> (XEP-0203) says when the server received it; by this \
@@ -529,6 +538,10 @@ pub(crate) fn trace_line(
         Some(max) => shorten(&line.text, max),
         None => line.text.clone(),
     };
+    // Long XML folds between attributes or tags, under itself, two
+    // columns further in (the label takes 20).
+    let text =
+        fold(&text, WIDTH - 20, 2).replace('\n', &format!("\n{:20}", ""));
     match line.kind {
         TraceKind::In => format!(
             "  {} {text}",

@@ -32,13 +32,13 @@ use base64::Engine as _;
 use super::Demo;
 use super::lesson01::{PATIENCE, chat, trace_line, user_of, wait_for};
 use super::xmpp_stage::{PASSWORD, Stage};
-use crate::show::{style, wrap};
+use crate::show::{fold, style, wrap};
 use crate::xmpp::client::Client;
 use crate::xmpp::framing::{Element, StreamEvent, StreamParser};
 use crate::xmpp::server::TlsMode;
 
-/// Output lines are wrapped to fit an 80-column terminal.
-const WIDTH: usize = 78;
+/// Text is wrapped to the course\'s design width (80 columns).
+use crate::show::width::DESIGN as WIDTH;
 
 /// The resource bob asks for when he binds by hand.
 const BOB_RESOURCE: &str = "telnet";
@@ -363,8 +363,12 @@ fn received(answer: &str) -> String {
     )
 }
 
+/// `text` under the speaker's name, folded between attributes or tags
+/// so it fits, continuation lines two columns further in. The bytes are
+/// all shown: this lesson is about what was typed.
 fn indent(text: &str) -> String {
-    format!("       {text}")
+    let folded = fold(text, WIDTH - 7, 2).replace('\n', "\n       ");
+    format!("       {folded}")
 }
 
 // ANCHOR: split

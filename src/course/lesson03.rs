@@ -34,8 +34,8 @@ use crate::xmpp::jid::{Jid, MAX_PART_LEN};
 use crate::xmpp::server::{TlsMode, TraceKind};
 use crate::xmpp::stanza::Stanza;
 
-/// Output lines are wrapped to fit an 80-column terminal.
-const WIDTH: usize = 78;
+/// Text is wrapped to the course\'s design width (80 columns).
+use crate::show::width::DESIGN as WIDTH;
 
 /// The polling intervals compared with push.
 const POLL_INTERVALS: [Duration; 2] =
@@ -460,16 +460,9 @@ fn method_label(method: Method) -> String {
     }
 }
 
-/// A delay, readably: `0.42 ms`, `640 ms`, `1 s`.
+/// A delay, the way the whole course writes durations.
 fn delay(d: Duration) -> String {
-    let ms = d.as_secs_f64() * 1000.0;
-    if ms < 10.0 {
-        format!("{ms:.2} ms")
-    } else if ms < 1000.0 {
-        format!("{ms:.0} ms")
-    } else {
-        format!("{:.2} s", d.as_secs_f64()).replace(".00 s", " s")
-    }
+    crate::units::duration(d)
 }
 
 fn push_vs_poll(world: &mut World) -> anyhow::Result<String> {
@@ -645,7 +638,7 @@ mod tests {
 
     #[test]
     fn delays_read_well() {
-        assert_eq!(delay(Duration::from_micros(420)), "0.42 ms");
+        assert_eq!(delay(Duration::from_micros(420)), "420.0 µs");
         assert_eq!(delay(Duration::from_millis(640)), "640 ms");
         assert_eq!(delay(Duration::from_secs(1)), "1 s");
         assert_eq!(delay(Duration::from_millis(1500)), "1.50 s");

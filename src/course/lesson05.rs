@@ -40,16 +40,13 @@ use super::Demo;
 use super::relay::{self, Relay};
 use super::two_servers::{Lane, PASSWORD, Seen, TwoServers, wait_for};
 use crate::show::hops::{self, Rung};
-use crate::show::{fold, style, wrap};
+use crate::show::{fold, style, width, wrap};
 use crate::sockets::proc_net::{self, TcpState};
 use crate::xmpp::client::Client;
 use crate::xmpp::framing::{Element, parse_one};
 use crate::xmpp::ns;
 use crate::xmpp::server::{StreamKind, TraceKind};
 use crate::xmpp::tls;
-
-/// Text is wrapped to this width (the ladder itself is 80 wide).
-const WIDTH: usize = 78;
 
 /// Makes the demo (the registry's constructor). The servers start at the
 /// first step.
@@ -294,7 +291,7 @@ impl World {
             relay_addr,
             text.len()
         ));
-        for piece in fold(text, WIDTH - 4, 0).lines() {
+        for piece in fold(text, width::current() - 4, 0).lines() {
             let _ = writeln!(out, "    {}", style::code(piece));
         }
         let _ = writeln!(
@@ -304,7 +301,8 @@ impl World {
             record.len()
         );
         let hex = hex_bytes(&record[..record.len().min(24)]);
-        for piece in fold(&format!("{hex} …"), WIDTH - 4, 0).lines() {
+        for piece in fold(&format!("{hex} …"), width::current() - 4, 0).lines()
+        {
             let _ = writeln!(out, "    {}", style::code(piece));
         }
         let extra = record.len() as i64 - text.len() as i64;
@@ -724,7 +722,7 @@ fn describe(s: &Seen) -> (String, Vec<String>) {
         (name, Some(kind)) => format!("{name} {kind}"),
         (name, None) => name.to_owned(),
     };
-    let mut detail = vec![shorten(text, 3 * (hops::WIDTH - 10))];
+    let mut detail = vec![shorten(text, 3 * (width::current() - 10))];
     let decoded = sasl_text(text);
     if !decoded.is_empty() {
         detail.push(decoded);
@@ -929,9 +927,9 @@ fn shorten(text: &str, max: usize) -> String {
     kept
 }
 
-/// A paragraph wrapped to [`WIDTH`], ending with a newline.
+/// A paragraph wrapped to [`width::current`], ending with a newline.
 fn para(text: &str) -> String {
-    format!("{}\n", wrap(text, WIDTH, 0))
+    format!("{}\n", wrap(text, width::current(), 0))
 }
 
 #[cfg(test)]

@@ -20,12 +20,12 @@ use super::inband::{self, FILE_SIZE};
 use super::overhead::{BODY_SIZES, Cost, HEADERS_ON_LO, Pair, Protection};
 use super::relay::Counts;
 use super::xmpp_stage::Stage;
-use crate::show::{style, wrap};
+use crate::show::{fold, style, wrap};
 use crate::xmpp::framing::Limits;
 use crate::xmpp::server::TlsMode;
 
-/// Output lines are wrapped to fit an 80-column terminal.
-const WIDTH: usize = 78;
+/// Text is wrapped to the course\'s design width (80 columns).
+use crate::show::width::DESIGN as WIDTH;
 
 /// Makes the demo (the registry's constructor). The server starts at the
 /// first step.
@@ -338,7 +338,7 @@ fn extension(world: &mut World) -> anyhow::Result<String> {
         .stage
         .block_on(inband::pass_extension(&mut world.plain))?;
     let mut out = String::from("Alice's client wrote this payload:\n");
-    let _ = writeln!(out, "    {}", style::code(&pass.sent));
+    let _ = writeln!(out, "    {}", style::code(&xml_at(&pass.sent, 4)));
     let _ = writeln!(
         out,
         "exactly these {} bytes are in what Bob's link carried: {}",
@@ -352,9 +352,11 @@ fn extension(world: &mut World) -> anyhow::Result<String> {
         pass.payloads.join(", ")
     );
     let _ = writeln!(out, "\nThe same payload typed by hand, single quotes:");
-    let _ = writeln!(out, "    {}", style::code(&pass.hand_written));
+    let _ =
+        writeln!(out, "    {}", style::code(&xml_at(&pass.hand_written, 4)));
     let _ = writeln!(out, "reached Bob as:");
-    let _ = writeln!(out, "    {}", style::code(&pass.hand_delivered));
+    let _ =
+        writeln!(out, "    {}", style::code(&xml_at(&pass.hand_delivered, 4)));
     Ok(out)
 }
 
@@ -365,10 +367,16 @@ fn unknown_iq(world: &mut World) -> anyhow::Result<String> {
     Ok(format!(
         "{} {}\n{} {}\n",
         style::client("alice asks the server:"),
-        style::code(&asked.to_xml()),
+        style::code(&xml_at(&asked.to_xml(), 23)),
         style::server("the server answers:   "),
-        style::code(&answer.to_xml())
+        style::code(&xml_at(&answer.to_xml(), 23))
     ))
+}
+
+/// XML printed from column `at`, folded between attributes or tags to
+/// fit, continuation lines two columns further in.
+fn xml_at(xml: &str, at: usize) -> String {
+    fold(xml, WIDTH - at, 2).replace('\n', &format!("\n{:at$}", ""))
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use anyhow::bail;
 use super::Demo;
 use crate::capture::interfaces;
 use crate::capture::live;
-use crate::show::{packet, style, wrap};
+use crate::show::{fold, packet, style, table, width, wrap};
 use crate::tools::dissect::link_of;
 use crate::tools::handshake::record_exchange;
 use crate::wire::dissect::{Dissection, Header, Link, dissect};
@@ -109,7 +109,7 @@ impl OsiDemo {
                         "Without the capability the lesson goes on with the \
                          same frame built by netlab's own encoders (the \
                          headers a kernel would write), not a captured one.",
-                        78,
+                        width::current(),
                         0
                     )
                 ));
@@ -128,8 +128,7 @@ impl OsiDemo {
             let carries_open = d.layers.iter().any(|l| {
                 matches!(&l.header, Header::Xmpp(p) if p.element == "stream:stream")
             }) && from_client(&d, recording.client.port());
-            let _ = writeln!(
-                out,
+            let line = format!(
                 "{:>3} {}{}",
                 i + 1,
                 packet::summary(&d),
@@ -139,6 +138,7 @@ impl OsiDemo {
                     ""
                 }
             );
+            let _ = writeln!(out, "{}", fold(&line, width::current(), 6));
             if carries_open && chosen.is_none() {
                 chosen = Some(frame.data.clone());
             }
@@ -223,8 +223,7 @@ fn loopback(d: &Dissection, captured: bool) -> String {
         );
     }
     if let Some(Header::Ethernet(eth)) = d.find(crate::wire::Layer::Ethernet) {
-        let _ = writeln!(
-            out,
+        let line = format!(
             "{} frame's Ethernet header: destination {}, source {}, type {}",
             if captured {
                 "the captured"
@@ -235,11 +234,15 @@ fn loopback(d: &Dissection, captured: bool) -> String {
             eth.src,
             eth.ethertype
         );
+        let _ = writeln!(out, "{}", wrap(&line, width::current(), 2));
     }
-    out.push_str(
+    out.push_str(&wrap(
         "physical layer: none — no cable, no voltages; the kernel copies the \
-         frame in memory\n",
-    );
+         frame in memory",
+        width::current(),
+        2,
+    ));
+    out.push('\n');
     out
 }
 
@@ -279,14 +282,13 @@ fn models(d: &Dissection) -> String {
             seen,
         ]);
     }
-    let mut builder = tabled::builder::Builder::default();
-    builder.push_record(["OSI", "name", "TCP/IP model", "in this frame"]);
-    for row in rows {
-        builder.push_record(row);
-    }
-    let mut table = builder.build();
-    table.with(tabled::settings::Style::sharp());
-    format!("{table}\n")
+    let mut records = vec![
+        ["OSI", "name", "TCP/IP model", "in this frame"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    records.extend(rows.into_iter().map(|row| row.to_vec()));
+    format!("{}\n", table::fit_records(records, width::current()))
 }
 
 #[cfg(test)]

@@ -7,15 +7,12 @@ use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
 
 use anyhow::bail;
-use tabled::settings::Style;
-use tabled::{Table, Tabled};
+use tabled::Tabled;
 
 use super::Demo;
 use crate::capture::interfaces;
-use crate::show::{style, wrap};
+use crate::show::{style, table, width, wrap, wrap_commands};
 
-/// Output lines are wrapped to fit an 80-column terminal.
-const WIDTH: usize = 78;
 use crate::sockets::mistakes::{self, Attempt};
 use crate::sockets::ports::{self, PortClass, SERVICES};
 use crate::sockets::{addressing, errors};
@@ -60,8 +57,9 @@ impl Demo for AddressDemo {
 
 #[derive(Tabled)]
 struct InterfaceRow {
+    /// `1: lo`, index and name, as `ip addr` writes them (one column
+    /// fewer, so the table fits 80 columns).
     interface: String,
-    index: u32,
     state: String,
     mtu: String,
     mac: String,
@@ -87,10 +85,9 @@ pub fn interfaces_table() -> String {
                 .collect::<Vec<_>>()
                 .join("\n")
         },
-        interface: i.name,
-        index: i.index,
+        interface: format!("{}: {}", i.index, i.name),
     });
-    Table::new(rows).with(Style::sharp()).to_string()
+    table::fit(rows)
 }
 
 fn loopback() -> anyhow::Result<String> {
@@ -109,7 +106,7 @@ fn loopback() -> anyhow::Result<String> {
                  127.0.0.0/8",
                 demo.seen_from
             ),
-            WIDTH,
+            width::current(),
             8
         ))
     ))
@@ -141,7 +138,7 @@ fn localhost() -> anyhow::Result<String> {
                 "localhost is only IPv4 here: this /etc/hosts has no `::1 \
              localhost` line, although ::1 itself works (see next step)"
             },
-            WIDTH,
+            width::current(),
             0
         )
     );
@@ -189,7 +186,7 @@ fn port_classes() -> anyhow::Result<String> {
             PortClass::Dynamic => "nobody: free for temporary use",
         },
     });
-    let mut out = Table::new(rows).with(Style::sharp()).to_string();
+    let mut out = table::fit(rows);
     out.push('\n');
     let start = ports::unprivileged_port_start()?;
 
@@ -207,7 +204,7 @@ fn port_classes() -> anyhow::Result<String> {
              were both bound to 127.0.0.1:{port} at the same time."
         ),
     ] {
-        let _ = write!(out, "\n{}", wrap(&line, WIDTH, 0));
+        let _ = write!(out, "\n{}", wrap(&line, width::current(), 0));
     }
     out.push('\n');
     Ok(out)
@@ -233,7 +230,10 @@ fn ephemeral() -> anyhow::Result<String> {
             "not all inside the range: something changed the setting meanwhile"
         }
     );
-    Ok(text.lines().map(|l| wrap(l, WIDTH, 0) + "\n").collect())
+    Ok(text
+        .lines()
+        .map(|l| wrap(l, width::current(), 0) + "\n")
+        .collect())
 }
 
 #[derive(Tabled)]
@@ -253,7 +253,7 @@ fn services() -> String {
         what: s.what,
         class: PortClass::of(s.port).name(),
     });
-    let mut out = Table::new(rows).with(Style::sharp()).to_string();
+    let mut out = table::fit(rows);
     out.push('\n');
     out
 }
@@ -271,14 +271,12 @@ fn mistakes_made() -> anyhow::Result<String> {
 
 /// One attempt: the call, what the kernel said, why, and the fix.
 pub fn attempt(a: &Attempt) -> String {
-    let mut out = format!(
-        "{} {}\n",
-        style::code(&a.call),
-        match &a.outcome {
-            Ok(()) => "= 0 (allowed)".to_string(),
-            Err(e) => format!("= -1, {}", errors::describe(e)),
-        }
-    );
+    let returned = match &a.outcome {
+        Ok(()) => "= 0 (allowed)".to_string(),
+        Err(e) => format!("= -1, {}", errors::describe(e)),
+    };
+    let call = wrap(&format!("{} {returned}", a.call), width::current(), 6);
+    let mut out = format!("{}\n", style::code(&call));
     let mut lines = vec![format!("when: {}", a.context)];
     if let Err(e) = &a.outcome
         && let Some(x) = errors::explain(e, Some(a.addr))
@@ -287,7 +285,12 @@ pub fn attempt(a: &Attempt) -> String {
         lines.push(format!("fix: {}", x.fix));
     }
     for line in lines {
-        let _ = writeln!(out, "      {}", wrap(&line, WIDTH - 6, 6));
+        // `fix:` lines quote commands: never broken mid-command.
+        let _ = writeln!(
+            out,
+            "      {}",
+            wrap_commands(&line, width::current(), 6)
+        );
     }
     out
 }

@@ -16,12 +16,13 @@ use anyhow::bail;
 
 use super::Demo;
 use crate::capture::live;
-use crate::show::{ladder, style};
+use crate::show::{ladder, style, width, wrap};
 use crate::tools::compare::table;
 use crate::tools::handshake;
 use crate::transport::compare::{self, Report, Row, Transport};
 use crate::transport::http_keepalive;
 use crate::transport::lab::{self, Guard, Lab};
+use crate::units::duration;
 
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
@@ -122,7 +123,7 @@ fn limits() -> anyhow::Result<String> {
          {} read() calls",
         l.tcp_write, l.tcp_accepted, l.tcp_received, l.tcp_reads
     );
-    Ok(out)
+    Ok(lines_wrapped(&out))
 }
 
 fn boundaries() -> anyhow::Result<String> {
@@ -161,7 +162,11 @@ impl TransportDemo {
                 return Ok(format!(
                     "{}\n(the loss measurements need the lab; run the lesson \
                      with sudo to see them)\n",
-                    style::error(&e.to_string())
+                    style::error(&crate::show::wrap_commands(
+                        &e.to_string(),
+                        width::current(),
+                        0
+                    ))
                 ));
             }
             Err(e) => return Err(e.into()),
@@ -201,8 +206,16 @@ fn speed() -> anyhow::Result<String> {
         0,
         Row {
             what: "round trip, 64 B",
-            tcp: format!("median {:?}, p99 {:?}", tcp.median, tcp.p99),
-            udp: format!("median {:?}, p99 {:?}", udp.median, udp.p99),
+            tcp: format!(
+                "median {}, p99 {}",
+                duration(tcp.median),
+                duration(tcp.p99)
+            ),
+            udp: format!(
+                "median {}, p99 {}",
+                duration(udp.median),
+                duration(udp.p99)
+            ),
             shows: "a small request and answer: UDP saves a little per \
                     message",
         },
@@ -223,5 +236,13 @@ fn http() -> anyhow::Result<String> {
         run.requests.len(),
         run.connections
     );
-    Ok(out)
+    Ok(lines_wrapped(&out))
+}
+
+/// Each line of `text` wrapped at the width in use, continuation lines
+/// indented by two.
+fn lines_wrapped(text: &str) -> String {
+    text.lines()
+        .map(|line| wrap(line, width::current(), 2) + "\n")
+        .collect()
 }

@@ -15,7 +15,7 @@ use anyhow::bail;
 use super::Demo;
 use crate::show::{steps, style};
 use crate::sockets::proc_net::TcpState;
-use crate::sockets::step::Step;
+use crate::sockets::step::{Side, Step};
 use crate::sockets::walkthrough::Walkthrough;
 use crate::sockets::{backlog, per_connection, ports, udp_contrast};
 
@@ -173,7 +173,7 @@ impl SocketDemo {
                     " After one `accept()` made room, its TCP sent the SYN \
                      again and it got in {} later; a program would only \
                      have seen `connect()` take longer.",
-                    fmt_duration(t)
+                    crate::units::duration(t)
                 )),
                 None => text.push_str(
                     " It had not got in a few seconds after `accept()` \
@@ -271,7 +271,7 @@ fn show_backlog(f: &backlog::Filled) -> String {
             "after one accept(), client {}'s TCP resent its SYN and \
              got in {} later",
             f.clients.len(),
-            fmt_duration(t)
+            crate::units::duration(t)
         ),
         None => "after one accept(), the last client had not got in yet: \
                  its retries back off"
@@ -280,20 +280,11 @@ fn show_backlog(f: &backlog::Filled) -> String {
     out.push_str(&format!(
         "{} {}\n",
         style::server("server "),
-        crate::show::wrap(&last, 70, 8).trim_start()
+        crate::show::wrap(&last, crate::show::width::current() - 8, 8).trim_start()
     ));
     out
 }
 
-/// A duration as the course writes it: `850 ms`, `1.1 s`.
-fn fmt_duration(t: std::time::Duration) -> String {
-    let ms = t.as_secs_f64() * 1000.0;
-    if ms < 1000.0 {
-        format!("{ms:.0} ms")
-    } else {
-        format!("{:.1} s", ms / 1000.0)
-    }
-}
 
 /// Renders steps one after the other.
 pub fn render(list: &[Step]) -> String {
@@ -305,31 +296,28 @@ pub fn render(list: &[Step]) -> String {
 
 fn threads() -> anyhow::Result<String> {
     let run = per_connection::two_clients(LOOPBACK)?;
-    let mut out = format!(
-        "{} listening on {}; the main thread only accept()s and hands each \
-         connection to a new thread\n",
-        style::server("server "),
-        run.server
-    );
-    out.push_str(&format!(
-        "        {}\n",
-        style::kernel(&format!(
-            "kernel: while both handlers were running, /proc/net/tcp held {} \
-             ESTABLISHED sockets on {}",
-            run.concurrent.len(),
+    let mut out = steps::said(
+        Side::Server,
+        &format!(
+            "listening on {}; the main thread only accept()s and hands each \
+             connection to a new thread",
             run.server
-        ))
-    ));
+        ),
+    );
+    out.push_str(&steps::kernel(&format!(
+        "while both handlers were running, /proc/net/tcp held {} \
+         ESTABLISHED sockets on {}",
+        run.concurrent.len(),
+        run.server
+    )));
     for s in &run.served {
-        out.push_str(&format!(
-            "{} {} from {}: served by thread {} (kernel tid {}), read back \
-             {:?}\n",
-            style::client("client "),
-            s.client,
-            s.peer,
-            s.thread,
-            s.tid,
-            s.reply
+        out.push_str(&steps::said(
+            Side::Client,
+            &format!(
+                "{} from {}: served by thread {} (kernel tid {}), read back \
+                 {:?}",
+                s.client, s.peer, s.thread, s.tid, s.reply
+            ),
         ));
     }
     Ok(out)

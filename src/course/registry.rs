@@ -14,8 +14,12 @@ pub enum Needs {
     Nothing,
     /// Raw packet capture (`CAP_NET_RAW`).
     NetRaw,
-    /// Creating network namespaces and firewall rules (`CAP_NET_ADMIN`).
-    NetAdmin,
+    /// The namespace lab and a capture: creating and entering network
+    /// namespaces (`CAP_SYS_ADMIN`), their interfaces and firewall rules
+    /// (`CAP_NET_ADMIN`), and capturing the handshake (`CAP_NET_RAW`).
+    /// That is three capabilities, one of them the broadest there is, so
+    /// the remedy is plainly root.
+    Lab,
 }
 
 impl Needs {
@@ -24,7 +28,7 @@ impl Needs {
         match self {
             Needs::Nothing => "-",
             Needs::NetRaw => "CAP_NET_RAW",
-            Needs::NetAdmin => "CAP_NET_ADMIN",
+            Needs::Lab => "root (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW)",
         }
     }
 }
@@ -153,7 +157,7 @@ pub static LESSONS: [Lesson; 10] = [
         article: "TCP和UDP的区别",
         demo: "handshake ladder, loss in a namespace lab, message \
                boundaries, size limits, timings",
-        needs: Needs::NetAdmin,
+        needs: Needs::Lab,
         narration: Some(include_str!("../../lessons/09-tcp-udp.md")),
         make_demo: Some(lesson09::demo),
     },

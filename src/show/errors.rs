@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 
 use crate::sockets::{self, errors::explain};
 
-use super::{style, wrap};
+use super::{style, width, wrap_commands};
 
 /// Formats `err` for stderr.
 pub fn render(err: &anyhow::Error) -> String {
@@ -30,7 +30,9 @@ pub fn render(err: &anyhow::Error) -> String {
         for line in
             [format!("{}: {}", e.name, e.why), format!("fix: {}", e.fix)]
         {
-            out.push_str(&format!("\n  {}", wrap(&line, 76, 4)));
+            // A `fix:` quotes commands: never broken mid-command.
+            let line = wrap_commands(&line, width::current(), 4);
+            out.push_str(&format!("\n  {line}"));
         }
     }
     out

@@ -21,10 +21,8 @@
 
 use std::fmt::Write as _;
 
-use super::style;
+use super::{style, width};
 
-/// The whole width: everything fits an 80-column terminal.
-pub const WIDTH: usize = 80;
 /// Where detail lines start.
 const INDENT: usize = 10;
 /// Where the first lane's lifeline is; the others follow every
@@ -64,12 +62,15 @@ pub fn render(lanes: &[&str], rungs: &[Rung]) -> String {
         let _ = writeln!(out, "{}", arrow_line(lanes.len(), rung));
         if rung.from == rung.to && !fits_beside(rung) {
             // A long note goes underneath, in full.
-            for piece in super::fold(&rung.label, WIDTH - INDENT, 0).lines() {
+            for piece in
+                super::fold(&rung.label, width::current() - INDENT, 0).lines()
+            {
                 let _ = writeln!(out, "{}{piece}", " ".repeat(INDENT));
             }
         }
         for line in &rung.detail {
-            for piece in super::fold(line, WIDTH - INDENT, 0).lines() {
+            for piece in super::fold(line, width::current() - INDENT, 0).lines()
+            {
                 let _ = writeln!(
                     out,
                     "{}{}",
@@ -124,7 +125,7 @@ fn arrow_line(lanes: usize, rung: &Rung) -> String {
 
 /// Whether a note fits on its line, after the `●`.
 fn fits_beside(rung: &Rung) -> bool {
-    let room = WIDTH.saturating_sub(FIRST + SPACING * rung.from + 2);
+    let room = width::current().saturating_sub(FIRST + SPACING * rung.from + 2);
     rung.label.chars().count() <= room
 }
 
@@ -165,7 +166,7 @@ mod tests {
             ],
         );
         for line in out.lines() {
-            assert!(line.chars().count() <= WIDTH, "{line}");
+            assert!(line.chars().count() <= width::current(), "{line}");
         }
         assert!(out.contains("│─presence"), "{out}");
         assert!(out.contains("──▶│"), "{out}");

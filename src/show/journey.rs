@@ -17,15 +17,12 @@ use std::fmt::Write as _;
 
 use colored::Colorize;
 
-use super::{packet, style, wrap};
+use super::{packet, style, width, wrap};
 
 use crate::journey::federation::Protection;
 use crate::journey::hop::{Hop, Step};
 use crate::journey::record::Journey;
 use crate::wire::dissect::{Dissection, Header, Link, dissect};
-
-/// Columns of text at most.
-const WIDTH: usize = 78;
 
 /// The most bytes of a frame the hex dump shows: enough for an ordinary
 /// chat message, not a screenful of `xxxx` for a long one.
@@ -51,7 +48,7 @@ pub fn preface(message_to: &str) -> String {
             "Two XMPP servers run in this process, a.example and b.example, \
              on 127.0.0.1. The message crosses three connections, and a \
              capture on lo (the loopback interface) sees every packet.",
-            WIDTH,
+            width::current(),
             0
         )
     );
@@ -491,11 +488,11 @@ fn layer_line(arrow: &str, label: &str, text: &str) -> String {
     format!(" {arrow} {label} {}", &body[plain.len()..])
 }
 
-/// `prefix` then `text`, wrapped so that every line fits in [`WIDTH`] and
+/// `prefix` then `text`, wrapped so that every line fits in [`width::current`] and
 /// the lines after the first line up under the text.
 fn hang(prefix: &str, text: &str) -> String {
     let indent = prefix.chars().count();
-    let lines = wrap(text, WIDTH.saturating_sub(indent), 0);
+    let lines = wrap(text, width::current().saturating_sub(indent), 0);
     let mut out = String::new();
     for (i, line) in lines.lines().enumerate() {
         if i == 0 {
@@ -513,7 +510,7 @@ fn hang(prefix: &str, text: &str) -> String {
 fn xml_block(xml: &str) -> String {
     let mut out = String::new();
     let chars: Vec<char> = xml.chars().collect();
-    let mut chunks = chars.chunks(WIDTH - 2);
+    let mut chunks = chars.chunks(width::current() - 2);
     for chunk in chunks.by_ref().take(XML_LINES) {
         let line: String = chunk.iter().collect();
         let _ = writeln!(out, "  {}", style::code(&line));
@@ -552,7 +549,7 @@ mod tests {
             block.lines().map(|l| l.trim_start()).collect::<String>();
         assert_eq!(joined, xml);
         // Past XML_LINES lines, the rest is counted, not shown.
-        let long = "x".repeat((WIDTH - 2) * XML_LINES + 5);
+        let long = "x".repeat((width::current() - 2) * XML_LINES + 5);
         let block = xml_block(&long);
         assert_eq!(block.lines().count(), XML_LINES + 1);
         assert!(block.ends_with("  … and 5 more characters\n"), "{block}");

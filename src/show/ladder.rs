@@ -18,6 +18,7 @@ use std::net::SocketAddr;
 use colored::Colorize;
 
 use super::wrap;
+use crate::wire::tcp::{Flags, TcpOption};
 use crate::wire::tcp_flow::{Direction, Segment};
 
 /// Columns between the two lifelines.
@@ -40,9 +41,44 @@ pub fn render(
         " ".repeat(gap.max(1)),
         right.blue().bold()
     );
+    // Window scaling (RFC 7323 § 2.2): each side's SYN says by how many
+    // bits to shift the windows *it* sends later; it applies only if both
+    // SYNs carry the option. The SYNs' own windows are never scaled.
+    let shift_of = |direction: Direction| {
+        segments
+            .iter()
+            .find(|s| s.direction == direction && s.flags.contains(Flags::SYN))
+            .and_then(|s| {
+                s.options.iter().find_map(|o| match o {
+                    TcpOption::WindowScale(shift) => Some(*shift),
+                    _ => None,
+                })
+            })
+    };
+    let shifts =
+        match (shift_of(Direction::ToServer), shift_of(Direction::ToClient)) {
+            (Some(c), Some(s)) => Some((c, s)),
+            _ => None,
+        };
+    // The first scaled window, for the note at the end.
+    let mut scaled: Option<(u16, u8)> = None;
     for s in segments {
-        let label = label(s);
-        let _ = writeln!(out, "     │ {}│", pad(&label, SPAN - 1));
+        let shift = match (shifts, s.direction) {
+            (Some(_), _) if s.flags.contains(Flags::SYN) => None,
+            (Some((c, _)), Direction::ToServer) => Some(c),
+            (Some((_, v)), Direction::ToClient) => Some(v),
+            (None, _) => None,
+        };
+        if let Some(v) =
+            shift.filter(|&v| v > 0 && !s.flags.contains(Flags::SYN))
+        {
+            scaled = scaled.or(Some((s.window, v)));
+        }
+        // The whole label, on as many lines as it needs: the SYN's
+        // options are the point of exercises, never cut off.
+        for line in super::fold(&label_scaled(s, shift), SPAN - 1, 2).lines() {
+            let _ = writeln!(out, "     │ {}│", pad(line, SPAN - 1));
+        }
         let arrow = match s.direction {
             Direction::ToServer => {
                 format!("├{}▶│", "─".repeat(SPAN - 1))
@@ -71,12 +107,31 @@ pub fn render(
         let _ =
             writeln!(out, "     │   {}│", pad(&absolute, SPAN - 3).dimmed());
     }
+    if let Some((window, shift)) = scaled {
+        let bytes = u32::from(window) << shift.min(14);
+        let note = format!(
+            "win is the receive window: how many bytes the sender of the \
+             segment can still take in. The field has 16 bits, too few for \
+             fast links, so each SYN's window scale option (WS {shift}) \
+             says that its side's later windows count in units of \
+             2^{shift} bytes: win={window} means {window} × {} = {bytes} \
+             bytes (RFC 7323 § 2). The SYNs' own windows are not scaled.",
+            1u32 << shift.min(14)
+        );
+        let _ = writeln!(out, "{}", wrap(&note, SPAN + 6, 0).dimmed());
+    }
     out
 }
 
 /// `SYN  seq=0  win=65495  [MSS 65495, SACK-permitted]`, or for data
 /// `PSH,ACK  seq=1 ack=1  6 bytes "hello\n"`.
 pub fn label(s: &Segment) -> String {
+    label_scaled(s, None)
+}
+
+/// [`label`], with the window also scaled when the handshake agreed on a
+/// `shift`: `win=64 (×128 = 8192)`.
+pub fn label_scaled(s: &Segment, shift: Option<u8>) -> String {
     let mut text = format!("{}  seq={}", s.flags, s.seq);
     if let Some(ack) = s.ack {
         let _ = write!(text, " ack={ack}");
@@ -86,6 +141,12 @@ pub fn label(s: &Segment) -> String {
         let _ = write!(text, "  {} bytes {:?}", s.len, shown);
     } else {
         let _ = write!(text, "  win={}", s.window);
+        if let Some(shift) = shift.filter(|&n| n > 0 && n <= 14) {
+            // RFC 7323 § 2.3: a shift above 14 is treated as 14.
+            let factor = 1u32 << shift;
+            let _ =
+                write!(text, " (×{factor} = {})", u32::from(s.window) * factor);
+        }
     }
     if !s.options.is_empty() {
         let options: Vec<String> =

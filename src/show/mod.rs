@@ -5,6 +5,8 @@
 //! Colour is added only when [`style::init`] decided it is wanted.
 //!
 //! - [`style`]: when to colour, and the palette
+//! - [`table`]: tables that fit the terminal
+//! - [`width`]: how wide the output may be, and how wide a string is
 //! - [`markdown`]: lesson narration, rendered for a terminal
 //! - [`steps`]: a system call and the kernel's socket table after it
 //! - [`events`]: one line per event of the socket tools
@@ -30,15 +32,43 @@ pub mod packet_json;
 pub mod steps;
 pub mod structure;
 pub mod style;
+pub mod table;
+pub mod width;
 pub mod xmpp_trace;
 
-/// Wraps `text` at `width` columns, indenting every line after the first
-/// by `indent` spaces. Words longer than a line are left whole.
+/// Wraps `text` at `width` display columns (see [`width::of`]),
+/// indenting every line after the first by `indent` spaces. Words longer
+/// than a line are left whole, unless they are CJK text, which may break
+/// between any two characters.
 pub fn wrap(text: &str, width: usize, indent: usize) -> String {
     let mut out = String::new();
     let mut column = 0;
     for word in text.split_whitespace() {
-        let len = word.chars().count();
+        let len = width::of(word);
+        if len > width.saturating_sub(indent) && word.chars().any(is_wide) {
+            // A run of Chinese has no spaces: fill the line, then fold.
+            let room = width.saturating_sub(column + 1).max(1);
+            let pieces = fold(word, room, 0);
+            let (first, rest) =
+                pieces.split_once('\n').unwrap_or((&pieces, ""));
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(first);
+            let rest: String = rest.split('\n').collect();
+            if rest.is_empty() {
+                column += 1 + width::of(first);
+                continue;
+            }
+            let folded = fold(&rest, width.saturating_sub(indent).max(1), 0);
+            for line in folded.split('\n') {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                out.push_str(line);
+                column = indent + width::of(line);
+            }
+            continue;
+        }
         if column > indent && column + 1 + len > width {
             out.push('\n');
             out.push_str(&" ".repeat(indent));
@@ -53,31 +83,156 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
     out
 }
 
-/// `text` cut into lines of at most `width` characters, each after the
-/// first starting with `indent` spaces (counted in the width). Breaks go
-/// at a space (which is dropped) or between `>` and `<`; a line with
-/// neither is cut where it is full.
+/// Like [`wrap`], for text that quotes commands in backticks: a
+/// `` `command` `` is never broken between words, which would make it
+/// unsafe to copy. One that does not fit on the current line starts a
+/// new one; one longer than a whole line goes on lines of its own, two
+/// columns further in, without backticks, broken only at spaces outside
+/// quotes and continued with ` \`, which a shell reads as one line.
+///
+/// Every line, the first too, is taken to start at column `indent`: the
+/// caller indents the first.
+pub fn wrap_commands(text: &str, width: usize, indent: usize) -> String {
+    let mut out = String::new();
+    let mut column = indent;
+    let pieces = text.split('`');
+    let mut code = false;
+    // True at the start of a line, where no space goes before a word.
+    let mut fresh = true;
+    let push_word =
+        |out: &mut String, column: &mut usize, fresh: &mut bool, word: &str| {
+            let len = width::of(word);
+            if !*fresh && *column + 1 + len > width {
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                *column = indent;
+            } else if !*fresh && !word.starts_with([',', '.', ';', ')']) {
+                out.push(' ');
+                *column += 1;
+            }
+            out.push_str(word);
+            *column += len;
+            *fresh = false;
+        };
+    for piece in pieces {
+        if code {
+            let quoted = format!("`{piece}`");
+            if indent + width::of(&quoted) <= width {
+                push_word(&mut out, &mut column, &mut fresh, &quoted);
+            } else {
+                let pad = indent + 2;
+                out.push('\n');
+                out.push_str(&" ".repeat(pad));
+                out.push_str(&command(piece, width, pad, pad + 2));
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                column = indent;
+                fresh = true;
+            }
+        } else {
+            for word in piece.split_whitespace() {
+                push_word(&mut out, &mut column, &mut fresh, word);
+            }
+        }
+        code = !code;
+    }
+    out.trim_end().to_string()
+}
+
+/// A shell command on lines of at most `width` columns (the first
+/// starting at column `at`): broken at spaces outside quotes, each
+/// broken line ending with ` \`, continuation lines indented by
+/// `indent`. A word longer than a line stays whole: a newline inside
+/// quotes would change the command.
+pub fn command(cmd: &str, width: usize, at: usize, indent: usize) -> String {
+    // Words, keeping quoted strings whole.
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    for c in cmd.chars() {
+        match (quote, c) {
+            (None, ' ') => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                word.push(c);
+            }
+            (Some(q), _) if q == c => {
+                quote = None;
+                word.push(c);
+            }
+            _ => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    let mut column = at;
+    for (i, word) in words.iter().enumerate() {
+        let len = width::of(word);
+        // Room for " \" unless this is the last word.
+        let tail = if i + 1 < words.len() { 2 } else { 0 };
+        if i > 0 && column + 1 + len + tail > width {
+            out.push_str(" \\\n");
+            out.push_str(&pad);
+            column = indent;
+        } else if i > 0 {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += len;
+    }
+    out
+}
+
+/// A character that takes two columns (CJK).
+fn is_wide(c: char) -> bool {
+    width::of_char(c) > 1
+}
+
+/// `text` cut into lines of at most `width` display columns, each after
+/// the first starting with `indent` spaces (counted in the width). Breaks
+/// go at a space (which is dropped) or between `>` and `<`, so XML folds
+/// between attributes or between tags; a line with neither is cut where
+/// it is full.
 pub fn fold(text: &str, width: usize, indent: usize) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut lines: Vec<String> = Vec::new();
     let mut start = 0;
-    let mut room = width;
-    while chars.len() - start > room {
-        let window = &chars[start..=start + room];
-        // The last good break in the window: after a space, or between
-        // `>` and `<`.
-        let cut = (1..window.len()).rev().find_map(|i| {
-            if window[i] == ' ' {
+    let mut room = width.max(1);
+    loop {
+        // The furthest `end` with chars[start..end] fitting in `room`.
+        let mut end = start;
+        let mut columns = 0;
+        while end < chars.len() && columns + width::of_char(chars[end]) <= room
+        {
+            columns += width::of_char(chars[end]);
+            end += 1;
+        }
+        if end == chars.len() {
+            break;
+        }
+        // The last good break up to `end`: at a space, or between `>`
+        // and `<`.
+        let cut = (start + 1..=end).rev().find_map(|i| {
+            if chars[i] == ' ' {
                 Some((i, i + 1))
-            } else if window[i - 1] == '>' && window[i] == '<' {
+            } else if chars[i - 1] == '>' && chars[i] == '<' {
                 Some((i, i))
             } else {
                 None
             }
         });
-        let (end, next) = cut.unwrap_or((room, room));
-        lines.push(chars[start..start + end].iter().collect());
-        start += next;
+        let full = end.max(start + 1);
+        let (stop, next) = cut.unwrap_or((full, full));
+        lines.push(chars[start..stop].iter().collect());
+        start = next;
         room = width.saturating_sub(indent).max(1);
     }
     lines.push(chars[start..].iter().collect());
@@ -87,7 +242,7 @@ pub fn fold(text: &str, width: usize, indent: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{fold, wrap};
+    use super::{command, fold, wrap, wrap_commands};
 
     #[test]
     fn wraps_at_width_with_indent() {
@@ -107,5 +262,42 @@ mod tests {
         };
         assert_eq!(lines("ab cdefgh i"), ["ab", "cde", "fgh", "i"]);
         assert_eq!(fold("", 3, 0), "");
+    }
+
+    #[test]
+    fn commands_are_not_broken_between_words() {
+        let text = "pick another port; `ss -ltnp 'sport = :7000'` shows who";
+        let out = wrap_commands(text, 30, 4);
+        assert!(out.contains("`ss -ltnp 'sport = :7000'`"), "{out}");
+        let long = "grant it: `sudo setcap cap_net_raw=eip \
+                    /a/very/long/path/to/target/release/netlab` and retry";
+        let out = wrap_commands(long, 40, 0);
+        assert_eq!(
+            out,
+            "grant it:\n  sudo setcap cap_net_raw=eip \\\n    \
+             /a/very/long/path/to/target/release/netlab\nand retry"
+        );
+    }
+
+    #[test]
+    fn commands_fold_outside_quotes() {
+        let cmd = "ip netns exec netlab-a nft 'add rule inet netlab input \
+                   iifname \"veth-a\" drop'";
+        let out = command(cmd, 40, 2, 4);
+        assert_eq!(
+            out,
+            "ip netns exec netlab-a nft \\\n    'add rule inet netlab input \
+             iifname \"veth-a\" drop'"
+        );
+    }
+
+    #[test]
+    fn cjk_counts_two_columns() {
+        assert_eq!(fold("即时通讯技术", 4, 0), "即时\n通讯\n技术");
+        assert_eq!(
+            wrap("IM 即时通讯技术简介", 8, 0),
+            "IM 即时\n通讯技术\n简介"
+        );
+        assert_eq!(wrap("a b", 10, 2), "a b");
     }
 }

@@ -10,10 +10,8 @@
 
 use crate::sockets::step::{Observed, Side, Step};
 
-use super::{style, wrap};
+use super::{fold, style, width, wrap};
 
-/// Width the text is wrapped at: fits an 80-column terminal.
-const WIDTH: usize = 78;
 /// Indent of the lines under a call.
 const INDENT: usize = 8;
 
@@ -24,43 +22,102 @@ pub fn render(step: &Step) -> String {
         Side::Server => style::server(&side),
         Side::Client => style::client(&side),
     };
-    let mut out =
-        format!("{side} {} = {}\n", style::code(&step.call), step.returned);
-    // Wrapped to fit beside the indent; continuation lines line up under
-    // the text after "kernel: ".
-    let kernel = wrap(&format!("kernel: {}", step.kernel), WIDTH - INDENT, 8)
-        .replace('\n', &format!("\n{}", " ".repeat(INDENT)));
-    out.push_str(&format!(
-        "{}{}\n",
-        " ".repeat(INDENT),
-        style::kernel(&kernel)
-    ));
+    // A long call (several calls on one line) folds under itself.
+    let call = fold(
+        &format!("{} = {}", step.call, step.returned),
+        width::current().saturating_sub(INDENT),
+        INDENT,
+    );
+    let mut out = format!("{side} {}\n", style::code(&call));
+    // Continuation lines line up under the text after "kernel: ".
+    out.push_str(&kernel(&step.kernel));
     if !step.table.is_empty() {
         out.push_str(&table(&step.table, INDENT));
     }
     out
 }
 
+/// One line of an event told by `side` (`server  …`, `client  …`),
+/// wrapped at the width in use under its text.
+pub fn said(side: Side, text: &str) -> String {
+    let label = format!("{:<7}", side);
+    let label = match side {
+        Side::Server => style::server(&label),
+        Side::Client => style::client(&label),
+    };
+    let text = wrap(text, width::current().saturating_sub(INDENT), 0)
+        .replace('\n', &format!("\n{}", " ".repeat(INDENT)));
+    format!("{label} {text}\n")
+}
+
+/// What the kernel did, indented under the event and wrapped.
+pub fn kernel(text: &str) -> String {
+    let text = wrap(
+        &format!("kernel: {text}"),
+        width::current().saturating_sub(INDENT),
+        8,
+    )
+    .replace('\n', &format!("\n{}", " ".repeat(INDENT)));
+    format!("{}{}\n", " ".repeat(INDENT), style::kernel(&text))
+}
+
 /// The socket table, one row per socket, each line starting with `│`.
+///
+/// Columns are as wide as their widest entry, so loopback addresses do
+/// not leave gaps. An owner that does not fit beside its row at the
+/// width in use goes on a line of its own below it, after `↳`.
 pub fn table(rows: &[Observed], indent: usize) -> String {
     let pad = " ".repeat(indent);
-    let mut out = format!(
-        "{pad}{}\n",
-        style::dim(&format!(
-            "│ {:<21} {:<21} {:<12} {:>6} {:>6}  owner",
-            "local", "remote", "state", "Recv-Q", "Send-Q"
-        ))
-    );
-    for o in rows {
-        out.push_str(&format!(
-            "{pad}│ {:<21} {:<21} {:<12} {:>6} {:>6}  {}\n",
-            o.row.local.to_string(),
-            o.row.remote.to_string(),
-            o.row.state,
-            o.row.rx_queue,
-            o.row.tx_queue,
-            o.owner
-        ));
+    let cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|o| {
+            [
+                o.row.local.to_string(),
+                o.row.remote.to_string(),
+                o.row.state.to_string(),
+                o.row.rx_queue.to_string(),
+                o.row.tx_queue.to_string(),
+            ]
+        })
+        .collect();
+    let header = ["local", "remote", "state", "Recv-Q", "Send-Q"];
+    let widths: Vec<usize> = (0..5)
+        .map(|i| {
+            cells
+                .iter()
+                .map(|c| c[i].len())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |c: [&str; 5]| {
+        format!(
+            "│ {:<w0$}  {:<w1$}  {:<w2$} {:>w3$} {:>w4$}",
+            c[0],
+            c[1],
+            c[2],
+            c[3],
+            c[4],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3],
+            w4 = widths[4],
+        )
+    };
+    let room = width::current();
+    let mut out =
+        format!("{pad}{}\n", style::dim(&format!("{}  owner", line(header))));
+    for (o, c) in rows.iter().zip(&cells) {
+        let row = line([&c[0], &c[1], &c[2], &c[3], &c[4]]);
+        if indent + width::of(&row) + 2 + width::of(&o.owner) <= room {
+            out.push_str(&format!("{pad}{row}  {}\n", o.owner));
+        } else {
+            let owner = wrap(&o.owner, room.saturating_sub(indent + 4), 0)
+                .replace('\n', &format!("\n{pad}│   "));
+            out.push_str(&format!("{pad}{row}\n{pad}│ ↳ {owner}\n"));
+        }
     }
     out
 }

@@ -23,10 +23,7 @@ use crate::course::structure::{
 use crate::course::xmpp_stage::TraceLine;
 use crate::xmpp::server::{StreamKind, TraceKind};
 
-use super::{fold, style, wrap};
-
-/// The widest line this module writes.
-pub const WIDTH: usize = 78;
+use super::{fold, style, width, wrap};
 
 /// Indent of the XML under its label.
 const XML_INDENT: usize = 4;
@@ -46,14 +43,22 @@ pub fn trace_line(who: &str, line: &TraceLine) -> String {
     if line.kind == TraceKind::Note {
         return format!(
             "  {}",
-            style::dim(&fold(&format!("({who}) {}", line.text), WIDTH - 2, 4))
+            style::dim(&fold(
+                &format!("({who}) {}", line.text),
+                width::current() - 2,
+                4
+            ))
         );
     }
     let pad = " ".repeat(XML_INDENT);
     format!(
         "  {}\n{pad}{}",
         direction(who, line.kind),
-        style::code(&fold(&line.text, WIDTH - XML_INDENT, XML_INDENT))
+        style::code(&fold(
+            &line.text,
+            width::current() - XML_INDENT,
+            XML_INDENT
+        ))
     )
 }
 
@@ -67,7 +72,7 @@ pub fn lines(label: &str, lines: &[String]) -> String {
             "  {}\n{}{}",
             label,
             " ".repeat(XML_INDENT),
-            style::code(&fold(line, WIDTH - XML_INDENT, XML_INDENT))
+            style::code(&fold(line, width::current() - XML_INDENT, XML_INDENT))
         );
     }
     out
@@ -150,21 +155,25 @@ pub fn journey(writer: &str, journey: &Journey) -> String {
     let _ = writeln!(
         out,
         "    {}",
-        style::code(&fold(&journey.typed, WIDTH - XML_INDENT, XML_INDENT))
+        style::code(&fold(
+            &journey.typed,
+            width::current() - XML_INDENT,
+            XML_INDENT
+        ))
     );
     out.push_str("the server's trace:\n");
     out.push_str(&trace(&journey.lines));
     out
 }
 
-/// Prose wrapped to [`WIDTH`], with a newline.
+/// Prose wrapped to [`width::current`], with a newline.
 pub fn para(text: &str) -> String {
-    format!("{}\n", wrap(text, WIDTH, 0))
+    format!("{}\n", wrap(text, width::current(), 0))
 }
 
 /// A sentence about what the kernel said, in the kernel's colour.
 pub fn kernel(text: &str) -> String {
-    format!("{}\n", style::kernel(&wrap(text, WIDTH, 8)))
+    format!("{}\n", style::kernel(&wrap(text, width::current(), 8)))
 }
 
 // ANCHOR: sockets
@@ -268,7 +277,7 @@ pub fn records(records: &Records) -> String {
         let _ = writeln!(
             out,
             "│   {}",
-            fold(&row.xml, WIDTH - 4, 4).replace("\n    ", "\n│   ")
+            fold(&row.xml, width::current() - 4, 4).replace("\n    ", "\n│   ")
         );
     }
     out
@@ -330,7 +339,7 @@ pub fn streams(list: &[Streams]) -> String {
                 "    {}",
                 style::code(&fold(
                     &short_header(xml),
-                    WIDTH - XML_INDENT,
+                    width::current() - XML_INDENT,
                     XML_INDENT
                 ))
             );
@@ -379,7 +388,7 @@ pub fn streams(list: &[Streams]) -> String {
             ),
             Some(_) => format!("Stream headers per {what}: {counts:?}."),
         };
-        let _ = writeln!(out, "{}", wrap(&summary, WIDTH, 0));
+        let _ = writeln!(out, "{}", wrap(&summary, width::current(), 0));
     }
     out
 }

@@ -71,7 +71,10 @@ pub fn error(text: &str) -> ColoredString {
 }
 
 /// A command the program runs for the student to see, after a root
-/// shell's prompt `#` (these commands need root).
+/// shell's prompt `#` (these commands need root). A long one is folded
+/// the way a shell reads it, with ` \` at the end of each broken line
+/// ([`super::command`]), so it can still be copied.
 pub fn command(line: &str) -> String {
-    format!("{} {line}", "#".dimmed())
+    let folded = super::command(line, super::width::current(), 2, 2);
+    format!("{} {folded}", "#".dimmed())
 }

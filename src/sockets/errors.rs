@@ -94,13 +94,13 @@ pub fn explain(
             ),
             format!(
                 "use a port of 1024 or above (e.g. 7000), or grant the \
-                 capability: sudo setcap cap_net_bind_service=+ep {}",
+                 capability: `sudo setcap cap_net_bind_service=+ep {}`",
                 this_program()
             ),
         ),
         libc::EACCES | libc::EPERM => (
             "the kernel refused: this needs a privilege you do not have".into(),
-            format!("run it as root: sudo {}", this_program()),
+            format!("run it as root: `sudo {}`", this_program()),
         ),
         libc::ECONNREFUSED => (
             format!(

@@ -212,7 +212,7 @@ impl Walkthrough {
         let kernel = match row_of(&table, "listener") {
             Some(row) => format!(
                 "state {}; {} connections wait in the accept queue (a \
-                 LISTEN row's Recv-Q), at most {backlog} may",
+                 LISTEN row's Recv-Q), at most {backlog} may wait",
                 row.state, row.rx_queue
             ),
             None => "the listener is missing from /proc/net/tcp".into(),

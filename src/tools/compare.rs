@@ -11,9 +11,8 @@
 use std::io::Write;
 
 use anyhow::Context;
-use tabled::settings::{Style, Width, object::Columns};
 
-use crate::show::style;
+use crate::show::{style, table, width};
 use crate::transport::compare::{self, Report, Row};
 use crate::transport::lab;
 
@@ -83,20 +82,18 @@ pub fn lab_rows(
 
 /// The report as a table: what, TCP, UDP, what it shows.
 pub fn table(report: &Report) -> String {
-    let mut builder = tabled::builder::Builder::default();
-    builder.push_record(["measured", "TCP", "UDP", "what it shows"]);
+    let mut records = vec![
+        ["measured", "TCP", "UDP", "what it shows"]
+            .map(String::from)
+            .to_vec(),
+    ];
     for row in &report.rows {
-        builder.push_record([
+        records.push(vec![
             row.what.to_string(),
             row.tcp.clone(),
             row.udp.clone(),
             row.shows.to_string(),
         ]);
     }
-    let mut table = builder.build();
-    table
-        .with(Style::sharp())
-        .modify(Columns::new(1..3), Width::wrap(24).keep_words(true))
-        .modify(Columns::one(3), Width::wrap(36).keep_words(true));
-    format!("{table}\n")
+    format!("{}\n", table::fit_records(records, width::current()))
 }

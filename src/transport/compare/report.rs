@@ -226,7 +226,13 @@ impl Fragmentation {
         self.rows
             .iter()
             .map(|r| Row {
-                what: "UDP at the MTU",
+                // The kernel fragments exactly when the datagram (payload
+                // plus 8 B UDP and 20 B IPv4 header) is above the MTU.
+                what: if r.fragments == 0 {
+                    "UDP within the MTU"
+                } else {
+                    "UDP above the MTU"
+                },
                 tcp: String::from("(TCP sizes segments to fit: MSS)"),
                 udp: format!(
                     "{} B payload: {}{}",

@@ -73,14 +73,10 @@ pub fn percentile(sorted: &[Duration], p: u32) -> Option<Duration> {
     sorted.get(rank - 1).copied()
 }
 
-/// `12.3 µs` or `4.56 ms`: durations in the unit a reader expects.
+/// A duration the way the whole course writes it
+/// ([`crate::units::duration`]).
 pub(super) fn micros(d: Duration) -> String {
-    let us = d.as_secs_f64() * 1e6;
-    if us < 1000.0 {
-        format!("{us:.1} µs")
-    } else {
-        format!("{:.2} ms", us / 1000.0)
-    }
+    crate::units::duration(d)
 }
 
 #[cfg(test)]
