@@ -58,6 +58,10 @@ pub enum Command {
     Lesson(LessonArgs),
     /// Play every built lesson in order.
     Tour(TourArgs),
+    /// Look up a term the course uses (`netlab glossary stanza`): its
+    /// meaning, the lesson that shows it and its Chinese term. Without a
+    /// term, list them all.
+    Glossary(GlossaryArgs),
     /// Socket tools: a server and a client that show each system call.
     #[command(subcommand)]
     Socket(SocketCommand),
@@ -432,6 +436,14 @@ pub struct LessonArgs {
     pub pace: bool,
 }
 
+/// Arguments of `netlab glossary`.
+#[derive(Debug, Args)]
+pub struct GlossaryArgs {
+    /// The term, in any case, or one of its other names (`jid`, `Jabber
+    /// ID`); several words are read as one term.
+    pub term: Vec<String>,
+}
+
 /// Arguments of `netlab tour`.
 #[derive(Debug, Args)]
 pub struct TourArgs {
@@ -684,6 +696,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // Lesson 9 builds the namespace lab.
             lab::tear_down_on_ctrl_c();
             tour(Pacer::new(args.pace))?;
+        }
+        Command::Glossary(args) => {
+            print!("{}", show::glossary::answer(&args.term.join(" "))?);
         }
         Command::Socket(SocketCommand::Listen(args)) => socket_listen(&args)?,
         Command::Socket(SocketCommand::Connect(args)) => socket_connect(&args)?,

@@ -89,7 +89,7 @@ fn emphasis_end(inner: &str) -> Option<usize> {
 }
 
 /// Display width: CJK characters take two columns.
-fn width(text: &str) -> usize {
+pub(crate) fn width(text: &str) -> usize {
     text.chars()
         .map(|c| {
             if ('\u{2E80}'..='\u{FFEF}').contains(&c) {
