@@ -688,14 +688,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             player::play(
                 lesson,
-                Pacer::new(args.pace),
+                &mut Pacer::new(args.pace),
                 &mut std::io::stdout(),
             )?;
         }
         Command::Tour(args) => {
             // Lesson 9 builds the namespace lab.
             lab::tear_down_on_ctrl_c();
-            tour(Pacer::new(args.pace))?;
+            tour(&mut Pacer::new(args.pace))?;
         }
         Command::Glossary(args) => {
             print!("{}", show::glossary::answer(&args.term.join(" "))?);
@@ -836,12 +836,12 @@ pub fn lessons_table() -> String {
     )
 }
 
-fn tour(pacer: Pacer) -> anyhow::Result<()> {
+fn tour(pacer: &mut Pacer) -> anyhow::Result<()> {
     let mut out = std::io::stdout();
     for lesson in &LESSONS {
         if lesson.is_built() {
             player::play(lesson, pacer, &mut out)?;
-            pacer.pause("next lesson");
+            pacer.pause(&mut out, "next lesson")?;
         } else {
             writeln!(
                 out,
