@@ -57,6 +57,10 @@ pub enum Command {
     Lesson(LessonArgs),
     /// Play every built lesson in order.
     Tour(TourArgs),
+    /// Look up a term the course uses (`netlab glossary stanza`): its
+    /// meaning, the lesson that shows it and its Chinese term. Without a
+    /// term, list them all.
+    Glossary(GlossaryArgs),
     /// Socket tools: a server and a client that show each system call.
     #[command(subcommand)]
     Socket(SocketCommand),
@@ -442,6 +446,14 @@ pub struct LessonArgs {
     pub answers: bool,
 }
 
+/// Arguments of `netlab glossary`.
+#[derive(Debug, Args)]
+pub struct GlossaryArgs {
+    /// The term, in any case, or one of its other names (`jid`, `Jabber
+    /// ID`); several words are read as one term.
+    pub term: Vec<String>,
+}
+
 /// Arguments of `netlab tour`.
 #[derive(Debug, Args)]
 pub struct TourArgs {
@@ -699,7 +711,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             let mut out = std::io::stdout();
-            let demo = player::play(lesson, Pacer::new(args.pace), &mut out)?;
+            let demo = player::play(lesson, &mut Pacer::new(args.pace), &mut out)?;
             if args.answers {
                 player::answers(lesson, demo.as_ref(), &mut out)?;
             }
@@ -707,7 +719,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tour(args) => {
             // Lesson 9 builds the namespace lab.
             lab::tear_down_on_ctrl_c();
-            tour(Pacer::new(args.pace))?;
+            tour(&mut Pacer::new(args.pace))?;
+        }
+        Command::Glossary(args) => {
+            print!("{}", show::glossary::answer(&args.term.join(" "))?);
         }
         Command::Socket(SocketCommand::Listen(args)) => socket_listen(&args)?,
         Command::Socket(SocketCommand::Connect(args)) => socket_connect(&args)?,
@@ -843,12 +858,12 @@ pub fn lessons_table() -> String {
     format!("{table}\n{run}\n")
 }
 
-fn tour(pacer: Pacer) -> anyhow::Result<()> {
+fn tour(pacer: &mut Pacer) -> anyhow::Result<()> {
     let mut out = std::io::stdout();
     for lesson in &LESSONS {
         if lesson.is_built() {
             player::play(lesson, pacer, &mut out)?;
-            pacer.pause("next lesson");
+            pacer.pause(&mut out, "next lesson")?;
         } else {
             writeln!(
                 out,

@@ -4,6 +4,8 @@
 //! - [`registry`]: the ten lessons, what each demo shows, what it needs
 //! - [`narration`]: a lesson's Markdown split at its `<!-- demo: … -->`
 //!   markers
+//! - [`glossary`]: every term, its meaning, lesson and Chinese term;
+//!   [`first_use`]: the check that lessons define terms before use
 //! - [`pace`]: waiting for Enter between steps, for instructors
 //! - [`player`]: plays a lesson: text, demo step, text, …
 //! - [`recording`]: a lesson with each step's output in place, for the book
@@ -21,6 +23,8 @@
 //!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
 
+pub mod first_use;
+pub mod glossary;
 pub mod inband;
 pub mod irc_user;
 pub mod lesson01;

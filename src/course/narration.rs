@@ -54,6 +54,34 @@ fn push_text<'a>(out: &mut Vec<Segment<'a>>, text: &'a str) {
     }
 }
 
+/// A block of Markdown cut at its blank lines, never inside a fenced code
+/// block: the places where a paced lesson may stop.
+pub fn paragraphs(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut offset = 0;
+    let mut in_code = false;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+        }
+        if !in_code && line.trim().is_empty() {
+            push_paragraph(&mut out, &text[start..offset]);
+            start = offset + line.len();
+        }
+        offset += line.len();
+    }
+    push_paragraph(&mut out, &text[start..]);
+    out
+}
+
+fn push_paragraph<'a>(out: &mut Vec<&'a str>, text: &'a str) {
+    let text = text.trim_end_matches('\n');
+    if !text.trim().is_empty() {
+        out.push(text);
+    }
+}
+
 /// The demo steps a lesson names, in order.
 pub fn demo_steps(text: &str) -> Vec<String> {
     segments(text)
@@ -81,6 +109,15 @@ mod tests {
                 Segment::Text("after"),
                 Segment::Demo("bind"),
             ]
+        );
+    }
+
+    #[test]
+    fn paragraphs_split_at_blank_lines_outside_code() {
+        let text = "## A\n\none\ntwo\n\n```\ncode\n\nmore\n```\n\n\nlast";
+        assert_eq!(
+            paragraphs(text),
+            vec!["## A", "one\ntwo", "```\ncode\n\nmore\n```", "last"]
         );
     }
 

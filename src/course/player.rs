@@ -1,15 +1,20 @@
 //! Plays a lesson: narration, then the demo step its marker names, then
 //! more narration, to the end (key points and exercises).
 //!
-//! Read before: [`super::narration`], [`super::registry`].
+//! With `--pace` it stops for Enter at every `## ` section, before every
+//! live step, and at a paragraph break once a screenful ([`PAGE`] lines)
+//! has gone by since the last stop, so one Enter never releases a wall of
+//! text.
+//!
+//! Read before: [`super::narration`], [`super::registry`], [`super::pace`].
 
 use std::io::Write;
 
 use anyhow::{Context, bail};
 
 use super::Demo;
-use super::narration::{Segment, segments};
-use super::pace::Pacer;
+use super::narration::{Segment, paragraphs, segments};
+use super::pace::{PAGE, Pacer};
 use super::registry::Lesson;
 use crate::show::{markdown, style};
 
@@ -17,7 +22,7 @@ use crate::show::{markdown, style};
 /// every step measured, for [`answers`].
 pub fn play(
     lesson: &Lesson,
-    pacer: Pacer,
+    pacer: &mut Pacer,
     out: &mut impl Write,
 ) -> anyhow::Result<Box<dyn Demo>> {
     let (Some(text), Some(make_demo)) = (lesson.narration, lesson.make_demo)
@@ -30,23 +35,42 @@ pub fn play(
         );
     };
     let mut demo = make_demo();
+    // Lines shown since the last stop; `None` before anything is shown,
+    // so the lesson's title never waits.
+    let mut shown: Option<usize> = None;
     for segment in segments(text) {
         match segment {
             Segment::Text(md) => {
-                writeln!(out, "{}", markdown::render(md))?;
+                for paragraph in paragraphs(md) {
+                    // A paragraph and the blank line after it.
+                    let rendered = format!("{}\n", markdown::render(paragraph));
+                    let lines = rendered.lines().count();
+                    if let Some(section) = paragraph.strip_prefix("## ") {
+                        if shown.is_some() {
+                            pacer.pause(out, &format!("next: {section}"))?;
+                        }
+                        shown = Some(0);
+                    } else if shown.is_some_and(|n| n + lines > PAGE) {
+                        pacer.pause(out, "more")?;
+                        shown = Some(0);
+                    }
+                    out.write_all(rendered.as_bytes())?;
+                    shown = Some(shown.unwrap_or(0) + lines);
+                }
             }
             Segment::Demo(step) => {
                 out.flush()?;
-                pacer.pause(&format!("run: {step}"));
+                pacer.pause(out, &format!("run: {step}"))?;
                 writeln!(
                     out,
                     "{}",
                     style::dim(&format!("┄┄ live: {step} ┄┄"))
                 )?;
-                let shown = demo.run(step).with_context(|| {
+                let result = demo.run(step).with_context(|| {
                     format!("lesson {}, demo step `{step}`", lesson.number)
                 })?;
-                writeln!(out, "{shown}")?;
+                writeln!(out, "{result}")?;
+                shown = Some(result.lines().count() + 2);
             }
         }
     }
@@ -132,5 +156,136 @@ mod tests {
                 assert!(exercises(text).len() >= 3, "lesson {}", lesson.number);
             }
         }
+    }
+
+    use crate::course::Demo;
+    use crate::course::registry::{LESSONS, Needs};
+
+    struct Echo;
+
+    impl Demo for Echo {
+        fn steps(&self) -> &'static [&'static str] {
+            &["show"]
+        }
+
+        fn run(&mut self, _step: &str) -> anyhow::Result<String> {
+            Ok("demo line\n".repeat(3).trim_end().to_string())
+        }
+    }
+
+    fn echo() -> Box<dyn Demo> {
+        Box::new(Echo)
+    }
+
+    /// A lesson whose second section is 60 one-line paragraphs.
+    fn long_lesson() -> Lesson {
+        let long: String =
+            (1..=60).map(|i| format!("Paragraph {i}.\n\n")).collect();
+        let text = format!(
+            "# Lesson 0 · A test\n\nIntro.\n\n## First\n\nBefore.\n\n\
+             <!-- demo: show -->\n\nAfter.\n\n## Second\n\n{long}\
+             ## Exercises\n\n1. Why?\n"
+        );
+        Lesson {
+            number: 0,
+            slug: "test",
+            title: "A test",
+            article: "测试",
+            demo: "echo",
+            needs: Needs::Nothing,
+            narration: Some(text.leak()),
+            make_demo: Some(echo),
+        }
+    }
+
+    /// Plays `lesson` with Enter pressed `enters` times; returns what was
+    /// shown.
+    fn paced(lesson: &Lesson, enters: usize) -> String {
+        colored::control::set_override(false);
+        let mut pacer =
+            Pacer::scripted(std::io::Cursor::new("\n".repeat(enters)));
+        let mut out = Vec::new();
+        play(lesson, &mut pacer, &mut out).expect("the lesson plays");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    /// The runs of output lines between two prompts.
+    fn screens(shown: &str) -> Vec<Vec<&str>> {
+        shown
+            .split(" ⏎ \n")
+            .map(|screen| screen.lines().collect())
+            .collect()
+    }
+
+    #[test]
+    fn pauses_at_every_section_and_before_every_step() {
+        let shown = paced(&long_lesson(), 100);
+        for prompt in [
+            "── next: First",
+            "── run: show",
+            "── next: Second",
+            "── next: Exercises",
+        ] {
+            assert!(shown.contains(prompt), "no `{prompt}` in\n{shown}");
+        }
+        // The title is not held back.
+        assert!(shown.starts_with("Lesson 0 · A test\n"), "{shown}");
+    }
+
+    #[test]
+    fn long_sections_break_at_paragraphs_within_a_page() {
+        let shown = paced(&long_lesson(), 100);
+        let screens = screens(&shown);
+        // 60 paragraphs of 2 lines cannot fit one page.
+        assert!(screens.len() >= 2 + 60 * 2 / PAGE, "{}", screens.len());
+        for screen in &screens {
+            // The prompt's own line ends the screen before it.
+            assert!(
+                screen.len() <= PAGE + 1,
+                "{} lines:\n{}",
+                screen.len(),
+                screen.join("\n")
+            );
+        }
+        assert!(shown.contains("Paragraph 60."));
+    }
+
+    #[test]
+    fn without_enter_it_stops_waiting_and_shows_the_same_text() {
+        colored::control::set_override(false);
+        let lesson = long_lesson();
+        let mut unpaced = Vec::new();
+        play(&lesson, &mut Pacer::new(false), &mut unpaced).expect("plays");
+        let unpaced = String::from_utf8(unpaced).expect("UTF-8");
+        // Two Enters, then the script ends: two prompts, the end of input
+        // at the third, and then no more waiting.
+        let shown = paced(&lesson, 2);
+        assert_eq!(shown.matches('⏎').count(), 3, "{shown}");
+        let without_prompts: String = shown
+            .lines()
+            .map(|l| l.split("── ").next().unwrap_or(l))
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let expected: String = unpaced
+            .lines()
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(without_prompts, expected);
+    }
+
+    #[test]
+    fn a_real_lesson_pauses_at_each_of_its_sections() {
+        let lesson =
+            LESSONS.iter().find(|l| l.number == 10).expect("lesson 10");
+        let shown = paced(lesson, 1000);
+        let sections = lesson
+            .narration
+            .expect("built")
+            .lines()
+            .filter(|l| l.starts_with("## "))
+            .count();
+        assert_eq!(shown.matches("── next: ").count(), sections);
     }
 }

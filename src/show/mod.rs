@@ -17,11 +17,13 @@
 //! - [`journey`]: one chat message through every layer (`netlab trace`)
 //! - [`xmpp_trace`]: the XML console, one line per stanza
 //! - [`structure`]: lesson 4's traces, tables and records, in 80 columns
+//! - [`glossary`]: `netlab glossary`, one entry or all, in 80 columns
 //! - [`gateway_trace`]: the gateway's events and both sides' traffic
 
 pub mod errors;
 pub mod events;
 pub mod gateway_trace;
+pub mod glossary;
 pub mod hops;
 pub mod journey;
 pub mod ladder;
