@@ -13,6 +13,8 @@ mod common;
 
 use std::net::Ipv4Addr;
 
+use netlab::course::lesson07;
+use netlab::show::style;
 use netlab::transport::{
     across_router, routed_lab, switch_lab, switch_learning,
 };
@@ -28,6 +30,7 @@ fn osi_labs_end_to_end() {
     a_router_decrements_ttl_and_rewrites_macs();
     a_failure_inside_still_tears_down();
     a_bridge_learns_macs();
+    the_lesson_steps_fit_and_match_their_recordings();
     assert_no_namespace_left();
 }
 
@@ -73,8 +76,8 @@ fn a_router_decrements_ttl_and_rewrites_macs() {
             .map(|(_, mac)| mac.clone())
             .expect("every interface has a MAC")
     };
-    assert_eq!((before.0, before.1), (mac("a-eth0"), mac("r-eth0")));
-    assert_eq!((after.0, after.1), (mac("r-eth1"), mac("b-eth0")));
+    assert_eq!((before.0, before.1), (mac("a eth0"), mac("router r-eth0")));
+    assert_eq!((after.0, after.1), (mac("router r-eth1"), mac("b eth0")));
     let (router_table, printed) = &crossing.routes[0];
     assert!(router_table.contains("netlab-router"), "{router_table}");
     assert!(printed.contains("198.18.2.0/24 dev r-eth1"), "{printed}");
@@ -119,6 +122,79 @@ fn a_bridge_learns_macs() {
     assert!(run.b_saw_unicast >= 1, "{run:?}");
     assert_eq!(run.c_saw_unicast, 0, "the switch kept a→b from c: {run:?}");
     guard.down(&mut |_| {}).expect("switch lab down");
+}
+
+/// Lesson 7's `router` and `switch` steps, run live: every line fits 80
+/// columns, and the recorded runs shown without root have the same shape
+/// (the same commands, in the same order; the MACs, ports and checksums
+/// differ from run to run). With `NETLAB_RECORD=1` the recordings are
+/// written afresh from this run:
+/// `sudo NETLAB_RECORD=1 cargo test --test osi_lab`.
+fn the_lesson_steps_fit_and_match_their_recordings() {
+    style::init(style::ColorChoice::Never);
+    let steps = [
+        (
+            "router",
+            lesson07::router_live as fn() -> _,
+            lesson07::RECORDED_ROUTER,
+        ),
+        ("switch", lesson07::switch_live, lesson07::RECORDED_SWITCH),
+    ];
+    for (name, live, recorded) in steps {
+        let out = live().expect("the step runs as root");
+        for line in out.lines() {
+            assert!(line.chars().count() <= 80, "{name}: {line:?}");
+        }
+        if std::env::var_os("NETLAB_RECORD").is_some() {
+            let path = format!(
+                "{}/lessons/recorded/07-{name}.txt",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            std::fs::write(&path, &out).expect("write the recording");
+            continue;
+        }
+        let commands = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|line| line.starts_with("# "))
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(
+            commands(&out),
+            commands(recorded),
+            "{name}: the recording is stale; rerun with NETLAB_RECORD=1"
+        );
+        assert_eq!(
+            out.lines().count(),
+            recorded.lines().count(),
+            "{name}: the recording is stale; rerun with NETLAB_RECORD=1\n{out}"
+        );
+    }
+}
+
+/// As an ordinary user (nobody), the lab steps cannot build anything: they
+/// print the remedy and the recorded run, labelled, and the lesson goes on.
+#[test]
+fn without_root_the_lab_steps_show_a_labelled_recording() {
+    if !common::is_root() {
+        eprintln!("skipped: dropping to user nobody needs root");
+        return;
+    }
+    let out = common::netlab_as_nobody(&["lesson", "7"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for step in ["router", "switch"] {
+        let at = text
+            .find(&format!("live: {step}"))
+            .unwrap_or_else(|| panic!("no {step} step:\n{text}"));
+        let rest = &text[at..];
+        assert!(rest.contains("sudo "), "{rest}");
+        assert!(rest.contains("──── recorded run ────"), "{rest}");
+    }
+    assert!(
+        text.contains("one less"),
+        "the recorded router table: {text}"
+    );
 }
 
 fn assert_no_namespace_left() {

@@ -16,6 +16,7 @@
 //! - [`xmpp_trace`]: the XML console, one line per stanza
 //! - [`structure`]: lesson 4's traces, tables and records, in 80 columns
 //! - [`gateway_trace`]: the gateway's events and both sides' traffic
+//! - [`osi_live`]: lesson 7's router, switch and PDU names
 
 pub mod errors;
 pub mod events;
@@ -24,6 +25,7 @@ pub mod hops;
 pub mod journey;
 pub mod ladder;
 pub mod markdown;
+pub mod osi_live;
 pub mod packet;
 pub mod packet_fields;
 pub mod packet_json;

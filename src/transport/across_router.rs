@@ -33,7 +33,7 @@
 //! [RFC 791 § 3.1]: https://datatracker.ietf.org/doc/html/rfc791#section-3.1
 //! [RFC 1812 § 5.3.1]: https://datatracker.ietf.org/doc/html/rfc1812#section-5.3.1
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -54,12 +54,12 @@ pub const PATIENCE: Duration = Duration::from_secs(3);
 /// One datagram, seen on both sides of the router.
 #[derive(Debug, Clone)]
 pub struct Crossing {
-    /// The frame as it left host a (captured on `a-eth0`).
+    /// The frame as it left host a (captured on its `eth0`).
     pub before: Frame,
-    /// The frame as it reached host b (captured on `b-eth0`).
+    /// The frame as it reached host b (captured on its `eth0`).
     pub after: Frame,
-    /// The MAC address of each interface on the path, in order: a-eth0,
-    /// r-eth0, r-eth1, b-eth0.
+    /// The MAC address of each interface on the path, in order, named
+    /// `a eth0`, `router r-eth0`, `router r-eth1`, `b eth0`.
     pub macs: Vec<(&'static str, String)>,
     /// Each routing-table query as a shell line, with what it printed.
     pub routes: Vec<(String, String)>,
@@ -86,8 +86,8 @@ pub fn cross() -> anyhow::Result<Crossing> {
         bail!("host b received {len} bytes that are not what a sent");
     }
 
-    let before = first_frame(&mut before, "a-eth0")?;
-    let after = first_frame(&mut after, "b-eth0")?;
+    let before = first_frame(&mut before, "a's eth0")?;
+    let after = first_frame(&mut after, "b's eth0")?;
 
     let mut routes = Vec::new();
     for argv in routed_lab::route_queries() {
@@ -101,6 +101,33 @@ pub fn cross() -> anyhow::Result<Crossing> {
         macs: path_macs()?,
         routes,
     })
+}
+
+/// The line of an `ip route` table that a datagram for `dst` follows: of
+/// the routes whose prefix contains `dst`, the longest (the most specific);
+/// `default` is 0.0.0.0/0, which contains every address
+/// ([RFC 1812 § 5.2.4.3], "Longest Match").
+///
+/// [RFC 1812 § 5.2.4.3]: https://datatracker.ietf.org/doc/html/rfc1812#section-5.2.4.3
+pub fn route_for(table: &str, dst: Ipv4Addr) -> Option<String> {
+    let prefix_of = |line: &str| -> Option<u8> {
+        let first = line.split_whitespace().next()?;
+        if first == "default" {
+            return Some(0);
+        }
+        let (net, len) = first.split_once('/').unwrap_or((first, "32"));
+        let (net, len): (Ipv4Addr, u8) = (net.parse().ok()?, len.parse().ok()?);
+        if len > 32 {
+            return None;
+        }
+        let mask = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
+        (u32::from(dst) & mask == u32::from(net) & mask).then_some(len)
+    };
+    table
+        .lines()
+        .filter_map(|line| Some((prefix_of(line)?, line.trim())))
+        .max_by_key(|(len, _)| *len)
+        .map(|(_, line)| line.to_owned())
 }
 
 /// A capture on `host`'s interface, opened inside its namespace, keeping
@@ -149,13 +176,21 @@ fn first_frame(capture: &mut Capture, iface: &str) -> anyhow::Result<Frame> {
 /// The MAC address of every interface on the path.
 fn path_macs() -> anyhow::Result<Vec<(&'static str, String)>> {
     let mut macs = Vec::new();
-    for (host, iface) in [
-        (HOST_A, HOST_A.iface),
-        (routed_lab::ROUTER, routed_lab::ROUTER_IFACE_A),
-        (routed_lab::ROUTER, routed_lab::ROUTER_IFACE_B),
-        (HOST_B, HOST_B.iface),
+    for (name, host, iface) in [
+        ("a eth0", HOST_A, HOST_A.iface),
+        (
+            "router r-eth0",
+            routed_lab::ROUTER,
+            routed_lab::ROUTER_IFACE_A,
+        ),
+        (
+            "router r-eth1",
+            routed_lab::ROUTER,
+            routed_lab::ROUTER_IFACE_B,
+        ),
+        ("b eth0", HOST_B, HOST_B.iface),
     ] {
-        macs.push((iface, mac_in(&host, iface)?));
+        macs.push((name, mac_in(&host, iface)?));
     }
     Ok(macs)
 }
@@ -170,4 +205,33 @@ pub fn mac_in(host: &Host, iface: &str) -> anyhow::Result<String> {
             .and_then(|i| i.mac)
     })?;
     mac.with_context(|| format!("{iface} in {} has no MAC", host.namespace))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROUTER: &str = "\
+198.18.1.0/24 dev r-eth0 proto kernel scope link src 198.18.1.1
+198.18.2.0/24 dev r-eth1 proto kernel scope link src 198.18.2.1
+";
+
+    #[test]
+    fn the_longest_matching_prefix_wins() {
+        let to_b = route_for(ROUTER, Ipv4Addr::new(198, 18, 2, 2));
+        assert!(
+            to_b.is_some_and(|l| l.starts_with("198.18.2.0/24 dev r-eth1"))
+        );
+        assert_eq!(route_for(ROUTER, Ipv4Addr::new(10, 0, 0, 1)), None);
+        let host_a = "default via 198.18.1.1 dev a-eth0\n\
+                      198.18.1.0/24 dev a-eth0 scope link\n";
+        let off_link = route_for(host_a, Ipv4Addr::new(198, 18, 2, 2));
+        assert!(off_link.is_some_and(|l| l.starts_with("default")));
+        let on_link = route_for(host_a, Ipv4Addr::new(198, 18, 1, 9));
+        assert!(on_link.is_some_and(|l| l.starts_with("198.18.1.0/24")));
+        assert_eq!(
+            route_for("garbage\n1.2.3.4/99 x", Ipv4Addr::LOCALHOST),
+            None
+        );
+    }
 }

@@ -5,7 +5,7 @@
 //!  netlab-r-a             netlab-router                   netlab-r-b
 //! ┌──────────────┐      ┌───────────────────────────┐    ┌──────────────┐
 //! │ host a       │      │ router, ip_forward=1      │    │ host b       │
-//! │ a-eth0       ├──────┤ r-eth0         r-eth1     ├────┤ b-eth0       │
+//! │ eth0         ├──────┤ r-eth0         r-eth1     ├────┤ eth0         │
 //! │ 198.18.1.2   │ veth │ 198.18.1.1     198.18.2.1 │veth│ 198.18.2.2   │
 //! │ default via  │      │                           │    │ default via  │
 //! │  198.18.1.1  │      │                           │    │  198.18.2.1  │
@@ -68,14 +68,14 @@ pub const PREFIX_LEN: u8 = 24;
 pub const HOST_A: Host = Host {
     name: "a",
     namespace: "netlab-r-a",
-    iface: "a-eth0",
+    iface: "eth0",
     addr: Ipv4Addr::new(198, 18, 1, 2),
 };
 /// Host b, on 198.18.2.0/24.
 pub const HOST_B: Host = Host {
     name: "b",
     namespace: "netlab-r-b",
-    iface: "b-eth0",
+    iface: "eth0",
     addr: Ipv4Addr::new(198, 18, 2, 2),
 };
 /// The router, seen as a host so that [`super::lab::in_namespace`] can
@@ -166,7 +166,7 @@ mod tests {
         let lines = up_commands();
         for expected in [
             "ip netns add netlab-router",
-            "ip -n netlab-r-a link add a-eth0 type veth peer name r-eth0 \
+            "ip -n netlab-r-a link add eth0 type veth peer name r-eth0 \
              netns netlab-router",
             "ip -n netlab-router addr add 198.18.2.1/24 dev r-eth1",
             "ip -n netlab-r-a route add default via 198.18.1.1",

@@ -4,7 +4,7 @@
 //! ```text
 //!  netlab-s-a       netlab-s-b       netlab-s-c
 //!  host a           host b           host c
-//!  a-eth0           b-eth0           c-eth0
+//!  eth0             eth0             eth0
 //!  198.18.3.1       198.18.3.2       198.18.3.3
 //!     │ veth           │ veth           │ veth
 //!  ┌──┴────────────────┴────────────────┴──┐
@@ -55,21 +55,21 @@ pub const PREFIX_LEN: u8 = 24;
 pub const HOST_A: Host = Host {
     name: "a",
     namespace: "netlab-s-a",
-    iface: "a-eth0",
+    iface: "eth0",
     addr: Ipv4Addr::new(198, 18, 3, 1),
 };
 /// Host b, plugged into port `sw-b`.
 pub const HOST_B: Host = Host {
     name: "b",
     namespace: "netlab-s-b",
-    iface: "b-eth0",
+    iface: "eth0",
     addr: Ipv4Addr::new(198, 18, 3, 2),
 };
 /// Host c, plugged into port `sw-c`: it only listens.
 pub const HOST_C: Host = Host {
     name: "c",
     namespace: "netlab-s-c",
-    iface: "c-eth0",
+    iface: "eth0",
     addr: Ipv4Addr::new(198, 18, 3, 3),
 };
 /// The three hosts with the bridge port each is plugged into.
@@ -122,7 +122,20 @@ pub fn fdb_query() -> Vec<String> {
 fn plan() -> Vec<Vec<String>> {
     let sw = SWITCH_NAMESPACE;
     let mut plan = topology::make_namespaces(NAMESPACES);
-    plan.push(ip(&["-n", sw, "link", "add", BRIDGE, "type", "bridge"]));
+    // `mcast_snooping 0`: with multicast snooping on, the bridge joins a
+    // multicast group of its own (224.0.0.106, RFC 4286) and announces it
+    // to every port, frames the lesson is not about.
+    plan.push(ip(&[
+        "-n",
+        sw,
+        "link",
+        "add",
+        BRIDGE,
+        "type",
+        "bridge",
+        "mcast_snooping",
+        "0",
+    ]));
     for (host, port) in PORTS {
         // The cable, from the host to the switch ...
         plan.push(topology::cable(host.namespace, host.iface, port, sw));
@@ -156,7 +169,7 @@ mod tests {
             assert!(lines.contains(&line), "{line}");
         }
         assert!(lines.contains(
-            &"ip -n netlab-s-c addr add 198.18.3.3/24 dev c-eth0".into()
+            &"ip -n netlab-s-c addr add 198.18.3.3/24 dev eth0".into()
         ));
         // The bridge has no address: it forwards frames, not datagrams.
         assert!(
