@@ -16,8 +16,10 @@
 //! - [`xmpp_trace`]: the XML console, one line per stanza
 //! - [`structure`]: lesson 4's traces, tables and records, in 80 columns
 //! - [`gateway_trace`]: the gateway's events and both sides' traffic
+//! - [`analogies`]: lesson 9's phone-call and SMS analogies, measured
 //! - [`osi_live`]: lesson 7's router, switch and PDU names
 
+pub mod analogies;
 pub mod errors;
 pub mod events;
 pub mod gateway_trace;

@@ -74,7 +74,7 @@ pub fn percentile(sorted: &[Duration], p: u32) -> Option<Duration> {
 }
 
 /// `12.3 µs` or `4.56 ms`: durations in the unit a reader expects.
-pub(super) fn micros(d: Duration) -> String {
+pub fn micros(d: Duration) -> String {
     let us = d.as_secs_f64() * 1e6;
     if us < 1000.0 {
         format!("{us:.1} µs")
