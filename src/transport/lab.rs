@@ -37,6 +37,10 @@
 //! `netlab lab` shows the commands and [`super::compare`] runs its server in
 //! host a and its client in host b through [`in_namespace`].
 //!
+//! Lesson 7's labs ([`super::routed_lab`], [`super::switch_lab`]) run
+//! their commands through this file's runner (`pub(super)`), so every lab
+//! reports a failed command and a missing capability the same way.
+//!
 //! Read before: [`crate::sockets`] (what a socket is). Read after:
 //! [`super::compare`].
 //!
