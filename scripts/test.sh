@@ -25,6 +25,7 @@ command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v tshark >/dev/null 2>&1 || need+=(tshark)
 command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v sysctl >/dev/null 2>&1 || need+=(procps)
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "installing ${need[*]} (apt)"

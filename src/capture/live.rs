@@ -277,10 +277,28 @@ fn link_type(interface: &NetworkInterface) -> Result<LinkType, Error> {
     const ARPHRD_NONE: &str = "65534";
 
     let path = format!("/sys/class/net/{}/type", interface.name);
-    let kind = std::fs::read_to_string(&path).map_err(|source| Error::Io {
-        action: format!("reading {path}"),
-        source,
-    })?;
+    let kind = match std::fs::read_to_string(&path) {
+        Ok(kind) => kind,
+        // /sys shows the interfaces of the namespace that *mounted* it, not
+        // of the calling thread: a thread that entered a lab namespace
+        // with setns(2) (`transport::lab::in_namespace`) finds its veth
+        // missing there. getifaddrs(3), which pnet asked, does answer for
+        // the thread's namespace: an interface with a MAC address is
+        // Ethernet-shaped, one without has no link layer.
+        Err(source) if source.kind() == io::ErrorKind::NotFound => {
+            return Ok(if interface.mac.is_some() || interface.is_loopback() {
+                LinkType::ETHERNET
+            } else {
+                LinkType::RAW
+            });
+        }
+        Err(source) => {
+            return Err(Error::Io {
+                action: format!("reading {path}"),
+                source,
+            });
+        }
+    };
     match kind.trim() {
         ARPHRD_ETHER | ARPHRD_LOOPBACK => Ok(LinkType::ETHERNET),
         ARPHRD_NONE => Ok(LinkType::RAW),

@@ -5,7 +5,17 @@
 //! capturing it (the same recorder as `netlab handshake`), then picks the
 //! frame that carried the client's stream opening; the later steps show
 //! that one frame as a layer tree, a coloured hex dump, an encapsulation
-//! diagram, and against the OSI and TCP/IP models.
+//! diagram, and against the OSI and TCP/IP models, with the name each
+//! layer gives its unit of data (PDU).
+//!
+//! Two steps leave loopback for networks of namespaces the lesson builds
+//! and removes again: `router` sends a datagram between two subnets and
+//! captures it on both sides of the router
+//! ([`crate::transport::across_router`]); `switch` lets two of three hosts
+//! on a bridge talk and reads what the bridge learned
+//! ([`crate::transport::switch_learning`]). They need root; without it they
+//! print the exact `sudo` line and then a run recorded on the author's
+//! machine (`lessons/recorded/`), labelled as recorded.
 //!
 //! Without CAP_NET_RAW the capture is impossible; the step says how to
 //! grant it and, so that the rest of the lesson still has real bytes to
@@ -22,9 +32,13 @@ use anyhow::bail;
 use super::Demo;
 use crate::capture::interfaces;
 use crate::capture::live;
-use crate::show::{fold, packet, style, table, width, wrap};
+use crate::show::{fold, osi_live, packet, style, table, width, wrap};
 use crate::tools::dissect::link_of;
 use crate::tools::handshake::record_exchange;
+use crate::transport::lab;
+use crate::transport::{
+    across_router, routed_lab, switch_lab, switch_learning,
+};
 use crate::wire::dissect::{Dissection, Header, Link, dissect};
 use crate::wire::ethernet::{self, EtherType, MacAddr};
 use crate::wire::ipv4::{self, IpProtocol};
@@ -61,16 +75,22 @@ impl Demo for OsiDemo {
         &[
             "capture",
             "layers",
+            "pdus",
             "hexdump",
             "encapsulation",
             "loopback",
+            "router",
+            "switch",
             "models",
         ]
     }
 
     fn run(&mut self, step: &str) -> anyhow::Result<String> {
-        if step == "capture" {
-            return self.capture();
+        match step {
+            "capture" => return self.capture(),
+            "router" => return Ok(in_a_lab(router_live, RECORDED_ROUTER)),
+            "switch" => return Ok(in_a_lab(switch_live, RECORDED_SWITCH)),
+            _ => {}
         }
         let Some(chosen) = &self.frame else {
             bail!("lesson 7 runs `capture` before `{step}`");
@@ -78,6 +98,7 @@ impl Demo for OsiDemo {
         let d = dissect(&chosen.bytes, chosen.link, chosen.bytes.len());
         Ok(match step {
             "layers" => packet::tree(&d),
+            "pdus" => osi_live::pdus(&d),
             "hexdump" => packet::hex_dump(&d, &chosen.bytes),
             "encapsulation" => packet::encapsulation(&d),
             "loopback" => loopback(&d, chosen.captured),
@@ -153,6 +174,78 @@ impl OsiDemo {
         });
         Ok(out)
     }
+}
+
+/// The router step as recorded on the author's machine, shown without root.
+pub const RECORDED_ROUTER: &str =
+    include_str!("../../lessons/recorded/07-router.txt");
+/// The switch step as recorded on the author's machine.
+pub const RECORDED_SWITCH: &str =
+    include_str!("../../lessons/recorded/07-switch.txt");
+
+/// Runs a lab step live, or, without the right to build namespaces, says
+/// how to get it and shows the recorded run instead.
+fn in_a_lab(live: fn() -> anyhow::Result<String>, recorded: &str) -> String {
+    match live() {
+        Ok(out) => out,
+        Err(e) => {
+            let why = match e.downcast_ref::<lab::Error>() {
+                Some(lab::Error::NeedsCapNetAdmin { .. }) => {
+                    "this step builds network namespaces, which needs root"
+                }
+                _ => "this step could not run here",
+            };
+            format!(
+                "{}\n{}\n{}\n{}{}\n",
+                style::error(&e.to_string()),
+                wrap(
+                    &format!(
+                        "{why}. Below is the same step RECORDED on another \
+                         machine (its addresses and numbers are not yours):"
+                    ),
+                    78,
+                    0
+                ),
+                style::dim("──── recorded run ────"),
+                recorded,
+                style::dim("──── end of the recorded run ────"),
+            )
+        }
+    }
+}
+
+/// The router step, live: build the routed lab (commands shown), send one
+/// datagram across, capture it on both sides, remove the lab.
+pub fn router_live() -> anyhow::Result<String> {
+    let mut shown = String::new();
+    let guard = routed_lab::up(&mut |line| {
+        let _ = writeln!(shown, "{}", style::command(line));
+    })?;
+    let crossing = across_router::cross()?;
+    let mut out = shown;
+    out.push_str(&osi_live::crossing(&crossing));
+    guard.down(&mut |line| {
+        let _ = writeln!(out, "{}", style::command(line));
+    })?;
+    Ok(out)
+}
+
+/// The switch step, live: build the switched lab, read the bridge's table,
+/// let a and b talk while b and c capture, read the table again, remove
+/// the lab.
+pub fn switch_live() -> anyhow::Result<String> {
+    let mut shown = String::new();
+    let guard = switch_lab::up(&mut |line| {
+        let _ = writeln!(shown, "{}", style::command(line));
+    })?;
+    let talk = switch_learning::talk()?;
+    let mut out = shown;
+    out.push('\n');
+    out.push_str(&osi_live::switch(&talk));
+    guard.down(&mut |line| {
+        let _ = writeln!(out, "{}", style::command(line));
+    })?;
+    Ok(out)
 }
 
 fn from_client(d: &Dissection, client_port: u16) -> bool {
@@ -311,6 +404,35 @@ mod tests {
             d.find(Layer::Tcp),
             Some(Header::Tcp(_, crate::wire::dissect::Checksum::Good))
         ));
+    }
+
+    #[test]
+    fn pdus_name_the_unit_of_each_layer_in_80_columns() {
+        let frame = built_frame(STREAM_OPEN).expect("emits");
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        let text = osi_live::pdus(&d);
+        for unit in ["bits", "frame", "packet", "segment", "message"] {
+            assert!(text.contains(unit), "{unit}: {text}");
+        }
+        assert!(text.contains("报文段"), "{text}");
+        for line in text.lines() {
+            // Each CJK character takes two columns.
+            let columns: usize = line
+                .chars()
+                .map(|c| if c > '\u{2e80}' { 2 } else { 1 })
+                .sum();
+            assert!(columns <= 80, "{line}");
+        }
+    }
+
+    #[test]
+    fn the_recordings_are_labelled_and_fit() {
+        for recorded in [RECORDED_ROUTER, RECORDED_SWITCH] {
+            assert!(recorded.starts_with("# ip netns add"), "{recorded}");
+            assert!(recorded.lines().all(|l| l.chars().count() <= 80));
+        }
+        assert!(RECORDED_ROUTER.contains("one less"));
+        assert!(RECORDED_SWITCH.contains("(host a, learned)"));
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! fragmentation run across the namespace lab ([`crate::transport::lab`]),
 //! built in the `loss` step and removed after `fragments`. Without root the
 //! lab cannot be built: those steps print the remedy and the lesson goes
-//! on. The handshake is `netlab handshake`'s ladder.
+//! on. The handshake is `netlab handshake`'s ladder. The last step,
+//! `analogies`, holds the article's TCP ≈ phone call and UDP ≈ SMS against
+//! the numbers the earlier steps measured, kept in [`Evidence`].
 //!
 //! Book: `book/src/lesson-09.md`. Run: `netlab lesson 9`.
 
@@ -16,6 +18,7 @@ use anyhow::bail;
 
 use super::Demo;
 use crate::capture::live;
+use crate::show::analogies::{self, Evidence};
 use crate::show::{ladder, style, width, wrap};
 use crate::tools::compare::table;
 use crate::tools::handshake;
@@ -31,12 +34,17 @@ pub const LOSS: f64 = 5.0;
 
 /// Makes the demo (the registry's constructor).
 pub fn demo() -> Box<dyn Demo> {
-    Box::new(TransportDemo { lab: None })
+    Box::new(TransportDemo {
+        lab: None,
+        evidence: Evidence::default(),
+    })
 }
 
 struct TransportDemo {
     /// The lab, between the `loss` and `fragments` steps.
     lab: Option<(Lab, Guard)>,
+    /// What the steps measured, for the analogies at the end.
+    evidence: Evidence,
 }
 
 impl Demo for TransportDemo {
@@ -50,6 +58,7 @@ impl Demo for TransportDemo {
             "fragments",
             "speed",
             "http",
+            "analogies",
         ]
     }
 
@@ -58,11 +67,12 @@ impl Demo for TransportDemo {
             "handshake" => handshake_ladder()?,
             "connect" => rows(vec![connect_row()?]),
             "limits" => limits()?,
-            "boundaries" => boundaries()?,
+            "boundaries" => self.boundaries()?,
             "loss" => self.loss()?,
             "fragments" => self.fragments()?,
             "speed" => speed()?,
             "http" => http()?,
+            "analogies" => self.analogies()?,
             other => bail!("lesson 9 has no demo step `{other}`"),
         })
     }
@@ -126,22 +136,39 @@ fn limits() -> anyhow::Result<String> {
     Ok(lines_wrapped(&out))
 }
 
-fn boundaries() -> anyhow::Result<String> {
-    let b = compare::message_boundaries(LOOPBACK)?;
+impl TransportDemo {
+    fn boundaries(&mut self) -> anyhow::Result<String> {
+        let b = compare::message_boundaries(LOOPBACK)?;
+        let out = boundaries(&b);
+        self.evidence.boundaries = Some(b);
+        Ok(out)
+    }
+
+    /// The connection set-up times are measured here, 200 of each; the
+    /// rest comes from the earlier steps.
+    fn analogies(&mut self) -> anyhow::Result<String> {
+        self.evidence.connect = Some(compare::connect_time(LOOPBACK, 200)?);
+        self.evidence.udp_first_send =
+            Some(compare::udp_first_send(LOOPBACK, 200)?);
+        Ok(analogies::render(&self.evidence))
+    }
+}
+
+fn boundaries(b: &compare::Boundaries) -> String {
     let list = |v: &[usize]| {
         v.iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join(" + ")
     };
-    Ok(format!(
+    format!(
         "sent:  {} bytes, three separate write()/sendto() calls\nTCP:   \
          read() returned {} bytes — one piece, the boundaries are gone\nUDP: \
            recv() returned {} bytes — three datagrams, three pieces\n",
         list(&b.written),
         list(&b.tcp_reads),
         list(&b.udp_reads)
-    ))
+    )
 }
 
 impl TransportDemo {
@@ -173,7 +200,9 @@ impl TransportDemo {
         };
         let report = compare::under_loss(&lab, 2 << 20, 2000)?;
         self.lab = Some((lab, guard));
-        Ok(format!("{shown}{}", rows(report.rows())))
+        let out = format!("{shown}{}", rows(report.rows()));
+        self.evidence.loss = Some(report);
+        Ok(out)
     }
 
     fn fragments(&mut self) -> anyhow::Result<String> {

@@ -19,7 +19,10 @@
 //! - [`structure`]: lesson 4's traces, tables and records, in 80 columns
 //! - [`glossary`]: `netlab glossary`, one entry or all, in 80 columns
 //! - [`gateway_trace`]: the gateway's events and both sides' traffic
+//! - [`analogies`]: lesson 9's phone-call and SMS analogies, measured
+//! - [`osi_live`]: lesson 7's router, switch and PDU names
 
+pub mod analogies;
 pub mod errors;
 pub mod events;
 pub mod gateway_trace;
@@ -28,6 +31,7 @@ pub mod hops;
 pub mod journey;
 pub mod ladder;
 pub mod markdown;
+pub mod osi_live;
 pub mod packet;
 pub mod packet_fields;
 pub mod packet_json;

@@ -37,6 +37,10 @@
 //! `netlab lab` shows the commands and [`super::compare`] runs its server in
 //! host a and its client in host b through [`in_namespace`].
 //!
+//! Lesson 7's labs ([`super::routed_lab`], [`super::switch_lab`]) run
+//! their commands through this file's runner (`pub(super)`), so every lab
+//! reports a failed command and a missing capability the same way.
+//!
 //! Read before: [`crate::sockets`] (what a socket is). Read after:
 //! [`super::compare`].
 //!
@@ -645,7 +649,7 @@ fn wanted_lab(options: &Options) -> Lab {
 }
 
 /// `ip` followed by `args`, as argv.
-fn ip(args: &[&str]) -> Vec<String> {
+pub(super) fn ip(args: &[&str]) -> Vec<String> {
     std::iter::once("ip")
         .chain(args.iter().copied())
         .map(str::to_owned)
@@ -654,7 +658,7 @@ fn ip(args: &[&str]) -> Vec<String> {
 
 /// Writes argv as a shell line: arguments with characters the shell treats
 /// specially (spaces, quotes, `<`, `{`, `;`) go in single quotes.
-fn shell_line(argv: &[String]) -> String {
+pub(super) fn shell_line(argv: &[String]) -> String {
     argv.iter()
         .map(|arg| shell_quote(arg))
         .collect::<Vec<_>>()
@@ -681,7 +685,7 @@ fn shell_quote(arg: &str) -> String {
 
 /// Runs argv without a shell and returns its stdout, or an error that says
 /// what to do about it.
-fn run(argv: &[String]) -> Result<String, Error> {
+pub(super) fn run(argv: &[String]) -> Result<String, Error> {
     let (program, args) = argv.split_first().expect("argv is never empty");
     let output = Command::new(program)
         .args(args)
@@ -707,7 +711,7 @@ fn run(argv: &[String]) -> Result<String, Error> {
 }
 
 /// The namespaces `ip netns list` shows, by name.
-fn namespaces() -> Result<Vec<String>, Error> {
+pub(super) fn namespaces() -> Result<Vec<String>, Error> {
     let listing = run(&ip(&["netns", "list"]))?;
     // Lines look like `netlab-b (id: 1)` or just `netlab-b`.
     Ok(listing
@@ -818,13 +822,13 @@ fn netns_path(namespace: &str) -> PathBuf {
 
 /// Whether `program` is an executable file in one of `$PATH`'s directories,
 /// which is where `Command` and `ip netns exec` look for it.
-fn on_path(program: &str) -> bool {
+pub(super) fn on_path(program: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|path| {
         std::env::split_paths(&path).any(|dir| dir.join(program).is_file())
     })
 }
 
-fn has_admin_caps() -> bool {
+pub(super) fn has_admin_caps() -> bool {
     let has = |cap| {
         // If the capabilities cannot be read, assume they are there: the
         // kernel will still refuse, and `run` turns EPERM into the same
@@ -836,7 +840,7 @@ fn has_admin_caps() -> bool {
 
 /// [`Error::NeedsCapNetAdmin`] with this process's own command line, so the
 /// message shows the exact line to run under sudo.
-fn needs_caps() -> Error {
+pub(super) fn needs_caps() -> Error {
     let argv: Vec<String> = std::env::args().collect();
     let program = if argv.is_empty() {
         "netlab lab up".to_owned()
@@ -846,7 +850,7 @@ fn needs_caps() -> Error {
     Error::NeedsCapNetAdmin { program }
 }
 
-fn missing_tool(tool: &str) -> Error {
+pub(super) fn missing_tool(tool: &str) -> Error {
     match tool {
         "nft" => Error::MissingTool {
             tool: "nft",

@@ -87,7 +87,7 @@ pub use report::{Options, Report, Row, run};
 pub use round_trip::{round_trip, round_trip_with};
 pub use setup::{WARM_UP, connect_time, udp_first_send};
 pub use sockets::{Transport, max_udp_payload};
-pub use spread::{Spread, percentile};
+pub use spread::{Spread, micros, percentile};
 pub use throughput::{THROUGHPUT_TIME, Throughput, throughput};
 
 /// What can go wrong while measuring.

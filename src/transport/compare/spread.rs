@@ -75,7 +75,7 @@ pub fn percentile(sorted: &[Duration], p: u32) -> Option<Duration> {
 
 /// A duration the way the whole course writes it
 /// ([`crate::units::duration`]).
-pub(super) fn micros(d: Duration) -> String {
+pub fn micros(d: Duration) -> String {
     crate::units::duration(d)
 }
 
