@@ -65,4 +65,10 @@ if grep -q 'ERROR' <<<"$log"; then
   echo "mdbook reported errors" >&2
   exit 1
 fi
+# A warning is a page that renders wrong (an unclosed HTML tag swallows
+# the text after it): fail on those too.
+if grep -q 'WARN' <<<"$log"; then
+  echo "mdbook reported warnings" >&2
+  exit 1
+fi
 say "all tests passed"

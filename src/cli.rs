@@ -711,7 +711,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             let mut out = std::io::stdout();
-            let demo = player::play(lesson, &mut Pacer::new(args.pace), &mut out)?;
+            let demo =
+                player::play(lesson, &mut Pacer::new(args.pace), &mut out)?;
             if args.answers {
                 player::answers(lesson, demo.as_ref(), &mut out)?;
             }

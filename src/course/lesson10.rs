@@ -280,11 +280,11 @@ fn show_backlog(f: &backlog::Filled) -> String {
     out.push_str(&format!(
         "{} {}\n",
         style::server("server "),
-        crate::show::wrap(&last, crate::show::width::current() - 8, 8).trim_start()
+        crate::show::wrap(&last, crate::show::width::current() - 8, 8)
+            .trim_start()
     ));
     out
 }
-
 
 /// Renders steps one after the other.
 pub fn render(list: &[Step]) -> String {

@@ -133,9 +133,9 @@ pub static LESSONS: [Lesson; 10] = [
         slug: "osi",
         title: "The OSI model",
         article: "OSI七层模型",
-        demo: "a live packet dissected layer by layer, hex dump coloured per \
-               layer",
-        needs: Needs::NetRaw,
+        demo: "a live packet dissected layer by layer; a router and a \
+               switch at work in a namespace lab",
+        needs: Needs::Lab,
         narration: Some(include_str!("../../lessons/07-osi.md")),
         make_demo: Some(lesson07::demo),
     },

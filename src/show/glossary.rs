@@ -91,7 +91,7 @@ mod tests {
         let text = all(terms());
         for line in text.lines() {
             assert!(
-                columns(line) <= super::width::DESIGN,
+                columns(line) <= crate::show::width::DESIGN,
                 "{} columns: {line}",
                 columns(line)
             );

@@ -414,6 +414,14 @@ pub fn tear_down_on_ctrl_c() {
     // nothing, which is fine.
     let _ = ctrlc::set_handler(|| {
         let _ = down(&mut |line| eprintln!("# {line}"));
+        // Lesson 7's router and switch labs, if one was up.
+        for namespaces in
+            [super::routed_lab::NAMESPACES, super::switch_lab::NAMESPACES]
+        {
+            let _ = super::topology::remove(namespaces, &mut |line| {
+                eprintln!("# {line}")
+            });
+        }
         eprintln!("interrupted: the lab is down");
         std::process::exit(130);
     });
