@@ -65,7 +65,7 @@ pub struct Filled {
     /// The clients, in the order they connected.
     pub clients: Vec<Client>,
     /// After one `accept()`, how long until the last client was
-    /// ESTABLISHED (`None`: not within [`RETRY_WAIT`]).
+    /// ESTABLISHED (`None`: not within a few seconds).
     pub got_in_after: Option<Duration>,
 }
 
