@@ -205,6 +205,10 @@ pub struct XmppServerArgs {
     /// the stream error resource-constraint.
     #[arg(long, default_value_t = 20_000)]
     pub max_connections: usize,
+    /// Seconds a session whose connection broke is kept for the client to
+    /// resume it (stream management, XEP-0198 § 5); 0: not resumable.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
+    pub resume_window: f64,
     /// Host an external component (XEP-0114), e.g. a gateway:
     /// --component gw.localhost=s3cret. Repeatable. The secret is visible
     /// in `ps`: --component-file keeps it off the command line.
@@ -1015,6 +1019,8 @@ fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
                 key: args.key,
                 trace: args.trace,
                 max_connections: args.max_connections,
+                resume_window: Duration::try_from_secs_f64(args.resume_window)
+                    .context("--resume-window")?,
             });
         }
         XmppCommand::Client(args) => {

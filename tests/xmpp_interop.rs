@@ -8,7 +8,11 @@
 //! - Profanity, a terminal client, driven under tmux, logs in to our
 //!   server and chats with a slixmpp echo bot there;
 //! - `netlab xmpp client` logs in to Prosody and chats with the same echo
-//!   bot there.
+//!   bot there;
+//! - slixmpp with its stream management plugin (XEP-0198) chats through a
+//!   proxy that breaks the connection again and again
+//!   (`tests/interop/slixmpp_sm.py`): resumed, every message arrives
+//!   exactly once and in order; not resumed in time, none is lost.
 //!
 //! `scripts/interop-deps.sh` installs the peers (CI runs it). Where one is
 //! missing, the test says so and passes — except under CI (`CI` set),
@@ -170,6 +174,75 @@ fn slixmpp_logs_in_with_scram_over_starttls_and_chats() {
         "{}",
         text(&sha1)
     );
+}
+
+/// Runs `slixmpp_sm.py` against our server (resumption window `window`
+/// seconds) and returns its report; fails the test unless it passed.
+fn stream_management(window: &str, args: &[&str]) -> String {
+    let scratch = Scratch::new("interop-sm");
+    let (_server, port) =
+        our_server_with(&scratch.0, &["--resume-window", window]);
+    let cafile = scratch.0.join("x.sqlite.crt");
+    let out = Command::new("python3")
+        .arg(format!("{INTEROP}/slixmpp_sm.py"))
+        .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+        .arg("--cafile")
+        .arg(&cafile)
+        .args(args)
+        .output()
+        .expect("slixmpp_sm.py");
+    let report = text(&out);
+    assert!(out.status.success(), "{report}");
+    assert!(report.contains("PASS"), "{report}");
+    // The figures, for the log of the run (`--nocapture`).
+    eprintln!("{}", report.trim());
+    report
+}
+
+#[test]
+fn slixmpp_resumes_through_100_cuts_and_5_stalls_losing_nothing() {
+    if !have_slixmpp() {
+        return;
+    }
+    // About 35 s: 100 cuts and 5 silent stalls, 0.15 s of messages both
+    // ways (one every 10 ms each way) between two.
+    let report = stream_management(
+        "60",
+        &["--mode", "resume", "--cuts", "100", "--stalls", "5"],
+    );
+    assert!(
+        report.contains(" lost 0 duplicated 0 out of order 0"),
+        "{report}"
+    );
+}
+
+#[test]
+fn slixmpp_not_resumed_in_time_loses_nothing() {
+    if !have_slixmpp() {
+        return;
+    }
+    // The window is 1 s and b stays away 2 s, five times: what the server
+    // had not seen acknowledged goes to offline storage, then to b when it
+    // logs in again (about 14 s) …
+    let report = stream_management(
+        "1",
+        &["--mode", "expire", "--cuts", "5", "--gap", "0.5"],
+    );
+    assert!(report.contains(" lost 0 "), "{report}");
+    // … or to b's other resource, online all along (three times, 8 s).
+    let report = stream_management(
+        "1",
+        &[
+            "--mode",
+            "expire",
+            "--cuts",
+            "3",
+            "--gap",
+            "0.5",
+            "--second-resource",
+        ],
+    );
+    assert!(report.contains(" lost 0 "), "{report}");
 }
 
 #[test]

@@ -746,3 +746,165 @@ fn a_user_subscribes_to_a_component_user_and_sees_its_presence() {
     let answer = gw.expect("/>");
     assert!(answer.contains("type=\"unsubscribed\""), "{answer}");
 }
+
+// ---- Stream management (XEP-0198) ---------------------------------------
+
+const SM: &str = "urn:xmpp:sm:3";
+
+impl Typist<TcpStream> {
+    /// Logs in with PLAIN and stops before binding: where `<resume/>` goes.
+    fn authenticated(addr: SocketAddr, user: &str) -> Raw {
+        let mut raw = Raw::connect(addr);
+        raw.open();
+        raw.expect("</stream:features>");
+        let token = base64::engine::general_purpose::STANDARD
+            .encode(format!("\0{user}\0pw"));
+        raw.send(&format!(
+            "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>{token}</auth>"
+        ));
+        raw.expect("<success");
+        raw.open();
+        let features = raw.expect("</stream:features>");
+        assert!(features.contains(SM), "{features}");
+        raw
+    }
+
+    /// Enables stream management with resumption; returns the id.
+    fn enable_sm(&mut self) -> String {
+        self.send(&format!("<enable xmlns='{SM}' resume='true'/>"));
+        self.expect("<enabled");
+        let enabled = self.expect("/>");
+        let id = enabled
+            .split("id=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("no id in {enabled}"))
+            .to_owned();
+        assert!(enabled.contains("resume=\"true\""), "{enabled}");
+        id
+    }
+
+    /// Breaks the connection the way a vanished machine does: RST.
+    fn vanish(self) {
+        socket2::SockRef::from(&self.stream)
+            .set_linger(Some(Duration::ZERO))
+            .expect("linger");
+    }
+}
+
+fn resumable(window: Duration) -> Running {
+    Running::start(
+        ":memory:",
+        Config {
+            tls: TlsMode::Off,
+            resume_window: window,
+            ..Config::default()
+        },
+    )
+}
+
+#[test]
+fn acks_count_stanzas_both_ways() {
+    let server = resumable(Duration::from_secs(60));
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    // Before <enable/> there is nothing to acknowledge.
+    juliet.send(&format!("<r xmlns='{SM}'/>"));
+    let refused = juliet.expect("</stream:error>");
+    assert!(refused.contains("unsupported-stanza-type"), "{refused}");
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    juliet.enable_sm();
+    // Two stanzas handled: h = 2.
+    juliet.send("<iq type='get' id='p1'><ping xmlns='urn:xmpp:ping'/></iq>");
+    juliet.send("<presence/>");
+    juliet.send(&format!("<r xmlns='{SM}'/>"));
+    let answered = juliet.expect(&format!("<a xmlns=\"{SM}\" h=\"2\"/>"));
+    // Our ping result (and presence) went out: the server asks us.
+    assert!(
+        answered.contains(&format!("<r xmlns=\"{SM}\"/>")),
+        "{answered}"
+    );
+    // Acknowledging more than was sent is a stream error (§ 4).
+    juliet.send(&format!("<a xmlns='{SM}' h='99'/>"));
+    let error = juliet.expect("</stream:error>");
+    assert!(error.contains("undefined-condition"), "{error}");
+    assert!(error.contains("handled-count-too-high"), "{error}");
+}
+
+#[test]
+fn a_resumed_session_gets_what_it_had_not_acknowledged() {
+    let server = resumable(Duration::from_secs(60));
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    let id = juliet.enable_sm();
+    let mut romeo = Raw::online(server.addr, "romeo", "orchard");
+    romeo.send(
+        "<message to='juliet@localhost' type='chat'><body>one</body></message>",
+    );
+    juliet.expect("one</body></message>");
+    juliet.send(&format!("<a xmlns='{SM}' h='1'/>"));
+    romeo.send(
+        "<message to='juliet@localhost' type='chat'><body>two</body></message>",
+    );
+    juliet.expect("two</body></message>");
+    juliet.vanish();
+    // While Juliet is away: her presence stays, messages wait for her.
+    romeo.send("<message to='juliet@localhost' type='chat'><body>three</body></message>");
+    let quiet = romeo.quiet(Duration::from_millis(300));
+    assert!(!quiet.contains("unavailable"), "{quiet}");
+    // An unknown id fails; then the right one resumes.
+    let mut again = Raw::authenticated(server.addr, "juliet");
+    again.send(&format!("<resume xmlns='{SM}' previd='nope' h='0'/>"));
+    let failed = again.expect("</failed>");
+    assert!(failed.contains("item-not-found"), "{failed}");
+    again.send(&format!("<resume xmlns='{SM}' previd='{id}' h='1'/>"));
+    let resumed = again.expect("three</body></message>");
+    assert!(resumed.contains("<resumed"), "{resumed}");
+    // "one" was acknowledged: not again. "two" was not: sent again.
+    assert!(!resumed.contains(">one<"), "{resumed}");
+    assert!(resumed.find(">two<") < resumed.find(">three<"), "{resumed}");
+    // Another account cannot take it.
+    let mut thief = Raw::authenticated(server.addr, "romeo");
+    thief.send(&format!("<resume xmlns='{SM}' previd='{id}' h='0'/>"));
+    assert!(thief.expect("</failed>").contains("item-not-found"));
+}
+
+#[test]
+fn a_session_not_resumed_in_time_stores_what_was_not_acknowledged() {
+    let server = resumable(Duration::from_millis(300));
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    juliet.enable_sm();
+    let mut romeo = Raw::online(server.addr, "romeo", "orchard");
+    romeo.send("<message to='juliet@localhost' type='chat'><body>unacked</body></message>");
+    juliet.expect("unacked</body></message>");
+    juliet.vanish();
+    std::thread::sleep(Duration::from_millis(800));
+    let mut back = Raw::login(server.addr, "juliet", "balcony");
+    back.send("<presence/>");
+    let got = back.expect("</message>");
+    assert!(got.contains(">unacked<"), "{got}");
+    // From offline storage, stamped (XEP-0203).
+    assert!(got.contains("urn:xmpp:delay"), "{got}");
+}
+
+#[test]
+fn a_client_that_never_acknowledges_is_cut_off() {
+    let server = resumable(Duration::from_secs(60));
+    let mut juliet = Raw::online(server.addr, "juliet", "balcony");
+    juliet.enable_sm();
+    let mut romeo = Raw::online(server.addr, "romeo", "orchard");
+    for i in 0..1100 {
+        romeo.send(&format!(
+            "<message to='juliet@localhost' type='chat'><body>{i}</body></message>"
+        ));
+    }
+    let error = juliet.expect("</stream:error>");
+    assert!(
+        error.contains("policy-violation"),
+        "{}",
+        &error[error.len() - 400..]
+    );
+    assert!(
+        error.contains("never acknowledged"),
+        "{}",
+        &error[error.len() - 400..]
+    );
+}

@@ -38,6 +38,8 @@ pub struct Options {
     pub trace: bool,
     /// The most connections at once.
     pub max_connections: usize,
+    /// How long a broken connection's session may be resumed.
+    pub resume_window: std::time::Duration,
     /// External components to host.
     pub components: Vec<ComponentSpec>,
     /// Where they connect (bound only when there are some).
@@ -134,6 +136,7 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         tls: options.tls,
         trace,
         max_connections: options.max_connections,
+        resume_window: options.resume_window,
         component_bind: (!options.components.is_empty())
             .then_some(options.component_bind),
         components: options.components.clone(),

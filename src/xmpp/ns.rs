@@ -142,6 +142,11 @@ pub const CHATSTATES: &str = "http://jabber.org/protocol/chatstates";
 /// [XEP-0231]: https://xmpp.org/extensions/xep-0231.html
 pub const BOB: &str = "urn:xmpp:bob";
 
+/// Stream management: acknowledgements and resumption ([XEP-0198]).
+///
+/// [XEP-0198]: https://xmpp.org/extensions/xep-0198.html
+pub const SM: &str = "urn:xmpp:sm:3";
+
 /// Whether `ns` is one of the three content namespaces, the ones a stanza
 /// inherits from its stream and changes when it changes streams.
 pub fn is_content(ns: &str) -> bool {

@@ -31,6 +31,14 @@
 //! data, because the parser never waits on the socket itself. A client that
 //! disconnects halfway through a stanza leaves that half in the parser, and
 //! it is dropped with the connection: only complete stanzas are handled.
+//!
+//! With stream management ([XEP-0198]) the client may also `<enable/>`
+//! acknowledgements after binding, or `<resume/>` a session whose
+//! connection broke instead of binding a new one; a connection lost
+//! without a closing tag then leaves its session *detached*, waiting for
+//! that resume (`sm.rs` counts, `resume.rs` keeps and hands over).
+//!
+//! [XEP-0198]: https://xmpp.org/extensions/xep-0198.html
 
 use crate::xmpp::ns;
 use std::net::SocketAddr;
@@ -51,8 +59,10 @@ use crate::xmpp::stanza::{self};
 use super::dispatch;
 use super::reply::Flow;
 use super::reply::Replies;
+use super::resume::{self, Detached, Parked, Slot};
 use super::router::{Mailbox, MailboxReceiver, Outbound};
 use super::session::Session;
+use super::sm::{self, CountTooHigh, StreamManagement};
 use super::stream::{self, Stage};
 use super::{
     Shared, StreamKind, TlsMode, TraceEvent, TraceKind, message, presence,
@@ -69,6 +79,11 @@ const MAX_AUTH_FAILURES: u32 = 3;
 /// as not reading.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a resuming connection waits for the old one to hand its
+/// session over: the old task answers at once unless it is finishing a
+/// write to its dead socket, which shutdown-style wake-ups interrupt.
+const HANDOVER_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Bytes read per `read()` call. Small, because an idle connection keeps
 /// its buffer: 10,000 idle clients × 4 KiB = 40 MB.
 const READ_CHUNK: usize = 4096;
@@ -82,12 +97,23 @@ enum Ending {
     Gone,
     /// We end it with a stream error (RFC 6120 § 4.9).
     StreamError(&'static str, Option<String>),
+    /// The client acknowledged more than we sent: `undefined-condition`
+    /// with XEP-0198's own condition inside (§ 4).
+    CountTooHigh(CountTooHigh),
+    /// The client resumed this session on a new connection (XEP-0198
+    /// § 5): this one is replaced (`conflict`, RFC 6120 § 4.9.3.3).
+    Replaced,
 }
 
 /// What handling one event asks the loop to do next.
 enum Next {
     Continue,
     StartTls,
+    /// `<resume previd='' h=''/>`: take a detached session over.
+    Resume {
+        previd: String,
+        h: u32,
+    },
     End(Ending),
 }
 
@@ -106,6 +132,10 @@ struct Connection {
     mailbox: Mailbox,
     out: Vec<Arc<str>>,
     jid: Option<String>,
+    /// Stream management, once enabled (XEP-0198 § 3).
+    sm: Option<StreamManagement>,
+    /// This session's place among the resumable ones, if resumable.
+    slot: Option<Arc<Slot>>,
 }
 
 /// Serves one client until the stream ends.
@@ -141,6 +171,8 @@ pub(super) async fn serve(
         mailbox,
         out: Vec::new(),
         jid: None,
+        sm: None,
+        slot: None,
     };
     connection.note(&format!("connected from {peer}"));
     let io = Transport::Plain(stream);
@@ -153,7 +185,9 @@ pub(super) async fn serve(
     } else {
         connection.run(io, &mut inbox, &shutdown).await
     };
-    connection.finish(io, &mut inbox, ending).await;
+    // A detached session keeps its connection slot while it waits: it
+    // holds memory (its queue) as a connection does.
+    connection.finish(io, &mut inbox, ending, &shutdown).await;
     drop(permit);
 }
 
@@ -186,6 +220,7 @@ impl Connection {
                     // We hold a sender ourselves: cannot happen.
                     None => Next::End(Ending::Gone),
                 },
+                () = claimed(self.slot.clone()) => Next::End(Ending::Replaced),
                 read = io.read(&mut buf) => match read {
                     Ok(0) | Err(_) => Next::End(Ending::Gone),
                     Ok(n) => {
@@ -197,10 +232,25 @@ impl Connection {
             if let Some(delay) = self.throttle.take() {
                 tokio::time::sleep(delay).await;
             }
+            let next = match next {
+                Next::Resume { previd, h } => {
+                    self.resume(&previd, h, inbox).await
+                }
+                next => next,
+            };
+            // Stanzas are waiting to be acknowledged and no request is
+            // out: ask (XEP-0198 § 4). One request per round trip at
+            // most, so the queue holds what one round trip carries.
+            if let Some(sm) = &mut self.sm
+                && sm.should_request()
+            {
+                self.send(&sm::request());
+            }
             // A client that stops reading fills its socket buffer and would
             // block this write forever (and with it, shutdown): give up
             // on it after WRITE_TIMEOUT.
             let stopping = shutdown.is_cancelled();
+            let slot = self.slot.clone();
             let flushed = tokio::select! {
                 written = tokio::time::timeout(WRITE_TIMEOUT, self.flush(&mut io)) => {
                     matches!(written, Ok(Ok(())))
@@ -208,9 +258,19 @@ impl Connection {
                 // Shutdown interrupts a stuck write, not the one that
                 // carries the last stanzas before <system-shutdown/>.
                 _ = shutdown.cancelled(), if !stopping => false,
+                // So does a resume elsewhere: this socket may be dead
+                // without knowing it.
+                () = claimed(slot) => false,
             };
             if !flushed {
-                return (Some(io), Ending::Gone);
+                let replaced =
+                    self.slot.as_ref().is_some_and(|s| s.is_claimed());
+                let ending = if replaced {
+                    Ending::Replaced
+                } else {
+                    Ending::Gone
+                };
+                return (Some(io), ending);
             }
             if let Some(session) = &mut self.session
                 && !session.delivered_offline.is_empty()
@@ -222,7 +282,7 @@ impl Connection {
                 }
             }
             match next {
-                Next::Continue => {}
+                Next::Continue | Next::Resume { .. } => {}
                 Next::End(ending) => return (Some(io), ending),
                 Next::StartTls => {
                     let Some(acceptor) = self.shared.tls.clone() else {
@@ -278,7 +338,11 @@ impl Connection {
         let mut taken = 0;
         while let Some(next) = item.take() {
             match next {
-                Outbound::Xml(xml) => self.out.push(xml),
+                Outbound::Xml(xml) => {
+                    if let Err(ending) = self.push_stanza(xml) {
+                        return Next::End(ending);
+                    }
+                }
                 Outbound::Kick(condition) => {
                     return Next::End(Ending::StreamError(
                         condition,
@@ -376,7 +440,14 @@ impl Connection {
 
     /// One top-level element.
     fn element(&mut self, element: Element) -> Next {
+        let element_ns = element.ns.clone().unwrap_or_default();
+        if element_ns == ns::SM && self.user.is_some() {
+            return self.stream_management(&element);
+        }
         if let Some(session) = &mut self.session {
+            let is_stanza =
+                matches!(element.local_name(), "message" | "presence" | "iq")
+                    && element_ns == ns::CLIENT;
             let mut replies = Replies::default();
             let flow = dispatch::from_client(
                 session,
@@ -384,7 +455,18 @@ impl Connection {
                 &mut replies,
                 element,
             );
-            self.out.extend(replies.into_xml());
+            // XEP-0198 § 4: h counts every stanza handled, whatever the
+            // handling was (an error reply is handling too).
+            if let Some(sm) = &mut self.sm
+                && is_stanza
+            {
+                sm.handled();
+            }
+            for xml in replies.into_xml() {
+                if let Err(ending) = self.push_stanza(xml) {
+                    return Next::End(ending);
+                }
+            }
             return match flow {
                 Flow::Continue => Next::Continue,
                 Flow::StreamError(condition, text) => {
@@ -392,7 +474,6 @@ impl Connection {
                 }
             };
         }
-        let element_ns = element.ns.clone().unwrap_or_default();
         let is_stanza =
             matches!(element.local_name(), "message" | "presence" | "iq")
                 && element_ns == ns::CLIENT;
@@ -419,6 +500,224 @@ impl Connection {
                     element.name
                 ),
             ),
+        }
+    }
+
+    /// A stanza for the client: queued for writing and, with stream
+    /// management, kept until the client acknowledges it. A client that
+    /// lets too many pile up unacknowledged is cut off.
+    fn push_stanza(&mut self, xml: Arc<str>) -> Result<(), Ending> {
+        if let Some(sm) = &mut self.sm
+            && let Err(full) = sm.sent(Arc::clone(&xml))
+        {
+            return Err(Ending::StreamError(
+                "policy-violation",
+                Some(full.to_string()),
+            ));
+        }
+        self.out.push(xml);
+        Ok(())
+    }
+
+    /// An element of stream management (XEP-0198), once authenticated.
+    fn stream_management(&mut self, element: &Element) -> Next {
+        let bound = self.session.is_some();
+        match (element.local_name(), &mut self.sm) {
+            // § 3: once, and only after binding ("the server SHALL
+            // enforce this order and return a <failed/> element").
+            ("enable", None) if bound => self.enable(element),
+            ("enable", _) => {
+                self.send(&sm::failed("unexpected-request", None));
+                Next::Continue
+            }
+            // § 4: "When an <r/> element is received, the recipient MUST
+            // acknowledge it by sending an <a/> element".
+            ("r", Some(sm)) => {
+                let answer = sm::answer(sm.inbound());
+                self.send(&answer);
+                Next::Continue
+            }
+            ("a", Some(sm)) => match sm::parse_h(element).map(|h| sm.ack(h)) {
+                Some(Ok(_)) => Next::Continue,
+                Some(Err(too_high)) => {
+                    Next::End(Ending::CountTooHigh(too_high))
+                }
+                None => stream_error(
+                    "invalid-xml",
+                    "h must be a number from 0 to 4294967295 (XEP-0198 § 4)",
+                ),
+            },
+            // § 5: instead of binding, never after.
+            ("resume", _) if !bound => {
+                match (element.attr("previd"), sm::parse_h(element)) {
+                    (Some(previd), Some(h)) => Next::Resume {
+                        previd: previd.to_owned(),
+                        h,
+                    },
+                    _ => {
+                        self.send(&sm::failed("bad-request", None));
+                        Next::Continue
+                    }
+                }
+            }
+            ("resume", _) => {
+                self.send(&sm::failed("unexpected-request", None));
+                Next::Continue
+            }
+            _ => stream_error(
+                "unsupported-stanza-type",
+                &format!(
+                    "<{}/> needs stream management enabled first (XEP-0198 § 3)",
+                    element.local_name()
+                ),
+            ),
+        }
+    }
+
+    /// `<enable/>` (XEP-0198 § 3): counts start, and with `resume='true'`
+    /// (and a server that resumes) the session gets an id to resume by.
+    fn enable(&mut self, element: &Element) -> Next {
+        let asked = matches!(element.attr("resume"), Some("true" | "1"));
+        let window = self.resume_window(element);
+        let user = self.user.clone().unwrap_or_default();
+        let mut enabled =
+            Element::new("enabled", Some(ns::SM)).with_attr("xmlns", ns::SM);
+        let id = (asked && !window.is_zero()).then(|| {
+            // Two random ids: 128 bits, not guessable (§ 9 asks for
+            // "sufficient entropy"); claims also check the account.
+            format!("{}{}", random_id(), random_id())
+        });
+        if let Some(id) = &id {
+            enabled = enabled
+                .with_attr("id", id.clone())
+                .with_attr("resume", "true")
+                .with_attr("max", window.as_secs().to_string());
+            self.slot = Some(self.shared.resumable.register(id, &user));
+        }
+        self.send(&enabled);
+        self.note(&match &id {
+            Some(_) => format!(
+                "stream management on: stanzas acknowledged, resumable for {}",
+                crate::units::duration(window)
+            ),
+            None => "stream management on: stanzas acknowledged".to_owned(),
+        });
+        self.sm = Some(StreamManagement::new(id));
+        Next::Continue
+    }
+
+    /// How long this session may wait for a resume: the server's window,
+    /// shorter if the client asked for less (§ 3, `max`).
+    fn resume_window(&self, element: &Element) -> Duration {
+        let ours = self.shared.config.resume_window;
+        match element.attr("max").and_then(|m| m.parse::<u64>().ok()) {
+            Some(max) if max > 0 => ours.min(Duration::from_secs(max)),
+            _ => ours,
+        }
+    }
+
+    /// `<resume previd='' h=''/>` (XEP-0198 § 5): the session `previd`
+    /// moves to this connection, with everything it had; the stanzas the
+    /// client had not acknowledged are sent again, in order.
+    async fn resume(
+        &mut self,
+        previd: &str,
+        h: u32,
+        inbox: &mut MailboxReceiver,
+    ) -> Next {
+        let user = self.user.clone().unwrap_or_default();
+        let parked = match self.shared.resumable.claim(previd, &user) {
+            Some(rx) => tokio::time::timeout(HANDOVER_TIMEOUT, rx)
+                .await
+                .ok()
+                .and_then(Result::ok),
+            None => None,
+        };
+        let Some(parked) = parked else {
+            // § 5: "If the server does not support session resumption or
+            // the session is unknown or expired, it MUST return a
+            // <failed/> element … <item-not-found/>". The client binds
+            // a new session then.
+            self.send(&sm::failed("item-not-found", None));
+            self.note(&format!("cannot resume {previd}: unknown or expired"));
+            return Next::Continue;
+        };
+        let Parked {
+            session,
+            mut sm,
+            mailbox,
+            inbox: old_inbox,
+            pending,
+        } = *parked;
+        // The router still delivers to the old mailbox: it is ours now.
+        self.mailbox = mailbox;
+        *inbox = old_inbox;
+        self.jid = Some(session.jid_text.clone());
+        self.session = Some(session);
+        self.slot = Some(self.shared.resumable.register(previd, &user));
+        let acked = sm.ack(h);
+        let resent: Vec<Arc<str>> = sm.unacked().cloned().collect();
+        let resumed = Element::new("resumed", Some(ns::SM))
+            .with_attr("xmlns", ns::SM)
+            .with_attr("previd", previd)
+            .with_attr("h", sm.inbound().to_string());
+        self.sm = Some(sm);
+        if let Err(too_high) = acked {
+            return Next::End(Ending::CountTooHigh(too_high));
+        }
+        self.send(&resumed);
+        self.note(&format!(
+            "session resumed: {} stanzas sent again, {} that waited",
+            resent.len(),
+            pending.len()
+        ));
+        // Still unacknowledged: they stay in the queue, sent again as
+        // they are.
+        self.out.extend(resent);
+        for xml in pending {
+            if let Err(ending) = self.push_stanza(xml) {
+                return Next::End(ending);
+            }
+        }
+        Next::Continue
+    }
+
+    /// Gives the session to the connection that resumed it. `Err` (with
+    /// the stanzas that waited) if that connection gave up waiting: the
+    /// session is then still ours, to end.
+    fn hand_over(
+        &mut self,
+        handover: tokio::sync::oneshot::Sender<Box<Parked>>,
+        inbox: &mut MailboxReceiver,
+        pending: Vec<Arc<str>>,
+    ) -> Result<(), Vec<Arc<str>>> {
+        let (Some(session), Some(sm)) = (self.session.take(), self.sm.take())
+        else {
+            return Err(pending);
+        };
+        let (spare, spare_inbox) = Mailbox::new();
+        let parked = Box::new(Parked {
+            session,
+            sm,
+            mailbox: std::mem::replace(&mut self.mailbox, spare),
+            inbox: std::mem::replace(inbox, spare_inbox),
+            pending,
+        });
+        match handover.send(parked) {
+            Ok(()) => {
+                self.note(
+                    "session handed over to the connection that resumed it",
+                );
+                Ok(())
+            }
+            Err(parked) => {
+                let parked = *parked;
+                self.session = Some(parked.session);
+                self.sm = Some(parked.sm);
+                self.mailbox = parked.mailbox;
+                *inbox = parked.inbox;
+                Err(parked.pending)
+            }
         }
     }
 
@@ -608,20 +907,97 @@ impl Connection {
     }
 
     /// Ends the stream: queued stanzas first, then the stream error (if
-    /// any) and our closing tag; then the session leaves the router.
+    /// any) and our closing tag; then the session leaves the router —
+    /// unless it is resumable and the connection broke, or was replaced by
+    /// a resume: then it waits, detached, or moves to the new connection.
     async fn finish(
         &mut self,
-        io: Option<Transport>,
+        mut io: Option<Transport>,
         inbox: &mut MailboxReceiver,
-        ending: Ending,
+        mut ending: Ending,
+        shutdown: &CancellationToken,
     ) {
+        // Stanzas that came while detached and were never sent.
+        let mut waited = Vec::new();
+        if let (Some(slot), Some(id)) = (
+            self.slot.take(),
+            self.sm.as_ref().and_then(|sm| sm.id.clone()),
+        ) {
+            let handover = match ending {
+                // XEP-0198 § 7: a stream that ends without a closing tag
+                // is "unfinished": its session is kept for a while.
+                Ending::Gone => {
+                    drop(io.take());
+                    self.out.clear();
+                    let window = self.shared.config.resume_window;
+                    self.note(&format!(
+                        "connection lost: the session waits {} to be resumed",
+                        crate::units::duration(window)
+                    ));
+                    let unacked = self
+                        .sm
+                        .as_ref()
+                        .map_or(0, StreamManagement::unacked_bytes);
+                    let (outcome, pending) = resume::wait(
+                        &self.shared.resumable,
+                        &id,
+                        &slot,
+                        window,
+                        inbox,
+                        unacked,
+                        shutdown,
+                    )
+                    .await;
+                    waited = pending;
+                    match outcome {
+                        Detached::Claimed(handover) => Some(handover),
+                        Detached::Ended => {
+                            self.note("not resumed in time: the session ends");
+                            None
+                        }
+                    }
+                }
+                _ => self.shared.resumable.release(&id, &slot),
+            };
+            // A clean end (a closing tag, a stream error) is final: a
+            // claim that raced with it finds nothing (its channel drops).
+            if let Some(handover) = handover
+                && matches!(ending, Ending::Gone | Ending::Replaced)
+            {
+                match self.hand_over(
+                    handover,
+                    inbox,
+                    std::mem::take(&mut waited),
+                ) {
+                    Ok(()) => {
+                        self.out.clear();
+                        if matches!(ending, Ending::Replaced) {
+                            ending = Ending::StreamError(
+                                "conflict",
+                                Some("the session was resumed on another connection".into()),
+                            );
+                        }
+                    }
+                    Err(pending) => waited = pending,
+                }
+            }
+        }
+        if matches!(ending, Ending::Replaced) {
+            ending = Ending::StreamError(
+                "conflict",
+                Some("the session was resumed on another connection".into()),
+            );
+        }
         let user = self.session.as_ref().map(|s| s.user.clone());
         if let Some(mut session) = self.session.take() {
             let resource = session.jid.resource().unwrap_or_default();
-            let ours =
-                self.shared
-                    .router
-                    .unbind(&session.user, resource, self.conn);
+            // The router's entry carries the number of the connection that
+            // bound it, which a resumed session keeps.
+            let ours = self.shared.router.unbind(
+                &session.user,
+                resource,
+                session.conn,
+            );
             // Unavailable to those who saw us (RFC 6121 § 4.5.1): sent
             // for the client when it vanished without saying so — unless
             // a newer connection took the resource over, which is online.
@@ -633,10 +1009,27 @@ impl Connection {
                 );
             }
         }
+        let mut rest = Vec::new();
         while let Some(item) = inbox.try_recv() {
             if let Outbound::Xml(xml) = item {
-                self.out.push(xml);
+                rest.push(xml);
             }
+        }
+        // With stream management, what the client did not acknowledge
+        // may not have reached it: all of it goes where undelivered
+        // stanzas go (XEP-0198 § 5: "in the same way that it would treat
+        // a stanza sent to an unavailable resource"), oldest first, and
+        // none of it is written now.
+        if let Some(mut sm) = self.sm.take() {
+            self.out.clear();
+            if let Some(user) = &user {
+                let unacked = sm.take_unacked();
+                for xml in unacked.iter().chain(&waited).chain(&rest) {
+                    message::reroute(&self.shared, user, xml);
+                }
+            }
+        } else {
+            self.out.extend(rest);
         }
         let (Some(mut io), false) = (io, matches!(ending, Ending::Gone)) else {
             // Nobody to write to: messages still waiting for this client
@@ -651,8 +1044,17 @@ impl Connection {
             return;
         };
         match &ending {
-            Ending::Gone => {}
+            Ending::Gone | Ending::Replaced => {}
             Ending::ClientClosed => {}
+            Ending::CountTooHigh(too_high) => {
+                let error = stanza::stream_error(
+                    "undefined-condition",
+                    Some(&too_high.to_string()),
+                )
+                .with_child(too_high.element());
+                self.send(&error);
+                self.note("stream error undefined-condition");
+            }
             Ending::StreamError(condition, text) => {
                 if !self.header_sent {
                     // § 4.9.1.2: an error before our header still needs
@@ -715,6 +1117,15 @@ impl Connection {
 
     fn note(&self, text: &str) {
         self.trace(TraceKind::Note, text);
+    }
+}
+
+/// Resolves when a new connection claims this session (never, for a
+/// session that cannot be resumed).
+async fn claimed(slot: Option<Arc<Slot>>) {
+    match slot {
+        Some(slot) => slot.claimed().await,
+        None => std::future::pending().await,
     }
 }
 

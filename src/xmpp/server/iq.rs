@@ -22,6 +22,7 @@
 //! | `urn:ietf:params:xml:ns:xmpp-session`      | the legacy session request: an empty result |
 
 use crate::xmpp::framing::Element;
+use crate::xmpp::jid::Jid;
 use crate::xmpp::ns;
 use crate::xmpp::stanza::{ErrorType, Iq, IqType};
 
@@ -97,6 +98,42 @@ pub fn handle(
             {
                 out.error(&element, condition, kind);
             }
+        }
+    }
+}
+
+/// A request that was sent to a client whose session ended before it
+/// answered (stream management: never acknowledged): the sender still
+/// gets its one answer, `service-unavailable`, as for a resource that is
+/// not there (RFC 6121 § 8.5.3.2.1). A result or error is dropped.
+pub fn bounce(shared: &Shared, request: &Element) {
+    if !matches!(request.attr("type"), Some("get" | "set")) {
+        return;
+    }
+    let Some(reply) = crate::xmpp::stanza::error_reply(
+        request,
+        "service-unavailable",
+        ErrorType::Cancel,
+    ) else {
+        return;
+    };
+    let Some(to) = reply.attr("to").and_then(|to| Jid::parse(to).ok()) else {
+        return;
+    };
+    match route::decide(shared, &to) {
+        Destination::Account {
+            user,
+            resource: Some(resource),
+        } => {
+            if let Some(mailbox) = shared.router.mailbox(user, resource) {
+                mailbox.send_xml(reply.to_xml().into());
+            }
+        }
+        // A request from a bare JID or from the server itself: nobody
+        // waits on a connection for it.
+        Destination::Account { resource: None, .. } | Destination::Server => {}
+        elsewhere => {
+            let _ = route::forward(shared, elsewhere, &reply);
         }
     }
 }

@@ -130,15 +130,21 @@ pub fn handle(
     }
 }
 
-/// A message that was queued for one of `user`'s connections when that
-/// connection died: delivered to the account's other resources as if sent
-/// to the bare JID, or stored offline (chat and normal only, as in
-/// [`handle`]). Anything else queued (presence, iq) is dropped: it
-/// described a moment that has passed.
+/// A stanza that was queued for one of `user`'s connections, or sent and
+/// never acknowledged, when that connection or session ended: a message
+/// is delivered to the account's other resources as if sent to the bare
+/// JID, or stored offline (chat and normal only, as in [`handle`]); an iq
+/// request is answered with an error for its sender, who waits for one
+/// answer (`iq.rs`). Presence is dropped: it described a moment that has
+/// passed.
 pub fn reroute(shared: &Shared, user: &str, xml: &str) {
     let Some(element) = parse_stored(xml) else {
         return;
     };
+    if element.local_name() == "iq" {
+        super::iq::bounce(shared, &element);
+        return;
+    }
     if element.local_name() != "message"
         || !matches!(element.attr("type"), None | Some("chat" | "normal"))
     {

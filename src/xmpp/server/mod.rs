@@ -25,8 +25,10 @@
 //!         subscription.rs + roster.rs (who may see whose presence)
 //! ```
 //!
-//! What it does not do, on purpose: multi-user chat, stream management.
-//! Each is an extension on top of what is here. Between servers, dialback
+//! Client streams may enable stream management (XEP-0198): stanzas are
+//! acknowledged, and a session whose connection breaks waits a while for
+//! its client to resume it (`sm.rs`, `resume.rs`). What it does not do,
+//! on purpose: multi-user chat, an extension on top of what is here. Between servers, dialback
 //! inside TLS is the default; with a CA both sides trust (`--s2s-ca`),
 //! certificates and SASL EXTERNAL replace it (`../s2s_tls.rs`).
 //!
@@ -44,12 +46,14 @@ mod peer;
 mod presence;
 mod reply;
 mod resolve;
+mod resume;
 mod roster;
 mod route;
 pub mod router;
 mod s2s_in;
 mod s2s_out;
 mod session;
+mod sm;
 mod stream;
 mod subscription;
 
@@ -160,6 +164,10 @@ pub struct Config {
     /// How long a connection may take to authenticate before it is closed
     /// (`connection-timeout`).
     pub auth_timeout: Duration,
+    /// How long a session whose connection broke waits, detached, for its
+    /// client to resume it (XEP-0198 § 5); zero: stream management without
+    /// resumption.
+    pub resume_window: Duration,
     /// The XML console, if wanted.
     pub trace: Option<Trace>,
     /// The components it hosts.
@@ -179,6 +187,8 @@ impl Default for Config {
             limits: Limits::default(),
             max_connections: 20_000,
             auth_timeout: Duration::from_secs(30),
+            // What ejabberd uses; Prosody keeps sessions 10 minutes.
+            resume_window: Duration::from_secs(300),
             trace: None,
             components: Vec::new(),
             component_bind: None,
@@ -195,6 +205,7 @@ impl std::fmt::Debug for Config {
             .field("limits", &self.limits)
             .field("max_connections", &self.max_connections)
             .field("auth_timeout", &self.auth_timeout)
+            .field("resume_window", &self.resume_window)
             .field("trace", &self.trace.is_some())
             .field("components", &self.components)
             .field("component_bind", &self.component_bind)
@@ -215,6 +226,8 @@ pub(crate) struct Shared {
     pub subscriptions: std::sync::Mutex<()>,
     /// Connections to other servers, when federating.
     pub federation: Option<federation::Federation>,
+    /// Sessions a client may resume (XEP-0198 § 5), by resumption id.
+    pub resumable: resume::Resumable,
 }
 
 /// Failed logins per client address over the last minute (RFC 6120
@@ -306,6 +319,7 @@ impl Server {
             next_conn: AtomicU64::new(1),
             failed_logins: FailedLogins::default(),
             subscriptions: std::sync::Mutex::new(()),
+            resumable: resume::Resumable::default(),
         });
         Ok(Server {
             components,

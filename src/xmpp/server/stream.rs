@@ -8,7 +8,9 @@
 //! ```text
 //! 1st stream (plain)    <starttls/> and, unless TLS is required, SCRAM
 //! after STARTTLS        SCRAM-SHA-256, SCRAM-SHA-1, PLAIN
-//! after SASL            <bind/> and <session><optional/></session>
+//! after SASL            <bind/>, <session><optional/></session>, and
+//!                       <sm/>: stream management (XEP-0198 § 2), enabled
+//!                       after binding or used instead of it to resume
 //! ```
 
 use crate::xmpp::framing::Element;
@@ -152,6 +154,9 @@ pub fn features(mode: TlsMode, stage: Stage) -> Element {
                 .with_child(
                     Element::new("ver", Some(ns::ROSTERVER))
                         .with_attr("xmlns", ns::ROSTERVER),
+                )
+                .with_child(
+                    Element::new("sm", Some(ns::SM)).with_attr("xmlns", ns::SM),
                 );
         }
     }
@@ -195,5 +200,6 @@ mod tests {
         assert!(!off.contains("starttls") && off.contains("PLAIN"), "{off}");
         let bound = features(TlsMode::Auto, Stage::Authenticated).to_xml();
         assert!(bound.contains(ns::BIND) && bound.contains("<optional/>"));
+        assert!(bound.contains(ns::SM), "{bound}");
     }
 }
