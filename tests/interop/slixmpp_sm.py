@@ -211,6 +211,25 @@ class Peer:
                 pass
 
 
+class Stuck(Exception):
+    """A client did not come back online in time."""
+
+
+async def all_online(peers, what: str, timeout: float = 30.0):
+    try:
+        await asyncio.wait_for(asyncio.gather(*(p.online.wait() for p in peers)), timeout)
+    except asyncio.TimeoutError:
+        states = []
+        for p in peers:
+            sm = p.client.plugin["xep_0198"]
+            states.append(
+                f"{p.name}: online {p.online.is_set()}, transport {p.client.transport is not None}, "
+                f"sessions {p.sessions}, resumed {p.resumed}, sm in/out {sm.enabled_in}/{sm.enabled_out}, "
+                f"sm id {sm.sm_id is not None}, features {sorted(p.client.features)}"
+            )
+        raise Stuck(f"not online {timeout:.0f} s {what}: " + "; ".join(states))
+
+
 def check(name: str, sent: int, got: list[int]) -> tuple[int, int, int]:
     """Lost, duplicated, out of order."""
     lost = len(set(range(sent)) - set(got))
@@ -265,21 +284,21 @@ async def main_async(args) -> int:
             events = ["cut"] * args.cuts
             for i in range(args.stalls):
                 events.insert(min(len(events), (i + 1) * step), "stall")
-        for event in events:
-            await asyncio.gather(*(p.online.wait() for p in peers))
+        for number, event in enumerate(events):
+            await all_online(peers, f"before break {number} ({event})")
             await asyncio.sleep(args.gap)
             proxy.cut() if event == "cut" else proxy.stall()
             # Both sides must see it (or, for a stall, time out) first.
             await asyncio.sleep(0.01)
     else:
-        for _ in range(args.cuts):
-            await asyncio.gather(*(p.online.wait() for p in peers))
+        for number in range(args.cuts):
+            await all_online(peers, f"before cut {number}")
             await asyncio.sleep(args.gap)
             proxy.refusing = True
             proxy.cut()
             await asyncio.sleep(args.away)
             proxy.refusing = False
-    await asyncio.gather(*(p.online.wait() for p in peers))
+    await all_online(peers, "after the last break")
     stop.set()
     await asyncio.sleep(0)
     # Everything sent must arrive: wait for the last ones in flight.
@@ -348,7 +367,11 @@ def main() -> int:
     parser.add_argument("--ping-timeout", type=float, default=1.0)
     args = parser.parse_args()
     common.setup_logging(args)
-    return asyncio.run(main_async(args))
+    try:
+        return asyncio.run(main_async(args))
+    except Stuck as stuck:
+        print(f"FAIL: {stuck}", flush=True)
+        return 1
 
 
 if __name__ == "__main__":

@@ -114,9 +114,7 @@ pub fn handle(
         // ANCHOR: store
         // § 8.5.2.2.1: chat and normal are stored for later.
         MessageType::Chat | MessageType::Normal => {
-            if let Err(err) =
-                shared.store.push_offline(user, &xml, SystemTime::now())
-            {
+            if let Err(err) = store_or_deliver(shared, user, &xml) {
                 tracing::warn!("offline storage for {user}: {err}");
                 out.error(&element, "service-unavailable", ErrorType::Cancel);
             }
@@ -150,14 +148,34 @@ pub fn reroute(shared: &Shared, user: &str, xml: &str) {
     {
         return;
     }
-    let mailboxes = shared.router.best_mailboxes(user);
-    if let Some(first) = mailboxes.first() {
-        first.send_xml(xml.into());
-    } else if let Err(err) =
-        shared.store.push_offline(user, xml, SystemTime::now())
-    {
+    if let Err(err) = store_or_deliver(shared, user, xml) {
         tracing::warn!("offline storage for {user}: {err}");
     }
+}
+
+/// Stores a message for `user`, who had nobody online to take it — or,
+/// if a resource came online since that was looked up, gives it to that
+/// resource. The check and the store happen under one lock, which a
+/// resource also takes to become available (`presence.rs`): so the
+/// message is either stored before the resource reads its offline
+/// messages, or finds it online; never stored just after the read, to
+/// wait there until the next login.
+fn store_or_deliver(
+    shared: &Shared,
+    user: &str,
+    xml: &str,
+) -> Result<(), crate::xmpp::store::StoreError> {
+    let _storing = shared
+        .going_offline
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    if let Some(first) = shared.router.best_mailboxes(user).first()
+        && first.send_xml(xml.into())
+    {
+        return Ok(());
+    }
+    shared.store.push_offline(user, xml, SystemTime::now())?;
+    Ok(())
 }
 
 /// Sends the messages stored while the user was offline, each with a

@@ -224,6 +224,11 @@ pub(crate) struct Shared {
     pub failed_logins: FailedLogins,
     /// Serialises roster subscription changes (presence.rs).
     pub subscriptions: std::sync::Mutex<()>,
+    /// Held while a message is found to have nobody online and is stored,
+    /// and while a resource becomes available: otherwise a message could
+    /// be stored just after its recipient, coming online, read its offline
+    /// messages, and wait there until the next login (message.rs).
+    pub going_offline: std::sync::Mutex<()>,
     /// Connections to other servers, when federating.
     pub federation: Option<federation::Federation>,
     /// Sessions a client may resume (XEP-0198 § 5), by resumption id.
@@ -319,6 +324,7 @@ impl Server {
             next_conn: AtomicU64::new(1),
             failed_logins: FailedLogins::default(),
             subscriptions: std::sync::Mutex::new(()),
+            going_offline: std::sync::Mutex::new(()),
             resumable: resume::Resumable::default(),
         });
         Ok(Server {

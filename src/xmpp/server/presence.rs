@@ -163,12 +163,19 @@ fn broadcast_available(
     let initial = !session.available;
     session.available = true;
     let resource = session.jid.resource().unwrap_or_default().to_owned();
+    // Available before or after any message being stored, never during:
+    // one stored before is read below, one after finds us online.
+    let storing = shared
+        .going_offline
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
     shared.router.set_presence(
         &session.user,
         &resource,
         session.conn,
         Some((priority, Arc::new(element.clone()))),
     );
+    drop(storing);
     let (watchers, watched) = subscription::audiences(shared, &session.user);
     // To the contacts allowed to see it, and to our own resources
     // (§ 4.2.2: including the one that sent it).
