@@ -64,6 +64,15 @@ pub fn record(lesson: &Lesson) -> anyhow::Result<String> {
     Ok(splice(text, &outputs))
 }
 
+/// Records `lesson` into the file at `path`; returns how many steps it
+/// recorded.
+pub fn write(lesson: &Lesson, path: &std::path::Path) -> anyhow::Result<usize> {
+    let recorded = record(lesson)?;
+    std::fs::write(path, &recorded)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(unsplice(&recorded).steps.len())
+}
+
 /// The output with this machine's path to netlab (in `setcap` lines)
 /// replaced by a command that finds it on any machine.
 fn portable(shown: String) -> String {
