@@ -205,11 +205,24 @@ fn jobs(world: &mut World) -> anyhow::Result<String> {
 fn streams(world: &mut World) -> anyhow::Result<String> {
     let list = world.streams();
     let mut out = view::streams(&list);
-    let ends = world
-        .sockets()?
-        .iter()
-        .filter(|s| s.owner.starts_with("server's end"))
-        .count();
+    // The replaced laptop's connection is closed by the server a moment
+    // after its stream error; give the kernel that moment (on a busy
+    // machine, up to two seconds) before counting.
+    let count = |world: &World| -> anyhow::Result<usize> {
+        Ok(world
+            .sockets()?
+            .iter()
+            .filter(|s| s.owner.starts_with("server's end"))
+            .count())
+    };
+    let started = std::time::Instant::now();
+    let mut ends = count(world)?;
+    while ends > list.len()
+        && started.elapsed() < std::time::Duration::from_secs(2)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        ends = count(world)?;
+    }
     out.push('\n');
     out.push_str(&view::kernel(&format!(
         "kernel: {} connections the server has open, {ends} server ends \
