@@ -25,6 +25,7 @@
 pub mod analogies;
 pub mod errors;
 pub mod events;
+pub mod fit;
 pub mod gateway_trace;
 pub mod glossary;
 pub mod hops;
