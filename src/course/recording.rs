@@ -221,8 +221,8 @@ fn shape_word(word: &str) -> String {
     if !markup && word.chars().any(|c| c.is_ascii_digit()) {
         return "#".to_string();
     }
-    // The unit follows the number: 900 µs in one run is 1.2 ms in the next.
-    if matches!(word, "ns" | "µs" | "ms") {
+    // The unit follows the number: 900 ms in one run is 1.2 s in the next.
+    if matches!(word, "ns" | "µs" | "ms" | "s") {
         return "#unit".to_string();
     }
     let mut out = String::with_capacity(word.len());
