@@ -40,7 +40,7 @@ use super::Demo;
 use super::relay::{self, Relay};
 use super::two_servers::{Lane, PASSWORD, Seen, TwoServers, wait_for};
 use crate::show::hops::{self, Rung};
-use crate::show::{fold, style, width, wrap};
+use crate::show::{fold, hex, style, width, wrap};
 use crate::sockets::proc_net::{self, TcpState};
 use crate::xmpp::client::Client;
 use crate::xmpp::framing::{Element, parse_one};
@@ -300,7 +300,7 @@ impl World {
              bytes:",
             record.len()
         );
-        let hex = hex_bytes(&record[..record.len().min(24)]);
+        let hex = hex(&record[..record.len().min(24)]);
         for piece in fold(&format!("{hex} …"), width::current() - 4, 0).lines()
         {
             let _ = writeln!(out, "    {}", style::code(piece));
@@ -861,14 +861,6 @@ fn tls_records(bytes: &[u8]) -> Vec<&[u8]> {
     records
 }
 // ANCHOR_END: records
-
-fn hex_bytes(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// Milliseconds from `from` to `to`.
 fn ms(from: Instant, to: Instant) -> f64 {
