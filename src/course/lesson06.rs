@@ -165,7 +165,8 @@ impl CostDemo {
              measured: {photo} bytes, about {:.1} MB, in one stanza. This \
              server refuses any stanza above {} bytes ({} KiB), so it would \
              not accept it: the largest file that fits is {} KiB. That is \
-             why real clients upload files over HTTP (XEP-0363) instead.",
+             why real clients send files beside the stream instead, with HTTP \
+             File Upload.",
             run.raw,
             run.raw / 3,
             if left == 1 { "" } else { "s" },
