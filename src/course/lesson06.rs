@@ -115,6 +115,7 @@ impl Demo for CostDemo {
 /// A 3 MB photo, for exercise 2.
 const PHOTO: usize = 3_000_000;
 
+// ANCHOR: answers
 impl CostDemo {
     /// Exercise 1: the 1-byte message on Bob's link, and the break-even.
     fn answer_overhead(&self) -> String {
@@ -214,6 +215,8 @@ impl CostDemo {
         )
     }
 }
+
+// ANCHOR_END: answers
 
 #[cfg(test)]
 mod tests {
