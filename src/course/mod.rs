@@ -19,7 +19,8 @@
 //! - [`irc_user`]: an IRC user typed by hand, for lesson 4's gateway
 //! - [`two_servers`]: lesson 5's two federating servers and what every
 //!   party saw
-//! - [`overhead`], [`inband`]: lesson 6's measurements
+//! - [`pros_cons`]: lesson 6's server and clients, measured once;
+//!   [`overhead`], [`inband`]: the measurements themselves
 //!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
 
@@ -41,6 +42,7 @@ pub mod narration;
 pub mod overhead;
 pub mod pace;
 pub mod player;
+pub mod pros_cons;
 pub mod push_poll;
 pub mod recording;
 pub mod registry;

@@ -17,12 +17,14 @@
 //! - [`journey`]: one chat message through every layer (`netlab trace`)
 //! - [`xmpp_trace`]: the XML console, one line per stanza
 //! - [`structure`]: lesson 4's traces, tables and records, in 80 columns
+//! - [`costs`]: lesson 6's costs, TLS record, base64 and extension
 //! - [`glossary`]: `netlab glossary`, one entry or all, in 80 columns
 //! - [`gateway_trace`]: the gateway's events and both sides' traffic
 //! - [`analogies`]: lesson 9's phone-call and SMS analogies, measured
 //! - [`osi_live`]: lesson 7's router, switch and PDU names
 
 pub mod analogies;
+pub mod costs;
 pub mod errors;
 pub mod events;
 pub mod fit;
@@ -44,6 +46,16 @@ pub mod style;
 pub mod table;
 pub mod width;
 pub mod xmpp_trace;
+
+/// Bytes as space-separated hex pairs, the way a dump shows them:
+/// `3c 6d 65`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 /// Wraps `text` at `width` display columns (see [`width::of`]),
 /// indenting every line after the first by `indent` spaces. Words longer
