@@ -30,8 +30,9 @@ use anyhow::{Context, bail};
 use base64::Engine as _;
 
 use super::Demo;
-use super::lesson01::{PATIENCE, chat, trace_line, user_of, wait_for};
+use super::conversation::{PATIENCE, chat, user_of, wait_for};
 use super::xmpp_stage::{PASSWORD, Stage};
+use crate::show::conversation::trace_line;
 use crate::show::{fold, style, wrap};
 use crate::xmpp::client::Client;
 use crate::xmpp::framing::{Element, StreamEvent, StreamParser};

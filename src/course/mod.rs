@@ -11,6 +11,10 @@
 //! - [`recording`]: a lesson with each step's output in place, for the book
 //! - [`lesson01`] … [`lesson10`]: the live demos
 //! - [`xmpp_stage`]: an in-process XMPP server and clients for lessons 1–6
+//! - [`conversation`]: what the lessons' clients do on it: wait for a
+//!   stanza, write a chat message, subscribe
+//! - [`im`]: lesson 1's login, connections, push, presence and offline
+//!   storage, measured
 //! - [`relay`]: a counting TCP relay, bytes on the wire without capture
 //! - [`stanza_notes`], [`push_poll`]: lesson 3's annotated stanza and its
 //!   push-versus-poll race
@@ -23,8 +27,10 @@
 //!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
 
+pub mod conversation;
 pub mod first_use;
 pub mod glossary;
+pub mod im;
 pub mod inband;
 pub mod irc_user;
 pub mod lesson01;

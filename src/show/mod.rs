@@ -16,6 +16,8 @@
 //! - [`ladder`]: a TCP connection as a ladder diagram
 //! - [`journey`]: one chat message through every layer (`netlab trace`)
 //! - [`xmpp_trace`]: the XML console, one line per stanza
+//! - [`conversation`]: a lesson's trace, `alice → server  <xml>`
+//! - [`im`]: lesson 1's steps
 //! - [`structure`]: lesson 4's traces, tables and records, in 80 columns
 //! - [`glossary`]: `netlab glossary`, one entry or all, in 80 columns
 //! - [`gateway_trace`]: the gateway's events and both sides' traffic
@@ -23,11 +25,13 @@
 //! - [`osi_live`]: lesson 7's router, switch and PDU names
 
 pub mod analogies;
+pub mod conversation;
 pub mod errors;
 pub mod events;
 pub mod gateway_trace;
 pub mod glossary;
 pub mod hops;
+pub mod im;
 pub mod journey;
 pub mod ladder;
 pub mod markdown;
