@@ -15,6 +15,8 @@
 //!   stanza, write a chat message, subscribe
 //! - [`im`]: lesson 1's login, connections, push, presence and offline
 //!   storage, measured
+//! - [`typist`], [`interop`]: XMPP typed by hand on a bare socket, and
+//!   lesson 2's two clients on one server
 //! - [`relay`]: a counting TCP relay, bytes on the wire without capture
 //! - [`stanza_notes`], [`push_poll`]: lesson 3's annotated stanza and its
 //!   push-versus-poll race
@@ -32,6 +34,7 @@ pub mod first_use;
 pub mod glossary;
 pub mod im;
 pub mod inband;
+pub mod interop;
 pub mod irc_user;
 pub mod lesson01;
 pub mod lesson02;
@@ -55,6 +58,7 @@ pub mod stanza_notes;
 pub mod structure;
 pub mod two_servers;
 pub mod typed_component;
+pub mod typist;
 pub mod xmpp_stage;
 
 /// A lesson's live demo: the steps its narration's markers name.

@@ -18,6 +18,7 @@
 //! - [`xmpp_trace`]: the XML console, one line per stanza
 //! - [`conversation`]: a lesson's trace, `alice → server  <xml>`
 //! - [`im`]: lesson 1's steps
+//! - [`interop`]: lesson 2's hand-typed XML and the server's answers
 //! - [`structure`]: lesson 4's traces, tables and records, in 80 columns
 //! - [`glossary`]: `netlab glossary`, one entry or all, in 80 columns
 //! - [`gateway_trace`]: the gateway's events and both sides' traffic
@@ -32,6 +33,7 @@ pub mod gateway_trace;
 pub mod glossary;
 pub mod hops;
 pub mod im;
+pub mod interop;
 pub mod journey;
 pub mod ladder;
 pub mod markdown;
