@@ -18,8 +18,8 @@
 //! - [`typist`], [`interop`]: XMPP typed by hand on a bare socket, and
 //!   lesson 2's two clients on one server
 //! - [`relay`]: a counting TCP relay, bytes on the wire without capture
-//! - [`stanza_notes`], [`push_poll`]: lesson 3's annotated stanza and its
-//!   push-versus-poll race
+//! - [`traits`]: lesson 3's claims checked on a stage; [`stanza_notes`],
+//!   [`push_poll`]: its annotated stanza and its push-versus-poll race
 //! - [`structure`]: lesson 4's server, clients and what it reads of them
 //! - [`typed_component`]: an external component (XEP-0114) typed by hand
 //! - [`irc_user`]: an IRC user typed by hand, for lesson 4's gateway
@@ -56,6 +56,7 @@ pub mod registry;
 pub mod relay;
 pub mod stanza_notes;
 pub mod structure;
+pub mod traits;
 pub mod two_servers;
 pub mod typed_component;
 pub mod typist;

@@ -19,6 +19,7 @@
 //! - [`conversation`]: a lesson's trace, `alice → server  <xml>`
 //! - [`im`]: lesson 1's steps
 //! - [`interop`]: lesson 2's hand-typed XML and the server's answers
+//! - [`traits`]: lesson 3's stanza, JIDs, race and login offer
 //! - [`structure`]: lesson 4's traces, tables and records, in 80 columns
 //! - [`glossary`]: `netlab glossary`, one entry or all, in 80 columns
 //! - [`gateway_trace`]: the gateway's events and both sides' traffic
@@ -45,6 +46,7 @@ pub mod steps;
 pub mod structure;
 pub mod style;
 pub mod table;
+pub mod traits;
 pub mod width;
 pub mod xmpp_trace;
 
