@@ -11,9 +11,15 @@
 //! - [`recording`]: a lesson with each step's output in place, for the book
 //! - [`lesson01`] … [`lesson10`]: the live demos
 //! - [`xmpp_stage`]: an in-process XMPP server and clients for lessons 1–6
+//! - [`conversation`]: what the lessons' clients do on it: wait for a
+//!   stanza, write a chat message, subscribe
+//! - [`im`]: lesson 1's login, connections, push, presence and offline
+//!   storage, measured
+//! - [`typist`], [`interop`]: XMPP typed by hand on a bare socket, and
+//!   lesson 2's two clients on one server
 //! - [`relay`]: a counting TCP relay, bytes on the wire without capture
-//! - [`stanza_notes`], [`push_poll`]: lesson 3's annotated stanza and its
-//!   push-versus-poll race
+//! - [`traits`]: lesson 3's claims checked on a stage; [`stanza_notes`],
+//!   [`push_poll`]: its annotated stanza and its push-versus-poll race
 //! - [`structure`]: lesson 4's server, clients and what it reads of them
 //! - [`typed_component`]: an external component (XEP-0114) typed by hand
 //! - [`irc_user`]: an IRC user typed by hand, for lesson 4's gateway
@@ -24,9 +30,12 @@
 //!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
 
+pub mod conversation;
 pub mod first_use;
 pub mod glossary;
+pub mod im;
 pub mod inband;
+pub mod interop;
 pub mod irc_user;
 pub mod lesson01;
 pub mod lesson02;
@@ -49,8 +58,10 @@ pub mod registry;
 pub mod relay;
 pub mod stanza_notes;
 pub mod structure;
+pub mod traits;
 pub mod two_servers;
 pub mod typed_component;
+pub mod typist;
 pub mod xmpp_stage;
 
 /// A lesson's live demo: the steps its narration's markers name.

@@ -16,6 +16,10 @@
 //! - [`ladder`]: a TCP connection as a ladder diagram
 //! - [`journey`]: one chat message through every layer (`netlab trace`)
 //! - [`xmpp_trace`]: the XML console, one line per stanza
+//! - [`conversation`]: a lesson's trace, `alice → server  <xml>`
+//! - [`im`]: lesson 1's steps
+//! - [`interop`]: lesson 2's hand-typed XML and the server's answers
+//! - [`traits`]: lesson 3's stanza, JIDs, race and login offer
 //! - [`structure`]: lesson 4's traces, tables and records, in 80 columns
 //! - [`costs`]: lesson 6's costs, TLS record, base64 and extension
 //! - [`glossary`]: `netlab glossary`, one entry or all, in 80 columns
@@ -24,6 +28,7 @@
 //! - [`osi_live`]: lesson 7's router, switch and PDU names
 
 pub mod analogies;
+pub mod conversation;
 pub mod costs;
 pub mod errors;
 pub mod events;
@@ -31,6 +36,8 @@ pub mod fit;
 pub mod gateway_trace;
 pub mod glossary;
 pub mod hops;
+pub mod im;
+pub mod interop;
 pub mod journey;
 pub mod lab;
 pub mod ladder;
@@ -44,6 +51,7 @@ pub mod steps;
 pub mod structure;
 pub mod style;
 pub mod table;
+pub mod traits;
 pub mod width;
 pub mod xmpp_trace;
 
