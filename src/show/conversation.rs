@@ -18,7 +18,7 @@
 //! Book: `book/src/lesson-01.md`. Run: `netlab lesson 1`.
 
 use crate::course::xmpp_stage::TraceLine;
-use crate::show::width::DESIGN as WIDTH;
+use crate::show::width::current as columns;
 use crate::show::{fold, style};
 use crate::xmpp::server::TraceKind;
 
@@ -34,7 +34,7 @@ pub fn trace_line(who: &str, line: &TraceLine, max: Option<usize>) -> String {
     };
     // Long XML folds between attributes or tags, under itself, two
     // columns further in.
-    let text = fold(&text, WIDTH - LABEL, 2)
+    let text = fold(&text, columns() - LABEL, 2)
         .replace('\n', &format!("\n{:LABEL$}", ""));
     match line.kind {
         TraceKind::In => format!(
@@ -179,6 +179,10 @@ mod tests {
             shown.starts_with("  server → bob      <message>"),
             "{shown}"
         );
-        assert!(shown.lines().all(|l| crate::show::width::of(l) <= WIDTH));
+        assert!(
+            shown
+                .lines()
+                .all(|l| crate::show::width::of(l) <= columns())
+        );
     }
 }

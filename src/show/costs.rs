@@ -27,7 +27,7 @@ use crate::wire::tls_record;
 use crate::xmpp::framing::Limits;
 
 /// Text is wrapped to the course's design width (80 columns).
-use super::width::DESIGN as WIDTH;
+use super::width::current as columns;
 
 /// The `login` step: Alice's login counted, plaintext and TLS.
 pub fn login(logins: &Logins) -> String {
@@ -264,10 +264,10 @@ pub fn unknown(request: &Unknown) -> String {
 /// XML printed from column `at`, folded between attributes or tags to
 /// fit, continuation lines two columns further in.
 fn xml_at(xml: &str, at: usize) -> String {
-    fold(xml, WIDTH - at, 2).replace('\n', &format!("\n{:at$}", ""))
+    fold(xml, columns() - at, 2).replace('\n', &format!("\n{:at$}", ""))
 }
 
 /// A paragraph wrapped to the design width, ending with a newline.
 fn para(text: &str) -> String {
-    format!("{}\n", wrap(text, WIDTH, 0))
+    format!("{}\n", wrap(text, columns(), 0))
 }

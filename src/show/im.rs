@@ -16,7 +16,7 @@ use crate::course::im::{
 };
 use crate::show::conversation::trace_lines;
 use crate::show::steps::table;
-use crate::show::width::DESIGN as WIDTH;
+use crate::show::width::current as columns;
 use crate::show::{fold, style, wrap};
 use crate::units::duration;
 
@@ -38,7 +38,7 @@ pub fn login(l: &Login) -> String {
         wrap(
             "a port the kernel chose, accounts alice and bob, no TLS so \
              that every byte can be read",
-            WIDTH - 7,
+            columns() - 7,
             7
         )
     );
@@ -68,7 +68,7 @@ pub fn connections(c: &Connections) -> String {
                  (client and server are both in this process)",
                 c.established()
             ),
-            WIDTH,
+            columns(),
             8
         ))
     );
@@ -80,7 +80,7 @@ pub fn connections(c: &Connections) -> String {
 pub fn push(p: &Pushed) -> String {
     let mut out = format!(
         "alice's client writes:\n  {}\n\n",
-        fold(&p.typed.to_xml(), WIDTH - 2, 4)
+        fold(&p.typed.to_xml(), columns() - 2, 4)
     );
     out.push_str("the server's trace, everything it saw and sent:\n");
     out.push_str(&said(&p.trace, None));
@@ -92,7 +92,7 @@ pub fn push(p: &Pushed) -> String {
                 body_of(&p.got),
                 p.got.attr("from").unwrap_or("?")
             ),
-            WIDTH,
+            columns(),
             0
         )
     ));
@@ -104,7 +104,7 @@ pub fn push(p: &Pushed) -> String {
                  it down the connection bob opened at login.",
                 p.bob_sent
             ),
-            WIDTH,
+            columns(),
             0
         )
     ));
@@ -139,7 +139,7 @@ pub fn presence(p: &PresenceSeen) -> String {
 pub fn offline(o: &Offline) -> String {
     let mut out = format!(
         "bob closes his stream and his connection; alice is told:\n  {}\n\n",
-        fold(&o.gone.to_xml(), WIDTH - 2, 4)
+        fold(&o.gone.to_xml(), columns() - 2, 4)
     );
     out.push_str("alice sends anyway; the server's trace of it:\n");
     out.push_str(&said(&o.sent, None));
@@ -148,7 +148,7 @@ pub fn offline(o: &Offline) -> String {
         wrap(
             "nothing went out: bob has no connection to push it down, so \
              the server stored it (in its database, here SQLite in memory).",
-            WIDTH,
+            columns(),
             0
         )
     ));
@@ -161,7 +161,7 @@ pub fn offline(o: &Offline) -> String {
         duration(o.away),
         o.relogin.as_millis(),
         ports.join(" then "),
-        fold(&o.stored.to_xml(), WIDTH - 2, 4)
+        fold(&o.stored.to_xml(), columns() - 2, 4)
     ));
     out.push_str(&format!(
         "\n<delay> (XEP-0203) says when the server received it; by this \

@@ -12,7 +12,7 @@ use crate::course::interop::{AliceIn, Auth, Closed, Early, Opened, Talk};
 use crate::course::typist::Exchange;
 use crate::course::xmpp_stage::PASSWORD;
 use crate::show::conversation::trace_line;
-use crate::show::width::DESIGN as WIDTH;
+use crate::show::width::current as columns;
 use crate::show::{fold, style, wrap};
 use crate::units::duration;
 
@@ -35,7 +35,7 @@ pub fn client(a: &AliceIn) -> String {
                  lesson 1), bound {} and sent <presence/>",
                 a.mechanism, a.jid,
             ),
-            WIDTH - 7,
+            columns() - 7,
             7
         )
     )
@@ -166,7 +166,7 @@ fn received(answer: &str) -> String {
 /// so it fits, continuation lines two columns further in. The bytes are
 /// all shown: this lesson is about what was typed.
 fn indent(text: &str) -> String {
-    let folded = fold(text, WIDTH - 7, 2).replace('\n', "\n       ");
+    let folded = fold(text, columns() - 7, 2).replace('\n', "\n       ");
     format!("       {folded}")
 }
 

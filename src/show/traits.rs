@@ -16,7 +16,7 @@ use crate::course::stanza_notes::Note;
 use crate::course::traits::{
     Annotated, Captured, Jids, Offered, Race, Refused,
 };
-use crate::show::width::DESIGN as WIDTH;
+use crate::show::width::current as columns;
 use crate::show::{fold, style, wrap};
 use crate::xmpp::jid::{Jid, MAX_PART_LEN};
 
@@ -50,7 +50,7 @@ pub fn stanza(c: &Captured) -> String {
                 "The server changed one thing: it added {}.",
                 c.added.join(", ")
             ),
-            WIDTH,
+            columns(),
             0
         )
     );
@@ -62,7 +62,7 @@ pub fn stanza(c: &Captured) -> String {
                 "Then Alice's client writes from=\"{}\" itself; Bob gets:",
                 c.forged
             ),
-            WIDTH,
+            columns(),
             0
         ),
         xml_lines(&c.forged_delivered.to_xml())
@@ -187,7 +187,7 @@ pub fn federation(r: &Refused) -> String {
                  own server.",
                 r.condition
             ),
-            WIDTH,
+            columns(),
             0
         )
     )
@@ -261,14 +261,14 @@ pub fn race(r: &Race) -> String {
              Segments with data: {}.",
             segments.join(", ")
         ),
-        WIDTH,
+        columns(),
         0,
     ));
     out.push('\n');
     out.push_str(&wrap(
         "Measured on this machine just now: run it again and the delays \
          change, the pattern does not.",
-        WIDTH,
+        columns(),
         0,
     ));
     out.push('\n');
@@ -302,7 +302,7 @@ pub fn security(o: &Offered) -> String {
              readable; SCRAM still kept the password off the wire: the \
              decoded message holds the user name and a random nonce, and \
              the password never crosses, only a proof computed from it.",
-            WIDTH,
+            columns(),
             0
         )
     );
@@ -310,19 +310,19 @@ pub fn security(o: &Offered) -> String {
 }
 
 /// XML under its label: four spaces in, folded between tags or at
-/// spaces to fit [`WIDTH`].
+/// spaces to fit the terminal's width.
 fn xml_lines(text: &str) -> String {
-    fold(text, WIDTH - 4, 0)
+    fold(text, columns() - 4, 0)
         .lines()
         .map(|line| format!("    {}", style::code(line)))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
-/// `text` wrapped to fit [`WIDTH`] with every line indented by `indent`.
+/// `text` wrapped to fit the terminal's width with every line indented by `indent`.
 fn indented(text: &str, indent: usize) -> String {
     let pad = " ".repeat(indent);
-    wrap(text, WIDTH.saturating_sub(indent).max(20), 0)
+    wrap(text, columns().saturating_sub(indent).max(20), 0)
         .lines()
         .map(|line| format!("{pad}{line}"))
         .collect::<Vec<_>>()
