@@ -7,23 +7,18 @@
 //!
 //! Read next: [`crate::course::registry`].
 
-use std::io::{IsTerminal, Write};
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, CommandFactory, Parser, Subcommand};
-use tabled::Tabled;
 
 use crate::course::pace::Pacer;
-use crate::course::registry::{self, LESSONS};
+use crate::course::registry;
 use crate::course::{lesson10, player, recording};
-use crate::show::{self, events, style::ColorChoice};
-use crate::sockets::event::Sink;
+use crate::show::{self, style::ColorChoice};
 use crate::sockets::walkthrough::Walkthrough;
-use crate::sockets::{connect, listen};
 use crate::tools::{self, dissect};
 use crate::transport::lab;
 use crate::wire::dissect::Link;
@@ -687,7 +682,7 @@ pub struct CompletionArgs {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Lessons => print!("{}", lessons_table()),
+        Command::Lessons => print!("{}", show::lessons::table()),
         Command::Lesson(args) => {
             let lesson = registry::find(&args.lesson).with_context(|| {
                 format!(
@@ -702,11 +697,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             if let Some(path) = &args.record {
                 show::style::init(ColorChoice::Never);
-                let recorded = recording::record(lesson)?;
-                std::fs::write(path, &recorded).with_context(|| {
-                    format!("cannot write {}", path.display())
-                })?;
-                let steps = recording::unsplice(&recorded).steps.len();
+                let steps = recording::write(lesson, path)?;
                 println!(
                     "lesson {}: {steps} live steps recorded in {}",
                     lesson.number,
@@ -724,13 +715,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tour(args) => {
             // Lesson 9 builds the namespace lab.
             lab::tear_down_on_ctrl_c();
-            tour(&mut Pacer::new(args.pace))?;
+            player::tour(&mut Pacer::new(args.pace), &mut std::io::stdout())?;
         }
         Command::Glossary(args) => {
             print!("{}", show::glossary::answer(&args.term.join(" "))?);
         }
-        Command::Socket(SocketCommand::Listen(args)) => socket_listen(&args)?,
-        Command::Socket(SocketCommand::Connect(args)) => socket_connect(&args)?,
+        Command::Socket(SocketCommand::Listen(args)) => {
+            tools::socket::listen(&args)?
+        }
+        Command::Socket(SocketCommand::Connect(args)) => {
+            tools::socket::connect(&args)?
+        }
         Command::Socket(SocketCommand::Demo) => {
             let steps = Walkthrough::new(
                 std::net::Ipv4Addr::LOCALHOST.into(),
@@ -769,24 +764,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
         }
         Command::Handshake(args) => {
-            let recording = tools::handshake::record(args.port)?;
-            print!(
-                "{}",
-                show::ladder::render(
-                    recording.client,
-                    recording.server,
-                    &recording.segments
-                )
-            );
-            if let Some(path) = &args.pcap {
-                tools::handshake::save(&recording, path)?;
-                println!(
-                    "saved {} frames to {} (each with its explanation as a \
-                     comment)",
-                    recording.frames.len(),
-                    path.display()
-                );
-            }
+            tools::handshake::run(args.port, args.pcap.as_deref())?;
         }
         Command::Trace(args) => {
             anyhow::ensure!(
@@ -813,7 +791,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 json: args.json,
             })?;
         }
-        Command::Lab(command) => return lab_command(command),
+        Command::Lab(command) => return tools::lab::run(command),
         Command::Xmpp(command) => xmpp_command(command)?,
         Command::Completions(args) => {
             clap_complete::generate(
@@ -825,149 +803,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[derive(Tabled)]
-struct LessonRow {
-    #[tabled(rename = "#")]
-    number: u8,
-    lesson: String,
-    #[tabled(rename = "live demo")]
-    demo: String,
-    status: String,
-}
-
-/// The course at a glance, as wide as the terminal allows.
-pub fn lessons_table() -> String {
-    let rows = LESSONS.iter().map(|l| LessonRow {
-        number: l.number,
-        lesson: format!("{}\n{}\nname: {}", l.title, l.article, l.slug),
-        demo: l.demo.to_string(),
-        status: format!(
-            "{}\nneeds: {}",
-            if l.is_built() {
-                "ready"
-            } else {
-                "not built yet"
-            },
-            l.needs.label()
-        ),
-    });
-    let table = crate::show::table::fit(rows);
-    let run = show::wrap_commands(
-        "Run one with `netlab lesson N` (or its name), all with \
-         `netlab tour`.",
-        show::width::current(),
-        0,
-    );
-    format!("{table}\n{run}\n")
-}
-
-fn tour(pacer: &mut Pacer) -> anyhow::Result<()> {
-    let mut out = std::io::stdout();
-    for lesson in &LESSONS {
-        if lesson.is_built() {
-            player::play(lesson, pacer, &mut out)?;
-            pacer.pause(&mut out, "next lesson")?;
-        } else {
-            writeln!(
-                out,
-                "Lesson {} · {} ({}): not built yet, skipped.\n",
-                lesson.number, lesson.title, lesson.article
-            )?;
-        }
-    }
-    Ok(())
-}
-
-fn lab_command(command: LabCommand) -> anyhow::Result<ExitCode> {
-    let mut shown = |line: &str| println!("{}", show::style::command(line));
-    match command {
-        LabCommand::Up(args) => {
-            let lab = lab::up(
-                &lab::Options {
-                    loss_percent: args.loss,
-                    mtu: args.mtu,
-                },
-                &mut shown,
-            )?;
-            println!("{}", describe_lab(&lab));
-        }
-        LabCommand::Down => {
-            lab::down(&mut shown)?;
-            println!("lab is down");
-        }
-        LabCommand::Status => match lab::status()? {
-            Some(lab) => println!("{}", describe_lab(&lab)),
-            None => println!("lab is down (`netlab lab up` builds it)"),
-        },
-        LabCommand::Exec(args) => {
-            let host = if args.host == "a" {
-                &lab::HOST_A
-            } else {
-                &lab::HOST_B
-            };
-            let status = lab::exec(host, &args.command)?;
-            return Ok(ExitCode::from(
-                u8::try_from(status.code().unwrap_or(1)).unwrap_or(1),
-            ));
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn describe_lab(lab: &lab::Lab) -> String {
-    format!(
-        "lab is up: host a {} ({}, {}) ⇄ host b {} ({}, {}), MTU {}, loss \
-         {}% each way",
-        lab.a.addr,
-        lab.a.namespace,
-        lab.a.iface,
-        lab.b.addr,
-        lab.b.namespace,
-        lab.b.iface,
-        lab.mtu,
-        lab.loss_percent
-    )
-}
-
-/// Prints each event on its own line; threads take turns.
-fn printer() -> Sink {
-    let lock = Arc::new(Mutex::new(()));
-    Arc::new(move |event| {
-        let _turn = lock.lock().unwrap_or_else(|p| p.into_inner());
-        println!("{}", events::render(&event));
-    })
-}
-
-fn socket_listen(args: &ListenArgs) -> anyhow::Result<()> {
-    let options = listen::Options {
-        addr: args.addr,
-        udp: args.udp,
-        echo: args.echo,
-        count: args.count,
-        backlog: args.backlog,
-    };
-    listen::run(&options, printer())
-        .with_context(|| format!("listening on {}", args.addr))
-}
-
-fn socket_connect(args: &ConnectArgs) -> anyhow::Result<()> {
-    if !(args.wait.is_finite() && args.wait >= 0.0) {
-        anyhow::bail!("--wait must be a number of seconds, 0 or more");
-    }
-    let options = connect::Options {
-        addr: args.addr,
-        udp: args.udp,
-        send: args.send.clone(),
-        wait: Duration::from_secs_f64(args.wait),
-    };
-    if options.send.is_none() && std::io::stdin().is_terminal() {
-        eprintln!("type lines to send; Ctrl-D ends (then we wait for replies)");
-    }
-    let stdin = std::io::BufReader::new(std::io::stdin());
-    connect::run(&options, stdin, printer())
-        .with_context(|| format!("talking to {}", args.addr))
 }
 
 /// Parses `127.0.0.1:7000`, `[::1]:7000` or `localhost:7000`.

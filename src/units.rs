@@ -27,9 +27,31 @@ pub fn duration(d: Duration) -> String {
     }
 }
 
+/// A count with thousands separators, as the narration writes numbers:
+/// `2,097,152`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(2_097_152), "2,097,152");
+    }
 
     #[test]
     fn each_range_in_its_unit() {

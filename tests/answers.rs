@@ -20,7 +20,7 @@ mod common;
 const NETLAB: &str = env!("CARGO_BIN_EXE_netlab");
 
 /// Lessons whose exercises have no worked answers yet.
-const NOT_YET: &[u8] = &[1, 2, 3, 4, 5, 6, 7, 8, 9];
+const NOT_YET: &[u8] = &[];
 
 const HEADING: &str = "Answers, worked from this run";
 

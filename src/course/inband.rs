@@ -81,6 +81,15 @@ pub struct BinaryRun {
     pub cid: String,
 }
 
+impl BinaryRun {
+    /// The XML around the base64 text in the stanza Alice sent.
+    pub fn envelope(&self) -> usize {
+        usize::try_from(self.sent)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(self.encoded)
+    }
+}
+
 // ANCHOR: binary
 /// Alice sends `file` to Bob in-band, as XEP-0231 Bits of Binary: base64
 /// inside `<data xmlns='urn:xmpp:bob'>`. Bob decodes it and compares.
@@ -139,6 +148,42 @@ pub struct Passthrough {
     pub hand_written: String,
     /// … and as it reached Bob, written again by the server.
     pub hand_delivered: String,
+}
+
+/// One kind of character the server wrote differently, and how often.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// The character in the hand-written payload …
+    pub was: char,
+    /// … the one in its place in what Bob got …
+    pub now: char,
+    /// … and how many times.
+    pub times: usize,
+}
+
+impl Passthrough {
+    /// What the server changed in the hand-written payload, character by
+    /// character. `None` when the two differ in more than single
+    /// characters (a different length): then there is no simple list.
+    pub fn changes(&self) -> Option<Vec<Change>> {
+        let was: Vec<char> = self.hand_written.chars().collect();
+        let now: Vec<char> = self.hand_delivered.chars().collect();
+        if was.len() != now.len() {
+            return None;
+        }
+        let mut changes: Vec<Change> = Vec::new();
+        for (&w, &n) in was.iter().zip(&now).filter(|(w, n)| w != n) {
+            match changes.iter_mut().find(|c| c.was == w && c.now == n) {
+                Some(c) => c.times += 1,
+                None => changes.push(Change {
+                    was: w,
+                    now: n,
+                    times: 1,
+                }),
+            }
+        }
+        Some(changes)
+    }
 }
 
 /// The payload: a made-up "shared location" extension.
@@ -275,6 +320,16 @@ mod tests {
         assert_eq!(pass.payloads, ["{urn:netlab:demo}geo"]);
         assert_ne!(pass.hand_written, pass.hand_delivered);
         assert!(pass.hand_delivered.contains("accuracy=\"20\""));
+        // Only the quotes changed: 4 attributes, 2 quotes each.
+        let changes = pass.changes().expect("the same length");
+        assert_eq!(
+            changes,
+            [Change {
+                was: '\'',
+                now: '"',
+                times: 8
+            }]
+        );
 
         let (_, answer) =
             stage.block_on(ask_server_unknown(&mut pair)).expect("iq");

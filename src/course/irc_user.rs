@@ -25,7 +25,7 @@ use std::net::{SocketAddr, TcpStream};
 
 use anyhow::{Context, bail};
 
-use super::lesson01::PATIENCE;
+use super::conversation::PATIENCE;
 
 /// The numeric reply that ends the welcome: "End of MOTD command"
 /// ([RFC 2812 § 5.1]).

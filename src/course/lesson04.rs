@@ -14,25 +14,59 @@
 //! - `beyond`: a message for another domain, refused.
 //!
 //! This file is the script: [`super::structure`] acts and measures,
-//! [`crate::show::structure`] lays the values out.
+//! [`crate::show::structure`] lays the values out. What the steps saw is
+//! kept in `Seen` for the worked answers (`--answers`).
 //!
 //! Book: `book/src/lesson-04.md`. Run: `netlab lesson 4`.
 
 use anyhow::{Context, bail};
 
 use super::Demo;
-use super::structure::{self, World};
+use super::structure::{
+    self, Journey, Records, Replaced, Socket, Streams, World,
+};
+use super::xmpp_stage::TraceLine;
 use crate::show::structure as view;
 use crate::show::style;
+use crate::sockets::proc_net::TcpState;
+use crate::xmpp::component::handshake_digest;
+use crate::xmpp::server::{StreamKind, TraceKind};
 
 /// Makes the demo (the registry's constructor). The server starts at the
 /// first step, not here: listing the steps costs nothing.
 pub fn demo() -> Box<dyn Demo> {
-    Box::new(StructureDemo { world: None })
+    Box::new(StructureDemo {
+        world: None,
+        seen: Seen::default(),
+    })
 }
 
 struct StructureDemo {
     world: Option<World>,
+    seen: Seen,
+}
+
+/// What the steps saw, kept for the worked answers.
+#[derive(Default)]
+struct Seen {
+    /// The kernel's table in `roles`.
+    sockets: Vec<Socket>,
+    /// The gateway's login, from the server's trace.
+    gateway_login: Vec<(String, TraceLine)>,
+    /// Alice to bob, through the server.
+    to_bob: Option<Journey>,
+    /// Alice to mallory: the journey, bytes of XML, bytes of IRC.
+    to_gateway: Option<(Journey, usize, usize)>,
+    /// Mallory to alice, through the gateway.
+    from_gateway: Option<Journey>,
+    /// The database, read in `jobs`.
+    records: Option<Records>,
+    /// Bob to alice's bare JID.
+    to_bare: Option<Journey>,
+    /// The laptop session a newer one replaced.
+    replaced: Option<Replaced>,
+    /// Every open connection's stream headers.
+    streams: Vec<Streams>,
 }
 
 impl StructureDemo {
@@ -50,26 +84,41 @@ impl Demo for StructureDemo {
     }
 
     fn run(&mut self, step: &str) -> anyhow::Result<String> {
-        let world = self.world()?;
+        self.world()?;
+        let StructureDemo { world, seen } = self;
+        let world = world.as_mut().context("started just now")?;
         match step {
-            "roles" => roles(world),
-            "routing" => routing(world),
-            "jobs" => jobs(world),
-            "streams" => streams(world),
+            "roles" => roles(world, seen),
+            "routing" => routing(world, seen),
+            "jobs" => jobs(world, seen),
+            "streams" => streams(world, seen),
             "beyond" => beyond(world),
             other => bail!("lesson 4 has no demo step `{other}`"),
         }
     }
+
+    fn answers(&self) -> Option<Vec<String>> {
+        let seen = &self.seen;
+        Some(vec![
+            seen.answer_sockets(),
+            seen.answer_handshake(),
+            seen.answer_routing(),
+            seen.answer_records(),
+            seen.answer_sessions(),
+            seen.answer_streams(),
+        ])
+    }
 }
 
-fn roles(world: &mut World) -> anyhow::Result<String> {
+fn roles(world: &mut World, seen: &mut Seen) -> anyhow::Result<String> {
     let mut out = view::cast(&world.cast()?);
     out.push('\n');
     out.push_str(&view::para(
         "The gateway's login, from the server's trace (namespaces kept: \
          they tell a component's stream from a client's):",
     ));
-    out.push_str(&view::trace(&world.component_login(structure::GATEWAY.0)));
+    seen.gateway_login = world.component_login(structure::GATEWAY.0);
+    out.push_str(&view::trace(&seen.gateway_login));
     out.push('\n');
     out.push_str(&view::para(&format!(
         "{} registers on IRC: two lines typed, then the gateway's welcome \
@@ -90,10 +139,11 @@ fn roles(world: &mut World) -> anyhow::Result<String> {
          from both ends"
     )));
     out.push_str(&view::sockets(&sockets));
+    seen.sockets = sockets;
     Ok(out)
 }
 
-fn routing(world: &mut World) -> anyhow::Result<String> {
+fn routing(world: &mut World, seen: &mut Seen) -> anyhow::Result<String> {
     let mut out = style::heading("client → server → client").to_string();
     out.push('\n');
     let journey = world.client_to_client()?;
@@ -103,6 +153,7 @@ fn routing(world: &mut World) -> anyhow::Result<String> {
          is online and wrote the message into his connection, with from \
          added.",
     ));
+    seen.to_bob = Some(journey);
     out.push('\n');
     out.push_str(
         &style::heading("client → server → gateway → IRC").to_string(),
@@ -126,6 +177,7 @@ fn routing(world: &mut World) -> anyhow::Result<String> {
          gateway, {irc} bytes of IRC from the gateway to mallory (CR LF \
          included)."
     )));
+    seen.to_gateway = Some((journey, xml, irc));
     out.push('\n');
     out.push_str(
         &style::heading("IRC → gateway → server → client").to_string(),
@@ -141,6 +193,7 @@ fn routing(world: &mut World) -> anyhow::Result<String> {
         "The gateway wrote from itself, mallory@gw.localhost, and the \
          server let it pass: the address is in the gateway's own domain.",
     ));
+    seen.from_gateway = Some(journey);
     out.push('\n');
     out.push_str(&style::heading("a component that lies").to_string());
     out.push('\n');
@@ -154,7 +207,7 @@ fn routing(world: &mut World) -> anyhow::Result<String> {
     Ok(out)
 }
 
-fn jobs(world: &mut World) -> anyhow::Result<String> {
+fn jobs(world: &mut World, seen: &mut Seen) -> anyhow::Result<String> {
     let mut out = style::heading("1. client records").to_string();
     out.push('\n');
     let stored = world.make_records()?;
@@ -164,7 +217,9 @@ fn jobs(world: &mut World) -> anyhow::Result<String> {
          for each other's presence. What the server now keeps:",
     ));
     out.push('\n');
-    out.push_str(&view::records(&world.records()?));
+    let records = world.records()?;
+    out.push_str(&view::records(&records));
+    seen.records = Some(records);
 
     out.push('\n');
     out.push_str(&style::heading("2. connection management").to_string());
@@ -189,6 +244,7 @@ fn jobs(world: &mut World) -> anyhow::Result<String> {
         replaced.error
     )));
     out.push_str(&view::sessions(&world.sessions()?));
+    seen.replaced = Some(replaced);
 
     out.push('\n');
     out.push_str(&style::heading("3. routing").to_string());
@@ -199,23 +255,38 @@ fn jobs(world: &mut World) -> anyhow::Result<String> {
          and delivered a copy to each of her online devices:",
     ));
     out.push_str(&view::journey("bob's client", &bare));
+    seen.to_bare = Some(bare);
     Ok(out)
 }
 
-fn streams(world: &mut World) -> anyhow::Result<String> {
+fn streams(world: &mut World, seen: &mut Seen) -> anyhow::Result<String> {
     let list = world.streams();
     let mut out = view::streams(&list);
-    let ends = world
-        .sockets()?
-        .iter()
-        .filter(|s| s.owner.starts_with("server's end"))
-        .count();
+    // The replaced laptop's connection is closed by the server a moment
+    // after its stream error; give the kernel that moment (on a busy
+    // machine, up to two seconds) before counting.
+    let count = |world: &World| -> anyhow::Result<usize> {
+        Ok(world
+            .sockets()?
+            .iter()
+            .filter(|s| s.owner.starts_with("server's end"))
+            .count())
+    };
+    let started = std::time::Instant::now();
+    let mut ends = count(world)?;
+    while ends > list.len()
+        && started.elapsed() < std::time::Duration::from_secs(2)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        ends = count(world)?;
+    }
     out.push('\n');
     out.push_str(&view::kernel(&format!(
         "kernel: {} connections the server has open, {ends} server ends \
          ESTABLISHED in /proc/net/tcp",
         list.len()
     )));
+    seen.streams = list;
     Ok(out)
 }
 
@@ -234,6 +305,257 @@ fn beyond(world: &mut World) -> anyhow::Result<String> {
          machine."
     )));
     Ok(out)
+}
+
+// ANCHOR: answers
+impl Seen {
+    /// Exercise 1: the kernel's rows, twice per connection, and the
+    /// listeners.
+    fn answer_sockets(&self) -> String {
+        let listening: Vec<&Socket> = self
+            .sockets
+            .iter()
+            .filter(|s| s.row.state == TcpState::Listen)
+            .collect();
+        let connected = self.sockets.len() - listening.len();
+        let example = self
+            .sockets
+            .iter()
+            .find(|s| s.owner.ends_with("'s client"))
+            .map(|c| {
+                format!(
+                    " For example {} → {} is {}, and {} → {} the server's \
+                     end of the same connection.",
+                    c.row.local,
+                    c.row.remote,
+                    c.owner,
+                    c.row.remote,
+                    c.row.local
+                )
+            })
+            .unwrap_or_default();
+        let names: Vec<String> = listening
+            .iter()
+            .map(|s| format!("{} ({})", s.row.local, s.owner))
+            .collect();
+        format!(
+            "The kernel listed {} rows: {} listening sockets and {connected} \
+             connected ones, {} connections seen from both ends. Each \
+             connection is there twice because a TCP connection has two \
+             ends, each a socket of its own, and here both ends live in \
+             this one process: the client's, with a port the kernel picked \
+             for it, and the server's.{example} The rows with no remote \
+             address (0.0.0.0:0) are the {} in LISTEN: {}. A listening \
+             socket is connected to nobody; it only waits, and every \
+             connection it accepts gets a new socket of its own.",
+            self.sockets.len(),
+            listening.len(),
+            connected / 2,
+            listening.len(),
+            names.join(", ")
+        )
+    }
+
+    /// Exercise 2: the component's handshake, checked again here.
+    fn answer_handshake(&self) -> String {
+        let id = self
+            .gateway_login
+            .iter()
+            .filter(|(_, l)| l.kind == TraceKind::Out)
+            .find_map(|(_, l)| view::stream_id(&l.text));
+        let sent = self.gateway_login.iter().find_map(|(_, l)| {
+            let rest = l.text.strip_prefix("<handshake>")?;
+            rest.strip_suffix("</handshake>")
+        });
+        let (Some(id), Some(sent)) = (id, sent) else {
+            return "The `roles` step showed no handshake.".into();
+        };
+        let (domain, secret) = structure::GATEWAY;
+        let again = handshake_digest(id, secret);
+        let check = if again == sent {
+            "the same"
+        } else {
+            "a different value: the server would have refused it"
+        };
+        format!(
+            "It sent `<handshake>{sent}</handshake>`: the SHA-1 hash, in \
+             hex, of the stream id the server had just given it ({id}) \
+             followed by the secret. Computed again for this answer, \
+             SHA-1(\"{id}\" + \"{secret}\") is {check}. The secret itself \
+             never crossed the connection. A recording is useless later \
+             because the id is fresh and random for every connection: the \
+             next time {domain} connects, the server expects the hash of a \
+             different id, and a hash cannot be turned back into the \
+             secret it was made from."
+        )
+    }
+
+    /// Exercise 3: `from` added, the gateway's kept, routed by domain, and
+    /// the bytes on both sides.
+    fn answer_routing(&self) -> String {
+        let stamped = self
+            .to_bob
+            .as_ref()
+            .and_then(|j| out_lines(j).next())
+            .and_then(|l| attr(&l.text, "from"));
+        let kept = self
+            .from_gateway
+            .as_ref()
+            .and_then(|j| j.lines.first())
+            .and_then(|(_, l)| attr(&l.text, "from"));
+        let mut text = match stamped {
+            Some(from) => format!(
+                "The server added `from=\"{from}\"` to alice's messages: her \
+                 client wrote none, and the server writes who sent a stanza \
+                 for every client. "
+            ),
+            None => String::new(),
+        };
+        if let Some(from) = kept {
+            text.push_str(&format!(
+                "The gateway's message already carried \
+                 `from=\"{from}\"`, written by the gateway itself, which \
+                 speaks for every IRC user; the server only checked that \
+                 the address is in the gateway's domain, {}, and let it \
+                 pass unchanged. ",
+                structure::GATEWAY.0
+            ));
+        }
+        text.push_str(&format!(
+            "To route `mallory@{0}` the server looked only at the domain, \
+             {0}: it belongs to a component, so the whole message went to \
+             the gateway; the localpart `mallory` is the gateway's \
+             business.",
+            structure::GATEWAY.0
+        ));
+        if let Some((_, xml, irc)) = &self.to_gateway {
+            text.push_str(&format!(
+                " The same sentence took {xml} bytes of XML from the server \
+                 to the gateway and {irc} bytes of IRC from the gateway to \
+                 mallory (CR LF included): {} bytes more as XML.",
+                xml.saturating_sub(*irc)
+            ));
+        }
+        text
+    }
+
+    /// Exercise 4: the credentials a thief would want, and carol's
+    /// waiting message.
+    fn answer_records(&self) -> String {
+        let Some(records) = &self.records else {
+            return "The `jobs` step did not run.".into();
+        };
+        let mechanisms: Vec<String> = records
+            .credentials
+            .iter()
+            .map(|c| format!("{} ({} iterations)", c.mechanism, c.iterations))
+            .collect();
+        let waiting = records.offline.len();
+        format!(
+            "The table `credentials`: its {} rows for alice, {}, hold a \
+             salt, an iteration count, a StoredKey and a ServerKey, and no \
+             password. It is not enough to log in: a SCRAM login needs a \
+             proof made with the ClientKey, and the table keeps only a hash \
+             of it (StoredKey), which cannot be turned back. To get the \
+             password a thief must guess, and pay PBKDF2's thousands of \
+             rounds for each guess. For carol the table `offline` held \
+             {waiting} message{}, alice's `<message>` with the `from` the \
+             server stamped. Carol never logged in: she had no connection \
+             for the server to write it to, so it was stored, to be \
+             delivered when she next connects.",
+            records.credentials.len(),
+            mechanisms.join(" and "),
+            if waiting == 1 { "" } else { "s" }
+        )
+    }
+
+    /// Exercise 5: copies to the bare JID, and the replaced laptop.
+    fn answer_sessions(&self) -> String {
+        let to: Vec<String> = self
+            .to_bare
+            .iter()
+            .flat_map(|j| &j.lines)
+            .filter(|(_, l)| l.kind == TraceKind::Out)
+            .map(|(who, _)| who.clone())
+            .collect();
+        let mut text = format!(
+            "The server sent {} copies of bob's message to \
+             `alice@localhost`, one to each of her online connections: {}. \
+             A bare JID names the account, so a chat message goes to every \
+             device of the highest priority.",
+            to.len(),
+            to.join(" and ")
+        );
+        if let Some(replaced) = &self.replaced {
+            text.push_str(&format!(
+                " The old laptop session was ended: the server wrote a \
+                 stream error to it and closed the stream, and its client \
+                 reported \"{}\". The new connection asked for the same \
+                 resource, `laptop`; RFC 6120 lets a server either refuse \
+                 the newcomer or end the old one, and this server keeps the \
+                 newer, because it is the one the person is using now: the \
+                 old one is most likely a laptop left open somewhere.",
+                replaced.error
+            ));
+        }
+        text
+    }
+
+    /// Exercise 6: stream headers per connection, and fresh ids.
+    fn answer_streams(&self) -> String {
+        let client = self.streams.iter().find(|s| s.kind == StreamKind::Client);
+        let component = self
+            .streams
+            .iter()
+            .find(|s| s.kind == StreamKind::Component);
+        let Some(client) = client else {
+            return "The `streams` step showed no client connection.".into();
+        };
+        let ids: Vec<&str> = client
+            .headers
+            .iter()
+            .filter(|(kind, _)| *kind == TraceKind::Out)
+            .filter_map(|(_, xml)| view::stream_id(xml))
+            .collect();
+        let gateway = component
+            .map(|c| {
+                format!(
+                    " The gateway's connection carried {}: a component logs \
+                     in with `<handshake>`, not SASL, so its stream never \
+                     restarts.",
+                    c.headers.len()
+                )
+            })
+            .unwrap_or_default();
+        format!(
+            "Each client connection carried {} stream headers: the client's \
+             and the server's, twice. On connection {} ({}) the server's \
+             ids were {}. After SASL succeeded the client started a new \
+             stream on the same TCP connection, and a new stream gets a \
+             new, random id from the server: the second stream is the one \
+             that lasts.{gateway}",
+            client.headers.len(),
+            client.conn,
+            client.jid,
+            ids.join(" and then ")
+        )
+    }
+}
+// ANCHOR_END: answers
+
+/// The lines the server wrote, in a journey.
+fn out_lines(journey: &Journey) -> impl Iterator<Item = &TraceLine> {
+    journey
+        .lines
+        .iter()
+        .filter(|(_, l)| l.kind == TraceKind::Out)
+        .map(|(_, l)| l)
+}
+
+/// An attribute of the first element of `xml`, in either quote.
+fn attr(xml: &str, name: &str) -> Option<String> {
+    let element = crate::xmpp::framing::parse_one(xml).ok()?;
+    element.attr(name).map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -299,5 +621,27 @@ mod tests {
         assert!(flat(streams).contains("kernel: 4 connections"));
         assert!(flat(streams).contains("4 server ends"), "{streams}");
         assert!(beyond.contains("remote-server-not-found"), "{beyond}");
+
+        // The worked answers quote this run's numbers.
+        let answers = demo.answers().expect("lesson 4 answers");
+        assert_eq!(answers.len(), 6);
+        let rows = roles.lines().filter(|l| l.starts_with("│ 127.")).count();
+        assert!(answers[0].contains(&format!("listed {rows} rows")));
+        let hash = roles
+            .split("<handshake>")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .expect("the gateway's handshake");
+        assert!(answers[1].contains(hash), "{}", answers[1]);
+        assert!(answers[1].contains("is the same"), "{}", answers[1]);
+        let xml = flat(routing)
+            .split(" bytes of XML")
+            .next()
+            .and_then(|before| before.rsplit(' ').next())
+            .map(str::to_owned)
+            .expect("the XML's size");
+        assert!(answers[2].contains(&format!("took {xml} bytes of XML")));
+        assert!(answers[4].contains("2 copies"), "{}", answers[4]);
+        assert!(answers[5].contains("4 stream headers"), "{}", answers[5]);
     }
 }

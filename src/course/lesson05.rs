@@ -40,7 +40,8 @@ use super::Demo;
 use super::relay::{self, Relay};
 use super::two_servers::{Lane, PASSWORD, Seen, TwoServers, wait_for};
 use crate::show::hops::{self, Rung};
-use crate::show::{fold, style, width, wrap};
+use crate::show::structure as view;
+use crate::show::{fold, hex, style, width, wrap};
 use crate::sockets::proc_net::{self, TcpState};
 use crate::xmpp::client::Client;
 use crate::xmpp::framing::{Element, parse_one};
@@ -71,7 +72,28 @@ struct World {
     login: Vec<Seen>,
     /// The s2s set-up, recorded during `presence`, shown by `s2s`.
     s2s: Vec<Seen>,
+    /// What later steps found, for the worked answers.
+    kept: Kept,
     stage: TwoServers,
+}
+
+/// What the `kernel`, `exchange` and `down` steps found, kept for the
+/// worked answers (`--answers`). The earlier steps' records are kept in
+/// [`World`] already.
+#[derive(Default)]
+struct Kept {
+    /// `kernel`: the lesson's connections, how many end at a listening
+    /// socket, and whether one joins alice and bob directly.
+    connections: usize,
+    at_listeners: usize,
+    direct: bool,
+    /// `exchange`: each hop of alice's message and of bob's answer, as
+    /// (from, to, milliseconds, the `from` it carried).
+    hops: Vec<(Lane, Lane, f64, Option<String>)>,
+    /// `down`: what a.example noted when it failed, and the condition
+    /// alice got back.
+    failure: Option<String>,
+    condition: Option<String>,
 }
 
 impl Demo for HowItWorks {
@@ -105,6 +127,18 @@ impl Demo for HowItWorks {
             other => bail!("lesson 5 has no demo step `{other}`"),
         }
     }
+
+    fn answers(&self) -> Option<Vec<String>> {
+        let world = self.world.as_ref()?;
+        Some(vec![
+            world.answer_connect(),
+            world.answer_scram(),
+            world.answer_dialback(),
+            world.answer_kernel(),
+            world.answer_exchange(),
+            world.answer_down(),
+        ])
+    }
 }
 
 impl World {
@@ -124,6 +158,7 @@ impl World {
             alice_conn,
             login,
             s2s: Vec::new(),
+            kept: Kept::default(),
             stage,
         })
     }
@@ -300,7 +335,7 @@ impl World {
              bytes:",
             record.len()
         );
-        let hex = hex_bytes(&record[..record.len().min(24)]);
+        let hex = hex(&record[..record.len().min(24)]);
         for piece in fold(&format!("{hex} …"), width::current() - 4, 0).lines()
         {
             let _ = writeln!(out, "    {}", style::code(piece));
@@ -455,7 +490,7 @@ impl World {
 
     // ---- section 6 corrected --------------------------------------------
 
-    fn kernel(&self) -> anyhow::Result<String> {
+    fn kernel(&mut self) -> anyhow::Result<String> {
         let (a, b) = (&self.stage.a, &self.stage.b);
         let listening: HashMap<SocketAddr, &str> = [
             (a.c2s, "a.example (clients)"),
@@ -522,6 +557,12 @@ impl World {
             .filter(|r| r.remote == a.s2s || r.remote == b.s2s)
             .count();
         // ANCHOR_END: not_p2p
+        self.kept.connections = ours.len();
+        self.kept.at_listeners = ours
+            .iter()
+            .filter(|r| listening.contains_key(&r.remote))
+            .count();
+        self.kept.direct = direct;
         out.push_str(&para(&format!(
             "{} connections, and every one ends at a server's listening \
              socket. A connection between alice and bob: {}. Between the \
@@ -561,6 +602,12 @@ impl World {
                 _ => 0.0,
             };
             for (sent, got, from, to) in &path {
+                self.kept.hops.push((
+                    *from,
+                    *to,
+                    ms(sent.at, got.at),
+                    attr_of(&sent.text, "message", "from").map(str::to_owned),
+                ));
                 let mut detail = vec![sent.text.clone()];
                 detail.push(format!(
                     "from={} to={} — arrived {:.2} ms later",
@@ -615,6 +662,10 @@ impl World {
             .into_iter()
             .filter(|s| self.on_ladder(s))
             .collect();
+        self.kept.failure = seen
+            .iter()
+            .find(|s| s.kind == TraceKind::Note && s.text.starts_with("failed"))
+            .map(|s| s.text.clone());
         let mut out = para(&format!(
             "b.example was stopped: its listening sockets ({} and {}) are \
              closed. alice writes to bob again:",
@@ -629,6 +680,7 @@ impl World {
                 || "(no error)".to_owned(),
                 |c| c.local_name().to_owned(),
             );
+        self.kept.condition = Some(condition.clone());
         out.push_str(&para(&format!(
             "alice's client got back her message with type={} and the \
              condition <{condition}/>: a.example could not reach b.example, \
@@ -757,12 +809,26 @@ fn sasl_text(xml: &str) -> String {
         }
         _ => return String::new(),
     };
-    let Ok(bytes) =
-        base64::engine::general_purpose::STANDARD.decode(element.text())
-    else {
+    let Some(text) = sasl_payload(&element) else {
         return String::new();
     };
-    format!("= {} ({what})", String::from_utf8_lossy(&bytes))
+    format!("= {text} ({what})")
+}
+
+/// A SASL element's base64 payload, decoded: `n,,n=alice,r=…`.
+fn sasl_payload(element: &Element) -> Option<String> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(element.text())
+        .ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// One `key=value` field of a SCRAM message (RFC 5802 § 5.1).
+fn scram_field<'t>(message: &'t str, key: &str) -> Option<&'t str> {
+    message.split(',').find_map(|part| {
+        part.strip_prefix(key)
+            .and_then(|rest| rest.strip_prefix('='))
+    })
 }
 
 /// The hops of the message whose body starts with `body`: (sent,
@@ -862,14 +928,6 @@ fn tls_records(bytes: &[u8]) -> Vec<&[u8]> {
 }
 // ANCHOR_END: records
 
-fn hex_bytes(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Milliseconds from `from` to `to`.
 fn ms(from: Instant, to: Instant) -> f64 {
     to.saturating_duration_since(from).as_secs_f64() * 1000.0
@@ -932,6 +990,228 @@ fn para(text: &str) -> String {
     format!("{}\n", wrap(text, width::current(), 0))
 }
 
+// ---- the worked answers ---------------------------------------------------
+
+// ANCHOR: answers
+impl World {
+    /// The stream ids a.example gave alice's connection, in order.
+    fn alice_ids(&self) -> Vec<(bool, String)> {
+        let mut after_tls = false;
+        let mut ids = Vec::new();
+        for s in self.alice_stream(&self.login) {
+            if s.text.starts_with("TLS established") {
+                after_tls = true;
+            }
+            if s.kind == TraceKind::Out
+                && let Some(id) = view::stream_id(&s.text)
+            {
+                ids.push((after_tls, id.to_owned()));
+            }
+        }
+        ids
+    }
+
+    /// Exercise 1: the connection's two ends, and the stream ids.
+    fn answer_connect(&self) -> String {
+        let ids = self.alice_ids();
+        let first = ids.first().map_or("?", |(_, id)| id.as_str());
+        let after: Vec<&str> = ids
+            .iter()
+            .filter(|(tls, _)| *tls)
+            .map(|(_, id)| id.as_str())
+            .collect();
+        format!(
+            "Alice's connection joined {} (her client) and {} (a.example's \
+             port for clients). Her client was only given the server's \
+             address; the kernel picked her end, {}, when she connected: \
+             its port comes from the ephemeral range. a.example gave her \
+             first stream the id {first}. After STARTTLS the stream \
+             restarted, and a.example gave the new stream a new id, {}; \
+             after SASL it restarted once more, with {}. Every new stream \
+             gets a fresh id, so yes, it changed.",
+            self.alice_addr,
+            self.stage.a.c2s,
+            self.alice_addr,
+            after.first().unwrap_or(&"?"),
+            after.get(1).unwrap_or(&"?"),
+        )
+    }
+
+    /// Exercise 2: salt, iterations, and whose nonce is whose.
+    fn answer_scram(&self) -> String {
+        let payload = |name: &str| {
+            self.alice_stream(&self.login).iter().find_map(|s| {
+                let element = parse_one(&s.text).ok()?;
+                if element.local_name() != name {
+                    return None;
+                }
+                sasl_payload(&element)
+            })
+        };
+        let (Some(first), Some(challenge)) =
+            (payload("auth"), payload("challenge"))
+        else {
+            return "The `authenticate` step showed no SCRAM exchange.".into();
+        };
+        let mine = scram_field(&first, "r").unwrap_or("?");
+        let combined = scram_field(&challenge, "r").unwrap_or("?");
+        let theirs = combined.strip_prefix(mine).unwrap_or("?");
+        format!(
+            "In the server-first message the salt is s={}, the iteration \
+             count i={}. Its nonce r= starts with alice's own \
+             nonce from her client-first, {mine}, and goes on with the \
+             server's part, {theirs}, fresh for this login. Alice's proof \
+             p= is computed over the whole exchange, both nonces included. \
+             A recorded `<response>` is therefore worth nothing: at the \
+             next login the server picks a new nonce, expects a proof over \
+             that one, and the old proof does not match. (And the \
+             eavesdropper saw only TLS records in the first place, as the \
+             `wire` step showed.)",
+            scram_field(&challenge, "s").unwrap_or("?"),
+            scram_field(&challenge, "i").unwrap_or("?"),
+        )
+    }
+
+    /// Exercise 3: the first `db:verify`, and where its id came from.
+    fn answer_dialback(&self) -> String {
+        let start = self.s2s.first().map(|s| s.at);
+        let at = |s: &Seen| start.map_or(0.0, |t| ms(t, s.at));
+        // The ladder holds a.example's records of both connections: what
+        // it wrote and what it read. The sender follows from which.
+        let sender = |s: &Seen| direction(s).map_or(s.by, |(from, _)| from);
+        let verify = self.s2s.iter().find(|s| {
+            s.kind != TraceKind::Note
+                && s.text.starts_with("<db:verify")
+                && !s.text.contains("type=")
+        });
+        let Some(verify) = verify else {
+            return "The `s2s` step showed no db:verify.".into();
+        };
+        let id = view::stream_id(&verify.text).unwrap_or("?");
+        let header = self.s2s.iter().find(|s| {
+            s.kind != TraceKind::Note
+                && s.text.contains("<stream:stream")
+                && view::stream_id(&s.text) == Some(id)
+        });
+        let given = header.map_or_else(String::new, |h| {
+            format!(
+                " That id was given at {:.2} ms by {}, in its stream header \
+                 on the {} connection ({}): the header of the stream on \
+                 which the other server had presented its key with \
+                 db:result.",
+                at(h),
+                sender(h).name(),
+                link_of(h),
+                link_name(h),
+            )
+        });
+        format!(
+            "{} sent the first db:verify, at {:.2} ms, on the {} \
+             connection ({}), carrying id {id}.{given} The receiver of a \
+             key asks the domain it claims to be, on its own connection \
+             there, whether that key was made for that stream; the id ties \
+             the question to one stream.",
+            sender(verify).name(),
+            at(verify),
+            link_of(verify),
+            link_name(verify),
+        )
+    }
+
+    /// Exercise 4: the kernel's connections.
+    fn answer_kernel(&self) -> String {
+        let k = &self.kept;
+        format!(
+            "The kernel listed {} connections of this lesson, and {} of them \
+             ended at a server's listening port: alice's and bob's at \
+             their own servers' client ports ({} and {}), and the two \
+             between the servers at each one's server port. For XMPP to be \
+             peer-to-peer there would have to be a row joining alice's \
+             address {} and bob's {} directly; there was {}.",
+            k.connections,
+            k.at_listeners,
+            self.stage.a.c2s,
+            self.stage.b.c2s,
+            self.alice_addr,
+            self.bob_addr,
+            if k.direct { "one" } else { "none" }
+        )
+    }
+
+    /// Exercise 5: the slowest hop, and who stamped `from`.
+    fn answer_exchange(&self) -> String {
+        let hops = &self.kept.hops;
+        let Some(slowest) = hops.iter().max_by(|x, y| x.2.total_cmp(&y.2))
+        else {
+            return "The `exchange` step recorded no hops.".into();
+        };
+        let all: Vec<String> = hops
+            .iter()
+            .map(|(f, t, ms, _)| {
+                format!("{} → {} {ms:.2} ms", f.name(), t.name())
+            })
+            .collect();
+        let stamped = hops.iter().find(|h| h.3.is_some()).map_or_else(
+            String::new,
+            |(f, _, _, from)| {
+                format!(
+                    " Alice's client wrote no from; the first hop that \
+                     carried one left {}, with from={}: a.example, her \
+                     server, added it, and b.example only checked it.",
+                    f.name(),
+                    from.as_deref().unwrap_or("?")
+                )
+            },
+        );
+        format!(
+            "The hops took {}. The slowest was {} → {}, {:.2} ms: on \
+             loopback every hop is short, and the differences come from \
+             which program was busy (a first message may also wait for a \
+             task to wake up), not from distance.{stamped}",
+            all.join(", "),
+            slowest.0.name(),
+            slowest.1.name(),
+            slowest.2
+        )
+    }
+
+    /// Exercise 6: the address tried, and the error sent back.
+    fn answer_down(&self) -> String {
+        let tried = self
+            .kept
+            .failure
+            .clone()
+            .unwrap_or_else(|| "(no note)".into());
+        format!(
+            "a.example tried b.example's server port, {}, and noted: {tried}. \
+             It sent alice's message back to her with type=\"error\" and \
+             the condition <{}/>: an error stanza, not silence.",
+            self.stage.b.s2s,
+            self.kept.condition.as_deref().unwrap_or("?")
+        )
+    }
+}
+// ANCHOR_END: answers
+
+/// Which of the two server-to-server connections a record is on: `a→b`
+/// (the one a.example opened) or `b→a`.
+fn link_of(s: &Seen) -> &'static str {
+    match (s.by, s.stream) {
+        (Lane::A, Some(StreamKind::ServerOut))
+        | (Lane::B, Some(StreamKind::ServerIn)) => "a→b",
+        _ => "b→a",
+    }
+}
+
+/// The same, in words.
+fn link_name(s: &Seen) -> &'static str {
+    if link_of(s) == "a→b" {
+        "the one a.example opened to b.example"
+    } else {
+        "the one b.example opened to a.example"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -973,6 +1253,31 @@ mod tests {
         assert!(kernel.contains("two servers: 2"), "{kernel}");
         assert!(exchange.contains("3 hops"), "{exchange}");
         assert!(down.contains("remote-server-not-found"), "{down}");
+
+        // The worked answers quote this run's numbers.
+        let answers = demo.answers().expect("lesson 5 answers");
+        assert_eq!(answers.len(), 6);
+        // The text after `start` up to `end`, spaces made single.
+        let between = |text: &str, start: &str, end: &str| {
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let rest = flat.split_once(start).map(|(_, r)| r.to_owned());
+            let found: Option<String> =
+                rest.and_then(|r| Some(r.split_once(end)?.0.to_owned()));
+            found.unwrap_or_else(|| panic!("no {start}…{end} in {text}"))
+        };
+        let alice = between(&answers[0], "joined ", " ");
+        assert!(connect.contains(&format!("local {alice}")), "{alice}");
+        // The ladder folds long values: compare without the breaks.
+        let salt = between(&answers[1], "salt is s=", ",");
+        let unfolded: String =
+            auth.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(unfolded.contains(&format!(",s={salt},")), "{salt}");
+        let id = between(&answers[2], "carrying id ", ".");
+        assert!(s2s.contains(&format!("id=\"{id}\"")), "{id}");
+        assert!(answers[3].contains("listed 4 connections"));
+        let first_hop = between(exchange, "arrived ", " ms");
+        assert!(answers[4].contains(&format!("{first_hop} ms")));
+        assert!(answers[5].contains("remote-server-not-found"));
     }
 
     #[test]

@@ -7,72 +7,43 @@
 //!   namespace passing through, and the server's answer to a request it
 //!   does not understand ([`super::inband`]).
 //!
+//! This file is the script: [`super::pros_cons`] measures and returns
+//! values, [`crate::show::costs`] lays them out. What the steps measured
+//! is kept in `Seen` for the worked answers (`--answers`).
+//!
 //! Book: `book/src/lesson-06.md`. Run: `netlab lesson 6`.
 
-use std::fmt::Write as _;
-
 use anyhow::{Context, bail};
-use tabled::settings::Style;
-use tabled::{Table, Tabled};
 
 use super::Demo;
-use super::inband::{self, FILE_SIZE};
-use super::overhead::{BODY_SIZES, Cost, HEADERS_ON_LO, Pair, Protection};
-use super::relay::Counts;
-use super::xmpp_stage::Stage;
-use crate::show::{fold, style, wrap};
+use super::inband::{self, BinaryRun, Passthrough};
+use super::overhead::Cost;
+use super::pros_cons::{Unknown, World};
+use crate::show::costs as view;
 use crate::xmpp::framing::Limits;
-use crate::xmpp::server::TlsMode;
-
-/// Text is wrapped to the course\'s design width (80 columns).
-use crate::show::width::DESIGN as WIDTH;
 
 /// Makes the demo (the registry's constructor). The server starts at the
 /// first step.
 pub fn demo() -> Box<dyn Demo> {
-    Box::new(CostDemo { world: None })
+    Box::new(CostDemo {
+        world: None,
+        seen: Seen::default(),
+    })
 }
 
 struct CostDemo {
     world: Option<World>,
+    seen: Seen,
 }
 
-/// The stage and two pairs of clients. The pairs drop before the stage,
-/// whose runtime they use.
-struct World {
-    plain: Pair,
-    tls: Pair,
-    /// Per body size: (plaintext, TLS), once measured.
+/// What the steps measured, kept for the worked answers.
+#[derive(Default)]
+struct Seen {
+    /// Per body size: (plaintext, TLS).
     costs: Vec<(Cost, Cost)>,
-    stage: Stage,
-}
-
-impl World {
-    fn start() -> anyhow::Result<World> {
-        let stage = Stage::start(TlsMode::Auto, &["alice", "bob"])?;
-        let plain = Pair::connect(&stage, Protection::Plaintext)?;
-        let tls = Pair::connect(&stage, Protection::Tls)?;
-        Ok(World {
-            plain,
-            tls,
-            costs: Vec::new(),
-            stage,
-        })
-    }
-
-    /// Measures every body size both ways (once).
-    fn costs(&mut self) -> anyhow::Result<&[(Cost, Cost)]> {
-        if self.costs.is_empty() {
-            for body in BODY_SIZES {
-                let clear =
-                    self.stage.block_on(self.plain.send_and_count(body))?;
-                let sealed =
-                    self.stage.block_on(self.tls.send_and_count(body))?;
-                self.costs.push((clear, sealed));
-            }
-        }
-        Ok(&self.costs)
-    }
+    binary: Option<BinaryRun>,
+    extension: Option<Passthrough>,
+    unknown: Option<Unknown>,
 }
 
 impl CostDemo {
@@ -98,300 +69,174 @@ impl Demo for CostDemo {
 
     fn run(&mut self, step: &str) -> anyhow::Result<String> {
         let world = self.world()?;
-        match step {
-            "login" => Ok(login(world)),
-            "overhead" => overhead(world),
-            "tls" => tls_record(world),
-            "base64" => base64(world),
-            "extension" => extension(world),
-            "unknown-iq" => unknown_iq(world),
+        let shown = match step {
+            "login" => view::login(&world.logins()),
+            "overhead" => {
+                let costs = world.costs()?.to_vec();
+                self.seen.costs = costs;
+                view::overhead(&self.seen.costs)
+            }
+            "tls" => {
+                let (clear, sealed) = world.largest()?;
+                view::tls_record(&clear, &sealed)
+            }
+            "base64" => {
+                let run = world.binary()?;
+                let shown = view::base64(&run, Limits::default());
+                self.seen.binary = Some(run);
+                shown
+            }
+            "extension" => {
+                let pass = world.extension()?;
+                let shown = view::extension(&pass);
+                self.seen.extension = Some(pass);
+                shown
+            }
+            "unknown-iq" => {
+                let request = world.unknown_request()?;
+                let shown = view::unknown(&request);
+                self.seen.unknown = Some(request);
+                shown
+            }
             other => bail!("lesson 6 has no demo step `{other}`"),
-        }
+        };
+        Ok(shown)
+    }
+
+    fn answers(&self) -> Option<Vec<String>> {
+        Some(vec![
+            self.answer_overhead(),
+            self.answer_base64(),
+            self.answer_extension(),
+        ])
     }
 }
 
-fn login(world: &World) -> String {
-    let line = |label: &str, c: Counts| {
+/// A 3 MB photo, for exercise 2.
+const PHOTO: usize = 3_000_000;
+
+// ANCHOR: answers
+impl CostDemo {
+    /// Exercise 1: the 1-byte message on Bob's link, and the break-even.
+    fn answer_overhead(&self) -> String {
+        let Some((clear, one)) = self.seen.costs.first() else {
+            return "The `overhead` step did not run.".into();
+        };
+        let share = |i: usize| {
+            self.seen.costs.get(i).map_or(0.0, |(_, s)| s.body_share())
+        };
+        let overhead = one.overhead_on_wire();
         format!(
-            "  {label:<10} up {:>5} bytes, down {:>5} bytes, {} segments \
-             with data\n",
-            c.up.bytes,
-            c.down.bytes,
-            c.reads()
+            "With TLS, the {}-byte message took {} bytes on Bob's link \
+             (the `on the wire` column): {} bytes of XML as Bob got it, {} \
+             of TLS record around it, {} of TCP/IP headers. The body's \
+             share was {:.1} %. Everything but the body, {overhead} bytes, \
+             stays about the same whatever the body's length (the envelope \
+             does not grow with the text), so the body is half of the \
+             message when it is about as long: roughly {overhead} bytes. \
+             The table agrees: the body's share was {:.1} % at 64 bytes and \
+             {:.1} % at 1024.",
+            one.body,
+            one.delivered_on_wire(),
+            clear.delivered.bytes,
+            one.delivered.bytes.saturating_sub(clear.delivered.bytes),
+            one.delivered_on_wire().saturating_sub(one.delivered.bytes),
+            one.body_share(),
+            share(1),
+            share(2),
         )
-    };
-    let mut out = String::from(
-        "Alice logging in, counted by her relay from connect() to her \
-         bound resource:\n",
-    );
-    out.push_str(&line("plaintext", world.plain.alice_login));
-    out.push_str(&line("TLS", world.tls.alice_login));
-    let extra = world
-        .tls
-        .alice_login
-        .bytes()
-        .saturating_sub(world.plain.alice_login.bytes());
-    out.push_str(&wrap(
-        &format!(
-            "TLS added {extra} bytes: the TLS handshake (key exchange, the \
-             server's certificate) and one more stream restart inside it. \
-             All of it is paid once per connection, and an XMPP connection \
-             stays open for hours."
-        ),
-        WIDTH,
-        0,
-    ));
-    out.push('\n');
-    out
-}
-
-#[derive(Tabled)]
-struct CostRow {
-    body: String,
-    #[tabled(rename = "XML sent")]
-    sent: String,
-    #[tabled(rename = "to Bob")]
-    delivered: String,
-    #[tabled(rename = "in TLS")]
-    tls: String,
-    segments: u64,
-    #[tabled(rename = "on the wire")]
-    wire: String,
-    #[tabled(rename = "body share")]
-    share: String,
-}
-
-fn overhead(world: &mut World) -> anyhow::Result<String> {
-    let costs = world.costs()?;
-    let rows = costs.iter().map(|(clear, sealed)| CostRow {
-        body: format!("{} B", clear.body),
-        sent: format!("{} B", clear.sent.bytes),
-        delivered: format!("{} B", clear.delivered.bytes),
-        tls: format!("{} B", sealed.delivered.bytes),
-        segments: sealed.delivered.reads,
-        wire: format!("{} B", sealed.delivered_on_wire()),
-        share: format!("{:.1} %", sealed.body_share()),
-    });
-    let mut out = Table::new(rows).with(Style::sharp()).to_string();
-    out.push('\n');
-    let Some((one, _)) = costs.first() else {
-        bail!("nothing was measured");
-    };
-    let envelope = one.sent.bytes.saturating_sub(one.body as u64);
-    let stamp = one.delivered.bytes.saturating_sub(one.sent.bytes);
-    out.push_str(&wrap(
-        &format!(
-            "XML sent: what Alice's client wrote, counted on her link; \
-             {envelope} bytes of it are the envelope around the body. To \
-             Bob: the same stanza on Bob's link, {stamp} bytes longer \
-             because the server stamped from=. In TLS: the same on a TLS \
-             connection. On the wire: plus {HEADERS_ON_LO} bytes of TCP/IP \
-             headers per segment (lesson 7), what Bob's network carried."
-        ),
-        WIDTH,
-        0,
-    ));
-    out.push('\n');
-    Ok(out)
-}
-
-/// The first bytes of one message on Bob's link, with and without TLS.
-fn tls_record(world: &mut World) -> anyhow::Result<String> {
-    let costs = world.costs()?;
-    let Some((clear, sealed)) = costs.last() else {
-        bail!("nothing was measured");
-    };
-    let hex = |bytes: &[u8]| {
-        bytes
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let mut out = format!(
-        "the {}-byte message, first bytes on Bob's link:\n",
-        clear.body
-    );
-    let _ = writeln!(
-        out,
-        "  plaintext  {}  {:?}",
-        style::code(&hex(
-            &clear.delivered_start[..8.min(clear.delivered_start.len())]
-        )),
-        String::from_utf8_lossy(
-            &clear.delivered_start[..8.min(clear.delivered_start.len())]
-        )
-    );
-    let start = &sealed.delivered_start;
-    let _ = writeln!(
-        out,
-        "  TLS        {}  (no text: encrypted)",
-        style::code(&hex(&start[..8.min(start.len())]))
-    );
-    if let [kind, major, minor, high, low, ..] = start[..] {
-        let length = u16::from_be_bytes([high, low]);
-        let inner = u64::from(length).saturating_sub(clear.delivered.bytes);
-        let _ = writeln!(
-            out,
-            "{}",
-            wrap(
-                &format!(
-                    "The TLS record header, 5 bytes (RFC 8446 § 5.1): type \
-                     {kind:#04x} = application data; version {major:#04x} \
-                     {minor:#04x}, which TLS 1.3 writes as \"1.2\" on \
-                     purpose so that old middleboxes let it through; length \
-                     {length} = the {} bytes of XML + {inner} (1 byte of \
-                     real content type, 16 bytes of authentication tag, RFC \
-                     8446 § 5.2). {}",
-                    clear.delivered.bytes,
-                    if sealed.delivered.bytes == u64::from(length) + 5 {
-                        format!(
-                            "The relay counted {} bytes: 5 + {length}, one \
-                             record.",
-                            sealed.delivered.bytes
-                        )
-                    } else {
-                        format!(
-                            "The relay counted {} bytes: more than one record.",
-                            sealed.delivered.bytes
-                        )
-                    },
-                ),
-                WIDTH,
-                0
-            )
-        );
     }
-    Ok(out)
-}
 
-fn base64(world: &mut World) -> anyhow::Result<String> {
-    let file = inband::sample_file(FILE_SIZE);
-    let run = world
-        .stage
-        .block_on(inband::send_binary(&mut world.plain, &file))?;
-    let ratio = |n: u64| n as f64 / run.raw as f64;
-    let mut out = wrap(
-        &format!(
-            "a {}-byte file of random bytes (like a photo or a zip), sent \
-             in-band as XEP-0231 Bits of Binary:",
-            run.raw
-        ),
-        WIDTH,
-        0,
-    );
-    out.push('\n');
-    let _ = writeln!(
-        out,
-        "  base64 text        {:>6} bytes  ×{:.3}  (4 × ⌈{} / 3⌉)",
-        run.encoded,
-        ratio(run.encoded as u64),
-        run.raw
-    );
-    let _ = writeln!(
-        out,
-        "  stanza Alice sent  {:>6} bytes  ×{:.3}",
-        run.sent,
-        ratio(run.sent)
-    );
-    let _ = writeln!(
-        out,
-        "  stanza Bob got     {:>6} bytes  ×{:.3}",
-        run.delivered,
-        ratio(run.delivered)
-    );
-    let _ = writeln!(
-        out,
-        "  Bob decoded it: {}",
-        if run.intact {
-            "the same bytes"
-        } else {
-            "DIFFERENT bytes"
-        },
-    );
-    let _ = writeln!(out, "  content id: {}", run.cid);
-    let limits = Limits::default();
-    let envelope = usize::try_from(run.sent)
-        .unwrap_or(usize::MAX)
-        .saturating_sub(run.encoded);
-    let _ = writeln!(
-        out,
-        "{}",
-        wrap(
-            &format!(
-                "This server refuses any stanza above {} KiB (Limits in \
-                 src/xmpp/framing.rs; RFC 6120 § 13.12 asks servers for such \
-                 a limit), so the largest file that fits in one message is \
-                 {} KiB.",
-                limits.max_element_bytes / 1024,
-                inband::largest_inband(limits, envelope) / 1024
-            ),
-            WIDTH,
-            0
+    /// Exercise 2: base64's padding, and a photo in-band.
+    fn answer_base64(&self) -> String {
+        let Some(run) = &self.seen.binary else {
+            return "The `base64` step did not run.".into();
+        };
+        let groups = run.raw.div_ceil(3);
+        let left = run.raw % 3;
+        let limits = Limits::default();
+        let photo = inband::base64_len(PHOTO) + run.envelope();
+        format!(
+            "Base64 writes 4 characters for every group of 3 bytes, and a \
+             last group that is not full still gets all 4 (padded with \
+             `=`). {} bytes are {} full groups and {left} byte{} left over, \
+             so {groups} groups × 4 = {} characters, not the {:.0} that \
+             4/3 gives. A 3 MB photo ({PHOTO} bytes) would be {} characters \
+             of base64, plus the {} bytes of XML around it that your run \
+             measured: {photo} bytes, about {:.1} MB, in one stanza. This \
+             server refuses any stanza above {} bytes ({} KiB), so it would \
+             not accept it: the largest file that fits is {} KiB. That is \
+             why real clients send files beside the stream instead, with HTTP \
+             File Upload.",
+            run.raw,
+            run.raw / 3,
+            if left == 1 { "" } else { "s" },
+            run.encoded,
+            run.raw as f64 * 4.0 / 3.0,
+            inband::base64_len(PHOTO),
+            run.envelope(),
+            photo as f64 / 1e6,
+            limits.max_element_bytes,
+            limits.max_element_bytes / 1024,
+            inband::largest_inband(limits, run.envelope()) / 1024,
         )
-    );
-    Ok(out)
+    }
+
+    /// Exercise 3: what the server rewrote, and why it does not matter.
+    fn answer_extension(&self) -> String {
+        let changed = self
+            .seen
+            .extension
+            .as_ref()
+            .map(view::changes)
+            .unwrap_or_else(|| "The `extension` step did not run.".into());
+        let condition = self
+            .seen
+            .unknown
+            .as_ref()
+            .and_then(Unknown::condition)
+            .map(|c| {
+                format!(
+                    " Your `unknown-iq` step shows what happens without \
+                     asking first: the server answered <{c}/>."
+                )
+            })
+            .unwrap_or_default();
+        format!(
+            "{changed} The server parses every stanza into elements and \
+             attributes and writes it out again in its own style; `'…'` and \
+             `\"…\"` are two spellings of the same attribute value, so the \
+             XML means exactly the same and any software that reads the \
+             extension as XML gets the same element. Only code that \
+             compared raw bytes would break, which is why XMPP extensions \
+             never do. To avoid a request the other side cannot answer, a \
+             client first asks which features it supports: Service \
+             Discovery, XEP-0030.{condition}"
+        )
+    }
 }
 
-fn extension(world: &mut World) -> anyhow::Result<String> {
-    let pass = world
-        .stage
-        .block_on(inband::pass_extension(&mut world.plain))?;
-    let mut out = String::from("Alice's client wrote this payload:\n");
-    let _ = writeln!(out, "    {}", style::code(&xml_at(&pass.sent, 4)));
-    let _ = writeln!(
-        out,
-        "exactly these {} bytes are in what Bob's link carried: {}",
-        pass.sent.len(),
-        if pass.identical { "yes" } else { "no" }
-    );
-    let _ = writeln!(
-        out,
-        "Bob's stanza layer kept it, uninterpreted, in \
-         Message.payloads:\n    {}",
-        pass.payloads.join(", ")
-    );
-    let _ = writeln!(out, "\nThe same payload typed by hand, single quotes:");
-    let _ =
-        writeln!(out, "    {}", style::code(&xml_at(&pass.hand_written, 4)));
-    let _ = writeln!(out, "reached Bob as:");
-    let _ =
-        writeln!(out, "    {}", style::code(&xml_at(&pass.hand_delivered, 4)));
-    Ok(out)
-}
-
-fn unknown_iq(world: &mut World) -> anyhow::Result<String> {
-    let (asked, answer) = world
-        .stage
-        .block_on(inband::ask_server_unknown(&mut world.plain))?;
-    Ok(format!(
-        "{} {}\n{} {}\n",
-        style::client("alice asks the server:"),
-        style::code(&xml_at(&asked.to_xml(), 23)),
-        style::server("the server answers:   "),
-        style::code(&xml_at(&answer.to_xml(), 23))
-    ))
-}
-
-/// XML printed from column `at`, folded between attributes or tags to
-/// fit, continuation lines two columns further in.
-fn xml_at(xml: &str, at: usize) -> String {
-    fold(xml, WIDTH - at, 2).replace('\n', &format!("\n{:at$}", ""))
-}
+// ANCHOR_END: answers
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_step_runs_on_a_real_stage() {
+    /// Every step once, on one demo; returns the demo and what it showed.
+    fn run_all() -> (Box<dyn Demo>, Vec<String>) {
         colored::control::set_override(false);
         let mut demo = demo();
         let steps = demo.steps();
-        let out: Vec<String> = steps
+        let out = steps
             .iter()
             .map(|step| demo.run(step).expect(step))
             .collect();
+        (demo, out)
+    }
+
+    #[test]
+    fn every_step_runs_on_a_real_stage_and_answers_quote_it() {
+        let (demo, out) = run_all();
         let [login, overhead, tls, base64, extension, iq] = &out[..] else {
             panic!("six outputs");
         };
@@ -401,6 +246,32 @@ mod tests {
         assert!(base64.contains("×1.334"), "{base64}");
         assert!(base64.contains("the same bytes"), "{base64}");
         assert!(extension.contains("carried: yes"), "{extension}");
+        assert!(extension.contains("' became \" (8 times)"), "{extension}");
         assert!(iq.contains("service-unavailable"), "{iq}");
+
+        let answers = demo.answers().expect("lesson 6 answers");
+        assert_eq!(answers.len(), 3);
+        // Exercise 1 quotes the first row's "on the wire" figure.
+        let wire = overhead
+            .lines()
+            .nth(3)
+            .and_then(|row| row.split('│').nth(6))
+            .map(str::trim)
+            .expect("the 1-byte row");
+        let bytes = wire.trim_end_matches(" B");
+        assert!(
+            answers[0].contains(&format!("took {bytes} bytes")),
+            "{wire}"
+        );
+        // Exercise 2 quotes the stanza Alice sent, less the base64.
+        assert!(answers[1].contains("5464 characters"), "{}", answers[1]);
+        assert!(answers[1].contains("not accept it"), "{}", answers[1]);
+        // Exercise 3 names the quotes the step showed changing.
+        assert!(
+            answers[2].contains("' became \" (8 times)"),
+            "{}",
+            answers[2]
+        );
+        assert!(answers[2].contains("service-unavailable"), "{}", answers[2]);
     }
 }

@@ -42,7 +42,7 @@ use crate::transport::{
 use crate::wire::dissect::{Dissection, Header, Link, dissect};
 use crate::wire::ethernet::{self, EtherType, MacAddr};
 use crate::wire::ipv4::{self, IpProtocol};
-use crate::wire::tcp::{self, Flags};
+use crate::wire::tcp::{self, Flags, TcpOption};
 
 /// The first thing an XMPP client sends (RFC 6120 § 4.2).
 pub const STREAM_OPEN: &[u8] = b"<?xml version='1.0'?><stream:stream \
@@ -56,7 +56,10 @@ xmlns:stream='http://etherx.jabber.org/streams'>";
 
 /// Makes the demo (the registry's constructor).
 pub fn demo() -> Box<dyn Demo> {
-    Box::new(OsiDemo { frame: None })
+    Box::new(OsiDemo {
+        frame: None,
+        seen: Seen::default(),
+    })
 }
 
 /// The frame every step after the first looks at.
@@ -68,6 +71,23 @@ struct Chosen {
 
 struct OsiDemo {
     frame: Option<Chosen>,
+    seen: Seen,
+}
+
+/// What the steps showed, kept for the worked answers.
+#[derive(Default)]
+struct Seen {
+    /// How many frames the capture step listed (0: the frame was built).
+    frames: usize,
+    /// The client's SYN: its frame number and TCP options.
+    syn: Option<(usize, Vec<TcpOption>)>,
+    /// The raw window of the chosen (later) segment.
+    later_window: Option<u16>,
+    /// What the router and switch steps printed, live or recorded: the
+    /// answers read their numbers from it, so that they quote exactly what
+    /// the student saw either way.
+    router: String,
+    switch: String,
 }
 
 impl Demo for OsiDemo {
@@ -88,8 +108,14 @@ impl Demo for OsiDemo {
     fn run(&mut self, step: &str) -> anyhow::Result<String> {
         match step {
             "capture" => return self.capture(),
-            "router" => return Ok(in_a_lab(router_live, RECORDED_ROUTER)),
-            "switch" => return Ok(in_a_lab(switch_live, RECORDED_SWITCH)),
+            "router" => {
+                self.seen.router = in_a_lab(router_live, RECORDED_ROUTER);
+                return Ok(self.seen.router.clone());
+            }
+            "switch" => {
+                self.seen.switch = in_a_lab(switch_live, RECORDED_SWITCH);
+                return Ok(self.seen.switch.clone());
+            }
             _ => {}
         }
         let Some(chosen) = &self.frame else {
@@ -106,7 +132,249 @@ impl Demo for OsiDemo {
             other => bail!("lesson 7 has no demo step `{other}`"),
         })
     }
+
+    fn answers(&self) -> Option<Vec<String>> {
+        let d = self
+            .frame
+            .as_ref()
+            .map(|c| dissect(&c.bytes, c.link, c.bytes.len()));
+        Some(vec![
+            answer_fields(d.as_ref()),
+            answer_header_share(d.as_ref()),
+            self.answer_syn(),
+            self.answer_tshark(),
+            answer_ttl(&self.seen.router),
+            answer_next_hop(&self.seen.router),
+            answer_learning(&self.seen.switch),
+        ])
+    }
 }
+
+// ANCHOR: answers
+/// Exercise 1: the two fields that pick the next reader of the bytes.
+fn answer_fields(d: Option<&Dissection>) -> String {
+    let ip = match d.and_then(|d| d.find(crate::wire::Layer::Ipv4)) {
+        Some(Header::Ipv4(ip)) => ip,
+        _ => return "The `layers` step did not show an IPv4 header.".into(),
+    };
+    let Some(t) = d.and_then(tcp_of) else {
+        return "The `layers` step did not show a TCP header.".into();
+    };
+    format!(
+        "Your tree showed `protocol: {}` in the IPv4 header: that number \
+         told the receiving kernel to hand the packet's contents to TCP (17 \
+         would have meant UDP). The TCP header's `destination_port: {}` told \
+         TCP which socket gets the bytes: the server's, the one listening on \
+         port {}. (The `source_port` {} is the client's, where the answer \
+         goes.) Each header names the next reader: Ethernet's `type` names \
+         IPv4, IPv4's `protocol` names TCP, TCP's port names the program.",
+        ip.protocol, t.dst_port, t.dst_port, t.src_port
+    )
+}
+
+/// Exercise 2: headers against data, in this frame and for one character.
+fn answer_header_share(d: Option<&Dissection>) -> String {
+    let Some(d) = d else {
+        return "There was no frame to measure.".into();
+    };
+    let data: usize = d
+        .layers
+        .iter()
+        .filter(|l| packet::osi_of(l.header.layer()) == 7)
+        .map(|l| l.bytes.len())
+        .sum();
+    let total: usize = d.layers.iter().map(|l| l.bytes.len()).sum();
+    let headers = total - data;
+    let share = |part: usize, of: usize| {
+        format!("{:.0}%", 100.0 * part as f64 / of.max(1) as f64)
+    };
+    format!(
+        "The `encapsulation` step counted {headers} bytes of headers in a \
+         {total}-byte frame: {} of it, for {data} bytes of XML. With a \
+         one-character message the same {headers} bytes of headers would \
+         carry 1 byte of data: {headers} of {} bytes, {} headers. That is \
+         why a chat message's cost is mostly its envelopes, and why lesson \
+         6 counts XML's own overhead on top.",
+        share(headers, total),
+        headers + 1,
+        share(headers, headers + 1)
+    )
+}
+
+impl OsiDemo {
+    /// Exercise 3: the SYN's options, from the capture step.
+    fn answer_syn(&self) -> String {
+        let why = "MSS and the window scale are settings for the whole \
+                   connection, and each side must know the other's before \
+                   the first byte of data is sent, so they travel once, in \
+                   the SYN and the SYN-ACK, and are not allowed later. \
+                   Timestamps are different: they measure round trips, so \
+                   once both SYNs offered them, every segment carries a \
+                   fresh pair (the tree's `options` line shows them on the \
+                   data segment).";
+        let Some((number, options)) = &self.seen.syn else {
+            return format!(
+                "Without a capture this run saw no SYN; `sudo netlab \
+                 handshake` shows one. {why}"
+            );
+        };
+        let mss = options.iter().find_map(|o| match o {
+            TcpOption::MaxSegmentSize(m) => Some(*m),
+            _ => None,
+        });
+        let mut text = format!(
+            "Your SYN was frame {number} of the capture, and its options \
+             were {}. ",
+            options
+                .iter()
+                .filter(|o| !matches!(o, TcpOption::NoOp))
+                .map(|o| format!("`{o}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if let Some(mss) = mss {
+            let packet = u32::from(mss) + 40;
+            let limit = if packet == 65_535 {
+                "the largest IPv4 packet there is (`lo`'s MTU is larger \
+                 still)"
+            } else {
+                "the MTU of the link"
+            };
+            text.push_str(&format!(
+                "MSS {mss} is the largest segment this side will take: \
+                 {mss} + 40 bytes of IPv4 and TCP headers = {packet}, \
+                 {limit}. "
+            ));
+        }
+        text.push_str(why);
+        text
+    }
+
+    /// Exercise 4: netlab's summary against tshark's.
+    fn answer_tshark(&self) -> String {
+        let ours = if self.seen.frames > 0 {
+            format!(
+                "This lesson's own capture listed {} frames of one \
+                 connection: SYN, SYN-ACK, ACK, data and its ACKs, then the \
+                 two FINs and the last ACK. ",
+                self.seen.frames
+            )
+        } else {
+            "This run could not capture (no CAP_NET_RAW), so there is no \
+             list to compare with; run the exercise with `sudo`. "
+                .into()
+        };
+        ours + "`netlab socket demo` makes a connection of the same shape, \
+                so your file should hold the same kinds of frames. The two \
+                tools agree on what is in the file: the same number of \
+                frames, the same addresses, ports, flags and lengths. They \
+                differ in how they print it: tshark counts sequence \
+                numbers from 0 (`Seq=0`, relative), netlab's summary prints \
+                them as on the wire; tshark prints the window already scaled \
+                (`Win=65536`) where netlab prints the raw field (`win=64`), \
+                and the scale as a factor (`WS=1024`) where netlab prints the \
+                shift (`WS 10`, 2^10 = 1024)."
+    }
+}
+
+/// The words of the first line of `printed` that starts with `label`,
+/// after the label: the router step's table rows. The answers read the
+/// step's printed output so that a live run and the recording, which
+/// have the same shape, are answered the same way.
+fn row<'a>(printed: &'a str, label: &str) -> Vec<&'a str> {
+    printed
+        .lines()
+        .find_map(|l| l.strip_prefix(label))
+        .map(|rest| rest.split_whitespace().collect())
+        .unwrap_or_default()
+}
+
+/// Whether a lab step's output is the recording, and how to say so.
+fn source(printed: &str) -> &'static str {
+    if printed.contains("recorded run") {
+        "Without root this run showed the recording, so these numbers come \
+         from the recording, not from your machine. "
+    } else {
+        ""
+    }
+}
+
+/// Exercise 5: the TTL before and after the router.
+fn answer_ttl(printed: &str) -> String {
+    let ttl = row(printed, "IPv4 TTL");
+    let [before, after, ..] = ttl[..] else {
+        return "The router step did not show the TTL row.".into();
+    };
+    let hops = before.parse::<u32>().unwrap_or(64);
+    format!(
+        "{}The datagram left host a with TTL {before} and reached host b \
+         with TTL {after}: one router, one less. Every router takes one \
+         off and drops a packet whose TTL reaches 0, so a TTL of 64 dies at \
+         the 64th router; the packet can cross 63 routers and still be \
+         delivered. (Host a's kernel chose {hops}, Linux's default, \
+         `/proc/sys/net/ipv4/ip_default_ttl`.)",
+        source(printed)
+    )
+}
+
+/// Exercise 6: the next hop's MAC address.
+fn answer_next_hop(printed: &str) -> String {
+    let dest = row(printed, "Ethernet dest.");
+    let links: Vec<Vec<&str>> = printed
+        .lines()
+        .filter_map(|l| l.strip_prefix("one link:"))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let (Some(first), Some(mac_b)) =
+        (dest.first(), links.get(1).and_then(|l| l.last()))
+    else {
+        return "The router step did not show the links.".into();
+    };
+    format!(
+        "{}Host a addressed the frame to {first}: the \"one link\" lines \
+         show that this is the router's r-eth0, the other end of a's cable. \
+         Host b's eth0 is {mac_b}, on another link that a's frame never \
+         reaches. A MAC address only means something on one link, so a \
+         sends to the next hop its route names (`default via 198.18.1.1`), \
+         and the router builds a new frame, with its own r-eth1 as the \
+         source, for b's link.",
+        source(printed)
+    )
+}
+
+/// Exercise 7: what the bridge learned, and from which frames.
+fn answer_learning(printed: &str) -> String {
+    let after = printed.rsplit_once("fdb show").map_or("", |(_, a)| a);
+    let learned: Vec<String> = after
+        .lines()
+        .filter(|l| l.contains("learned)"))
+        .map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            match w[..] {
+                [mac, _, port, _, host, ..] => format!(
+                    "{mac} on port {port} (host {})",
+                    host.trim_end_matches(',')
+                ),
+                _ => l.trim().to_string(),
+            }
+        })
+        .collect();
+    if learned.is_empty() {
+        return "The switch step did not show the table after.".into();
+    }
+    format!(
+        "{}The table was empty before and gained {} entries: {}. A bridge \
+         learns from the *source* address of each frame that arrives: a's \
+         address from a's ARP broadcast (\"who has 198.18.3.2?\"), which came \
+         in on sw-a, and b's from b's ARP reply, which came in on sw-b. \
+         Host c only received (the broadcast) and sent nothing, so no frame \
+         ever arrived from c's port to teach the bridge its address.",
+        source(printed),
+        learned.len(),
+        learned.join("; ")
+    )
+}
+// ANCHOR_END: answers
 
 impl OsiDemo {
     fn capture(&mut self) -> anyhow::Result<String> {
@@ -162,7 +430,24 @@ impl OsiDemo {
             let _ = writeln!(out, "{}", fold(&line, width::current(), 6));
             if carries_open && chosen.is_none() {
                 chosen = Some(frame.data.clone());
+                self.seen.later_window = tcp_of(&d).map(|t| t.window);
             }
+            if self.seen.syn.is_none()
+                && let Some(t) = tcp_of(&d)
+                && t.flags.contains(Flags::SYN)
+                && !t.flags.contains(Flags::ACK)
+            {
+                self.seen.syn = Some((i + 1, t.options.clone()));
+            }
+        }
+        self.seen.frames = recording.frames.len();
+        if let Some((number, options)) = &self.seen.syn {
+            out.push('\n');
+            out.push_str(&osi_live::syn_options(
+                *number,
+                options,
+                self.seen.later_window,
+            ));
         }
         let Some(bytes) = chosen else {
             bail!("the capture did not contain the client's stream opening");
@@ -246,6 +531,14 @@ pub fn switch_live() -> anyhow::Result<String> {
         let _ = writeln!(out, "{}", style::command(line));
     })?;
     Ok(out)
+}
+
+/// The TCP header of a dissected frame, if it has one.
+fn tcp_of(d: &Dissection) -> Option<&tcp::Repr> {
+    match d.find(crate::wire::Layer::Tcp) {
+        Some(Header::Tcp(t, _)) => Some(t),
+        _ => None,
+    }
 }
 
 fn from_client(d: &Dissection, client_port: u16) -> bool {
@@ -433,6 +726,43 @@ mod tests {
         }
         assert!(RECORDED_ROUTER.contains("one less"));
         assert!(RECORDED_SWITCH.contains("(host a, learned)"));
+    }
+
+    /// What the lab steps print without root: the recording, labelled.
+    fn shown_recorded(recorded: &str) -> String {
+        format!("error\n── recorded run ──\n{recorded}── end ──\n")
+    }
+
+    #[test]
+    fn lab_answers_quote_the_recording_and_say_so() {
+        let router = shown_recorded(RECORDED_ROUTER);
+        let next_hop = answer_next_hop(&router);
+        let dest = row(RECORDED_ROUTER, "Ethernet dest.");
+        assert!(next_hop.contains(dest[0]), "{next_hop}");
+        assert!(next_hop.contains("from the recording"), "{next_hop}");
+        let ttl = answer_ttl(&router);
+        assert!(ttl.contains("TTL 64") && ttl.contains("TTL 63"), "{ttl}");
+        // A live run is not called a recording.
+        assert!(!answer_ttl(RECORDED_ROUTER).contains("recording"));
+
+        let learned = answer_learning(&shown_recorded(RECORDED_SWITCH));
+        assert!(learned.contains("gained 2 entries"), "{learned}");
+        assert!(learned.contains("port sw-a (host a)"), "{learned}");
+    }
+
+    #[test]
+    fn frame_answers_quote_the_frame_the_steps_showed() {
+        let frame = built_frame(STREAM_OPEN).expect("emits");
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        let shown = packet::encapsulation(&d);
+        let share = answer_header_share(Some(&d));
+        // 14 + 20 + 20 bytes of headers, as the encapsulation step says.
+        assert!(shown.contains("54 of"), "{shown}");
+        assert!(share.contains("54 bytes of headers"), "{share}");
+        assert!(share.contains(&format!("{}-byte frame", frame.len())));
+        let fields = answer_fields(Some(&d));
+        assert!(fields.contains("`destination_port: 5222`"), "{fields}");
+        assert!(fields.contains("TCP (6)"), "{fields}");
     }
 
     #[test]

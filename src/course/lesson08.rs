@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
+use std::ops::RangeInclusive;
 
 use anyhow::bail;
 use tabled::Tabled;
@@ -15,16 +16,29 @@ use crate::show::{style, table, width, wrap, wrap_commands};
 
 use crate::sockets::mistakes::{self, Attempt};
 use crate::sockets::ports::{self, PortClass, SERVICES};
-use crate::sockets::{addressing, errors};
+use crate::sockets::{addressing, errors, route};
 
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
 /// Makes the demo (the registry's constructor).
 pub fn demo() -> Box<dyn Demo> {
-    Box::new(AddressDemo)
+    Box::new(AddressDemo {
+        seen: Seen::default(),
+    })
 }
 
-struct AddressDemo;
+struct AddressDemo {
+    seen: Seen,
+}
+
+/// What the steps measured, kept for the worked answers.
+#[derive(Default)]
+struct Seen {
+    localhost: Option<addressing::Localhost>,
+    ephemeral: Option<(RangeInclusive<u16>, Vec<u16>)>,
+    unprivileged_start: Option<u16>,
+    privileged: Vec<Attempt>,
+}
 
 impl Demo for AddressDemo {
     fn steps(&self) -> &'static [&'static str] {
@@ -44,16 +58,190 @@ impl Demo for AddressDemo {
         Ok(match step {
             "interfaces" => interfaces_table(),
             "loopback" => loopback()?,
-            "localhost" => localhost()?,
+            "localhost" => {
+                let l = addressing::localhost()?;
+                let shown = localhost(&l);
+                self.seen.localhost = Some(l);
+                shown
+            }
             "families" => families(),
-            "ports" => port_classes()?,
-            "ephemeral" => ephemeral()?,
+            "ports" => {
+                let start = ports::unprivileged_port_start()?;
+                self.seen.unprivileged_start = Some(start);
+                port_classes(start)?
+            }
+            "ephemeral" => {
+                let range = ports::ephemeral_range()?;
+                let seen = ports::observe_ephemeral(LOOPBACK, 5)?;
+                let shown = ephemeral(&range, &seen);
+                self.seen.ephemeral = Some((range, seen));
+                shown
+            }
             "services" => services(),
-            "errors" => mistakes_made()?,
+            "errors" => {
+                self.seen.privileged = mistakes::privileged_port(LOOPBACK, 80)?;
+                self.mistakes_made()?
+            }
             other => bail!("lesson 8 has no demo step `{other}`"),
         })
     }
+
+    fn answers(&self) -> Option<Vec<String>> {
+        Some(vec![
+            answer_route(),
+            self.answer_localhost(),
+            self.answer_ephemeral(),
+            self.answer_privileged(),
+        ])
+    }
 }
+
+// ANCHOR: answers
+/// The example destination of exercise 1 (TEST-NET-1, RFC 5737: never
+/// routed on the Internet, so asking about it disturbs nobody).
+const FAR: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 10);
+
+/// Exercise 1: the route to 192.0.2.10, from this machine's table.
+fn answer_route() -> String {
+    let check = "`ip route get 192.0.2.10` prints the same choice.";
+    match route::to(FAR) {
+        Ok(Some(r)) => {
+            let (net, len) = r.network;
+            let how = match r.gateway {
+                Some(gw) => format!(
+                    "the most specific route containing it is `{}` via \
+                     {gw}: no interface has an address on 192.0.2.10's \
+                     network, so the packet goes to that *gateway* (the \
+                     next router) through {}",
+                    if len == 0 {
+                        "default".to_string()
+                    } else {
+                        format!("{net}/{len}")
+                    },
+                    r.interface
+                ),
+                None => format!(
+                    "it is inside {net}/{len}, the network of {}'s own \
+                     address in the `interfaces` table, so the packet goes \
+                     straight out of {} to 192.0.2.10 itself, no router \
+                     between",
+                    r.interface, r.interface
+                ),
+            };
+            format!(
+                "On this machine it would leave through **{}**: {how}. \
+                 The kernel picks, of all routes whose network contains the \
+                 address, the one with the longest prefix. {check}",
+                r.interface
+            )
+        }
+        Ok(None) => format!(
+            "This machine has no route that contains 192.0.2.10 (no \
+             default route either): sending would fail with ENETUNREACH. \
+             {check}"
+        ),
+        Err(e) => format!("The routing table could not be read ({e}). {check}"),
+    }
+}
+
+impl AddressDemo {
+    /// Exercise 2: `localhost` and `::1`.
+    fn answer_localhost(&self) -> String {
+        let Some(l) = &self.seen.localhost else {
+            return "The `localhost` step did not run.".into();
+        };
+        let listed = l
+            .addresses
+            .iter()
+            .map(IpAddr::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if l.addresses.iter().any(IpAddr::is_ipv6) {
+            format!(
+                "Yes: `getaddrinfo(\"localhost\")` returned {listed}, so \
+                 `::1` is included; a client tries the addresses in that \
+                 order."
+            )
+        } else {
+            format!(
+                "No: `getaddrinfo(\"localhost\")` returned only {listed}, \
+                 because the `/etc/hosts` lines naming localhost are IPv4 \
+                 only. The line `::1 localhost` (Debian writes `::1 \
+                 localhost ip6-localhost ip6-loopback`) would add it. `::1` \
+                 itself works either way: the `families` step connected \
+                 over it."
+            )
+        }
+    }
+
+    /// Exercise 3: the size of the ephemeral range, and the 4-tuple.
+    fn answer_ephemeral(&self) -> String {
+        let Some((range, seen)) = &self.seen.ephemeral else {
+            return "The `ephemeral` step did not run.".into();
+        };
+        let size = u32::from(*range.end()) - u32::from(*range.start()) + 1;
+        format!(
+            "Your range is {}–{}: {} − {} + 1 = {size} ports. A TCP \
+             connection is told apart by four numbers: source address, \
+             source port, destination address, destination port. From one \
+             client address to one server address and port, only the \
+             source port can change, so at most {size} connections can \
+             exist at once (fewer while closed ones wait in TIME_WAIT). To \
+             another server port or address, the same source ports can be \
+             used again, because the four numbers differ: the limit is per \
+             destination, not global. Your 5 connections got {}, all to one \
+             server, each a different source port.",
+            range.start(),
+            range.end(),
+            range.end(),
+            range.start(),
+            seen.iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+
+    /// Exercise 4: binding port 80, as whoever ran the lesson.
+    fn answer_privileged(&self) -> String {
+        let allowed = self.seen.privileged.iter().find(|a| a.outcome.is_ok());
+        let refused = self.seen.privileged.iter().find_map(|a| {
+            a.outcome.as_ref().err().map(|e| (a, errors::describe(e)))
+        });
+        let fix = refused
+            .as_ref()
+            .and_then(|(a, _)| {
+                let e = a.outcome.as_ref().err()?;
+                errors::explain(e, Some(a.addr)).map(|x| x.fix)
+            })
+            .unwrap_or_default();
+        let who = match (allowed, refused) {
+            (Some(_), Some((_, e))) => format!(
+                "You ran the lesson with CAP_NET_BIND_SERVICE (as root): \
+                 the `errors` step's `bind(127.0.0.1:80)` returned 0, and \
+                 only the thread that dropped the capability got {e}. So \
+                 `netlab socket listen 127.0.0.1:80` listens for you; an \
+                 ordinary user gets {e} and the fix line: {fix}."
+            ),
+            (None, Some((_, e))) => format!(
+                "You ran the lesson as an ordinary user: the `errors` \
+                 step's `bind(127.0.0.1:80)` returned {e}, and so will \
+                 `netlab socket listen 127.0.0.1:80`. Its fix line is the \
+                 step's: {fix}. With `sudo` the same command listens, \
+                 because root has the capability."
+            ),
+            _ => "The `errors` step did not try port 80.".into(),
+        };
+        let start = self.seen.unprivileged_start.unwrap_or(1024);
+        format!(
+            "{who} Port 8080 works for everyone: this kernel lets \
+             unprivileged programs bind from port {start} up (the `ports` \
+             step read it from \
+             `/proc/sys/net/ipv4/ip_unprivileged_port_start`)."
+        )
+    }
+}
+// ANCHOR_END: answers
 
 #[derive(Tabled)]
 struct InterfaceRow {
@@ -112,8 +300,7 @@ fn loopback() -> anyhow::Result<String> {
     ))
 }
 
-fn localhost() -> anyhow::Result<String> {
-    let l = addressing::localhost()?;
+fn localhost(l: &addressing::Localhost) -> String {
     let mut out = format!(
         "getaddrinfo(\"localhost\") = {}\n",
         l.addresses
@@ -142,7 +329,7 @@ fn localhost() -> anyhow::Result<String> {
             0
         )
     );
-    Ok(out)
+    out
 }
 
 fn families() -> String {
@@ -176,7 +363,7 @@ struct ClassRow {
     who: &'static str,
 }
 
-fn port_classes() -> anyhow::Result<String> {
+fn port_classes(start: u16) -> anyhow::Result<String> {
     let rows = PortClass::ALL.iter().map(|c| ClassRow {
         class: c.name(),
         ports: format!("{}–{}", c.range().start(), c.range().end()),
@@ -188,7 +375,6 @@ fn port_classes() -> anyhow::Result<String> {
     });
     let mut out = table::fit(rows);
     out.push('\n');
-    let start = ports::unprivileged_port_start()?;
 
     let port = ports::same_port_both_protocols(LOOPBACK)?;
     for line in [
@@ -210,9 +396,7 @@ fn port_classes() -> anyhow::Result<String> {
     Ok(out)
 }
 
-fn ephemeral() -> anyhow::Result<String> {
-    let range = ports::ephemeral_range()?;
-    let seen = ports::observe_ephemeral(LOOPBACK, 5)?;
+fn ephemeral(range: &RangeInclusive<u16>, seen: &[u16]) -> String {
     let inside = seen.iter().all(|p| range.contains(p));
     let text = format!(
         "ephemeral range: {}–{} (/proc/sys/net/ipv4/ip_local_port_range); \
@@ -230,10 +414,9 @@ fn ephemeral() -> anyhow::Result<String> {
             "not all inside the range: something changed the setting meanwhile"
         }
     );
-    Ok(text
-        .lines()
+    text.lines()
         .map(|l| wrap(l, width::current(), 0) + "\n")
-        .collect())
+        .collect()
 }
 
 #[derive(Tabled)]
@@ -258,15 +441,17 @@ fn services() -> String {
     out
 }
 
-fn mistakes_made() -> anyhow::Result<String> {
-    let mut out = String::new();
-    let mut attempts = vec![mistakes::address_in_use(LOOPBACK)?];
-    attempts.extend(mistakes::privileged_port(LOOPBACK, 80)?);
-    attempts.push(mistakes::connection_refused(LOOPBACK)?);
-    for a in &attempts {
-        out.push_str(&attempt(a));
+impl AddressDemo {
+    /// The three mistakes; the privileged port's attempts are kept in
+    /// [`Seen`] by the caller.
+    fn mistakes_made(&self) -> anyhow::Result<String> {
+        let mut out = attempt(&mistakes::address_in_use(LOOPBACK)?);
+        for a in &self.seen.privileged {
+            out.push_str(&attempt(a));
+        }
+        out.push_str(&attempt(&mistakes::connection_refused(LOOPBACK)?));
+        Ok(out)
     }
-    Ok(out)
 }
 
 /// One attempt: the call, what the kernel said, why, and the fix.
@@ -293,4 +478,42 @@ pub fn attempt(a: &Attempt) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs the lesson's steps in-process, as `netlab lesson 8` does.
+    fn played() -> (AddressDemo, Vec<String>) {
+        let mut demo = AddressDemo {
+            seen: Seen::default(),
+        };
+        let steps = demo.steps();
+        let shown = steps
+            .iter()
+            .map(|step| demo.run(step).expect("the step runs"))
+            .collect();
+        (demo, shown)
+    }
+
+    #[test]
+    fn answers_quote_the_numbers_the_steps_printed() {
+        let (demo, shown) = played();
+        let answers = demo.answers().expect("lesson 8 has answers");
+        assert_eq!(answers.len(), 4);
+        let (range, ports) = demo.seen.ephemeral.clone().expect("measured");
+        // The ephemeral step printed the ports; answer 3 quotes them and
+        // the range's size.
+        for port in &ports {
+            assert!(shown[5].contains(&port.to_string()), "{}", shown[5]);
+            assert!(answers[2].contains(&port.to_string()), "{}", answers[2]);
+        }
+        let size = u32::from(*range.end()) - u32::from(*range.start()) + 1;
+        assert!(answers[2].contains(&size.to_string()), "{}", answers[2]);
+        // Answer 4 says which outcome this run saw, as the step showed it.
+        let allowed = shown[7].contains("bind(127.0.0.1:80) = 0");
+        assert_eq!(answers[3].contains("as root"), allowed, "{}", answers[3]);
+        assert!(answers[3].contains("EACCES"), "{}", answers[3]);
+    }
 }

@@ -13,6 +13,7 @@
 
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
 
 use anyhow::bail;
 
@@ -25,18 +26,24 @@ use crate::tools::handshake;
 use crate::transport::compare::{self, Report, Row, Transport};
 use crate::transport::http_keepalive;
 use crate::transport::lab::{self, Guard, Lab};
-use crate::units::duration;
+use crate::units::{count, duration};
+use crate::wire::tcp::TcpOption;
 
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
 /// The loss the lesson's lab drops, in percent each way.
 pub const LOSS: f64 = 5.0;
 
+/// The pause between the three TCP writes of the `boundaries` step's
+/// second run: far longer than a segment takes to cross loopback.
+pub const PAUSE: Duration = Duration::from_millis(100);
+
 /// Makes the demo (the registry's constructor).
 pub fn demo() -> Box<dyn Demo> {
     Box::new(TransportDemo {
         lab: None,
         evidence: Evidence::default(),
+        seen: Seen::default(),
     })
 }
 
@@ -45,6 +52,19 @@ struct TransportDemo {
     lab: Option<(Lab, Guard)>,
     /// What the steps measured, for the analogies at the end.
     evidence: Evidence,
+    /// What else the steps measured, for the worked answers.
+    seen: Seen,
+}
+
+/// The measurements the answers need beyond [`Evidence`].
+#[derive(Default)]
+struct Seen {
+    /// The client's SYN's MSS option, from the handshake ladder.
+    mss: Option<u16>,
+    /// The paced writes' TCP reads.
+    paced: Vec<usize>,
+    /// The lab's MTU and the fragmentation rows.
+    fragments: Option<compare::Fragmentation>,
 }
 
 impl Demo for TransportDemo {
@@ -64,7 +84,7 @@ impl Demo for TransportDemo {
 
     fn run(&mut self, step: &str) -> anyhow::Result<String> {
         Ok(match step {
-            "handshake" => handshake_ladder()?,
+            "handshake" => self.handshake_ladder()?,
             "connect" => rows(vec![connect_row()?]),
             "limits" => limits()?,
             "boundaries" => self.boundaries()?,
@@ -76,23 +96,219 @@ impl Demo for TransportDemo {
             other => bail!("lesson 9 has no demo step `{other}`"),
         })
     }
+
+    fn answers(&self) -> Option<Vec<String>> {
+        Some(vec![
+            self.answer_loss(),
+            self.answer_fragments(),
+            self.answer_paced(),
+            self.answer_chat(),
+            self.answer_analogies(),
+        ])
+    }
 }
+
+// ANCHOR: answers
+/// `1 read`, `3 reads`.
+fn reads(n: usize) -> String {
+    if n == 1 {
+        "1 read".into()
+    } else {
+        format!("{n} reads")
+    }
+}
+
+/// What an answer says when the lab could not be built.
+const NO_LAB: &str = "This run could not build the lab (it needs root), \
+                      so it measured no loss; run `sudo netlab lesson 9 \
+                      --answers` to answer from your own numbers.";
+
+impl TransportDemo {
+    /// Exercise 1: retransmissions against lost datagrams.
+    fn answer_loss(&self) -> String {
+        let Some(l) = &self.evidence.loss else {
+            return NO_LAB.into();
+        };
+        format!(
+            "With {}% dropped each way, TCP delivered {} of {} bytes and \
+             its kernel retransmitted {} segments to do it, in {}; UDP \
+             lost {} of {} datagrams ({:.1}%), close to the {}% the rule \
+             drops, since datagrams cross once and nothing resends them. \
+             The two numbers measure different things: UDP's loss is what \
+             the application sees, TCP's retransmissions are what its \
+             kernel did so the application sees none. With `netlab compare \
+             --loss 20` expect UDP to lose about one datagram in five, TCP \
+             to retransmit many more segments and take much longer (each \
+             loss makes it wait and slow down), and still deliver every \
+             byte.",
+            l.loss_percent,
+            count(l.tcp_bytes_received),
+            count(l.tcp_bytes_sent),
+            count(l.tcp_retransmissions),
+            duration(l.tcp_elapsed),
+            count(l.udp_lost),
+            count(l.udp_sent),
+            100.0 * l.udp_lost as f64 / l.udp_sent.max(1) as f64,
+            l.loss_percent
+        )
+    }
+
+    /// Exercise 2: fragments of 3,000 bytes, and the MSS.
+    fn answer_fragments(&self) -> String {
+        let mss = match self.seen.mss {
+            Some(m) => format!(
+                "Your handshake step's SYN announced `MSS {m}`: on `lo`, \
+                 whose packets may be huge; on the lab's 1,500-byte link it \
+                 would be 1,460 (1,500 − 20 IPv4 − 20 TCP)."
+            ),
+            None => "(This run captured no SYN: `sudo netlab handshake` \
+                     shows its MSS.)"
+                .into(),
+        };
+        let Some(f) = &self.seen.fragments else {
+            return format!(
+                "{NO_LAB} A 3,000-byte UDP payload is 3,028 bytes of IP \
+                 datagram, cut into 3 fragments on a 1,500-byte link; the \
+                 receiver can rebuild the datagram only from all of them, \
+                 and IP and UDP resend nothing. TCP avoids fragments: each \
+                 side's SYN announces its MSS, the largest segment it takes, \
+                 and the sender cuts the stream into segments that fit one \
+                 packet. {mss}"
+            );
+        };
+        let mtu = f.mtu as usize;
+        // Every fragment but the last carries a multiple of 8 bytes
+        // (RFC 791 § 3.1, fragment offset in units of 8).
+        let per = (mtu.saturating_sub(20) / 8 * 8).max(8);
+        let count = (3000usize + 8).div_ceil(per);
+        let above = f.rows.iter().find(|r| r.fragments > 0).map_or(
+            String::new(),
+            |r| {
+                format!(
+                    "In the `fragments` step, {} bytes of payload already \
+                     made {} fragments on this {mtu}-byte link. ",
+                    r.payload, r.fragments
+                )
+            },
+        );
+        format!(
+            "{above}A 3,000-byte payload plus the 8-byte UDP header is 3,008 \
+             bytes for IP to carry; each fragment holds at most {per} (the \
+             MTU minus 20 bytes of IPv4 header, rounded down to a multiple \
+             of 8), so it travels as {count} fragments. The receiver \
+             rebuilds the datagram only when all {count} are there, and \
+             neither IP nor UDP resends one, so one lost fragment loses all \
+             3,000 bytes. TCP never lets it come to that: each side's SYN \
+             announces its MSS, the largest segment it takes, and the \
+             sender cuts the stream into segments that fit one packet; a \
+             lost segment is sent again alone. {mss}"
+        )
+    }
+
+    /// Exercise 3: the paced writes.
+    fn answer_paced(&self) -> String {
+        let back_to_back =
+            self.evidence
+                .boundaries
+                .as_ref()
+                .map_or(String::new(), |b| {
+                    format!(
+                        "Back to back, the three writes came out as {} ({}); ",
+                        reads(b.tcp_reads.len()),
+                        analogies::sizes(&b.tcp_reads)
+                    )
+                });
+        format!(
+            "{back_to_back}with {} between them, the server needed {} \
+             ({}). A `read()` returns what has arrived so far: the \
+             reader was already waiting, and each write arrived alone long \
+             before the next was sent. That is timing, not a promise: TCP \
+             still keeps no boundaries, and on a slow network or with a busy \
+             reader two writes can meet in one read again, so a protocol \
+             cannot use pauses as its framing. Typing lines slowly into \
+             `netlab socket connect` shows the same thing: one read per \
+             line, because you are the pause.",
+            duration(PAUSE),
+            reads(self.seen.paced.len()),
+            analogies::sizes(&self.seen.paced)
+        )
+    }
+
+    /// Exercise 4: a transport for a chat app.
+    fn answer_chat(&self) -> String {
+        let lost = self.evidence.loss.as_ref().map_or(String::new(), |l| {
+            format!(
+                " (on the lossy link UDP lost {} of {} datagrams)",
+                count(l.udp_lost),
+                count(l.udp_sent)
+            )
+        });
+        format!(
+            "TCP, as XMPP does. 200 bytes fits easily in one datagram, so \
+             UDP's size limit is no problem, but a chat must not lose or \
+             reorder messages{lost}, and the server must be able to push to \
+             a client behind a home router, which an open TCP connection \
+             allows. Over TCP you build one thing yourself: framing, because \
+             writes come out merged (the `boundaries` step); XMPP frames by \
+             XML elements. Over UDP you would build much more: numbering, \
+             acknowledgments and resending for every message, putting them \
+             back in order, and keep-alives so the connection through the \
+             router stays open."
+        )
+    }
+
+    /// Exercise 5: the analogies' numbers.
+    fn answer_analogies(&self) -> String {
+        let Some(l) = &self.evidence.loss else {
+            return format!(
+                "{NO_LAB} An SMS centre stores a message until the phone is \
+                 reachable, so it would have lost none; a reserved circuit \
+                 drops nothing, so any retransmission shows TCP reserved \
+                 nothing."
+            );
+        };
+        format!(
+            "UDP lost {} of {} datagrams. An SMS centre would have lost \
+             none: it stores each message and tries again until the phone \
+             is reachable. The number that shows TCP reserved nothing is its \
+             {} retransmissions: on a reserved circuit, capacity is set \
+             aside for the call and nothing of it is dropped; TCP's segments \
+             queued and were dropped like everyone else's, and its kernel \
+             sent them again.",
+            count(l.udp_lost),
+            count(l.udp_sent),
+            count(l.tcp_retransmissions)
+        )
+    }
+}
+// ANCHOR_END: answers
 
 fn rows(rows: Vec<Row>) -> String {
     table(&Report { rows })
 }
 
-fn handshake_ladder() -> anyhow::Result<String> {
-    match handshake::record(0) {
-        Ok(r) => Ok(ladder::render(r.client, r.server, &r.segments)),
-        Err(e) => match e.downcast_ref::<live::Error>() {
-            Some(live::Error::NeedsCapNetRaw { .. }) => Ok(format!(
-                "{}\n(the ladder needs a capture; the rest of the lesson \
-                 does not)\n",
-                style::error(&e.to_string())
-            )),
-            _ => Err(e),
-        },
+impl TransportDemo {
+    fn handshake_ladder(&mut self) -> anyhow::Result<String> {
+        match handshake::record(0) {
+            Ok(r) => {
+                self.seen.mss =
+                    r.segments.iter().flat_map(|s| &s.options).find_map(|o| {
+                        match o {
+                            TcpOption::MaxSegmentSize(m) => Some(*m),
+                            _ => None,
+                        }
+                    });
+                Ok(ladder::render(r.client, r.server, &r.segments))
+            }
+            Err(e) => match e.downcast_ref::<live::Error>() {
+                Some(live::Error::NeedsCapNetRaw { .. }) => Ok(format!(
+                    "{}\n(the ladder needs a capture; the rest of the lesson \
+                     does not)\n",
+                    style::error(&e.to_string())
+                )),
+                _ => Err(e),
+            },
+        }
     }
 }
 
@@ -139,7 +355,8 @@ fn limits() -> anyhow::Result<String> {
 impl TransportDemo {
     fn boundaries(&mut self) -> anyhow::Result<String> {
         let b = compare::message_boundaries(LOOPBACK)?;
-        let out = boundaries(&b);
+        self.seen.paced = compare::paced_writes(LOOPBACK, PAUSE)?;
+        let out = boundaries(&b, &self.seen.paced);
         self.evidence.boundaries = Some(b);
         Ok(out)
     }
@@ -154,21 +371,32 @@ impl TransportDemo {
     }
 }
 
-fn boundaries(b: &compare::Boundaries) -> String {
-    let list = |v: &[usize]| {
-        v.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(" + ")
+fn boundaries(b: &compare::Boundaries, paced: &[usize]) -> String {
+    let pieces = |n: usize| match n {
+        1 => "one piece, the boundaries are gone".to_string(),
+        3 => "three pieces: the reader took each write before the next \
+              came"
+            .to_string(),
+        n => format!("{n} pieces"),
     };
-    format!(
-        "sent:  {} bytes, three separate write()/sendto() calls\nTCP:   \
-         read() returned {} bytes — one piece, the boundaries are gone\nUDP: \
-           recv() returned {} bytes — three datagrams, three pieces\n",
-        list(&b.written),
-        list(&b.tcp_reads),
-        list(&b.udp_reads)
-    )
+    let mut out = format!(
+        "sent:  {} bytes, three separate write()/sendto() calls\n\
+         TCP:   read() returned {} bytes — {}\n\
+         UDP:   recv() returned {} bytes — three datagrams, three pieces\n",
+        analogies::sizes(&b.written),
+        analogies::sizes(&b.tcp_reads),
+        pieces(b.tcp_reads.len()),
+        analogies::sizes(&b.udp_reads)
+    );
+    let _ = writeln!(
+        out,
+        "again, {} between the three TCP writes:\n\
+         TCP:   read() returned {} bytes — {}",
+        duration(PAUSE),
+        analogies::sizes(paced),
+        pieces(paced.len())
+    );
+    lines_wrapped(&out)
 }
 
 impl TransportDemo {
@@ -214,7 +442,10 @@ impl TransportDemo {
         guard.down(&mut |line| {
             let _ = writeln!(shown, "{}", style::command(line));
         })?;
-        Ok(format!("{}{shown}", rows(result?.rows())))
+        let result = result?;
+        let out = format!("{}{shown}", rows(result.rows()));
+        self.seen.fragments = Some(result);
+        Ok(out)
     }
 }
 
@@ -274,4 +505,28 @@ fn lines_wrapped(text: &str) -> String {
     text.lines()
         .map(|line| wrap(line, width::current(), 2) + "\n")
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_paced_answer_quotes_the_boundaries_step() {
+        let mut demo = TransportDemo {
+            lab: None,
+            evidence: Evidence::default(),
+            seen: Seen::default(),
+        };
+        let shown = demo.run("boundaries").expect("loopback");
+        assert!(shown.contains("again, 100 ms between"), "{shown}");
+        let answers = demo.answers().expect("lesson 9 has answers");
+        assert_eq!(answers.len(), 5);
+        let paced = analogies::sizes(&demo.seen.paced);
+        assert!(shown.contains(&paced), "{shown}");
+        assert!(answers[2].contains(&format!("({paced})")), "{}", answers[2]);
+        // Without the lab the loss answers say so instead of inventing.
+        assert!(answers[0].contains("needs root"), "{}", answers[0]);
+        assert!(answers[4].contains("needs root"), "{}", answers[4]);
+    }
 }

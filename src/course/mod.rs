@@ -11,21 +11,31 @@
 //! - [`recording`]: a lesson with each step's output in place, for the book
 //! - [`lesson01`] … [`lesson10`]: the live demos
 //! - [`xmpp_stage`]: an in-process XMPP server and clients for lessons 1–6
+//! - [`conversation`]: what the lessons' clients do on it: wait for a
+//!   stanza, write a chat message, subscribe
+//! - [`im`]: lesson 1's login, connections, push, presence and offline
+//!   storage, measured
+//! - [`typist`], [`interop`]: XMPP typed by hand on a bare socket, and
+//!   lesson 2's two clients on one server
 //! - [`relay`]: a counting TCP relay, bytes on the wire without capture
-//! - [`stanza_notes`], [`push_poll`]: lesson 3's annotated stanza and its
-//!   push-versus-poll race
+//! - [`traits`]: lesson 3's claims checked on a stage; [`stanza_notes`],
+//!   [`push_poll`]: its annotated stanza and its push-versus-poll race
 //! - [`structure`]: lesson 4's server, clients and what it reads of them
 //! - [`typed_component`]: an external component (XEP-0114) typed by hand
 //! - [`irc_user`]: an IRC user typed by hand, for lesson 4's gateway
 //! - [`two_servers`]: lesson 5's two federating servers and what every
 //!   party saw
-//! - [`overhead`], [`inband`]: lesson 6's measurements
+//! - [`pros_cons`]: lesson 6's server and clients, measured once;
+//!   [`overhead`], [`inband`]: the measurements themselves
 //!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
 
+pub mod conversation;
 pub mod first_use;
 pub mod glossary;
+pub mod im;
 pub mod inband;
+pub mod interop;
 pub mod irc_user;
 pub mod lesson01;
 pub mod lesson02;
@@ -41,14 +51,17 @@ pub mod narration;
 pub mod overhead;
 pub mod pace;
 pub mod player;
+pub mod pros_cons;
 pub mod push_poll;
 pub mod recording;
 pub mod registry;
 pub mod relay;
 pub mod stanza_notes;
 pub mod structure;
+pub mod traits;
 pub mod two_servers;
 pub mod typed_component;
+pub mod typist;
 pub mod xmpp_stage;
 
 /// A lesson's live demo: the steps its narration's markers name.

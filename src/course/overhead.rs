@@ -98,6 +98,22 @@ impl Cost {
         self.delivered.bytes + HEADERS_ON_LO * self.delivered.reads
     }
 
+    /// The XML around the body, as Alice's client wrote it.
+    pub fn envelope(&self) -> u64 {
+        self.sent.bytes.saturating_sub(self.body as u64)
+    }
+
+    /// What the server added on the way (the `from` it stamped).
+    pub fn stamp(&self) -> u64 {
+        self.delivered.bytes.saturating_sub(self.sent.bytes)
+    }
+
+    /// Everything on Bob's link that is not the body: XML, TLS and
+    /// TCP/IP headers.
+    pub fn overhead_on_wire(&self) -> u64 {
+        self.delivered_on_wire().saturating_sub(self.body as u64)
+    }
+
     /// The body's share of what Bob's link carried, in percent.
     pub fn body_share(&self) -> f64 {
         let wire = self.delivered_on_wire();

@@ -77,6 +77,24 @@ pub fn play(
     Ok(demo)
 }
 
+/// Plays every built lesson in order (`netlab tour`), pausing between
+/// lessons when `pacer` waits.
+pub fn tour(pacer: &mut Pacer, out: &mut impl Write) -> anyhow::Result<()> {
+    for lesson in &super::registry::LESSONS {
+        if lesson.is_built() {
+            play(lesson, pacer, out)?;
+            pacer.pause(out, "next lesson")?;
+        } else {
+            writeln!(
+                out,
+                "Lesson {} · {} ({}): not built yet, skipped.\n",
+                lesson.number, lesson.title, lesson.article
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// The exercises of a lesson's narration: the numbered items under its
 /// `## Exercises` heading, each joined into one line.
 pub fn exercises(narration: &str) -> Vec<String> {

@@ -17,7 +17,7 @@
 //! process by [`super::xmpp_stage`]; the clients log in over loopback TCP;
 //! the records are read from the SQLite file the server writes.
 //!
-//! Read before: [`super::xmpp_stage`], [`super::lesson01`]. Book:
+//! Read before: [`super::xmpp_stage`], [`super::conversation`]. Book:
 //! `book/src/lesson-04.md`. Run: `netlab lesson 4`.
 //!
 //! Specs: [RFC 6120] (streams § 4, binding § 7, stanza routing § 10),
@@ -32,8 +32,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 
+use super::conversation::{chat, subscribe, user_of, wait_for};
 use super::irc_user::IrcUser;
-use super::lesson01::{chat, subscribe, user_of, wait_for};
 use super::typed_component::TypedComponent;
 use super::xmpp_stage::{Setup, Stage, TraceLine};
 use crate::gateway::{self, Gateway};
@@ -647,7 +647,7 @@ impl World {
         let error = self.stage.block_on(async {
             loop {
                 match tokio::time::timeout(
-                    super::lesson01::PATIENCE,
+                    super::conversation::PATIENCE,
                     older.recv(),
                 )
                 .await

@@ -27,7 +27,7 @@ use std::net::{SocketAddr, TcpStream};
 
 use anyhow::{Context, bail};
 
-use super::lesson01::PATIENCE;
+use super::conversation::PATIENCE;
 use crate::xmpp::component::handshake_digest;
 use crate::xmpp::framing::{Element, StreamEvent, StreamParser};
 

@@ -30,6 +30,7 @@ use std::fmt::Write as _;
 
 use super::wrap;
 use crate::transport::compare::{Boundaries, LossReport, Spread, micros};
+use crate::units::count;
 
 /// Where the text wraps, leaving room for the 10-column label.
 const WIDTH: usize = 78;
@@ -76,8 +77,8 @@ pub fn render(e: &Evidence) -> String {
                     "what you say arrives whole and in order: with {}% loss \
                      each way, {} of {} bytes arrived{}.",
                     l.loss_percent,
-                    thousands(l.tcp_bytes_received),
-                    thousands(l.tcp_bytes_sent),
+                    count(l.tcp_bytes_received),
+                    count(l.tcp_bytes_sent),
                     if l.tcp_first_mismatch.is_none() {
                         ", every one in its place"
                     } else {
@@ -94,7 +95,7 @@ pub fn render(e: &Evidence) -> String {
                      path. Its segments queue with everyone else's, and \
                      when the network dropped them, the sender's kernel \
                      sent {} segments again.",
-                    thousands(l.tcp_retransmissions)
+                    count(l.tcp_retransmissions)
                 ),
             );
         }
@@ -158,8 +159,8 @@ pub fn render(e: &Evidence) -> String {
                      and tries again (lesson 1). UDP keeps nothing: {} of \
                      {} datagrams ({share:.1}%) vanished on the lossy link, \
                      and no one tried again.",
-                    thousands(l.udp_lost),
-                    thousands(l.udp_sent)
+                    count(l.udp_lost),
+                    count(l.udp_sent)
                 ),
             );
             line(
@@ -169,11 +170,11 @@ pub fn render(e: &Evidence) -> String {
                     "SMS can send a delivery report; UDP tells the sender \
                      nothing: all {} sendto() calls succeeded, the lost \
                      datagrams' too{}.",
-                    thousands(l.udp_sent),
+                    count(l.udp_sent),
                     if l.udp_reordered > 0 {
                         format!(
                             ", and {} arrived out of order",
-                            thousands(l.udp_reordered)
+                            count(l.udp_reordered)
                         )
                     } else {
                         String::new()
@@ -201,24 +202,12 @@ fn line(out: &mut String, verdict: &str, text: &str) {
     }
 }
 
-fn sizes(v: &[usize]) -> String {
+/// Sizes joined as a sum: `100 + 100 + 100`.
+pub fn sizes(v: &[usize]) -> String {
     v.iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(" + ")
-}
-
-/// 2097152 → "2,097,152", as the lesson's prose writes numbers.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -291,13 +280,5 @@ mod tests {
         let text = render(&evidence(None));
         assert!(text.contains("needs root"), "{text}");
         assert_eq!(text.matches("breaks:").count(), 3, "{text}");
-    }
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(2_097_152), "2,097,152");
     }
 }

@@ -21,8 +21,11 @@ use super::wrap;
 use crate::wire::tcp::{Flags, TcpOption};
 use crate::wire::tcp_flow::{Direction, Segment};
 
-/// Columns between the two lifelines.
-const SPAN: usize = 66;
+/// Columns between the two lifelines: 66 at the design width of 80 (the
+/// whole ladder is then 73 wide), narrower on a narrower terminal.
+fn span() -> usize {
+    super::width::current().saturating_sub(14).clamp(40, 66)
+}
 
 /// Draws the ladder.
 pub fn render(
@@ -31,9 +34,10 @@ pub fn render(
     segments: &[Segment],
 ) -> String {
     let mut out = String::new();
+    let span = span();
     let left = format!("client {client}");
     let right = format!("server {server}");
-    let gap = (SPAN + 6).saturating_sub(left.len() + right.len());
+    let gap = (span + 6).saturating_sub(left.len() + right.len());
     let _ = writeln!(
         out,
         " {}{}{}",
@@ -76,15 +80,15 @@ pub fn render(
         }
         // The whole label, on as many lines as it needs: the SYN's
         // options are the point of exercises, never cut off.
-        for line in super::fold(&label_scaled(s, shift), SPAN - 1, 2).lines() {
-            let _ = writeln!(out, "     │ {}│", pad(line, SPAN - 1));
+        for line in super::fold(&label_scaled(s, shift), span - 1, 2).lines() {
+            let _ = writeln!(out, "     │ {}│", pad(line, span - 1));
         }
         let arrow = match s.direction {
             Direction::ToServer => {
-                format!("├{}▶│", "─".repeat(SPAN - 1))
+                format!("├{}▶│", "─".repeat(span - 1))
             }
             Direction::ToClient => {
-                format!("│◀{}┤", "─".repeat(SPAN - 1))
+                format!("│◀{}┤", "─".repeat(span - 1))
             }
         };
         let arrow = match s.direction {
@@ -92,8 +96,8 @@ pub fn render(
             Direction::ToClient => arrow.blue().to_string(),
         };
         let _ = writeln!(out, "     {arrow}");
-        for line in wrap(&s.meaning, SPAN - 3, 0).lines() {
-            let _ = writeln!(out, "     │   {}│", pad(line, SPAN - 3).dimmed());
+        for line in wrap(&s.meaning, span - 3, 0).lines() {
+            let _ = writeln!(out, "     │   {}│", pad(line, span - 3).dimmed());
         }
         // The numbers as they are on the wire; the label shows them
         // relative to each side's ISN, as Wireshark does.
@@ -105,7 +109,7 @@ pub fn render(
             None => format!("on the wire: seq {}", s.seq_absolute),
         };
         let _ =
-            writeln!(out, "     │   {}│", pad(&absolute, SPAN - 3).dimmed());
+            writeln!(out, "     │   {}│", pad(&absolute, span - 3).dimmed());
     }
     if let Some((window, shift)) = scaled {
         let bytes = u32::from(window) << shift.min(14);
@@ -118,7 +122,7 @@ pub fn render(
              bytes (RFC 7323 § 2). The SYNs' own windows are not scaled.",
             1u32 << shift.min(14)
         );
-        let _ = writeln!(out, "{}", wrap(&note, SPAN + 6, 0).dimmed());
+        let _ = writeln!(out, "{}", wrap(&note, span + 6, 0).dimmed());
     }
     out
 }

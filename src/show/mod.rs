@@ -16,20 +16,32 @@
 //! - [`ladder`]: a TCP connection as a ladder diagram
 //! - [`journey`]: one chat message through every layer (`netlab trace`)
 //! - [`xmpp_trace`]: the XML console, one line per stanza
+//! - [`conversation`]: a lesson's trace, `alice → server  <xml>`
+//! - [`im`]: lesson 1's steps
+//! - [`interop`]: lesson 2's hand-typed XML and the server's answers
+//! - [`traits`]: lesson 3's stanza, JIDs, race and login offer
 //! - [`structure`]: lesson 4's traces, tables and records, in 80 columns
+//! - [`costs`]: lesson 6's costs, TLS record, base64 and extension
 //! - [`glossary`]: `netlab glossary`, one entry or all, in 80 columns
 //! - [`gateway_trace`]: the gateway's events and both sides' traffic
 //! - [`analogies`]: lesson 9's phone-call and SMS analogies, measured
 //! - [`osi_live`]: lesson 7's router, switch and PDU names
 
 pub mod analogies;
+pub mod conversation;
+pub mod costs;
 pub mod errors;
 pub mod events;
+pub mod fit;
 pub mod gateway_trace;
 pub mod glossary;
 pub mod hops;
+pub mod im;
+pub mod interop;
 pub mod journey;
+pub mod lab;
 pub mod ladder;
+pub mod lessons;
 pub mod markdown;
 pub mod osi_live;
 pub mod packet;
@@ -39,8 +51,19 @@ pub mod steps;
 pub mod structure;
 pub mod style;
 pub mod table;
+pub mod traits;
 pub mod width;
 pub mod xmpp_trace;
+
+/// Bytes as space-separated hex pairs, the way a dump shows them:
+/// `3c 6d 65`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 /// Wraps `text` at `width` display columns (see [`width::of`]),
 /// indenting every line after the first by `indent` spaces. Words longer

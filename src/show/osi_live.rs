@@ -18,6 +18,7 @@ use crate::transport::across_router::{Crossing, route_for};
 use crate::transport::switch_learning::{Learned, Talk};
 use crate::wire::Layer;
 use crate::wire::dissect::{Dissection, Header, Link, dissect};
+use crate::wire::tcp::TcpOption;
 
 /// Where prose wraps.
 const WIDTH: usize = 78;
@@ -163,6 +164,43 @@ pub fn crossing(c: &Crossing) -> String {
     ));
     out.push('\n');
     out
+}
+
+/// What the capture step says under its list: the options of the
+/// client's SYN (frame `number`), and what the later segments' raw `win`
+/// field means once the SYN's window scale applies ([RFC 7323 § 2.2]).
+///
+/// [RFC 7323 § 2.2]: https://datatracker.ietf.org/doc/html/rfc7323#section-2.2
+pub fn syn_options(
+    number: usize,
+    options: &[TcpOption],
+    later_window: Option<u16>,
+) -> String {
+    let shown: Vec<String> = options
+        .iter()
+        .filter(|o| !matches!(o, TcpOption::NoOp | TcpOption::EndOfList))
+        .map(ToString::to_string)
+        .collect();
+    let mut text = format!(
+        "Frame {number} is the client's SYN. Its TCP options: {}. MSS and \
+         WS are announced once, in the SYNs; later segments carry only the \
+         timestamps (TS).",
+        shown.join(", ")
+    );
+    let shift = options.iter().find_map(|o| match o {
+        TcpOption::WindowScale(shift) => Some(*shift),
+        _ => None,
+    });
+    if let (Some(shift), Some(window)) = (shift, later_window) {
+        let unit = 1u32 << shift.min(14);
+        text.push_str(&format!(
+            " After the SYNs, win counts in units of 2^{shift} = {unit} \
+             bytes (WS {shift}): win={window} means {window} × {unit} = {} \
+             bytes.",
+            u32::from(window) * unit
+        ));
+    }
+    wrap(&text, super::width::current(), 0) + "\n"
 }
 
 /// The values [`crossing`] compares, read from one dissected frame.

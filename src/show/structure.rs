@@ -406,7 +406,7 @@ pub fn stream_id(header: &str) -> Option<&str> {
 
 /// A header without its namespace declarations (always the same two).
 fn short_header(xml: &str) -> String {
-    crate::course::lesson01::shorten(xml, usize::MAX)
+    crate::show::conversation::shorten(xml, usize::MAX)
 }
 
 #[cfg(test)]

@@ -12,7 +12,8 @@
 //! - [`backlog`]: a full accept queue, and the client it leaves out
 //! - [`udp_contrast`]: the same ideas over UDP, where most of them vanish
 //! - [`listen`], [`connect`]: the `netlab socket` tools students reuse
-//! - [`addressing`], [`ports`], [`errors`]: lesson 8, addresses and ports
+//! - [`addressing`], [`ports`], [`errors`]: lesson 8, addresses and ports;
+//!   [`route`]: which interface a packet leaves through
 //!
 //! Book: `book/src/lesson-10.md`, `book/src/lesson-08.md`.
 
@@ -26,6 +27,7 @@ pub mod mistakes;
 pub mod per_connection;
 pub mod ports;
 pub mod proc_net;
+pub mod route;
 pub mod step;
 pub mod udp_contrast;
 pub mod walkthrough;

@@ -9,7 +9,7 @@
 //! Needs CAP_NET_RAW; without it, says so and how to grant it.
 //! Book: `book/src/lesson-07.md`. Run: `netlab capture --port 5222`.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -60,7 +60,17 @@ pub fn run(options: &Options) -> anyhow::Result<u64> {
         None => None,
     };
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    // On a screen, summary lines are cut to its width; piped, whole.
+    let mut out: Box<dyn Write> =
+        if stdout.is_terminal() && options.style == Style::Summary {
+            let columns = crate::show::width::current();
+            Box::new(crate::show::fit::Lines::new(
+                BufWriter::new(stdout.lock()),
+                columns,
+            ))
+        } else {
+            Box::new(BufWriter::new(stdout.lock()))
+        };
     let started = Instant::now();
     let mut number = 0;
     loop {

@@ -13,7 +13,7 @@
 //!
 //! Book: `book/src/lesson-07.md`. Run: `netlab dissect capture.pcapng`.
 
-use std::io::{self, BufRead, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufWriter, IsTerminal, Read, Write};
 use std::path::Path;
 use std::time::Duration;
 
@@ -60,7 +60,19 @@ pub fn link_of(linktype: LinkType) -> Link {
 /// Runs the tool; returns how many frames were shown.
 pub fn run(options: &Options) -> anyhow::Result<u64> {
     let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let terminal = stdout.is_terminal();
+    let out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    // On a screen, summary lines are cut to its width; in a pipe or file
+    // they stay whole (and the hot path stays a plain buffered write).
+    if terminal && options.style == Style::Summary {
+        let columns = crate::show::width::current();
+        run_to(options, crate::show::fit::Lines::new(out, columns))
+    } else {
+        run_to(options, out)
+    }
+}
+
+fn run_to(options: &Options, mut out: impl Write) -> anyhow::Result<u64> {
     let shown = if options.hex {
         let input = open(&options.input)?;
         let mut number = 0;

@@ -54,6 +54,29 @@ pub struct Recording {
 /// ACK to arrive.
 const TAIL: Duration = Duration::from_millis(300);
 
+/// `netlab handshake`: records one connection, prints its ladder and, with
+/// `pcap`, saves the frames with their explanations.
+pub fn run(port: u16, pcap: Option<&Path>) -> anyhow::Result<()> {
+    let recording = record(port)?;
+    print!(
+        "{}",
+        crate::show::ladder::render(
+            recording.client,
+            recording.server,
+            &recording.segments
+        )
+    );
+    if let Some(path) = pcap {
+        save(&recording, path)?;
+        println!(
+            "saved {} frames to {} (each with its explanation as a comment)",
+            recording.frames.len(),
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 /// Captures one connection to `127.0.0.1:port` (0: any free port) that
 /// sends [`REQUEST`] and gets [`REPLY`].
 pub fn record(port: u16) -> anyhow::Result<Recording> {

@@ -16,6 +16,8 @@ pub mod capture;
 pub mod compare;
 pub mod dissect;
 pub mod handshake;
+pub mod lab;
+pub mod socket;
 pub mod trace;
 pub mod xmpp_bench;
 pub mod xmpp_client;

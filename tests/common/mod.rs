@@ -27,15 +27,28 @@ pub fn netlab_as_nobody(args: &[&str]) -> Output {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let copy = dir.join("netlab");
     std::fs::copy(env!("CARGO_BIN_EXE_netlab"), &copy).expect("copy binary");
-    let out = Command::new(&copy)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .current_dir(&dir)
-        .uid(65534)
-        .gid(65534)
-        .stdin(Stdio::null())
-        .output()
-        .expect("netlab runs as nobody");
+    // Another test thread may fork while our copy's file is still open for
+    // writing; its child holds that descriptor until it execs, and until
+    // then exec() of the copy fails with ETXTBSY ("Text file busy"). The
+    // moment passes: try again.
+    let mut tries = 0;
+    let out = loop {
+        let run = Command::new(&copy)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .current_dir(&dir)
+            .uid(65534)
+            .gid(65534)
+            .stdin(Stdio::null())
+            .output();
+        match run {
+            Err(e) if e.raw_os_error() == Some(26) && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break other.expect("netlab runs as nobody"),
+        }
+    };
     let _ = std::fs::remove_dir_all(&dir);
     out
 }

@@ -76,7 +76,7 @@ use std::time::Duration;
 
 use super::lab;
 
-pub use boundaries::{Boundaries, message_boundaries};
+pub use boundaries::{Boundaries, message_boundaries, paced_writes};
 pub use counters::{SNMP, SNMP6, parse_snmp, snmp_counter};
 pub use flow_control::{FlowControl, flow_control};
 pub use fragments::{FragmentRow, Fragmentation, fragmentation};
