@@ -7,7 +7,8 @@
 #     could not point it at tests/interop/srv_dns.py. `--no-install-recommends
 #     prosody` leaves it out;
 #   - slixmpp and irc (pip), at the versions the scripts in tests/interop were
-#     proved with (irc: the IRC client of the gateway test).
+#     proved with (irc: the IRC client of the gateway test), into the
+#     project's own virtual environment, target/interop-venv.
 # Idempotent: what is already there is left alone. Prints what it did.
 #
 #   scripts/interop-deps.sh
@@ -60,27 +61,39 @@ else
   say "not installing ${need[*]}: needs root and apt-get; the interop tests skip"
 fi
 
-# --- slixmpp, irc (pip) ------------------------------------------------------
+# --- slixmpp, irc (pip, in the project's virtual environment) ---------------
+# Into target/interop-venv (or $CARGO_TARGET_DIR/interop-venv), never into
+# the system's Python: the tests find it there (tests/common/peers.rs).
+venv="${CARGO_TARGET_DIR:-$(cd "$(dirname "$0")/.." && pwd)/target}/interop-venv"
+py="$venv/bin/python3"
+if [ ! -x "$py" ]; then
+  say "python: creating the virtual environment $venv"
+  if ! python3 -m venv "$venv" 2>/tmp/interop-deps-venv.$$; then
+    # Debian's python3 needs its venv package for ensurepip.
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "apt: installing python3-venv"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+      rm -rf "$venv"
+      python3 -m venv "$venv"
+    else
+      cat /tmp/interop-deps-venv.$$ >&2
+      rm -f /tmp/interop-deps-venv.$$
+      exit 1
+    fi
+  fi
+  rm -f /tmp/interop-deps-venv.$$
+fi
 # pip_pin NAME VERSION: installs NAME==VERSION unless exactly that is there.
 pip_pin() {
   local name=$1 version=$2 have
-  have=$(python3 -c "import importlib.metadata as m; print(m.version('$name'))" 2>/dev/null || true)
+  have=$("$py" -c "import importlib.metadata as m; print(m.version('$name'))" 2>/dev/null || true)
   if [ "$have" = "$version" ]; then
     say "pip: $name $have already installed"
     return
   fi
   say "pip: installing $name==$version (found: ${have:-none})"
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "$name==$version" 2>/tmp/interop-deps-pip.$$ || {
-    # Debian's own python3 refuses pip installs (PEP 668) unless told.
-    if grep -q externally-managed /tmp/interop-deps-pip.$$; then
-      python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --break-system-packages "$name==$version"
-    else
-      cat /tmp/interop-deps-pip.$$ >&2
-      rm -f /tmp/interop-deps-pip.$$
-      exit 1
-    fi
-  }
-  rm -f /tmp/interop-deps-pip.$$
+  "$py" -m pip install --quiet --disable-pip-version-check "$name==$version"
 }
 pip_pin slixmpp "$SLIXMPP_VERSION"
 pip_pin irc "$IRC_VERSION"
@@ -89,5 +102,5 @@ say "versions: prosody $(dpkg-query -W -f='${Version}' prosody 2>/dev/null || ec
   "profanity $(dpkg-query -W -f='${Version}' profanity 2>/dev/null || echo none)," \
   "lua-unbound $(dpkg-query -W -f='${Version}' lua-unbound 2>/dev/null || echo none)," \
   "tmux $(tmux -V 2>/dev/null | cut -d' ' -f2 || echo none)," \
-  "slixmpp $(python3 -c 'import importlib.metadata as m; print(m.version("slixmpp"))' 2>/dev/null || echo none)," \
-  "irc $(python3 -c 'import importlib.metadata as m; print(m.version("irc"))' 2>/dev/null || echo none)"
+  "slixmpp $("$py" -c 'import importlib.metadata as m; print(m.version("slixmpp"))' 2>/dev/null || echo none)," \
+  "irc $("$py" -c 'import importlib.metadata as m; print(m.version("irc"))' 2>/dev/null || echo none)"

@@ -12,7 +12,7 @@
 use std::process::Command;
 
 mod common;
-use common::peers::{Process, lines, wait_for_port};
+use common::peers::{Process, lines, python, wait_for_port};
 
 const INTEROP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop");
 
@@ -49,19 +49,19 @@ fn run(args: &[&str]) -> (bool, String) {
 
 #[test]
 fn the_dns_server_and_the_dialback_probe_pass_their_self_tests() {
-    if !have("python3", "python3 -c ''") {
+    if !have("python3", &format!("{} -c ''", python())) {
         return;
     }
     for script in ["srv_dns.py", "s2s_probe.py"] {
         let (ok, report) =
-            run(&["python3", &format!("{INTEROP}/{script}"), "--self-test"]);
+            run(&[&python(), &format!("{INTEROP}/{script}"), "--self-test"]);
         assert!(ok && !report.contains("FAIL"), "{script}: {report}");
     }
 }
 
 #[test]
 fn prosody_federates_with_prosody() {
-    if !have("slixmpp", "python3 -c 'import slixmpp'")
+    if !have("slixmpp", &format!("{} -c 'import slixmpp'", python()))
         || !have("prosody", "command -v prosodyctl")
         || !have(
             "lua-unbound",
@@ -70,7 +70,12 @@ fn prosody_federates_with_prosody() {
     {
         return;
     }
-    let (ok, report) = run(&["bash", &format!("{INTEROP}/federation.sh")]);
+    let (ok, report) = run(&[
+        "env",
+        &format!("PYTHON={}", python()),
+        "bash",
+        &format!("{INTEROP}/federation.sh"),
+    ]);
     assert!(ok, "{report}");
     assert!(report.contains("checks passed"), "{report}");
     assert!(report.contains("authenticated by dialback"), "{report}");
@@ -79,7 +84,7 @@ fn prosody_federates_with_prosody() {
 /// Whether Prosody, lua-unbound and slixmpp are all here (else skip, or
 /// fail under CI).
 fn have_prosody_and_slixmpp() -> bool {
-    have("slixmpp", "python3 -c 'import slixmpp'")
+    have("slixmpp", &format!("{} -c 'import slixmpp'", python()))
         && have("prosody", "command -v prosodyctl")
         && have(
             "lua-unbound",
@@ -113,7 +118,7 @@ fn federate_with_prosody(name: &str, ca: bool) -> String {
         assert!(ok, "ca.sh: {report}");
     }
     // The DNS server: SRV records for both domains, target localhost.
-    let mut dns = Command::new("python3")
+    let mut dns = Command::new(python())
         .arg(format!("{INTEROP}/srv_dns.py"))
         .args(["--port", "0"])
         .arg("--srv")
@@ -211,7 +216,7 @@ fn federate_with_prosody(name: &str, ca: bool) -> String {
         )
     };
     let (ok, report) = run(&[
-        "python3",
+        &python(),
         &format!("{INTEROP}/slixmpp_federation.py"),
         "--port1",
         &ours_c2s.to_string(),
@@ -310,7 +315,7 @@ fn our_server_and_prosody_authenticate_by_certificate() {
 #[test]
 fn two_of_our_servers_federate_for_slixmpp_clients() {
     use std::process::Stdio;
-    if !have("slixmpp", "python3 -c 'import slixmpp'") {
+    if !have("slixmpp", &format!("{} -c 'import slixmpp'", python())) {
         return;
     }
     let scratch = common::Scratch::new("interop-two-netlabs");
@@ -360,7 +365,7 @@ fn two_of_our_servers_federate_for_slixmpp_clients() {
             .into_owned()
     };
     let (ok, report) = run(&[
-        "python3",
+        &python(),
         &format!("{INTEROP}/slixmpp_federation.py"),
         "--port1",
         &c2s[0].to_string(),

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 mod common;
 use common::peers::{
-    INTEROP, Process, drain, have, lines, wait_for, wait_for_port,
+    INTEROP, Process, drain, have, lines, python, wait_for, wait_for_port,
 };
 use common::{Scratch, free_port, netlab, text};
 
@@ -55,8 +55,8 @@ fn prosody(scratch: &Scratch) -> (Process, u16, u16) {
 
 fn have_peers() -> bool {
     have("prosodyctl", &["--help"])
-        && have("python3", &["-c", "import slixmpp"])
-        && have("python3", &["-c", "import irc.client"])
+        && have(&python(), &["-c", "import slixmpp"])
+        && have(&python(), &["-c", "import irc.client"])
 }
 
 #[test]
@@ -130,7 +130,7 @@ fn talk_through_the_gateway(c2s: u16, component: u16) {
         .unwrap_or_else(|| panic!("no IRC port in {banner:?}"));
 
     // alice on XMPP: subscribes to mallory, then waits for the rest.
-    let mut alice = Command::new("python3")
+    let mut alice = Command::new(python())
         .arg(format!("{INTEROP}/slixmpp_gateway_peer.py"))
         .args(["--host", "127.0.0.1", "--port", &c2s.to_string()])
         .args(["--domain", "localhost", "--plain"])
@@ -148,7 +148,7 @@ fn talk_through_the_gateway(c2s: u16, component: u16) {
     }
 
     // mallory on IRC.
-    let irc = Command::new("python3")
+    let irc = Command::new(python())
         .arg(format!("{INTEROP}/irc_client.py"))
         .args(["--port", &irc_port.to_string(), "--nick", "mallory"])
         .args(["--send", "alice|localhost", "hello from irc"])

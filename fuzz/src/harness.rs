@@ -3,8 +3,8 @@
 //! The fuzz targets (`fuzz/fuzz_targets/*.rs`) call these functions through
 //! the `netlab_fuzz` library, and `tests/fuzz_regressions.rs` includes this
 //! very file with `#[path]`, so a saved input is replayed through exactly
-//! the code that found it. Only `netlab` and `colored` are used here,
-//! because those are the only crates both places can see.
+//! the code that found it. Only `netlab`, `colored` and `quick_xml` are
+//! used here, because those are the only crates both places can see.
 
 use netlab::xmpp::ns;
 use std::io::Cursor;
@@ -143,6 +143,7 @@ pub fn xmpp_stream(data: &[u8]) {
         "chunks of {sizes:?} bytes give other events than one piece"
     );
     assert_eq!(finish, whole.finish(), "finish() depends on the chunks");
+    no_wrong_end_tag_waits(&parser, stream, failed || finish.is_ok());
 
     for event in &events {
         match event {
@@ -157,6 +158,31 @@ pub fn xmpp_stream(data: &[u8]) {
                 std::hint::black_box(e.to_string());
                 std::hint::black_box(e.stream_error_condition());
             }
+        }
+    }
+}
+
+/// A wrong end tag is a stream error as soon as its `>` arrives (issue
+/// 13): so when the parser waits for more bytes, what it holds has no end
+/// tag that quick-xml, reading those bytes alone, calls mismatched.
+fn no_wrong_end_tag_waits(parser: &StreamParser, stream: &[u8], done: bool) {
+    use quick_xml::errors::{Error, IllFormedError};
+    let pending = &stream[stream.len() - parser.buffered()..];
+    if done || !pending.starts_with(b"<") {
+        return;
+    }
+    let mut reader = quick_xml::Reader::from_reader(pending);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => return,
+            Err(Error::IllFormed(IllFormedError::MismatchedEndTag {
+                expected,
+                found,
+            })) => panic!(
+                "</{found}> for <{expected}> is still waiting for more bytes"
+            ),
+            Err(_) => return,
+            Ok(_) => {}
         }
     }
 }

@@ -432,6 +432,16 @@ pub struct StreamParser {
     state: Scan,
     /// Open elements, `<stream:stream>` included.
     depth: usize,
+    /// Where the name of the tag being scanned starts in `buf` (just
+    /// after its `<` or `</`).
+    tag_at: usize,
+    /// The names of the open elements inside the current stanza (depth 2
+    /// and deeper), one after another, and where each one starts: an end
+    /// tag must name the element it closes (XML 1.0 § 3, "Element Type
+    /// Match"), checked when its `>` arrives. The stream header's own
+    /// name is in `scope`.
+    open_names: Vec<u8>,
+    open_at: Vec<usize>,
     /// Set once the header has been parsed.
     scope: Option<StreamScope>,
     /// `<stream:stream/>` gave `Open`; `Close` is owed.
@@ -465,6 +475,9 @@ impl StreamParser {
             scanned: 0,
             state: Scan::Text,
             depth: 0,
+            tag_at: 0,
+            open_names: Vec::new(),
+            open_at: Vec::new(),
             scope: None,
             close_owed: false,
             closed: false,
@@ -480,6 +493,7 @@ impl StreamParser {
         if self.start > 0 && self.start >= self.buf.len() / 2 {
             self.buf.drain(..self.start);
             self.pos -= self.start;
+            self.tag_at = self.tag_at.saturating_sub(self.start);
             self.start = 0;
         }
         self.buf.extend_from_slice(bytes);
@@ -591,6 +605,10 @@ impl StreamParser {
                 // Deeper, text belongs to the element; quick-xml decodes it.
             }
             Scan::Lt => {
+                // A start tag's name begins with this byte; an end tag's
+                // after this '/'.
+                self.tag_at =
+                    if byte == b'/' { self.pos } else { self.pos - 1 };
                 self.state = match byte {
                     b'/' => Scan::EndTag,
                     b'!' => Scan::Bang,
@@ -715,6 +733,11 @@ impl StreamParser {
                 limit: self.limits.max_depth,
             });
         }
+        if self.depth >= 2 {
+            let name = tag_name(&self.buf[self.tag_at..self.pos]);
+            self.open_at.push(self.open_names.len());
+            self.open_names.extend_from_slice(name);
+        }
         Ok((self.depth == 1).then_some(Unit::Open))
     }
 
@@ -728,6 +751,20 @@ impl StreamParser {
             2 => Some(Unit::Element),
             _ => None,
         };
+        if self.depth >= 2 {
+            // The end tag is `</name S?>` (XML 1.0 § 3.1, production ETag).
+            let closing = tag_name(&self.buf[self.tag_at..self.pos]);
+            let at = self.open_at.pop().unwrap_or_default();
+            if self.open_names[at..] != *closing {
+                return Err(not_well_formed(format!(
+                    "<{}> was closed with </{}>: an end tag must name the \
+                     element it ends (XML 1.0 § 3)",
+                    String::from_utf8_lossy(&self.open_names[at..]),
+                    String::from_utf8_lossy(closing),
+                )));
+            }
+            self.open_names.truncate(at);
+        }
         self.depth -= 1;
         Ok(unit)
     }
@@ -793,6 +830,16 @@ impl StreamParser {
             }
         }
     }
+}
+
+/// The name at the start of a tag's bytes (`message` in `message to='…'>`
+/// or in `message >`): up to the first whitespace, `/` or `>`.
+fn tag_name(tag: &[u8]) -> &[u8] {
+    let end = tag
+        .iter()
+        .position(|&b| is_xml_space(b) || b == b'/' || b == b'>')
+        .unwrap_or(tag.len());
+    &tag[..end]
 }
 
 /// XML whitespace: space, tab, CR, LF (XML 1.0 § 2.3, production S).
@@ -1840,6 +1887,38 @@ mod tests {
                 "not-well-formed",
                 "{input}"
             );
+        }
+    }
+
+    #[test]
+    fn a_wrong_end_tag_fails_when_its_gt_arrives() {
+        // `<message><body>x</message>` leaves <message> still open by
+        // count; by name, </message> cannot close <body>. The error comes
+        // at that '>', with no further byte, and the stanza before it is
+        // delivered whole.
+        let mut parser = StreamParser::new();
+        parser.feed(OPEN.as_bytes());
+        parser.feed(b"<presence/><message to='a@b'><body>x</message");
+        assert!(matches!(
+            parser.next_event(),
+            Ok(Some(StreamEvent::Open(_)))
+        ));
+        assert!(matches!(
+            parser.next_event(),
+            Ok(Some(StreamEvent::Element(_)))
+        ));
+        assert_eq!(parser.next_event(), Ok(None));
+        parser.feed(b">");
+        let e = parser.next_event().expect_err("a mismatched end tag");
+        assert_eq!(e.stream_error_condition(), "not-well-formed");
+        assert!(e.to_string().contains("<body> was closed with </message>"));
+        // Prefixes are part of the name, and a space may end an end tag.
+        for bad in ["<a:x xmlns:a='u'></x>", "<x><y></y ></z>", "<x></>"] {
+            let e = error(&in_stream(bad));
+            assert_eq!(e.stream_error_condition(), "not-well-formed", "{bad}");
+        }
+        for good in ["<a:x xmlns:a='u'></a:x >", "<x><y><z/></y></x>"] {
+            assert_eq!(events(&in_stream(good)).len(), 3, "{good}");
         }
     }
 

@@ -74,10 +74,16 @@ pub fn text(output: &Output) -> String {
 pub struct Scratch(pub std::path::PathBuf);
 
 impl Scratch {
-    /// `netlab-NAME-PID`, empty.
+    /// `netlab-NAME-PID-N`, empty. N counts the scratch directories of
+    /// this test binary: two tests running at once with the same NAME
+    /// must not share one (they did, and one test's server lost its
+    /// database to the other's setup).
     pub fn new(name: &str) -> Scratch {
+        static NEXT: std::sync::atomic::AtomicUsize =
+            std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir = std::env::temp_dir()
-            .join(format!("netlab-{name}-{}", std::process::id()));
+            .join(format!("netlab-{name}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("scratch dir");
         Scratch(dir)

@@ -14,6 +14,21 @@ use std::time::{Duration, Instant};
 /// Where the interop scripts live.
 pub const INTEROP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/interop");
 
+/// The Python that runs the interop scripts: the project's own virtual
+/// environment, `target/interop-venv`, where `scripts/interop-deps.sh`
+/// installs slixmpp and irc; the system's `python3` when there is none.
+pub fn python() -> String {
+    // target/debug/netlab → target/interop-venv, wherever target is.
+    let venv = std::path::Path::new(env!("CARGO_BIN_EXE_netlab"))
+        .parent()
+        .and_then(std::path::Path::parent)
+        .map(|target| target.join("interop-venv/bin/python3"));
+    match venv {
+        Some(path) if path.exists() => path.to_string_lossy().into_owned(),
+        _ => "python3".to_owned(),
+    }
+}
+
 /// Whether `program check…` succeeds; if not, skip (or fail under CI:
 /// `CI` set means the peers were supposed to be installed).
 pub fn have(program: &str, check: &[&str]) -> bool {

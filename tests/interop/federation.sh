@@ -37,6 +37,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# slixmpp lives in the project's virtual environment (scripts/interop-deps.sh);
+# the tests say which Python through $PYTHON.
+python=${PYTHON:-python3}
 prosody_opts=(--debug) ca=false keep=false debug=false s2s_plain=false
 while [ $# -gt 0 ]; do
   case $1 in
@@ -129,7 +132,7 @@ else
 fi
 t=$(now)
 rc=0
-python3 "$here/slixmpp_federation.py" \
+"$python" "$here/slixmpp_federation.py" \
   --port1 "$p_c2s" --domain1 p.example --user1 alice --pass1 apass "${tls1[@]}" \
   --port2 "$q_c2s" --domain2 q.example --user2 bob --pass2 bpass "${tls2[@]}" \
   --unknown nowhere.example || rc=$?

@@ -365,12 +365,16 @@ def main() -> int:
     parser.add_argument("--second-resource", action="store_true", help="b also online, not proxied (expire mode)")
     parser.add_argument("--ping-every", type=float, default=0.5)
     parser.add_argument("--ping-timeout", type=float, default=1.0)
+    parser.add_argument("--deadline", type=float, default=300.0, help="fail after this many seconds in all")
     args = parser.parse_args()
     common.setup_logging(args)
     try:
-        return asyncio.run(main_async(args))
+        return asyncio.run(asyncio.wait_for(main_async(args), args.deadline))
     except Stuck as stuck:
         print(f"FAIL: {stuck}", flush=True)
+        return 1
+    except asyncio.TimeoutError:
+        print(f"FAIL: the whole run took over {args.deadline:.0f} s", flush=True)
         return 1
 
 
