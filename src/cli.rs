@@ -355,6 +355,10 @@ pub struct XmppClientArgs {
     /// Print every piece of XML sent and received (on stderr).
     #[arg(long)]
     pub trace: bool,
+    /// Do not ask for stream management (XEP-0198): a broken connection
+    /// then ends the session, and what was in flight may be lost.
+    #[arg(long)]
+    pub no_sm: bool,
 }
 
 /// Arguments of `netlab xmpp bench`.
@@ -874,6 +878,7 @@ fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
                 recv: args.recv,
                 timeout: Duration::from_secs(args.timeout),
                 trace: args.trace,
+                stream_management: !args.no_sm,
             });
         }
         XmppCommand::Bench(args) => {

@@ -414,3 +414,217 @@ fn a_slixmpp_component_is_hosted_by_our_server() {
         "{echoed:?}"
     );
 }
+
+/// A TCP proxy on 127.0.0.1 that can cut every connection through it,
+/// refuse new ones for a while (a cable pulled, then plugged in again), or
+/// swallow what passes: bytes the sender's kernel saw acknowledged — by
+/// the proxy's kernel — that never reach the server.
+struct CutProxy {
+    port: u16,
+    open: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+    refusing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    swallowing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl CutProxy {
+    fn start(target: u16) -> CutProxy {
+        use std::net::{TcpListener, TcpStream};
+        use std::sync::atomic::Ordering;
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let proxy = CutProxy {
+            port,
+            open: Default::default(),
+            refusing: Default::default(),
+            swallowing: Default::default(),
+        };
+        let (open, refusing) = (proxy.open.clone(), proxy.refusing.clone());
+        let swallowing = proxy.swallowing.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().map_while(Result::ok) {
+                if refusing.load(Ordering::SeqCst) {
+                    continue; // dropped: the client sees it close at once
+                }
+                let Ok(server) = TcpStream::connect(("127.0.0.1", target))
+                else {
+                    continue;
+                };
+                let mut list = open.lock().expect("lock");
+                for (from, to) in [(&client, &server), (&server, &client)] {
+                    let (Ok(mut from), Ok(mut to)) =
+                        (from.try_clone(), to.try_clone())
+                    else {
+                        continue;
+                    };
+                    let swallowing = swallowing.clone();
+                    std::thread::spawn(move || {
+                        use std::io::{Read, Write};
+                        let mut chunk = [0; 16 * 1024];
+                        while let Ok(n @ 1..) = from.read(&mut chunk) {
+                            if swallowing.load(Ordering::SeqCst) {
+                                continue;
+                            }
+                            if to.write_all(&chunk[..n]).is_err() {
+                                break;
+                            }
+                        }
+                        let _ = to.shutdown(std::net::Shutdown::Both);
+                    });
+                }
+                list.extend([client, server]);
+            }
+        });
+        proxy
+    }
+
+    /// Cuts every connection: both ends see it close.
+    fn cut(&self) {
+        for stream in self.open.lock().expect("lock").drain(..) {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
+    fn refuse(&self, refusing: bool) {
+        self.refusing
+            .store(refusing, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn swallow(&self, swallowing: bool) {
+        self.swallowing
+            .store(swallowing, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// `netlab xmpp client` for a through a proxy that cuts it three times,
+/// b receiving directly: b gets every message once and in order, and a
+/// gets, once, what c sent while its cable was out. `port` and `cert`:
+/// a server with accounts a, b, c (passwords apass …) on localhost.
+fn our_client_survives_cuts(port: u16, cert: &str) -> Vec<String> {
+    let proxy = CutProxy::start(port);
+    let client = |user: &str, via: u16, extra: &[&str]| {
+        netlab()
+            .args(["xmpp", "client", &format!("{user}@localhost")])
+            .args(["--password", &format!("{user}pass")])
+            .args(["--server", &format!("127.0.0.1:{via}")])
+            .args(["--trust-cert", cert])
+            .args(extra)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("netlab xmpp client")
+    };
+    let mut b = client("b", port, &["--recv", "10", "--timeout", "60"]);
+    let b_lines = lines(b.stdout.take().expect("stdout"));
+    let mut b = Process(b);
+    let mut a = client("a", proxy.port, &[]);
+    let a_lines = lines(a.stdout.take().expect("stdout"));
+    let mut typing = a.stdin.take().expect("stdin");
+    let _a = Process(a);
+    let minute = Duration::from_secs(60);
+    wait_for(&a_lines, "logged in as", minute)
+        .unwrap_or_else(|seen| panic!("a did not log in: {seen:?}"));
+    wait_for(&b_lines, "", Duration::from_millis(500)).ok();
+    let mut seen = Vec::new();
+    let mut said = |line: &str| {
+        writeln!(typing, "{line}").expect("type");
+    };
+    said("/msg b@localhost m0");
+    for round in 0..3 {
+        if round == 2 {
+            // The next two are swallowed: a's kernel has them acknowledged
+            // by TCP, the server never sees them, so stream management
+            // has no acknowledgement for them, and a sends them again.
+            proxy.swallow(true);
+        }
+        for n in 1..=2 {
+            said(&format!("m{}", round * 3 + n));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        proxy.swallow(false);
+        if round == 1 {
+            // The cable stays out for a second; c writes to a meanwhile.
+            proxy.refuse(true);
+            proxy.cut();
+            let out = netlab()
+                .args(["xmpp", "client", "c@localhost", "--password"])
+                .args(["cpass", "--server", &format!("127.0.0.1:{port}")])
+                .args(["--trust-cert", cert])
+                .args(["--send", "a@localhost", "while you were away"])
+                .output()
+                .expect("c sends");
+            assert!(out.status.success(), "{}", text(&out));
+            std::thread::sleep(Duration::from_secs(1));
+            proxy.refuse(false);
+        } else {
+            proxy.cut();
+        }
+        let back = wait_for(&a_lines, "resumed:", minute)
+            .unwrap_or_else(|lines| panic!("a did not resume: {lines:?}"));
+        seen.extend(back);
+        said(&format!("m{}", round * 3 + 3));
+    }
+    // b prints its 10 messages and exits.
+    let status = b.wait_exit(minute).expect("b received 10 messages");
+    let got: Vec<String> = std::iter::from_fn(|| b_lines.try_recv().ok())
+        .filter_map(|l| l.split_once(": ").map(|(_, body)| body.to_owned()))
+        .collect();
+    assert!(status.success(), "b: {got:?}");
+    let expected: Vec<String> = (0..10).map(|n| format!("m{n}")).collect();
+    assert_eq!(got, expected, "every message once, in order");
+    writeln!(typing, "/quit").expect("type");
+    seen.extend(std::iter::from_fn(|| {
+        a_lines.recv_timeout(Duration::from_secs(2)).ok()
+    }));
+    let away = seen
+        .iter()
+        .filter(|l| l.contains("while you were away"))
+        .count();
+    assert_eq!(away, 1, "c's message, once: {seen:#?}");
+    let again = |l: &String| {
+        let (_, tail) = l.rsplit_once(", ")?;
+        tail.strip_suffix(" sent again")?.parse::<usize>().ok()
+    };
+    assert!(
+        seen.iter().filter_map(again).any(|n| n >= 2),
+        "the swallowed messages went again: {seen:#?}"
+    );
+    // What a said, for the log of the run (`--nocapture`).
+    eprintln!("{}", seen.join("\n"));
+    seen
+}
+
+#[test]
+fn our_client_resumes_with_our_server_losing_nothing() {
+    let scratch = Scratch::new("client-resume");
+    let (_server, port) =
+        our_server_with(&scratch.0, &["--resume-window", "60"]);
+    let cert = scratch.0.join("x.sqlite.crt");
+    let seen = our_client_survives_cuts(port, &cert.to_string_lossy());
+    let resumed = seen.iter().filter(|l| l.starts_with("resumed:")).count();
+    assert_eq!(resumed, 3, "{seen:#?}");
+}
+
+#[test]
+fn our_client_resumes_with_prosody_losing_nothing() {
+    if !have("prosodyctl", &["--help"]) {
+        return;
+    }
+    let scratch = Scratch::new("client-resume-prosody");
+    let port = free_port();
+    let prosody = Command::new("bash")
+        .arg(format!("{INTEROP}/prosody.sh"))
+        .arg(&scratch.0)
+        .arg(port.to_string())
+        .args(["a", "apass", "b", "bpass", "c", "cpass"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("prosody.sh");
+    let _prosody = Process(prosody);
+    wait_for_port(port);
+    let cert = scratch.0.join("certs/localhost.crt");
+    let seen = our_client_survives_cuts(port, &cert.to_string_lossy());
+    let resumed = seen.iter().filter(|l| l.starts_with("resumed:")).count();
+    assert_eq!(resumed, 3, "{seen:#?}");
+}

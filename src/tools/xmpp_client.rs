@@ -15,6 +15,11 @@
 //! It answers what a well-behaved client must: roster pushes get a result
 //! (RFC 6121 § 2.1.6), pings a pong (XEP-0199), any other request
 //! `service-unavailable` (RFC 6120 § 8.4).
+//!
+//! It asks for stream management (XEP-0198) unless told not to: when the
+//! connection breaks, it says so, connects again and resumes the session
+//! (or, if the server no longer has it, starts a new one), and sends again
+//! whatever the server had not acknowledged.
 
 use crate::xmpp::ns;
 use std::net::SocketAddr;
@@ -26,7 +31,10 @@ use anyhow::Context;
 use tokio::io::AsyncBufReadExt;
 
 use crate::show::style;
-use crate::xmpp::client::{Client, ClientTrace, Direction, Options, Security};
+use crate::units;
+use crate::xmpp::client::{
+    Client, ClientError, ClientTrace, Direction, Options, Reconnected, Security,
+};
 use crate::xmpp::framing::Element;
 use crate::xmpp::jid::Jid;
 use crate::xmpp::stanza::{self, ErrorType};
@@ -57,6 +65,8 @@ pub struct Args {
     pub timeout: Duration,
     /// Print the XML.
     pub trace: bool,
+    /// Ask for stream management (XEP-0198).
+    pub stream_management: bool,
 }
 
 /// Runs the client.
@@ -99,6 +109,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     });
     options.resource = args.resource.clone();
     options.trace = trace;
+    options.stream_management = args.stream_management;
     let runtime =
         tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
@@ -190,10 +201,15 @@ async fn receive(
                 timeout.as_secs()
             );
         };
-        let Some(element) = next? else {
-            anyhow::bail!(
+        let element = match next {
+            Ok(Some(element)) => element,
+            Ok(None) => anyhow::bail!(
                 "the server closed the stream after {got} of {count} messages"
-            );
+            ),
+            Err(err) => {
+                recover(client, err.into()).await?;
+                continue;
+            }
         };
         if element.local_name() == "message"
             && let Some(body) = element.child("body", ns::CLIENT)
@@ -225,22 +241,110 @@ async fn interactive(mut client: Client) -> anyhow::Result<()> {
         tokio::select! {
             line = lines.next_line() => {
                 let Some(line) = line.context("reading the terminal")? else { break };
-                if !command(&mut client, line.trim(), &mut talking_to).await? {
-                    break;
+                match command(&mut client, line.trim(), &mut talking_to).await {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(err) => recover(&mut client, err).await?,
                 }
             }
             stanza = client.recv() => {
-                let Some(element) = stanza? else {
-                    println!("the server closed the stream");
-                    return Ok(());
+                let element = match stanza {
+                    Ok(Some(element)) => element,
+                    Ok(None) => {
+                        println!("the server closed the stream");
+                        return Ok(());
+                    }
+                    Err(err) => {
+                        recover(&mut client, err.into()).await?;
+                        continue;
+                    }
                 };
                 show(&element);
-                answer(&mut client, &element).await?;
+                if let Err(err) = answer(&mut client, &element).await {
+                    recover(&mut client, err).await?;
+                }
             }
         }
     }
     client.close().await?;
     Ok(())
+}
+
+/// After `err`: if it was the connection breaking and the session can be
+/// resumed, connects again until it is back (or the server's resumption
+/// window has passed), saying what happened. Any other error is returned.
+async fn recover(
+    client: &mut Client,
+    err: anyhow::Error,
+) -> anyhow::Result<()> {
+    let broken = matches!(
+        err.downcast_ref::<ClientError>(),
+        Some(
+            ClientError::Closed {
+                during_login: false
+            } | ClientError::Io(_)
+        )
+    );
+    if !broken || !client.can_resume() {
+        return Err(err);
+    }
+    println!("connection lost ({}): resuming the session", why_lost(&err));
+    let window = client.resume_window().unwrap_or(Duration::from_secs(60));
+    let started = tokio::time::Instant::now();
+    let mut wait = Duration::from_millis(100);
+    loop {
+        match client.reconnect().await {
+            Ok(Reconnected::Resumed { acked, resent }) => {
+                println!(
+                    "resumed: the server had handled {acked} more of ours, \
+                     {resent} sent again"
+                );
+                return Ok(());
+            }
+            Ok(Reconnected::NewSession { condition, resent }) => {
+                println!(
+                    "not resumed (<{condition}/>): a new session, {resent} \
+                     sent again"
+                );
+                // A new session is offline until it says otherwise.
+                client.send(&Element::new("presence", None)).await?;
+                return Ok(());
+            }
+            Err(err) if started.elapsed() < window => {
+                println!(
+                    "reconnecting failed ({}); again in {}",
+                    why_lost(&err.into()),
+                    units::duration(wait)
+                );
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+            Err(err) => return Err(err.into()),
+        }
+    }
+}
+
+/// A broken connection in a few words: the system's own message can be
+/// a line long (rustls adds a link to its manual).
+fn why_lost(err: &anyhow::Error) -> String {
+    match err.downcast_ref::<ClientError>() {
+        Some(ClientError::Io(io)) => match io.kind() {
+            std::io::ErrorKind::UnexpectedEof => {
+                "cut, without a goodbye".into()
+            }
+            std::io::ErrorKind::ConnectionReset => "reset".into(),
+            std::io::ErrorKind::ConnectionRefused => "refused".into(),
+            kind => kind.to_string(),
+        },
+        Some(ClientError::Closed { during_login: true }) => {
+            "closed during login".into()
+        }
+        Some(ClientError::Closed {
+            during_login: false,
+        }) => "closed".into(),
+        Some(ClientError::Refused { .. }) => "nothing listens".into(),
+        _ => err.to_string(),
+    }
 }
 
 /// One line typed by the user; `false` to quit.

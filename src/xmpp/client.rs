@@ -7,8 +7,17 @@
 //! server — ours, Prosody, ejabberd — and every way a login can fail is
 //! turned into one plain sentence with the likely fix ([`ClientError`]).
 //!
+//! With [`Options::stream_management`], the session asks for stream
+//! management ([XEP-0198], the counters in [`super::sm`]): it answers the
+//! server's `<r/>` with `<a h=''/>`, asks for the server's count after it
+//! sends, keeps what the server has not acknowledged, and
+//! [`Client::reconnect`] takes the session over on a new connection
+//! (`<resume/>`), sending again what the server never got.
+//!
 //! `netlab xmpp client` (interactive chat and one-shot `--send`/`--recv`)
 //! and lessons 1, 2, 5 and 6 are built on [`Client`].
+//!
+//! [XEP-0198]: https://xmpp.org/extensions/xep-0198.html
 
 use crate::xmpp::ns;
 use std::collections::VecDeque;
@@ -22,6 +31,7 @@ use super::framing::{Element, FramingError, StreamEvent, StreamParser};
 use super::jid::Jid;
 use super::sasl::{self, Mechanism, ServerSaslMessage};
 use super::scram::{Hash, ScramClient};
+use super::sm::{self, StreamManagement};
 use super::tls::{self, Trust};
 use super::transport::ClientTransport;
 
@@ -65,6 +75,8 @@ pub struct Options {
     pub timeout: Duration,
     /// The XML console, if wanted.
     pub trace: Option<ClientTrace>,
+    /// Ask for stream management (XEP-0198) when the server offers it.
+    pub stream_management: bool,
 }
 
 impl std::fmt::Debug for Options {
@@ -95,6 +107,7 @@ impl Options {
             resource: None,
             timeout: Duration::from_secs(10),
             trace: None,
+            stream_management: false,
         }
     }
 }
@@ -226,6 +239,43 @@ pub struct Client {
     pending: VecDeque<Element>,
     next_id: u64,
     mechanism: Mechanism,
+    /// What `connect` was given: [`Client::reconnect`] logs in with it.
+    options: Options,
+    /// Stream management, from `<enabled/>` on.
+    sm: Option<StreamManagement>,
+    /// How long the server keeps the session for a resume (`max`), if it
+    /// said.
+    resume_window: Option<Duration>,
+    /// Bytes `recv` owes the server (an `<a/>` for its `<r/>`), written
+    /// before anything else: `recv` must stay cancel-safe inside a
+    /// `select!`, so it writes with `write_some`, which writes all it says
+    /// or nothing, and keeps here what is still to go.
+    outbox: Vec<u8>,
+    /// Written bytes may still sit in the TLS layer.
+    flush_owed: bool,
+}
+
+/// How [`Client::reconnect`] went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reconnected {
+    /// `<resumed/>`: the same session, nothing lost. `acked` of the
+    /// stanzas we had sent were handled before the break; `resent` were
+    /// not, and went again.
+    Resumed {
+        /// Acknowledged by the resume.
+        acked: usize,
+        /// Sent again.
+        resent: usize,
+    },
+    /// `<failed/>` (the window had passed, say): a new session, bound
+    /// again, with the stanzas the old one never saw handled sent again.
+    /// Presence must be sent again too.
+    NewSession {
+        /// The server's reason (`item-not-found` …).
+        condition: String,
+        /// Sent again.
+        resent: usize,
+    },
 }
 
 impl std::fmt::Debug for Client {
@@ -245,6 +295,7 @@ struct Features {
     mechanisms: Vec<String>,
     bind: bool,
     session_required: bool,
+    stream_management: bool,
 }
 
 impl Features {
@@ -262,6 +313,7 @@ impl Features {
             bind: element.child("bind", ns::BIND).is_some(),
             session_required: session
                 .is_some_and(|s| s.child("optional", ns::SESSION).is_none()),
+            stream_management: element.child("sm", ns::SM).is_some(),
         }
     }
 }
@@ -269,6 +321,170 @@ impl Features {
 impl Client {
     /// Connects, negotiates and binds: returns once stanzas can flow.
     pub async fn connect(options: Options) -> Result<Client, ClientError> {
+        let (addr, stream) = dial(&options).await?;
+        let mut client = Client {
+            io: ClientTransport::Plain(stream),
+            parser: StreamParser::new(),
+            buf: vec![0; 16 * 1024],
+            jid: options.jid.clone(),
+            addr,
+            trace: options.trace.clone(),
+            timeout: options.timeout,
+            pending: VecDeque::new(),
+            next_id: 1,
+            mechanism: Mechanism::Plain,
+            options: options.clone(),
+            sm: None,
+            resume_window: None,
+            outbox: Vec::new(),
+            flush_owed: false,
+        };
+        let features = client.log_in(&options).await?;
+        client.start_session(&features).await?;
+        Ok(client)
+    }
+
+    /// After a broken connection: connects and logs in again, then
+    /// resumes the session if stream management allows it (XEP-0198 § 5),
+    /// or starts a new one. Either way, the stanzas the server never
+    /// acknowledged are sent again, in order.
+    pub async fn reconnect(&mut self) -> Result<Reconnected, ClientError> {
+        let options = self.options.clone();
+        let (addr, stream) = dial(&options).await?;
+        self.io = ClientTransport::Plain(stream);
+        self.addr = addr;
+        self.parser = StreamParser::new();
+        self.outbox.clear();
+        self.flush_owed = false;
+        // Log in as the account, not as the bound full JID.
+        let bound = std::mem::replace(&mut self.jid, options.jid.clone());
+        let features = self.log_in(&options).await?;
+        let previd = self.sm.as_ref().and_then(|sm| sm.id.clone());
+        let condition = match previd {
+            Some(previd) if features.stream_management => {
+                match self.resume(&previd, &bound).await? {
+                    Ok(resumed) => return Ok(resumed),
+                    Err(condition) => condition,
+                }
+            }
+            Some(_) => "no stream management offered".to_owned(),
+            None => "stream management was not enabled".to_owned(),
+        };
+        // A new session: what the old one never had acknowledged goes
+        // again. Until the new session is up, the old counts stay: a
+        // reconnect that fails here loses nothing, the next one tries again.
+        let unacked: Vec<Arc<str>> = self
+            .sm
+            .as_ref()
+            .map(|sm| sm.unacked().cloned().collect())
+            .unwrap_or_default();
+        // The same resource as before, if the server lets us have it.
+        self.options.resource = bound
+            .resource()
+            .map(str::to_owned)
+            .or(options.resource.clone());
+        let old = self.sm.take();
+        let started = self.start_session(&features).await;
+        self.options.resource = options.resource;
+        if let Err(err) = started {
+            self.sm = old;
+            return Err(err);
+        }
+        // All queued first, then written: a write that fails leaves every
+        // one of them queued for the next reconnect.
+        if let Some(sm) = self.sm.as_mut() {
+            for xml in &unacked {
+                sm.sent(Arc::clone(xml))
+                    .map_err(|e| ClientError::Protocol(e.to_string()))?;
+            }
+        }
+        for xml in &unacked {
+            self.write(xml).await?;
+        }
+        if let Some(sm) = self.sm.as_mut()
+            && sm.should_request()
+        {
+            self.write(&sm::request().to_xml()).await?;
+        }
+        Ok(Reconnected::NewSession {
+            condition,
+            resent: unacked.len(),
+        })
+    }
+
+    /// Whether [`Client::reconnect`] could resume this session.
+    pub fn can_resume(&self) -> bool {
+        self.sm.as_ref().is_some_and(|sm| sm.id.is_some())
+    }
+
+    /// How long the server said it keeps the session for a resume.
+    pub fn resume_window(&self) -> Option<Duration> {
+        self.resume_window
+    }
+
+    /// `<resume/>`: `Ok(Ok(..))` resumed, `Ok(Err(condition))` refused.
+    async fn resume(
+        &mut self,
+        previd: &str,
+        bound: &Jid,
+    ) -> Result<Result<Reconnected, String>, ClientError> {
+        let h = self.sm.as_ref().map_or(0, StreamManagement::inbound);
+        self.send(&sm::resume(previd, h)).await?;
+        loop {
+            let answer = self.next_element("waiting for <resumed/>").await?;
+            if answer.ns.as_deref() != Some(ns::SM) {
+                self.pending.push_back(answer);
+                continue;
+            }
+            match answer.local_name() {
+                "resumed" => {
+                    let Some(h) = sm::parse_h(&answer) else {
+                        return Err(ClientError::Protocol(
+                            "<resumed/> without a count h".into(),
+                        ));
+                    };
+                    let Some(sm) = self.sm.as_mut() else {
+                        return Err(ClientError::Protocol(
+                            "<resumed/> for no session".into(),
+                        ));
+                    };
+                    let acked = sm
+                        .ack(h)
+                        .map_err(|e| ClientError::Protocol(e.to_string()))?;
+                    let again: Vec<_> = sm.unacked().cloned().collect();
+                    // The session, and so its full JID, is the old one.
+                    self.jid = bound.clone();
+                    self.note(&format!(
+                        "resumed: {acked} of ours were handled before the \
+                         break, {} go again",
+                        again.len()
+                    ));
+                    for xml in &again {
+                        self.write(xml).await?;
+                    }
+                    return Ok(Ok(Reconnected::Resumed {
+                        acked,
+                        resent: again.len(),
+                    }));
+                }
+                "failed" => {
+                    let condition = answer
+                        .elements()
+                        .next()
+                        .map(|e| e.local_name().to_owned())
+                        .unwrap_or_else(|| "undefined-condition".into());
+                    self.note(&format!("resume refused: <{condition}/>"));
+                    return Ok(Err(condition));
+                }
+                _ => self.pending.push_back(answer),
+            }
+        }
+    }
+}
+
+/// Opens the TCP connection `options` name.
+async fn dial(options: &Options) -> Result<(String, TcpStream), ClientError> {
+    {
         let addr = match options.server {
             Some(addr) => addr.to_string(),
             None => format!("{}:5222", options.jid.domain()),
@@ -296,22 +512,11 @@ impl Client {
             Ok(Ok(stream)) => stream,
         };
         let _ = stream.set_nodelay(true);
-        let mut client = Client {
-            io: ClientTransport::Plain(stream),
-            parser: StreamParser::new(),
-            buf: vec![0; 16 * 1024],
-            jid: options.jid.clone(),
-            addr,
-            trace: options.trace.clone(),
-            timeout: options.timeout,
-            pending: VecDeque::new(),
-            next_id: 1,
-            mechanism: Mechanism::Plain,
-        };
-        client.negotiate(&options).await?;
-        Ok(client)
+        Ok((addr, stream))
     }
+}
 
+impl Client {
     /// The full JID the server bound.
     pub fn jid(&self) -> &Jid {
         &self.jid
@@ -327,10 +532,12 @@ impl Client {
         self.mechanism
     }
 
-    async fn negotiate(
+    /// STARTTLS, SASL and the stream restart: the features offered to a
+    /// logged-in client.
+    async fn log_in(
         &mut self,
         options: &Options,
-    ) -> Result<(), ClientError> {
+    ) -> Result<Features, ClientError> {
         let features = self.open_stream().await?;
         let features = match (&options.security, features.starttls) {
             (Security::StartTls(trust), true) => {
@@ -388,13 +595,22 @@ impl Client {
         };
         self.authenticate(options, &features.mechanisms).await?;
         self.parser = StreamParser::new();
-        let features = self.open_stream().await?;
+        self.open_stream().await
+    }
+
+    /// Binds a resource, opens the legacy session if the server needs it,
+    /// and enables stream management if asked for and offered.
+    async fn start_session(
+        &mut self,
+        features: &Features,
+    ) -> Result<(), ClientError> {
         if !features.bind {
             return Err(ClientError::Protocol(
                 "no resource binding offered after login".into(),
             ));
         }
-        self.bind(options.resource.as_deref()).await?;
+        let resource = self.options.resource.clone();
+        self.bind(resource.as_deref()).await?;
         if features.session_required {
             let iq = Element::new("iq", None)
                 .with_attr("type", "set")
@@ -405,7 +621,48 @@ impl Client {
                 );
             self.request(iq).await?;
         }
+        if self.options.stream_management && features.stream_management {
+            self.enable_stream_management().await?;
+        }
         Ok(())
+    }
+
+    /// `<enable resume='true'/>` → `<enabled/>` or `<failed/>` (XEP-0198
+    /// § 3). Refused is not an error: the session goes on without.
+    async fn enable_stream_management(&mut self) -> Result<(), ClientError> {
+        self.send(&sm::enable()).await?;
+        loop {
+            let answer = self.next_element("waiting for <enabled/>").await?;
+            if answer.ns.as_deref() != Some(ns::SM) {
+                self.pending.push_back(answer);
+                continue;
+            }
+            match answer.local_name() {
+                "enabled" => {
+                    let id = answer
+                        .attr("id")
+                        .filter(|_| {
+                            matches!(answer.attr("resume"), Some("true" | "1"))
+                        })
+                        .map(str::to_owned);
+                    self.resume_window = answer
+                        .attr("max")
+                        .and_then(|m| m.parse().ok())
+                        .map(Duration::from_secs);
+                    self.note(&format!(
+                        "stream management on{}",
+                        if id.is_some() { ", resumable" } else { "" }
+                    ));
+                    self.sm = Some(StreamManagement::new(id));
+                    return Ok(());
+                }
+                "failed" => {
+                    self.note("the server refused stream management");
+                    return Ok(());
+                }
+                _ => self.pending.push_back(answer),
+            }
+        }
     }
 
     /// Sends our stream header, reads the server's and its features.
@@ -593,16 +850,97 @@ impl Client {
         }
     }
 
-    /// Sends a stanza.
+    /// Sends a stanza. With stream management, it is kept until the
+    /// server acknowledges it — kept *before* it is written, so one whose
+    /// write fails goes again after [`Client::reconnect`].
     pub async fn send(&mut self, element: &Element) -> Result<(), ClientError> {
-        self.write(&element.to_xml()).await
+        let xml = element.to_xml();
+        if self.sm.is_some() && sm::counts(element) {
+            return self.send_counted(&xml).await;
+        }
+        self.write(&xml).await
     }
 
-    /// Sends raw text (the lessons type XML by hand).
+    /// Sends a stanza stream management counts, and asks for the server's
+    /// count (`<r/>`) if no request is out: so what waits for an
+    /// acknowledgement stays about one round trip's worth.
+    async fn send_counted(&mut self, xml: &str) -> Result<(), ClientError> {
+        let request = match self.sm.as_mut() {
+            Some(sm) => {
+                sm.sent(xml.into())
+                    .map_err(|e| ClientError::Protocol(e.to_string()))?;
+                sm.should_request()
+            }
+            None => false,
+        };
+        self.write(xml).await?;
+        if request {
+            self.write(&sm::request().to_xml()).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends raw text (the lessons type XML by hand). Not counted by
+    /// stream management: with it on, send stanzas with [`Client::send`].
     pub async fn write(&mut self, xml: &str) -> Result<(), ClientError> {
+        self.flush_outbox().await?;
         self.trace(Direction::Sent, xml);
         self.io.write_all(xml.as_bytes()).await?;
         Ok(())
+    }
+
+    /// Writes what `recv` owes the server. Cancel-safe: each step either
+    /// happens whole or leaves the state as it was.
+    async fn flush_outbox(&mut self) -> Result<(), ClientError> {
+        while !self.outbox.is_empty() {
+            let n = self.io.write_some(&self.outbox).await?;
+            if n == 0 {
+                return Err(ClientError::Closed {
+                    during_login: false,
+                });
+            }
+            self.outbox.drain(..n);
+            self.flush_owed = true;
+        }
+        if self.flush_owed {
+            self.io.flush().await?;
+            self.flush_owed = false;
+        }
+        Ok(())
+    }
+
+    /// Stream management's share of an element that arrived: answers
+    /// `<r/>`, takes in `<a/>`, counts stanzas. `None` when the element
+    /// was stream management's own.
+    fn take_in(
+        &mut self,
+        element: Element,
+    ) -> Result<Option<Element>, ClientError> {
+        let Some(sm) = self.sm.as_mut() else {
+            return Ok(Some(element));
+        };
+        if element.ns.as_deref() == Some(ns::SM) {
+            match element.local_name() {
+                "r" => {
+                    let answer = sm::answer(sm.inbound()).to_xml();
+                    self.trace(Direction::Sent, &answer);
+                    self.outbox.extend_from_slice(answer.as_bytes());
+                }
+                "a" => {
+                    let h = sm::parse_h(&element).ok_or_else(|| {
+                        ClientError::Protocol("<a/> without a count h".into())
+                    })?;
+                    sm.ack(h)
+                        .map_err(|e| ClientError::Protocol(e.to_string()))?;
+                }
+                _ => return Ok(Some(element)),
+            }
+            return Ok(None);
+        }
+        if sm::counts(&element) {
+            sm.handled();
+        }
+        Ok(Some(element))
     }
 
     /// The next stanza from the server; `Ok(None)` when it closed the
@@ -614,6 +952,7 @@ impl Client {
             return Ok(Some(element));
         }
         loop {
+            self.flush_outbox().await?;
             if let Some(event) =
                 self.parser.next_event().map_err(framing_error)?
             {
@@ -624,7 +963,10 @@ impl Client {
                             self.trace(Direction::Received, &element.to_xml());
                         }
                         self.check_stream_error(&element)?;
-                        Ok(Some(element))
+                        match self.take_in(element)? {
+                            Some(element) => Ok(Some(element)),
+                            None => continue,
+                        }
                     }
                     StreamEvent::Close => Ok(None),
                     StreamEvent::Open(_) => Err(ClientError::Protocol(
@@ -661,7 +1003,11 @@ impl Client {
         match self.next_event(step).await? {
             StreamEvent::Element(element) => {
                 self.check_stream_error(&element)?;
-                Ok(element)
+                match self.take_in(element)? {
+                    Some(element) => Ok(element),
+                    // An <r/> or <a/> while waiting: wait on.
+                    None => Box::pin(self.next_element(step)).await,
+                }
             }
             StreamEvent::Close => {
                 Err(ClientError::Closed { during_login: true })

@@ -24,6 +24,7 @@ pub mod s2s_tls;
 pub mod sasl;
 pub mod scram;
 pub mod server;
+pub mod sm;
 pub mod stanza;
 pub mod store;
 pub mod tls;

@@ -57,6 +57,28 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Transport<S> {
         }
     }
 
+    /// Writes what it can of `bytes` and says how much. Cancel-safe, unlike
+    /// [`write_all`](Self::write_all): a future dropped before it finishes
+    /// has written nothing, and one that finishes has written exactly the
+    /// count it returns. Over TLS the bytes may still sit in the TLS
+    /// layer: call [`flush`](Self::flush) after.
+    pub async fn write_some(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match self {
+            Transport::Plain(stream) => stream.write(bytes).await,
+            Transport::Tls(stream) => stream.write(bytes).await,
+            Transport::Detached => Err(io::ErrorKind::NotConnected.into()),
+        }
+    }
+
+    /// Pushes out what the TLS layer holds. Cancel-safe, and harmless to
+    /// repeat.
+    pub async fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Transport::Plain(_) | Transport::Detached => Ok(()),
+            Transport::Tls(stream) => stream.flush().await,
+        }
+    }
+
     /// Sends FIN (after TLS's close_notify, when encrypted). Best effort:
     /// the peer may be gone already.
     pub async fn shutdown(&mut self) {

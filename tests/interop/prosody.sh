@@ -159,7 +159,7 @@ EOF
   modules='"roster", "saslauth", "tls", "disco", "ping", "posix", "dialback"'
 else
   s2s_config='modules_disabled = { "s2s", "s2s_auth_certs", "offline" }'
-  modules='"roster", "saslauth", "tls", "disco", "ping", "posix"'
+  modules='"roster", "saslauth", "tls", "disco", "ping", "posix", "smacks"'
 fi
 dns_config=
 if [ -n "$dns_port" ]; then

@@ -62,12 +62,12 @@ use super::reply::Replies;
 use super::resume::{self, Detached, Parked, Slot};
 use super::router::{Mailbox, MailboxReceiver, Outbound};
 use super::session::Session;
-use super::sm::{self, CountTooHigh, StreamManagement};
 use super::stream::{self, Stage};
 use super::{
     Shared, StreamKind, TlsMode, TraceEvent, TraceKind, message, presence,
     random_id,
 };
+use crate::xmpp::sm::{self, CountTooHigh, StreamManagement};
 use crate::xmpp::transport::ServerTransport as Transport;
 
 /// Failed logins allowed on one connection before it is closed; each
@@ -445,9 +445,7 @@ impl Connection {
             return self.stream_management(&element);
         }
         if let Some(session) = &mut self.session {
-            let is_stanza =
-                matches!(element.local_name(), "message" | "presence" | "iq")
-                    && element_ns == ns::CLIENT;
+            let is_stanza = sm::counts(&element);
             let mut replies = Replies::default();
             let flow = dispatch::from_client(
                 session,
@@ -474,9 +472,7 @@ impl Connection {
                 }
             };
         }
-        let is_stanza =
-            matches!(element.local_name(), "message" | "presence" | "iq")
-                && element_ns == ns::CLIENT;
+        let is_stanza = sm::counts(&element);
         match (element_ns.as_str(), element.local_name(), &self.user) {
             (ns::TLS, "starttls", None) => self.starttls(),
             (ns::SASL, _, None) => self.sasl(&element),

@@ -27,7 +27,7 @@
 //!
 //! Client streams may enable stream management (XEP-0198): stanzas are
 //! acknowledged, and a session whose connection breaks waits a while for
-//! its client to resume it (`sm.rs`, `resume.rs`). What it does not do,
+//! its client to resume it (`../sm.rs`, `resume.rs`). What it does not do,
 //! on purpose: multi-user chat, an extension on top of what is here. Between servers, dialback
 //! inside TLS is the default; with a CA both sides trust (`--s2s-ca`),
 //! certificates and SASL EXTERNAL replace it (`../s2s_tls.rs`).
@@ -53,7 +53,6 @@ pub mod router;
 mod s2s_in;
 mod s2s_out;
 mod session;
-mod sm;
 mod stream;
 mod subscription;
 

@@ -42,7 +42,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::router::{Mailbox, MailboxReceiver, Outbound};
 use super::session::Session;
-use super::sm::{MAX_UNACKED_BYTES, StreamManagement};
+use crate::xmpp::sm::{MAX_UNACKED_BYTES, StreamManagement};
 
 /// Everything a resuming connection takes over from the old one.
 pub struct Parked {

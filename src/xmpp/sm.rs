@@ -17,22 +17,26 @@
 //! ```
 //!
 //! Each side keeps one number for what it *received*, `h`, and a queue of
-//! what it *sent* and may have to send again. This file is the server's
-//! half: [`StreamManagement::handled`] counts the client's stanzas,
-//! [`StreamManagement::sent`] queues ours, [`StreamManagement::ack`] drops
-//! what the client says it handled. Counts are `u32` and wrap from
+//! what it *sent* and may have to send again — the same state on both
+//! sides, so both use this file: [`StreamManagement::handled`] counts the
+//! peer's stanzas, [`StreamManagement::sent`] queues ours,
+//! [`StreamManagement::ack`] drops what the peer says it handled. The
+//! server keeps one per client stream (`server/c2s.rs`), the client one
+//! for its session (`client.rs`). Counts are `u32` and wrap from
 //! 2^32 − 1 to 0, exactly as § 4 says, so arithmetic on them is always
 //! `wrapping_*`.
 //!
 //! The queue is bounded ([`MAX_UNACKED_STANZAS`], [`MAX_UNACKED_BYTES`]):
-//! the server asks for an ack (`<r/>`) whenever stanzas are waiting and
-//! none is asked for yet, so a client that answers keeps the queue down to
-//! one round trip's worth; one that never answers reaches the bound and is
-//! cut off (`c2s.rs`), rather than growing the server's memory.
+//! each side asks for an ack (`<r/>`) whenever stanzas are waiting and
+//! none is asked for yet, so a peer that answers keeps the queue down to
+//! one round trip's worth; a client that never answers reaches the bound
+//! and is cut off (`server/c2s.rs`), rather than growing the server's
+//! memory.
 //!
-//! Nothing here does input or output: `c2s.rs` reads and writes the
-//! `<r/>`, `<a/>`, `<enable/>`, `<resume/>` elements, `resume.rs` keeps a
-//! session whose connection died. Read next: `resume.rs`.
+//! Nothing here does input or output: `server/c2s.rs` and `client.rs`
+//! read and write the `<r/>`, `<a/>`, `<enable/>`, `<resume/>` elements,
+//! `server/resume.rs` keeps a session whose connection died. Read next:
+//! `server/resume.rs`.
 //!
 //! Book: `book/src/lesson-09.md`. Run: `netlab xmpp server --trace`.
 //!
@@ -50,7 +54,7 @@ use crate::xmpp::ns;
 pub const MAX_UNACKED_STANZAS: usize = 1000;
 
 /// The most bytes of stanzas sent and not yet acknowledged: below the
-/// mailbox's own bound ([`super::router::MAX_QUEUED_BYTES`]), so the
+/// mailbox's own bound ([`super::server::router::MAX_QUEUED_BYTES`]), so the
 /// queue kept for resumption never holds more than the server would queue
 /// for a slow reader anyway.
 pub const MAX_UNACKED_BYTES: usize = 2 * 1024 * 1024;
@@ -87,7 +91,7 @@ impl std::fmt::Display for CountTooHigh {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "the client acknowledged {} stanzas but only {} were sent \
+            "the other side acknowledged {} stanzas but only {} were sent \
              (XEP-0198 § 4)",
             self.h, self.sent
         )
@@ -237,6 +241,33 @@ pub fn answer(h: u32) -> Element {
     Element::new("a", Some(ns::SM))
         .with_attr("xmlns", ns::SM)
         .with_attr("h", h.to_string())
+}
+
+/// `<enable xmlns='urn:xmpp:sm:3' resume='true'/>`: the client asks for
+/// stream management, and to be allowed to resume (§ 3, § 5).
+pub fn enable() -> Element {
+    Element::new("enable", Some(ns::SM))
+        .with_attr("xmlns", ns::SM)
+        .with_attr("resume", "true")
+}
+
+/// `<resume xmlns='urn:xmpp:sm:3' previd='' h=''/>`: the client, on a new
+/// connection, takes over session `previd`, having handled `h` of the
+/// server's stanzas (§ 5).
+pub fn resume(previd: &str, h: u32) -> Element {
+    Element::new("resume", Some(ns::SM))
+        .with_attr("xmlns", ns::SM)
+        .with_attr("previd", previd)
+        .with_attr("h", h.to_string())
+}
+
+/// Whether `element` is a stanza of a client stream, the only thing
+/// stream management counts (§ 4: "stanzas", not `<r/>`, `<a/>` or other
+/// stream-level elements). An element built to be sent may have no
+/// namespace written: it takes the stream's, `jabber:client`.
+pub fn counts(element: &Element) -> bool {
+    matches!(element.local_name(), "message" | "presence" | "iq")
+        && matches!(element.ns.as_deref(), None | Some(ns::CLIENT))
 }
 
 /// `<failed/>` with a stanza error condition (XEP-0198 § 6), and the `h`
