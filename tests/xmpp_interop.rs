@@ -280,24 +280,31 @@ fn profanity_logs_in_and_chats_with_a_slixmpp_bot() {
     assert!(report.contains("logged in"), "{report}");
 }
 
+/// A throwaway Prosody serving localhost (certificate in
+/// `dir/certs/localhost.crt`), with accounts a, b, c (passwords apass …).
+fn prosody(dir: &Path) -> (Process, u16) {
+    let port = free_port();
+    let prosody = Command::new("bash")
+        .arg(format!("{INTEROP}/prosody.sh"))
+        .arg(dir)
+        .arg(port.to_string())
+        .args(["a", "apass", "b", "bpass", "c", "cpass"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("prosody.sh");
+    let prosody = Process(prosody);
+    wait_for_port(port);
+    (prosody, port)
+}
+
 #[test]
 fn our_client_chats_through_prosody() {
     if !have_slixmpp() || !have("prosodyctl", &["--help"]) {
         return;
     }
     let scratch = Scratch::new("interop-prosody");
-    let port = free_port();
-    let prosody = Command::new("bash")
-        .arg(format!("{INTEROP}/prosody.sh"))
-        .arg(&scratch.0)
-        .arg(port.to_string())
-        .args(["a", "apass", "b", "bpass"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("prosody.sh");
-    let _prosody = Process(prosody);
-    wait_for_port(port);
+    let (_prosody, port) = prosody(&scratch.0);
     let cert = scratch
         .0
         .join("certs/localhost.crt")
@@ -611,18 +618,7 @@ fn our_client_resumes_with_prosody_losing_nothing() {
         return;
     }
     let scratch = Scratch::new("client-resume-prosody");
-    let port = free_port();
-    let prosody = Command::new("bash")
-        .arg(format!("{INTEROP}/prosody.sh"))
-        .arg(&scratch.0)
-        .arg(port.to_string())
-        .args(["a", "apass", "b", "bpass", "c", "cpass"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("prosody.sh");
-    let _prosody = Process(prosody);
-    wait_for_port(port);
+    let (_prosody, port) = prosody(&scratch.0);
     let cert = scratch.0.join("certs/localhost.crt");
     let seen = our_client_survives_cuts(port, &cert.to_string_lossy());
     let resumed = seen.iter().filter(|l| l.starts_with("resumed:")).count();
