@@ -18,6 +18,7 @@ use std::time::Duration;
 use anyhow::bail;
 
 use super::Demo;
+use super::app_acks;
 use crate::capture::live;
 use crate::show::analogies::{self, Evidence};
 use crate::show::{ladder, style, width, wrap};
@@ -65,6 +66,8 @@ struct Seen {
     paced: Vec<usize>,
     /// The lab's MTU and the fragmentation rows.
     fragments: Option<compare::Fragmentation>,
+    /// The two runs of the `acks` step.
+    acks: Option<[app_acks::Run; 2]>,
 }
 
 impl Demo for TransportDemo {
@@ -78,6 +81,7 @@ impl Demo for TransportDemo {
             "fragments",
             "speed",
             "http",
+            "acks",
             "analogies",
         ]
     }
@@ -92,6 +96,7 @@ impl Demo for TransportDemo {
             "fragments" => self.fragments()?,
             "speed" => speed()?,
             "http" => http()?,
+            "acks" => self.acks()?,
             "analogies" => self.analogies()?,
             other => bail!("lesson 9 has no demo step `{other}`"),
         })
@@ -104,6 +109,7 @@ impl Demo for TransportDemo {
             self.answer_paced(),
             self.answer_chat(),
             self.answer_analogies(),
+            self.answer_acks(),
         ])
     }
 }
@@ -124,6 +130,48 @@ const NO_LAB: &str = "This run could not build the lab (it needs root), \
                       --answers` to answer from your own numbers.";
 
 impl TransportDemo {
+    /// The `acks` step: the same conversation without and with stream
+    /// management, through a relay that swallows.
+    fn acks(&mut self) -> anyhow::Result<String> {
+        let runs = app_acks::measure()?;
+        let out = crate::show::app_acks::render(&runs);
+        self.seen.acks = Some(runs);
+        Ok(out)
+    }
+
+    /// Exercise 6: which acknowledgment noticed.
+    fn answer_acks(&self) -> String {
+        let Some([without, with]) = &self.seen.acks else {
+            return "The `acks` step did not run.".into();
+        };
+        let queue = |r: &app_acks::Run| match r.send_queue {
+            Some(n) => format!("{n} bytes"),
+            None => "(not found)".into(),
+        };
+        let waiting = with.before_cut.map_or(0, |c| c.unacked);
+        format!(
+            "The relay swallowed {} bytes without stream management and {} \
+             with it (the second run also carried an `<r/>`), while alice's \
+             kernel had {} and {} left to send: TCP had every byte \
+             acknowledged, by the relay's kernel, so TCP saw nothing wrong. \
+             Only stream management noticed: its count said {waiting} \
+             messages were sent and not yet handled by the server, and the \
+             server's `<resumed/>` confirmed it, so alice sent them again \
+             and bob got {} of {}, against {} of {} without it. TCP's \
+             acknowledgment covers one hop between two kernels; an \
+             application's acknowledgment covers what the application \
+             handled.",
+            count(without.swallowed),
+            count(with.swallowed),
+            queue(without),
+            queue(with),
+            with.received.len(),
+            with.sent.len(),
+            without.received.len(),
+            without.sent.len(),
+        )
+    }
+
     /// Exercise 1: retransmissions against lost datagrams.
     fn answer_loss(&self) -> String {
         let Some(l) = &self.evidence.loss else {
@@ -521,12 +569,38 @@ mod tests {
         let shown = demo.run("boundaries").expect("loopback");
         assert!(shown.contains("again, 100 ms between"), "{shown}");
         let answers = demo.answers().expect("lesson 9 has answers");
-        assert_eq!(answers.len(), 5);
+        assert_eq!(answers.len(), 6);
         let paced = analogies::sizes(&demo.seen.paced);
         assert!(shown.contains(&paced), "{shown}");
         assert!(answers[2].contains(&format!("({paced})")), "{}", answers[2]);
         // Without the lab the loss answers say so instead of inventing.
         assert!(answers[0].contains("needs root"), "{}", answers[0]);
         assert!(answers[4].contains("needs root"), "{}", answers[4]);
+        // Steps that did not run are not answered from made-up numbers.
+        assert!(answers[5].contains("did not run"), "{}", answers[5]);
+    }
+
+    #[test]
+    fn only_stream_management_saves_the_swallowed_messages() {
+        let mut demo = TransportDemo {
+            lab: None,
+            evidence: Evidence::default(),
+            seen: Seen::default(),
+        };
+        let shown = demo.run("acks").expect("loopback");
+        let [without, with] = demo.seen.acks.clone().expect("measured");
+        // TCP delivered everything, to the relay, both times.
+        assert_eq!(without.send_queue, Some(0), "{shown}");
+        assert_eq!(with.send_queue, Some(0), "{shown}");
+        assert!(without.swallowed > 0 && with.swallowed > 0, "{shown}");
+        // Without: two lost, silently; with: none, two sent again.
+        assert_eq!(without.lost(), 2, "{shown}");
+        assert_eq!(with.lost(), 0, "{shown}");
+        assert_eq!(with.received, with.sent, "once each, in order: {shown}");
+        assert!(matches!(
+            with.reconnected,
+            crate::xmpp::client::Reconnected::Resumed { resent: 2, .. }
+        ));
+        assert!(shown.contains("<resumed"), "{shown}");
     }
 }

@@ -30,6 +30,8 @@
 //!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
 
+pub mod app_acks;
+pub mod black_hole;
 pub mod conversation;
 pub mod first_use;
 pub mod glossary;

@@ -28,6 +28,7 @@
 //! - [`osi_live`]: lesson 7's router, switch and PDU names
 
 pub mod analogies;
+pub mod app_acks;
 pub mod conversation;
 pub mod costs;
 pub mod errors;

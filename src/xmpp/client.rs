@@ -255,6 +255,17 @@ pub struct Client {
     flush_owed: bool,
 }
 
+/// What stream management has counted on this side (XEP-0198 § 4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SmCounts {
+    /// Stanzas we sent, modulo 2^32.
+    pub sent: u32,
+    /// Of those, how many the server has not acknowledged yet.
+    pub unacked: usize,
+    /// Stanzas we handled from the server: the `h` we report.
+    pub handled: u32,
+}
+
 /// How [`Client::reconnect`] went.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reconnected {
@@ -409,6 +420,20 @@ impl Client {
         Ok(Reconnected::NewSession {
             condition,
             resent: unacked.len(),
+        })
+    }
+
+    /// Our end of the TCP connection (to find it in `/proc/net/tcp`).
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.io.local_addr()
+    }
+
+    /// Stream management's counts, once it is on.
+    pub fn sm_counts(&self) -> Option<SmCounts> {
+        self.sm.as_ref().map(|sm| SmCounts {
+            sent: sm.sent_count(),
+            unacked: sm.unacked_len(),
+            handled: sm.inbound(),
         })
     }
 
@@ -861,6 +886,7 @@ impl Client {
         self.write(&xml).await
     }
 
+    // ANCHOR: send_counted
     /// Sends a stanza stream management counts, and asks for the server's
     /// count (`<r/>`) if no request is out: so what waits for an
     /// acknowledgement stays about one round trip's worth.
@@ -879,6 +905,7 @@ impl Client {
         }
         Ok(())
     }
+    // ANCHOR_END: send_counted
 
     /// Sends raw text (the lessons type XML by hand). Not counted by
     /// stream management: with it on, send stanzas with [`Client::send`].

@@ -176,6 +176,7 @@ impl StreamManagement {
         Ok(())
     }
 
+    // ANCHOR: ack
     /// The client handled `h` stanzas in all (an `<a h=''/>`, or the `h`
     /// of `<resume/>`): forget those, keep the rest. Returns how many were
     /// forgotten. § 4: `h` counts from the start, so the newly
@@ -195,6 +196,7 @@ impl StreamManagement {
         self.acked = h;
         Ok(newly)
     }
+    // ANCHOR_END: ack
 
     /// Whether to send an `<r/>` now: stanzas are waiting and no request
     /// is out. Marks it as out.
@@ -218,7 +220,6 @@ impl StreamManagement {
     }
 
     /// How many stanzas wait for an acknowledgement.
-    #[cfg(test)]
     pub fn unacked_len(&self) -> usize {
         self.queue.len()
     }

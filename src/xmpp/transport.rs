@@ -136,6 +136,15 @@ impl ServerTransport {
 }
 
 impl ClientTransport {
+    /// Our end of the TCP connection, plain or under TLS.
+    pub fn local_addr(&self) -> Option<std::net::SocketAddr> {
+        match self {
+            Transport::Plain(stream) => stream.local_addr().ok(),
+            Transport::Tls(stream) => stream.get_ref().0.local_addr().ok(),
+            Transport::Detached => None,
+        }
+    }
+
     /// The certificates the server presented (its own first).
     pub fn peer_certificates(
         &self,
