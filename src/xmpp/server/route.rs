@@ -10,8 +10,8 @@
 //!  to = mallory@gw.localhost     ──► a component we host ──► its connection, untouched
 //!  to = juliet@localhost/balcony ──► our account juliet  ──► message.rs / presence.rs / iq.rs
 //!  to = localhost                ──► the server itself   ──► iq.rs answers
-//!  to = romeo@montague.example   ──► another domain      ──► federation (lesson 5);
-//!                                                            today remote-server-not-found
+//!  to = romeo@montague.example   ──► another domain      ──► federation.rs (lesson 5);
+//!                                                            with --s2s off: remote-server-not-found
 //! ```
 //!
 //! The rules for an account of ours (bare JID to the best resource, full
@@ -98,8 +98,7 @@ pub type Undeliverable = (&'static str, ErrorType);
 /// A component that is configured but not connected is
 /// `remote-server-timeout` with type `wait`, as Prosody answers: the
 /// service exists and may come back, so the sender may try again later
-/// (`service-unavailable` would say "never"). Another domain is
-/// `remote-server-not-found` until this server federates (lesson 5).
+/// (`service-unavailable` would say "never").
 pub fn forward(
     shared: &Shared,
     destination: Destination<'_>,
