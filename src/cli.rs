@@ -42,6 +42,22 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// What `tracing` prints when `RUST_LOG` says nothing: the servers
+    /// (`xmpp server`, `xmpp gateway`) run unattended, so their warnings
+    /// and errors — a store that failed, a peer that broke the protocol —
+    /// go to stderr by default; everything else stays quiet, so that
+    /// stdout and stderr are the stable, testable transcript.
+    pub fn default_log_filter(&self) -> &'static str {
+        match &self.command {
+            Command::Xmpp(XmppCommand::Server(_) | XmppCommand::Gateway(_)) => {
+                "warn"
+            }
+            _ => "off",
+        }
+    }
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {

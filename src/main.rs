@@ -11,12 +11,13 @@ use netlab::cli::Cli;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     netlab::show::style::init(cli.color);
-    // Diagnostics go to stderr through `tracing`, off unless RUST_LOG asks
-    // for them, so stdout stays the stable, testable transcript.
+    // Diagnostics go to stderr through `tracing`: off unless RUST_LOG asks
+    // for them, except a server's warnings (Cli::default_log_filter).
+    let quiet = cli.default_log_filter();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "off".into()),
+                .unwrap_or_else(|_| quiet.into()),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -27,6 +27,7 @@ use crate::xmpp::framing::Element;
 use crate::xmpp::jid::Jid;
 use crate::xmpp::ns;
 use crate::xmpp::stanza::{ErrorType, MessageType};
+use crate::xmpp::store::StoreError;
 
 use super::Shared;
 use super::reply::Replies;
@@ -116,7 +117,8 @@ pub fn handle(
         MessageType::Chat | MessageType::Normal => {
             if let Err(err) = store_or_deliver(shared, user, &xml) {
                 tracing::warn!("offline storage for {user}: {err}");
-                out.error(&element, "service-unavailable", ErrorType::Cancel);
+                let (condition, kind) = storing_failed(&err);
+                out.error(&element, condition, kind);
             }
         }
         // ANCHOR_END: store
@@ -125,6 +127,26 @@ pub fn handle(
         MessageType::Groupchat => {
             out.error(&element, "service-unavailable", ErrorType::Cancel);
         }
+    }
+}
+
+/// The error a sender gets when its message could not be stored: a full
+/// offline queue is the recipient's policy (XEP-0160 § 2:
+/// `service-unavailable`); a full disk is a shortage the sender may wait
+/// out (`resource-constraint`, RFC 6120 § 8.3.3.18); any other failure of
+/// the database is the server's own (`internal-server-error`, § 8.3.3.10).
+/// Either way the message is not lost without the sender knowing.
+fn storing_failed(err: &StoreError) -> (&'static str, ErrorType) {
+    match err {
+        StoreError::OfflineFull { .. } => {
+            ("service-unavailable", ErrorType::Cancel)
+        }
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::DiskFull =>
+        {
+            ("resource-constraint", ErrorType::Wait)
+        }
+        _ => ("internal-server-error", ErrorType::Wait),
     }
 }
 
@@ -164,7 +186,7 @@ fn store_or_deliver(
     shared: &Shared,
     user: &str,
     xml: &str,
-) -> Result<(), crate::xmpp::store::StoreError> {
+) -> Result<(), StoreError> {
     let _storing = shared
         .going_offline
         .lock()
