@@ -280,6 +280,45 @@ fn profanity_logs_in_and_chats_with_a_slixmpp_bot() {
     assert!(report.contains("logged in"), "{report}");
 }
 
+#[test]
+fn profanity_stays_connected_across_a_cut() {
+    if !have_slixmpp()
+        || !have("profanity", &["--version"])
+        || !have("tmux", &["-V"])
+        || !have("socat", &["-V"])
+    {
+        return;
+    }
+    let scratch = Scratch::new("interop-profanity-cut");
+    let (_server, port) = our_server(&scratch.0);
+    let cafile = scratch
+        .0
+        .join("x.sqlite.crt")
+        .to_string_lossy()
+        .into_owned();
+    let (_bot, _bot_lines) = echo_bot(port, "b", &["--cafile", &cafile]);
+    let out = Command::new("bash")
+        .arg(format!("{INTEROP}/profanity.sh"))
+        .args([
+            "127.0.0.1",
+            &port.to_string(),
+            "a",
+            "apass",
+            "b",
+            "echo: hello from profanity",
+        ])
+        .env("PROF_CUT", "1")
+        .output()
+        .expect("profanity.sh");
+    let report = text(&out);
+    eprintln!("{report}");
+    assert!(out.status.success(), "{report}");
+    assert!(report.contains("after the cut"), "{report}");
+    // Profanity asks for stream management by default: the session it
+    // had before the cut is the one it has after.
+    assert!(report.contains("resumed the session: <resumed"), "{report}");
+}
+
 /// A throwaway Prosody serving localhost (certificate in
 /// `dir/certs/localhost.crt`), with accounts a, b, c (passwords apass …).
 fn prosody(dir: &Path) -> (Process, u16) {

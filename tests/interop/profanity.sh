@@ -12,13 +12,19 @@
 #   3. /msg PEER "$PROF_MESSAGE", wait for our own line "me: ..." in the chat
 #      window;
 #   4. if EXPECT is given, wait until that text shows on the screen (a reply
-#      from the peer, e.g. "echo: hello from profanity" from slixmpp_echo.py).
+#      from the peer, e.g. "echo: hello from profanity" from slixmpp_echo.py);
+#   5. with PROF_CUT=1, Profanity reaches the server through a socat relay
+#      that is then killed (every connection through it cut), and started
+#      again a second later: Profanity must reconnect by itself (stream
+#      management lets it resume), and a second message must get its reply
+#      ("$EXPECT after the cut" when EXPECT is "echo: $PROF_MESSAGE").
 # Exits 0 when all steps passed; otherwise prints FAIL and the screen, exits 1.
 #
 # Environment: PROF_DOMAIN (localhost), PROF_TLS (trust: STARTTLS required,
 # certificate not checked; allow, force, disable, legacy also work),
 # PROF_MESSAGE ("hello from profanity"), PROF_TIMEOUT (20 seconds per wait),
-# PROF_KEEP=1 keeps the temp HOME with Profanity's debug log.
+# PROF_KEEP=1 keeps the temp HOME with Profanity's debug log, PROF_CUT=1
+# (needs socat) cuts the connection once, as step 5 says.
 set -euo pipefail
 
 if [ $# -lt 5 ] || [ $# -gt 6 ]; then
@@ -50,7 +56,20 @@ cleanup() {
     rm -rf "$home"
   fi
 }
-trap cleanup EXIT
+relay_pid=
+relay() {
+  # setsid: socat and the children it forks for each connection form one
+  # process group, which `cut` ends at once — only processes we started.
+  setsid socat "TCP-LISTEN:$relay_port,bind=127.0.0.1,reuseaddr,fork" "TCP:$host:$port" &
+  relay_pid=$!
+  for _ in $(seq 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$relay_port") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  fail "the relay did not start"
+}
+cut() { [ -n "$relay_pid" ] && kill -- "-$relay_pid" 2>/dev/null; wait "$relay_pid" 2>/dev/null || true; relay_pid=; }
+trap 'cut; cleanup' EXIT
 
 screen() { tm capture-pane -p -J -t prof -S -200 2>/dev/null || true; }
 fail() {
@@ -81,7 +100,16 @@ tm new-session -d -s prof -x 200 -y 50 \
 wait_for "Type '/help'"
 echo "ok: profanity $(profanity --version | head -1 | sed 's/.*version //') started under tmux"
 
-type_line "/connect $user server $host port $port tls $tls"
+connect_host=$host connect_port=$port
+if [ "${PROF_CUT:-0}" = 1 ]; then
+  command -v socat >/dev/null || { echo "FAIL: PROF_CUT needs socat"; exit 1; }
+  relay_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  relay
+  connect_host=127.0.0.1 connect_port=$relay_port
+  # Reconnect one second after a connection is lost (default 30).
+  type_line "/reconnect 1"
+fi
+type_line "/connect $user server $connect_host port $connect_port tls $tls"
 wait_for "Enter password:" "Login failed"
 type_line "$pass"
 wait_for "logged in successfully" "Login failed"
@@ -94,6 +122,24 @@ echo "ok: sent \"$message\" to $peer"
 if [ -n "$expect" ]; then
   wait_for "$expect"
   echo "ok: screen shows \"$(screen | grep -F -- "$expect" | tail -1 | sed 's/^[0-9:]* - //; s/[[:space:]]*$//')\""
+fi
+
+if [ "${PROF_CUT:-0}" = 1 ]; then
+  cut
+  echo "ok: the relay was killed: every connection through it is gone"
+  wait_for "Lost connection"
+  sleep 1
+  relay
+  wait_for "Connection re-established" "Login failed"
+  echo "ok: $(screen | grep -E 'Connection re-established|resumed' | tail -1 | sed 's/^[0-9:]* - //; s/[[:space:]]*$//')"
+  # Its debug log says how: the same session resumed, or a new login.
+  resumed=$(grep -o '<resumed [^>]*>' "$home/data/profanity/logs/profanity.log" | tail -1 || true)
+  if [ -n "$resumed" ]; then echo "ok: stream management resumed the session: $resumed"; else echo "ok: a new session (not resumed)"; fi
+  type_line "/msg $peer $message after the cut"
+  if [ -n "$expect" ]; then
+    wait_for "$expect after the cut"
+    echo "ok: screen shows \"$expect after the cut\" after the cut"
+  fi
 fi
 
 # Let Profanity close its stream and exit; the tmux server then goes away
