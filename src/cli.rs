@@ -37,6 +37,12 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t)]
     pub color: ColorChoice,
 
+    /// The course's language: en, or zh (简体中文). Without it, the
+    /// locale decides (LC_ALL, LC_MESSAGES, LANG: zh_CN.UTF-8 is
+    /// Chinese); English otherwise.
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<crate::lang::Lang>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -36,6 +36,7 @@ pub mod cli;
 pub mod course;
 pub mod gateway;
 pub mod journey;
+pub mod lang;
 pub mod show;
 pub mod sockets;
 pub mod tools;

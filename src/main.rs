@@ -11,6 +11,7 @@ use netlab::cli::Cli;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     netlab::show::style::init(cli.color);
+    netlab::lang::set(cli.lang.unwrap_or_else(netlab::lang::Lang::from_env));
     // Diagnostics go to stderr through `tracing`: off unless RUST_LOG asks
     // for them, except a server's warnings (Cli::default_log_filter).
     let quiet = cli.default_log_filter();

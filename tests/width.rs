@@ -64,6 +64,43 @@ fn every_lesson_fits_80_columns() {
     );
 }
 
+/// Lines that start with punctuation a Chinese line may not start with
+/// (or end with an opening bracket): the line-breaking rules of Chinese
+/// typesetting (W3C, *Requirements for Chinese Text Layout* § 3.1.7).
+fn badly_broken(what: &str, text: &str) -> Vec<String> {
+    const NOT_FIRST: &[char] = &[
+        '，', '。', '、', '：', '；', '！', '？', '）', '”', '」', '》',
+    ];
+    const NOT_LAST: &[char] = &['（', '“', '「', '《'];
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            // Past a quote bar or indent, the line's first character.
+            let body = line.trim_start_matches([' ', '│']);
+            body.starts_with(NOT_FIRST) || line.trim_end().ends_with(NOT_LAST)
+        })
+        .map(|(i, line)| format!("{what}:{}: {line}", i + 1))
+        .collect()
+}
+
+#[test]
+fn every_lesson_fits_80_columns_in_chinese() {
+    let mut bad = Vec::new();
+    for lesson in LESSONS.iter().filter(|l| l.is_built()) {
+        let number = lesson.number.to_string();
+        let text = run(&["lesson", &number, "--lang", "zh"], 80);
+        let what = format!("lesson {number} (zh)");
+        bad.extend(too_wide(&what, &text, 80));
+        bad.extend(badly_broken(&what, &text));
+    }
+    assert!(
+        bad.is_empty(),
+        "{} lines too wide or broken before punctuation:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
+
 #[test]
 fn narration_follows_a_narrower_terminal() {
     assert!(too_wide("netlab lessons", &run(&["lessons"], 60), 60).is_empty());

@@ -65,6 +65,7 @@ pub mod two_servers;
 pub mod typed_component;
 pub mod typist;
 pub mod xmpp_stage;
+pub mod zh;
 
 /// A lesson's live demo: the steps its narration's markers name.
 pub trait Demo {

@@ -16,6 +16,7 @@ use super::Demo;
 use super::narration::{Segment, paragraphs, segments};
 use super::pace::{PAGE, Pacer};
 use super::registry::Lesson;
+use crate::lang;
 use crate::show::{markdown, style};
 
 /// Plays one lesson, writing to `out`, and returns its demo, with what
@@ -25,7 +26,8 @@ pub fn play(
     pacer: &mut Pacer,
     out: &mut impl Write,
 ) -> anyhow::Result<Box<dyn Demo>> {
-    let (Some(text), Some(make_demo)) = (lesson.narration, lesson.make_demo)
+    let (Some(text), Some(make_demo)) =
+        (lesson.narration_in(lang::current()), lesson.make_demo)
     else {
         bail!(
             "lesson {} ({}) is not built yet; `netlab lessons` lists the \
@@ -47,11 +49,17 @@ pub fn play(
                     let lines = rendered.lines().count();
                     if let Some(section) = paragraph.strip_prefix("## ") {
                         if shown.is_some() {
-                            pacer.pause(out, &format!("next: {section}"))?;
+                            pacer.pause(
+                                out,
+                                &format!(
+                                    "{}: {section}",
+                                    lang::pick("next", "下一节")
+                                ),
+                            )?;
                         }
                         shown = Some(0);
                     } else if shown.is_some_and(|n| n + lines > PAGE) {
-                        pacer.pause(out, "more")?;
+                        pacer.pause(out, lang::pick("more", "继续"))?;
                         shown = Some(0);
                     }
                     out.write_all(rendered.as_bytes())?;
@@ -60,11 +68,17 @@ pub fn play(
             }
             Segment::Demo(step) => {
                 out.flush()?;
-                pacer.pause(out, &format!("run: {step}"))?;
+                pacer.pause(
+                    out,
+                    &format!("{}: {step}", lang::pick("run", "运行")),
+                )?;
                 writeln!(
                     out,
                     "{}",
-                    style::dim(&format!("┄┄ live: {step} ┄┄"))
+                    style::dim(&format!(
+                        "┄┄ {}{step} ┄┄",
+                        lang::pick("live: ", "现场演示：")
+                    ))
                 )?;
                 let result = demo.run(step).with_context(|| {
                     format!("lesson {}, demo step `{step}`", lesson.number)
@@ -83,7 +97,7 @@ pub fn tour(pacer: &mut Pacer, out: &mut impl Write) -> anyhow::Result<()> {
     for lesson in &super::registry::LESSONS {
         if lesson.is_built() {
             play(lesson, pacer, out)?;
-            pacer.pause(out, "next lesson")?;
+            pacer.pause(out, lang::pick("next lesson", "下一课"))?;
         } else {
             writeln!(
                 out,
@@ -102,7 +116,7 @@ pub fn exercises(narration: &str) -> Vec<String> {
     let mut inside = false;
     for line in narration.lines() {
         if line.starts_with("## ") {
-            inside = line.trim() == "## Exercises";
+            inside = super::zh::EXERCISES.contains(&line.trim());
             continue;
         }
         if !inside {
@@ -131,7 +145,8 @@ pub fn answers(
     demo: &dyn Demo,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let questions = exercises(lesson.narration.unwrap_or_default());
+    let questions =
+        exercises(lesson.narration_in(lang::current()).unwrap_or_default());
     let Some(answers) = demo.answers() else {
         writeln!(
             out,
@@ -144,13 +159,18 @@ pub fn answers(
         )?;
         return Ok(());
     };
-    let mut md = String::from("## Answers, worked from this run\n\n");
+    let mut md = lang::pick(
+        "## Answers, worked from this run\n\n",
+        "## 解答（用这次运行的数字）\n\n",
+    )
+    .to_owned();
     for (i, answer) in answers.iter().enumerate() {
         let question = questions.get(i).map_or("", String::as_str);
-        md.push_str(&format!(
-            "**Exercise {}.** {question}\n\n{answer}\n\n",
-            i + 1
-        ));
+        let label = match lang::current() {
+            lang::Lang::En => format!("**Exercise {}.**", i + 1),
+            lang::Lang::Zh => format!("**练习 {}.**", i + 1),
+        };
+        md.push_str(&format!("{label} {question}\n\n{answer}\n\n"));
     }
     writeln!(out, "{}", markdown::render(md.trim_end()))?;
     Ok(())

@@ -5,6 +5,8 @@
 //! narration is embedded at build time from `lessons/NN-slug.md`, the same
 //! file the book includes, so the text exists exactly once.
 
+use crate::lang::Lang;
+
 use super::{Demo, lesson03, lesson06, lesson07, lesson08, lesson09, lesson10};
 
 /// What a lesson's demo needs beyond an ordinary user account.
@@ -57,6 +59,23 @@ impl Lesson {
     /// Built lessons have both narration and a demo.
     pub fn is_built(&self) -> bool {
         self.narration.is_some() && self.make_demo.is_some()
+    }
+
+    /// The narration in `lang`; English where the Chinese file is not
+    /// written yet.
+    pub fn narration_in(&self, lang: Lang) -> Option<&'static str> {
+        match lang {
+            Lang::Zh => super::zh::narration(self.number).or(self.narration),
+            Lang::En => self.narration,
+        }
+    }
+
+    /// The title in `lang`: in Chinese, the article's own heading.
+    pub fn title_in(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => self.article,
+            Lang::En => self.title,
+        }
     }
 }
 

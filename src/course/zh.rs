@@ -1,0 +1,113 @@
+//! The Chinese edition's narration (`lessons/zh/NN-slug.md`), one file
+//! beside each English one, embedded like them.
+//!
+//! A Chinese file has the English file's structure exactly: the same live
+//! steps (`<!-- demo: … -->` markers) in the same order, the same `## `
+//! sections, the same number of key points (`## 要点`) and exercises
+//! (`## 练习`), so the same demo runs in both and `--answers` answers the
+//! same questions. The tests below fail when the two drift apart.
+//!
+//! Read before: `lang.rs` (how the language is chosen). Read next:
+//! `registry.rs` ([`super::registry::Lesson::narration_in`]).
+
+/// The Chinese narration of lesson `number`, if it has been written.
+pub fn narration(number: u8) -> Option<&'static str> {
+    FILES
+        .iter()
+        .find(|(n, _)| *n == number)
+        .map(|(_, text)| *text)
+}
+
+/// The files written so far, by lesson number.
+const FILES: &[(u8, &str)] = &[
+    (1, include_str!("../../lessons/zh/01-im.md")),
+    (2, include_str!("../../lessons/zh/02-why-xmpp.md")),
+    (3, include_str!("../../lessons/zh/03-traits.md")),
+    (4, include_str!("../../lessons/zh/04-structure.md")),
+    (5, include_str!("../../lessons/zh/05-how-it-works.md")),
+    (6, include_str!("../../lessons/zh/06-pros-cons.md")),
+    (7, include_str!("../../lessons/zh/07-osi.md")),
+    (8, include_str!("../../lessons/zh/08-addresses.md")),
+    (9, include_str!("../../lessons/zh/09-tcp-udp.md")),
+    (10, include_str!("../../lessons/zh/10-socket.md")),
+];
+
+/// The headings that code looks for, in each language.
+pub const KEY_POINTS: [&str; 2] = ["## Key points", "## 要点"];
+/// See [`KEY_POINTS`].
+pub const EXERCISES: [&str; 2] = ["## Exercises", "## 练习"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::narration::demo_steps;
+    use crate::course::registry::LESSONS;
+
+    /// Lines under `heading` up to the next `## `, that start with what
+    /// `item` accepts.
+    fn items(text: &str, heading: &[&str], item: fn(&str) -> bool) -> usize {
+        let mut inside = false;
+        let mut count = 0;
+        for line in text.lines() {
+            if line.starts_with("## ") {
+                inside = heading.contains(&line.trim());
+                continue;
+            }
+            if inside && item(line) {
+                count += 1;
+            }
+        }
+        count
+    }
+
+    fn numbered(line: &str) -> bool {
+        line.split_once(". ").is_some_and(|(n, _)| {
+            !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())
+        })
+    }
+
+    #[test]
+    fn every_chinese_file_has_its_english_files_structure() {
+        for lesson in LESSONS.iter().filter(|l| l.is_built()) {
+            let Some(zh) = narration(lesson.number) else {
+                continue;
+            };
+            let en = lesson.narration.expect("built");
+            let n = lesson.number;
+            assert!(
+                zh.starts_with(&format!("# 第 {n} 课 · ")),
+                "lesson {n}: the title is `# 第 {n} 课 · …`"
+            );
+            assert_eq!(demo_steps(zh), demo_steps(en), "lesson {n}: markers");
+            let sections =
+                |t: &str| t.lines().filter(|l| l.starts_with("## ")).count();
+            assert_eq!(sections(zh), sections(en), "lesson {n}: ## sections");
+            assert_eq!(
+                items(zh, &EXERCISES, numbered),
+                items(en, &EXERCISES, numbered),
+                "lesson {n}: exercises"
+            );
+            let bullet = |l: &str| l.starts_with("- ");
+            assert_eq!(
+                items(zh, &KEY_POINTS, bullet),
+                items(en, &KEY_POINTS, bullet),
+                "lesson {n}: key points"
+            );
+            for heading in [KEY_POINTS[1], EXERCISES[1]] {
+                assert!(
+                    zh.contains(&format!("\n{heading}\n")),
+                    "lesson {n}: no {heading}"
+                );
+            }
+            // The renderer works line by line: bold opens and closes on
+            // one line.
+            for (i, line) in zh.lines().enumerate() {
+                assert!(
+                    line.matches("**").count() % 2 == 0,
+                    "lesson {n}, line {}: {line}",
+                    i + 1
+                );
+            }
+        }
+    }
+}
