@@ -32,6 +32,42 @@ const FILES: &[(u8, &str)] = &[
     (10, include_str!("../../lessons/zh/10-socket.md")),
 ];
 
+/// What lesson `number`'s live demo shows, in Chinese (the registry's
+/// `demo`, for `netlab lessons`).
+pub fn demo(number: u8) -> Option<&'static str> {
+    Some(match number {
+        1 => "一个 XMPP 服务器和两个客户端；消息一发出，就经由长连接推送给对方",
+        2 => "互操作：我们的客户端和在套接字上手敲的 XML 经由同一个服务器对话",
+        3 => "解析并注释一个节；拆开 JID；推送与轮询",
+        4 => {
+            "服务器、它的客户端和一个 IRC 网关组件（XEP-0114）现场运行：\
+              谁转发什么；服务器保存的记录和连接"
+        }
+        5 => {
+            "连接、STARTTLS、SASL、绑定资源、服务器到服务器、交换消息——\
+              每一步都在线路上看到"
+        }
+        6 => {
+            "每条消息的 XML 字节数与有效数据；base64 的代价；\
+              自定义名字空间原样通过"
+        }
+        7 => "逐层解析一个现场分组；路由器和交换机在命名空间实验室里工作",
+        8 => {
+            "接口、环回、localhost、端口类别、短暂端口范围、\
+              真实的 bind/connect 错误"
+        }
+        9 => {
+            "握手时序图、命名空间实验室里的丢包、消息边界、大小限制、\
+              计时；TCP 的确认不等于应用的确认"
+        }
+        10 => {
+            "逐个调用 socket、bind、listen、connect、accept，\
+               从内核读出状态；每个连接一个线程；UDP"
+        }
+        _ => return None,
+    })
+}
+
 /// The headings that code looks for, in each language.
 pub const KEY_POINTS: [&str; 2] = ["## Key points", "## 要点"];
 /// See [`KEY_POINTS`].

@@ -226,6 +226,30 @@ fn is_wide(c: char) -> bool {
     width::of_char(c) > 1
 }
 
+/// Punctuation a Chinese line may not start with, and brackets it may not
+/// end with (W3C, *Requirements for Chinese Text Layout* § 3.1.7).
+const NOT_FIRST: &[char] = &[
+    '，', '。', '、', '：', '；', '！', '？', '）', '”', '’', '」', '》', '…',
+];
+const NOT_LAST: &[char] = &['（', '“', '‘', '「', '《'];
+
+/// Where to cut a line with no space in it, at or before `full`: not
+/// before closing punctuation, not after an opening bracket, and not
+/// inside a run of Latin letters or digits (`XEP-0114` stays whole) —
+/// moving back as far as needed, but never to an empty line.
+fn cjk_cut(chars: &[char], start: usize, full: usize) -> usize {
+    if full >= chars.len() {
+        return full;
+    }
+    let good = |i: usize| {
+        let (before, after) = (chars[i - 1], chars[i]);
+        !NOT_FIRST.contains(&after)
+            && !NOT_LAST.contains(&before)
+            && (is_wide(before) || is_wide(after))
+    };
+    (start + 1..=full).rev().find(|&i| good(i)).unwrap_or(full)
+}
+
 /// `text` cut into lines of at most `width` display columns, each after
 /// the first starting with `indent` spaces (counted in the width). Breaks
 /// go at a space (which is dropped) or between `>` and `<`, so XML folds
@@ -260,7 +284,10 @@ pub fn fold(text: &str, width: usize, indent: usize) -> String {
             }
         });
         let full = end.max(start + 1);
-        let (stop, next) = cut.unwrap_or((full, full));
+        let (stop, next) = cut.unwrap_or_else(|| {
+            let at = cjk_cut(&chars, start, full);
+            (at, at)
+        });
         lines.push(chars[start..stop].iter().collect());
         start = next;
         room = width.saturating_sub(indent).max(1);
@@ -283,6 +310,16 @@ mod tests {
             wrap("averyveryverylongword x", 5, 0),
             "averyveryverylongword\nx"
         );
+    }
+
+    #[test]
+    fn chinese_lines_never_start_with_closing_punctuation() {
+        // Full after 你好 would put ， first on the next line.
+        assert_eq!(fold("你好，世界", 4, 0), "你\n好，\n世界");
+        // An opening bracket stays with what it opens.
+        assert_eq!(fold("组件（XEP）", 7, 0), "组件\n（XEP）");
+        // A Latin run inside Chinese is not cut.
+        assert_eq!(fold("网关XEP-0114组件", 8, 0), "网关\nXEP-0114\n组件");
     }
 
     #[test]
