@@ -8,7 +8,7 @@
 //! TCP delivers bytes, not messages (lesson 9): one `read()` may hold
 //! half an element or three of them, so counting reads would not do.
 //!
-//! Read before: `src/xmpp/framing.rs` (the parser). Read after:
+//! Read before: `src/xmpp/framing/` (the parser). Read after:
 //! [`super::interop`], which has bob use it in lesson 2. Book:
 //! `book/src/lesson-02.md`. Run: `netlab lesson 2`.
 //!

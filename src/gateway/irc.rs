@@ -31,7 +31,7 @@
 //! parameter. A message has at most 15 parameters; after 14 middles the
 //! rest of the line is the trailing even without its `:`.
 //!
-//! Two layers, as in `xmpp/framing.rs`: [`LineReader`] cuts the byte
+//! Two layers, as in `xmpp/framing/`: [`LineReader`] cuts the byte
 //! stream into lines (TCP has no message boundaries, lesson 9), and
 //! [`Message::parse`] takes one line apart. Neither ever panics on what a
 //! client sends: a bad line is an [`IrcError`], answered and skipped.

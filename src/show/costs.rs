@@ -191,7 +191,7 @@ pub fn base64(run: &BinaryRun, limits: Limits) -> String {
     let _ = writeln!(out, "  content id: {}", run.cid);
     out.push_str(&para(&format!(
         "This server refuses any stanza above {} KiB (Limits in \
-         src/xmpp/framing.rs; RFC 6120 § 13.12 asks servers for such a \
+         src/xmpp/framing/mod.rs; RFC 6120 § 13.12 asks servers for such a \
          limit), so the largest file that fits in one message is {} KiB.",
         limits.max_element_bytes / 1024,
         inband::largest_inband(limits, run.envelope()) / 1024

@@ -1,6 +1,6 @@
 //! XMPP, the protocol of lessons 1–6: addresses, the XML stream, stanzas.
 //!
-//! Three layers, one file each, bottom up:
+//! Three layers, one module each, bottom up:
 //!
 //! - [`jid`]: XMPP addresses, `localpart@domainpart/resourcepart`
 //!   (RFC 7622)

@@ -21,7 +21,7 @@
 //!         router.rs (who is online, which components) ─► their connections
 //!         federation.rs ─► s2s_out.rs (one stream per remote domain,
 //!                          resolve.rs finds where)
-//!         store.rs  (accounts, rosters, offline messages, vCards)
+//!         store/    (accounts, rosters, offline messages, vCards)
 //!         subscription.rs + roster.rs (who may see whose presence)
 //! ```
 //!
