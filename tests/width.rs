@@ -62,6 +62,7 @@ fn every_lesson_fits_80_columns() {
         wide.len(),
         wide.join("\n")
     );
+    every_lesson_fits_80_columns_in_chinese();
 }
 
 /// Lines that start with punctuation a Chinese line may not start with
@@ -83,7 +84,9 @@ fn badly_broken(what: &str, text: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
+/// Called from [`every_lesson_fits_80_columns`], not a test of its own:
+/// lessons 7 and 9 build namespaces with fixed names, and two runs at
+/// once would collide.
 fn every_lesson_fits_80_columns_in_chinese() {
     let mut bad = Vec::new();
     for lesson in LESSONS.iter().filter(|l| l.is_built()) {
