@@ -216,8 +216,14 @@ pub struct XmppServerArgs {
     #[arg(long, value_name = "FILE", requires = "cert")]
     pub key: Option<std::path::PathBuf>,
     /// Print every stanza in and out, per connection: the XML console.
+    /// A password a client sends with PLAIN is shown as
+    /// `[password redacted …]`.
     #[arg(long)]
     pub trace: bool,
+    /// With --trace, show PLAIN passwords too (a demo on throwaway
+    /// accounts only: the trace is often kept in a log).
+    #[arg(long, requires = "trace")]
+    pub trace_secrets: bool,
     /// The most client connections open at once; more are refused with
     /// the stream error resource-constraint.
     #[arg(long, default_value_t = 20_000)]
@@ -374,9 +380,13 @@ pub struct XmppClientArgs {
     /// How long --recv waits, in seconds.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
-    /// Print every piece of XML sent and received (on stderr).
+    /// Print every piece of XML sent and received (on stderr); a PLAIN
+    /// password is shown as `[password redacted …]`.
     #[arg(long)]
     pub trace: bool,
+    /// With --trace, show a PLAIN password too.
+    #[arg(long, requires = "trace")]
+    pub trace_secrets: bool,
     /// Do not ask for stream management (XEP-0198): a broken connection
     /// then ends the session, and what was in flight may be lost.
     #[arg(long)]
@@ -879,6 +889,7 @@ fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
                 cert: args.cert,
                 key: args.key,
                 trace: args.trace,
+                trace_secrets: args.trace_secrets,
                 max_connections: args.max_connections,
                 resume_window: Duration::try_from_secs_f64(args.resume_window)
                     .context("--resume-window")?,
@@ -900,6 +911,7 @@ fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
                 recv: args.recv,
                 timeout: Duration::from_secs(args.timeout),
                 trace: args.trace,
+                trace_secrets: args.trace_secrets,
                 stream_management: !args.no_sm,
             });
         }

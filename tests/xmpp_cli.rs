@@ -372,3 +372,129 @@ fn the_client_recognises_a_port_that_is_not_xmpp() {
     assert!(text(&out).contains("answered in HTTP"), "{}", text(&out));
     http.join().expect("http thread");
 }
+
+#[test]
+fn the_database_is_private_and_a_loose_one_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = Scratch::new("xmpp-private");
+    let out = run(
+        &scratch.0,
+        &[
+            "xmpp",
+            "adduser",
+            "y@localhost",
+            "--db",
+            "x.sqlite",
+            "--password",
+            "p",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let mode = |name: &str| {
+        std::fs::metadata(scratch.0.join(name))
+            .map(|m| m.permissions().mode() & 0o777)
+            .ok()
+    };
+    assert_eq!(mode("x.sqlite"), Some(0o600));
+    for log in ["x.sqlite-wal", "x.sqlite-shm"] {
+        assert!(matches!(mode(log), None | Some(0o600)), "{log}");
+    }
+    assert!(!text(&out).contains("warning"), "{}", text(&out));
+    // Made looser by someone: every command says so, with the fix.
+    std::fs::set_permissions(
+        scratch.0.join("x.sqlite"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .expect("chmod");
+    let out = run(
+        &scratch.0,
+        &[
+            "xmpp",
+            "passwd",
+            "y@localhost",
+            "--db",
+            "x.sqlite",
+            "--password",
+            "q",
+        ],
+    );
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("can be read by other users (mode 644)"),
+        "{said}"
+    );
+    assert!(said.contains("chmod 600 x.sqlite"), "{said}");
+}
+
+/// `netlab xmpp server --tls off --trace [EXTRA]`; a PLAIN login by hand;
+/// everything the trace printed.
+fn trace_of_a_plain_login(dir: &Path, extra: &[&str]) -> String {
+    use std::io::{Read, Write};
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut child = netlab()
+        .args(["xmpp", "server", "--db", "x.sqlite", "--bind", &addr])
+        .args(["--tls", "off", "--s2s", "off", "--trace"])
+        .args(extra)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("server starts");
+    let start = Instant::now();
+    let mut s = loop {
+        if let Ok(s) = std::net::TcpStream::connect(&addr) {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "no server");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // "\0juliet\0pw", base64.
+    let plain = "AGp1bGlldABwdw==";
+    s.write_all(
+        format!(
+            "<stream:stream to='localhost' version='1.0' \
+             xmlns='jabber:client' \
+             xmlns:stream='http://etherx.jabber.org/streams'>\
+             <auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' \
+             mechanism='PLAIN'>{plain}</auth>"
+        )
+        .as_bytes(),
+    )
+    .expect("write");
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    let mut seen = String::new();
+    let mut buf = [0; 4096];
+    while !seen.contains("<success") {
+        let n = s.read(&mut buf).expect("the server answers");
+        assert!(n > 0, "closed: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    drop(s);
+    std::thread::sleep(Duration::from_millis(200));
+    let _ = child.kill();
+    let mut trace = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut trace)
+        .expect("trace");
+    let _ = child.wait();
+    trace
+}
+
+#[test]
+fn the_trace_hides_a_plain_password_unless_asked() {
+    let scratch = Scratch::new("xmpp-trace-secrets");
+    add_users(&scratch.0);
+    let trace = trace_of_a_plain_login(&scratch.0, &[]);
+    assert!(
+        trace.contains("mechanism=\"PLAIN\">[password redacted"),
+        "{trace}"
+    );
+    assert!(!trace.contains("AGp1bGlldABwdw=="), "{trace}");
+    let shown = trace_of_a_plain_login(&scratch.0, &["--trace-secrets"]);
+    assert!(shown.contains("AGp1bGlldABwdw=="), "{shown}");
+}

@@ -297,8 +297,13 @@ fn new_dir() -> anyhow::Result<PathBuf> {
         std::fs::remove_dir_all(&dir)
             .with_context(|| format!("removing {}", dir.display()))?;
     }
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("creating {}", dir.display()))?;
+    // Private, like every directory netlab makes for a database.
+    std::os::unix::fs::DirBuilderExt::mode(
+        std::fs::DirBuilder::new().recursive(true),
+        0o700,
+    )
+    .create(&dir)
+    .with_context(|| format!("creating {}", dir.display()))?;
     Ok(dir)
 }
 

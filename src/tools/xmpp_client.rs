@@ -65,6 +65,8 @@ pub struct Args {
     pub timeout: Duration,
     /// Print the XML.
     pub trace: bool,
+    /// Show a PLAIN password in the trace.
+    pub trace_secrets: bool,
     /// Ask for stream management (XEP-0198).
     pub stream_management: bool,
 }
@@ -84,8 +86,13 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         Some(password) => password.clone(),
         None => super::xmpp_server::read_password(&args.jid)?,
     };
+    let secrets = args.trace_secrets;
     let trace: Option<ClientTrace> = args.trace.then(|| {
-        let trace: ClientTrace = Arc::new(|direction, text| {
+        let trace: ClientTrace = Arc::new(move |direction, text| {
+            let redacted = (!secrets)
+                .then(|| crate::xmpp::sasl::redact_password(text))
+                .flatten();
+            let text = redacted.as_deref().unwrap_or(text);
             let arrow = match direction {
                 Direction::Sent => style::client("C→S").to_string(),
                 Direction::Received => style::server("S→C").to_string(),

@@ -36,6 +36,8 @@ pub struct Options {
     pub key: Option<PathBuf>,
     /// Print every stanza.
     pub trace: bool,
+    /// Show PLAIN passwords in the trace.
+    pub trace_secrets: bool,
     /// The most connections at once.
     pub max_connections: usize,
     /// How long a broken connection's session may be resumed.
@@ -74,6 +76,7 @@ pub fn read_component_file(
 pub fn run(options: &Options) -> anyhow::Result<()> {
     let store = Store::open(&options.db)
         .with_context(|| format!("opening the database {}", options.db))?;
+    warn_if_loose(&options.db);
     // Clients may go without TLS (`--tls off`); other servers expect it
     // (Prosody requires it), so federation keeps a certificate anyway.
     let tls_config = if options.tls == TlsMode::Off && options.s2s.is_none() {
@@ -126,9 +129,23 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         );
         s2s.ca = Some(Arc::new(loaded));
     }
+    let secrets = options.trace_secrets;
     let trace: Option<Trace> = options.trace.then(|| {
-        let trace: Trace =
-            Arc::new(|event| println!("{}", xmpp_trace::line(event)));
+        let trace: Trace = Arc::new(move |event| {
+            let redacted = (!secrets)
+                .then(|| crate::xmpp::sasl::redact_password(event.text))
+                .flatten();
+            match redacted {
+                Some(text) => println!(
+                    "{}",
+                    xmpp_trace::line(&crate::xmpp::server::TraceEvent {
+                        text: &text,
+                        ..*event
+                    })
+                ),
+                None => println!("{}", xmpp_trace::line(event)),
+            }
+        });
         trace
     });
     let config = Config {
@@ -251,6 +268,7 @@ pub fn account(
 ) -> anyhow::Result<()> {
     let store = Store::open(db)
         .with_context(|| format!("opening the database {db}"))?;
+    warn_if_loose(db);
     let password = || -> anyhow::Result<String> {
         match &password {
             Some(password) => Ok(password.clone()),
@@ -291,8 +309,21 @@ pub fn read_password(jid: &str) -> anyhow::Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
+/// Says on stderr which of the database's files others can read, and the
+/// `chmod` that fixes each.
+fn warn_if_loose(db: &str) {
+    for warning in crate::xmpp::store::loose_permissions(db) {
+        let text = crate::show::wrap(
+            &format!("warning: {warning}"),
+            crate::show::width::current(),
+            2,
+        );
+        eprintln!("{}", style::error(&text));
+    }
+}
+
 /// `~/.local/share/netlab/xmpp.sqlite` (or under `$XDG_DATA_HOME`), its
-/// directory created if needed.
+/// directory created if needed, readable by its owner only (0700).
 pub fn default_db() -> anyhow::Result<String> {
     let base =
         match (std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME")) {
@@ -303,7 +334,11 @@ pub fn default_db() -> anyhow::Result<String> {
             ),
         };
     let dir = base.join("netlab");
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("creating {}", dir.display()))?;
+    std::os::unix::fs::DirBuilderExt::mode(
+        std::fs::DirBuilder::new().recursive(true),
+        0o700,
+    )
+    .create(&dir)
+    .with_context(|| format!("creating {}", dir.display()))?;
     Ok(dir.join("xmpp.sqlite").to_string_lossy().into_owned())
 }

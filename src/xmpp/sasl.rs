@@ -523,6 +523,31 @@ fn plain(
     }
 }
 
+/// What a trace shows in place of a password.
+pub const REDACTED: &str = "[password redacted: --trace-secrets shows it]";
+
+/// A traced `<auth/>` or `<response/>` whose data carries a password,
+/// with the data replaced by [`REDACTED`]; `None` for anything else.
+///
+/// PLAIN's message is `authzid NUL authcid NUL password` (RFC 4616 § 2):
+/// base64 hides nothing, so a trace that prints it prints the password.
+/// SCRAM's messages never contain NUL and reveal no password (RFC 5802
+/// § 9: they are designed to be seen), so they stay. Deciding by the
+/// decoded bytes, not by the mechanism, also catches PLAIN sent as a
+/// `<response/>` after an empty challenge.
+pub fn redact_password(xml: &str) -> Option<String> {
+    let name = ["auth", "response"].into_iter().find(|n| {
+        xml.starts_with(&format!("<{n} ")) || xml.starts_with(&format!("<{n}>"))
+    })?;
+    let open_end = xml.find('>')? + 1;
+    let close = xml.rfind(&format!("</{name}>"))?;
+    let data = xml.get(open_end..close)?;
+    let bytes = decode(data.trim()).ok()?;
+    bytes
+        .contains(&0)
+        .then(|| format!("{}{REDACTED}{}", &xml[..open_end], &xml[close..]))
+}
+
 /// Client side: `<auth mechanism='…'>` with the initial response.
 pub fn auth_element(mechanism: Mechanism, initial: &[u8]) -> Element {
     sasl_element("auth")
@@ -696,6 +721,27 @@ pub fn explain_failure(condition: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
+
+    #[test]
+    fn a_plain_password_is_redacted_and_scram_is_not() {
+        use super::*;
+        let plain = auth_element(Mechanism::Plain, b"\0alice\0secret").to_xml();
+        let shown = redact_password(&plain).expect("PLAIN carries a password");
+        assert!(shown.contains(REDACTED), "{shown}");
+        assert!(!shown.contains("AGFsaWNl"), "{shown}");
+        assert!(shown.starts_with("<auth ") && shown.ends_with("</auth>"));
+        // PLAIN as a response to an empty challenge.
+        let late = response_element(b"\0alice\0secret").to_xml();
+        assert!(redact_password(&late).is_some(), "{late}");
+        // SCRAM's first message and anything not SASL stay as they are.
+        let scram =
+            auth_element(Mechanism::ScramSha256, b"n,,n=alice,r=abc").to_xml();
+        assert_eq!(redact_password(&scram), None);
+        assert_eq!(
+            redact_password("<message><body>AGE=</body></message>"),
+            None
+        );
+    }
 
     use super::super::framing::{StreamEvent, StreamParser};
     use super::super::scram::ScramClient;

@@ -245,11 +245,26 @@ impl Store {
     /// (but not its directory), and brings its schema up to date.
     /// `":memory:"` opens a fresh database that lives as long as the
     /// `Store`.
+    ///
+    /// A new file is created readable by its owner only (0600): it holds
+    /// every account's salt and SCRAM keys, enough for an offline
+    /// dictionary attack. SQLite gives its `-wal` and `-shm` files the
+    /// database file's mode, so they are private too. An existing file is
+    /// left as it is: [`loose_permissions`] says what to fix.
     pub fn open(path: &str) -> Result<Store, StoreError> {
         let open_error = |source| StoreError::Open {
             path: path.to_owned(),
             source,
         };
+        if path != ":memory:" {
+            create_private(path).map_err(|e| StoreError::Open {
+                path: path.to_owned(),
+                source: rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+                    Some(e.to_string()),
+                ),
+            })?;
+        }
         // Read-write, create if missing. Without SQLITE_OPEN_URI a path is
         // just a path, even one that starts with "file:". NO_MUTEX: our own
         // Mutex already makes the calls take turns.
@@ -309,6 +324,41 @@ impl Store {
 
 /// Per-connection settings; they are not stored in the file, so every
 /// open sets them again.
+/// Creates `path` empty with mode 0600, unless it exists.
+fn create_private(path: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The database's files (`path`, its `-wal` and `-shm`) that others may
+/// read or write, each as a warning with the `chmod` line that fixes it.
+pub fn loose_permissions(path: &str) -> Vec<String> {
+    use std::os::unix::fs::PermissionsExt;
+    ["", "-wal", "-shm"]
+        .iter()
+        .map(|suffix| format!("{path}{suffix}"))
+        .filter_map(|file| {
+            let mode = std::fs::metadata(&file).ok()?.permissions().mode();
+            (mode & 0o077 != 0).then(|| {
+                format!(
+                    "{file} can be read by other users (mode {:o}): it holds \
+                     the accounts' salts and keys; fix: chmod 600 {file}",
+                    mode & 0o777
+                )
+            })
+        })
+        .collect()
+}
+
 fn configure(conn: &Connection, is_file: bool) -> rusqlite::Result<()> {
     if is_file {
         // Durability. In WAL mode a commit appends the transaction to the
@@ -613,5 +663,33 @@ mod tests {
         let err = Store::open(&db.0).expect_err("open must fail");
         assert!(err.to_string().contains(&db.0), "{err}");
         Ok(())
+    }
+
+    #[test]
+    fn a_new_database_and_its_log_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir()
+            .join(format!("netlab-store-mode-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("x.sqlite").to_string_lossy().into_owned();
+        let store = Store::open(&path).expect("opens");
+        store.add_user("juliet", &[]).ok();
+        let mode = |f: &str| {
+            std::fs::metadata(f).expect("exists").permissions().mode() & 0o777
+        };
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&format!("{path}-wal")), 0o600);
+        assert_eq!(mode(&format!("{path}-shm")), 0o600);
+        assert!(loose_permissions(&path).is_empty());
+        drop(store);
+        // One made by someone else, world-readable: a warning that says
+        // how to fix it.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
+            .expect("chmod");
+        let warnings = loose_permissions(&path);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].ends_with(&format!("fix: chmod 600 {path}")));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
