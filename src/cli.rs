@@ -205,9 +205,15 @@ pub struct XmppServerArgs {
     #[arg(long, value_parser = parse_addr, default_value = "127.0.0.1:5222")]
     pub bind: SocketAddr,
     /// auto: offer STARTTLS; required: insist on it; off: plaintext
-    /// teaching mode, readable in a capture (PLAIN passwords too).
+    /// teaching mode, readable in a capture (PLAIN passwords too), on a
+    /// loopback address only unless --allow-plaintext-network.
     #[arg(long, value_enum, default_value_t)]
     pub tls: TlsArg,
+    /// Let --tls off listen on an address other machines can reach (a
+    /// lab network you control). PLAIN is still offered to loopback
+    /// clients only.
+    #[arg(long)]
+    pub allow_plaintext_network: bool,
     /// A PEM certificate (chain) to use instead of the generated
     /// self-signed one.
     #[arg(long, value_name = "FILE", requires = "key")]
@@ -876,6 +882,7 @@ fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
                 domain: args.store.domain,
                 bind: args.bind,
                 tls: args.tls.into(),
+                allow_plaintext_network: args.allow_plaintext_network,
                 components,
                 component_bind: args.component_bind,
                 s2s: (args.s2s == OnOff::On).then(|| {

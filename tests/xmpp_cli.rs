@@ -498,3 +498,43 @@ fn the_trace_hides_a_plain_password_unless_asked() {
     let shown = trace_of_a_plain_login(&scratch.0, &["--trace-secrets"]);
     assert!(shown.contains("AGp1bGlldABwdw=="), "{shown}");
 }
+
+#[test]
+fn plaintext_is_refused_where_the_network_can_read_it() {
+    let scratch = Scratch::new("xmpp-exposure");
+    let out = run(
+        &scratch.0,
+        &[
+            "xmpp",
+            "server",
+            "--db",
+            ":memory:",
+            "--tls",
+            "off",
+            "--bind",
+            "0.0.0.0:0",
+            "--s2s",
+            "off",
+        ],
+    );
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("other machines can reach"), "{said}");
+    assert!(said.contains("--allow-plaintext-network"), "{said}");
+    // Allowed explicitly, it starts, and says it is reachable.
+    let mut child = netlab()
+        .args(["xmpp", "server", "--db", ":memory:", "--tls", "off"])
+        .args(["--bind", "0.0.0.0:0", "--s2s", "off"])
+        .arg("--allow-plaintext-network")
+        .current_dir(&scratch.0)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let first = BufReader::new(stderr).lines().next();
+    let _ = child.kill();
+    let _ = child.wait();
+    let first = first.expect("a line").expect("text");
+    assert!(first.starts_with("note: listening on 0.0.0.0:"), "{first}");
+}

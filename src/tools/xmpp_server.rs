@@ -30,6 +30,8 @@ pub struct Options {
     pub db: String,
     /// STARTTLS policy.
     pub tls: TlsMode,
+    /// `--tls off` on an address other machines can reach.
+    pub allow_plaintext_network: bool,
     /// A PEM certificate chain, instead of the generated one.
     pub cert: Option<PathBuf>,
     /// Its private key.
@@ -72,8 +74,39 @@ pub fn read_component_file(
     Ok(components)
 }
 
+/// Refuses plaintext where the network can read it, and says when the
+/// server is reachable from other machines at all.
+fn check_exposure(options: &Options) -> anyhow::Result<()> {
+    let addr = options.bind;
+    if addr.ip().to_canonical().is_loopback() {
+        return Ok(());
+    }
+    if options.tls == TlsMode::Off && !options.allow_plaintext_network {
+        anyhow::bail!(
+            "--tls off on {addr}, an address other machines can reach: \
+             anyone on that network could read every message. Bind \
+             127.0.0.1 for teaching, or pass --allow-plaintext-network on \
+             a lab network you control (PLAIN is then still offered to \
+             loopback clients only)"
+        );
+    }
+    eprintln!(
+        "{}",
+        crate::show::wrap(
+            &format!(
+                "note: listening on {addr}, which other machines can reach \
+                 (not a loopback address)"
+            ),
+            crate::show::width::current(),
+            2,
+        )
+    );
+    Ok(())
+}
+
 /// Runs the server until Ctrl-C (or SIGTERM).
 pub fn run(options: &Options) -> anyhow::Result<()> {
+    check_exposure(options)?;
     let store = Store::open(&options.db)
         .with_context(|| format!("opening the database {}", options.db))?;
     warn_if_loose(&options.db);

@@ -431,6 +431,7 @@ impl Connection {
             Some(_) => Stage::Authenticated,
             None => Stage::Unauthenticated {
                 secure: self.secure,
+                loopback: self.peer.ip().to_canonical().is_loopback(),
             },
         };
         let features = stream::features(self.shared.config.tls, stage);
@@ -739,7 +740,11 @@ impl Connection {
     /// `<auth/>`, `<response/>`, `<abort/>` (RFC 6120 § 6.4).
     fn sasl(&mut self, element: &Element) -> Next {
         let mode = self.shared.config.tls;
-        let offered = stream::mechanisms(mode, self.secure);
+        let offered = stream::mechanisms(
+            mode,
+            self.secure,
+            self.peer.ip().to_canonical().is_loopback(),
+        );
         let store = &self.shared.store;
         let domain = &self.shared.config.domain;
         let lookup = |user: &str, mechanism: Mechanism| -> Option<StoredKeys> {

@@ -96,6 +96,8 @@ pub enum Stage {
     Unauthenticated {
         /// Whether TLS is on.
         secure: bool,
+        /// Whether the client connected over loopback, from this machine.
+        loopback: bool,
     },
     /// Authenticated: resource binding comes next.
     Authenticated,
@@ -103,11 +105,20 @@ pub enum Stage {
 
 /// The SASL mechanisms offered at this point (RFC 6120 § 6.4.1): SCRAM
 /// always; PLAIN only when nobody can read the password on the wire, or
-/// when the teacher asked for a stream anyone can read (`--tls off`).
-pub fn mechanisms(mode: TlsMode, secure: bool) -> Vec<Mechanism> {
+/// when the teacher asked for a stream anyone can read (`--tls off`) and
+/// the client is on this machine (loopback): never in the clear across a
+/// network, even with `--allow-plaintext-network`.
+pub fn mechanisms(
+    mode: TlsMode,
+    secure: bool,
+    loopback: bool,
+) -> Vec<Mechanism> {
     match (mode, secure) {
         (TlsMode::Required, false) => Vec::new(),
         (TlsMode::Auto, false) => {
+            vec![Mechanism::ScramSha256, Mechanism::ScramSha1]
+        }
+        (TlsMode::Off, false) if !loopback => {
             vec![Mechanism::ScramSha256, Mechanism::ScramSha1]
         }
         _ => vec![
@@ -122,7 +133,7 @@ pub fn mechanisms(mode: TlsMode, secure: bool) -> Vec<Mechanism> {
 pub fn features(mode: TlsMode, stage: Stage) -> Element {
     let mut features = Element::new("stream:features", Some(ns::STREAMS));
     match stage {
-        Stage::Unauthenticated { secure } => {
+        Stage::Unauthenticated { secure, loopback } => {
             if !secure && mode != TlsMode::Off {
                 let mut starttls = Element::new("starttls", Some(ns::TLS))
                     .with_attr("xmlns", ns::TLS);
@@ -132,7 +143,7 @@ pub fn features(mode: TlsMode, stage: Stage) -> Element {
                 }
                 features = features.with_child(starttls);
             }
-            let offered = mechanisms(mode, secure);
+            let offered = mechanisms(mode, secure, loopback);
             if !offered.is_empty() {
                 features = features.with_child(mechanisms_element(&offered));
             }
@@ -176,28 +187,57 @@ mod tests {
 
     #[test]
     fn features_follow_the_negotiation() {
-        let first =
-            features(TlsMode::Auto, Stage::Unauthenticated { secure: false })
-                .to_xml();
+        let first = features(
+            TlsMode::Auto,
+            Stage::Unauthenticated {
+                secure: false,
+                loopback: true,
+            },
+        )
+        .to_xml();
         assert!(first.contains("<starttls"), "{first}");
         assert!(first.contains("SCRAM-SHA-1"), "{first}");
         assert!(!first.contains("PLAIN"), "{first}");
         let required = features(
             TlsMode::Required,
-            Stage::Unauthenticated { secure: false },
+            Stage::Unauthenticated {
+                secure: false,
+                loopback: true,
+            },
         )
         .to_xml();
         assert!(required.contains("<required/>"), "{required}");
         assert!(!required.contains("mechanism"), "{required}");
-        let secure =
-            features(TlsMode::Auto, Stage::Unauthenticated { secure: true })
-                .to_xml();
+        let secure = features(
+            TlsMode::Auto,
+            Stage::Unauthenticated {
+                secure: true,
+                loopback: true,
+            },
+        )
+        .to_xml();
         assert!(!secure.contains("starttls"), "{secure}");
         assert!(secure.contains("PLAIN"), "{secure}");
-        let off =
-            features(TlsMode::Off, Stage::Unauthenticated { secure: false })
-                .to_xml();
+        let off = features(
+            TlsMode::Off,
+            Stage::Unauthenticated {
+                secure: false,
+                loopback: true,
+            },
+        )
+        .to_xml();
         assert!(!off.contains("starttls") && off.contains("PLAIN"), "{off}");
+        // In the clear from another machine: never PLAIN.
+        let network = features(
+            TlsMode::Off,
+            Stage::Unauthenticated {
+                secure: false,
+                loopback: false,
+            },
+        )
+        .to_xml();
+        assert!(!network.contains("PLAIN"), "{network}");
+        assert!(network.contains("SCRAM-SHA-256"), "{network}");
         let bound = features(TlsMode::Auto, Stage::Authenticated).to_xml();
         assert!(bound.contains(ns::BIND) && bound.contains("<optional/>"));
         assert!(bound.contains(ns::SM), "{bound}");
