@@ -110,3 +110,56 @@ fn without_cap_net_raw_it_says_how_to_grant_it() {
     assert!(err.contains("setcap cap_net_raw"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn capture_gives_up_its_capabilities_once_the_socket_is_open() {
+    if !is_root() {
+        eprintln!("skipped: live capture needs CAP_NET_RAW (run as root)");
+        return;
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let mut capture = Command::new(NETLAB)
+        .args(["capture", "--count", "4", "--seconds", "20", "--summary"])
+        .args(["--port", &port.to_string()])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("netlab capture starts");
+    let cap_eff = |pid: u32| -> Option<String> {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()?
+            .lines()
+            .find_map(|l| l.strip_prefix("CapEff:"))
+            .map(|v| v.trim().to_owned())
+    };
+    // Root starts with every capability; once the socket is open, none.
+    let pid = capture.id();
+    let started = Instant::now();
+    let mut seen = Vec::new();
+    let status = loop {
+        if let Some(status) = capture.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(25), "no finish");
+        if let Some(eff) = cap_eff(pid) {
+            seen.push(eff);
+        }
+        let mut client =
+            TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        let (server, _) = listener.accept().expect("accept");
+        client.write_all(b"ping\n").expect("write");
+        drop(client);
+        drop(server);
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success());
+    // It still captured after dropping them: reading needs none.
+    let out = capture.wait_with_output().expect("output");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
+    assert_eq!(
+        seen.last().map(String::as_str),
+        Some("0000000000000000"),
+        "CapEff while capturing: {seen:?}"
+    );
+}

@@ -6,10 +6,12 @@
 //! - [`interfaces`]: every interface, its flags, MTU and addresses (lesson 8)
 //! - [`file`](mod@file): pcap and pcapng files, read and written (lesson 7)
 //! - [`live`]: frames from an interface as they pass (lesson 7)
+//! - [`privileges`]: giving up CAP_NET_RAW once the socket is open
 
 pub mod file;
 pub mod interfaces;
 pub mod live;
+pub mod privileges;
 
 use std::fmt;
 use std::time::Duration;

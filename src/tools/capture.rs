@@ -48,6 +48,9 @@ pub fn run(options: &Options) -> anyhow::Result<u64> {
             port: options.port,
         },
     )?;
+    // The socket is open: no capability is needed from here on.
+    crate::capture::privileges::drop_all()
+        .context("giving up capabilities after opening the capture")?;
     let mut writer = match &options.write {
         Some(path) => Some(
             PcapNgWriter::create(

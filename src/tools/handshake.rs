@@ -139,6 +139,12 @@ fn record_once(
     let capturing = {
         let done = done.clone();
         thread::spawn(move || -> Result<Vec<Frame>, live::Error> {
+            // This thread reads what the network sends: it does so with no
+            // capability at all (they belong to a thread; the caller's
+            // stay, lesson 9 needs them for its lab).
+            if let Err(e) = crate::capture::privileges::drop_all() {
+                tracing::warn!("keeping capabilities in the capture: {e}");
+            }
             let mut frames = Vec::new();
             let mut finished: Option<Instant> = None;
             loop {

@@ -1,0 +1,67 @@
+//! Least privilege for the capture tools: a packet socket needs
+//! CAP_NET_RAW to be *opened*, not to be read. Once it is open (and its
+//! filter attached), `netlab capture` and `netlab handshake` give up every
+//! capability they hold, as tcpdump does after opening its socket: a bug
+//! in the dissector, which reads whatever the network sends, then runs
+//! with no privilege to abuse.
+//!
+//! Capabilities belong to a thread (`capset(2)`): `netlab capture` drops
+//! them in its one thread once the socket is open; the handshake ladder
+//! (`netlab handshake`, lesson 9) drops them in the thread that reads the
+//! frames, so the lesson's main thread keeps what its namespace lab needs
+//! (CAP_SYS_ADMIN and CAP_NET_ADMIN, to build it and to take it down).
+//!
+//! Read before: [`super::live`] (where the socket is opened).
+
+use caps::CapSet;
+
+/// Clears this thread's effective, permitted, inheritable and ambient
+/// capability sets: nothing can be regained. For a process running as
+/// root, this is still root's user id, but without root's powers.
+pub fn drop_all() -> Result<(), caps::errors::CapsError> {
+    for set in [
+        CapSet::Ambient,
+        CapSet::Inheritable,
+        CapSet::Effective,
+        CapSet::Permitted,
+    ] {
+        caps::clear(None, set)?;
+    }
+    Ok(())
+}
+
+/// This thread's effective set, as `/proc/self/status` shows it (CapEff):
+/// for the tests, and for a curious student.
+pub fn effective() -> String {
+    std::fs::read_to_string("/proc/thread-self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("CapEff:"))
+                .map(|v| v.trim().to_owned())
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_dropping_nothing_is_left_and_nothing_comes_back() {
+        // In a thread of its own: the other tests keep their capabilities.
+        std::thread::spawn(|| {
+            drop_all().expect("a thread may always drop its own");
+            assert_eq!(effective(), "0000000000000000");
+            // Raising one again fails: it is no longer permitted.
+            let again = caps::raise(
+                None,
+                CapSet::Effective,
+                caps::Capability::CAP_NET_RAW,
+            );
+            assert!(again.is_err());
+        })
+        .join()
+        .expect("the thread does not panic");
+    }
+}
