@@ -85,8 +85,9 @@ start_ours() { # domain c2s s2s peer-domain peer-s2s
   for i in $(seq $((2 * PAIRS))); do
     "$NETLAB" xmpp adduser "bench$i@$1" --domain "$1" --db "$work/$1/db.sqlite" --password bench > /dev/null
   done
+  # Fair shares off, as in bench/xmpp.sh: the numbers measure routing.
   "$NETLAB" xmpp server --domain "$1" --db "$work/$1/db.sqlite" --tls off \
-    --bind 127.0.0.1:"$2" --s2s-bind 127.0.0.1:"$3" \
+    --read-rate 0 --max-per-address 0 --bind 127.0.0.1:"$2" --s2s-bind 127.0.0.1:"$3" \
     --s2s-route "$4=127.0.0.1:$5" > "$work/$1/log" 2>&1 &
   pids+=($!)
 }

@@ -234,6 +234,19 @@ pub struct XmppServerArgs {
     /// the stream error resource-constraint.
     #[arg(long, default_value_t = 20_000)]
     pub max_connections: usize,
+    /// How many bytes per second one client connection is read, on
+    /// average, so no client takes the whole server (0: no limit). A
+    /// chat message is a few hundred bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
+    pub read_rate: u64,
+    /// How many bytes a client may send at once before --read-rate
+    /// applies.
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub read_burst: u64,
+    /// The most client connections open at once from one IP address; the
+    /// next gets the stream error policy-violation (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub max_per_address: usize,
     /// Seconds a session whose connection broke is kept for the client to
     /// resume it (stream management, XEP-0198 § 5); 0: not resumable.
     #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
@@ -898,6 +911,13 @@ fn xmpp_command(command: XmppCommand) -> anyhow::Result<()> {
                 trace: args.trace,
                 trace_secrets: args.trace_secrets,
                 max_connections: args.max_connections,
+                read_rate: (args.read_rate > 0).then_some(
+                    crate::xmpp::server::shares::Rate {
+                        bytes_per_second: args.read_rate,
+                        burst: args.read_burst,
+                    },
+                ),
+                max_per_address: args.max_per_address,
                 resume_window: Duration::try_from_secs_f64(args.resume_window)
                     .context("--resume-window")?,
             });

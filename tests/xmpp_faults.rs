@@ -40,6 +40,10 @@ fn accounts(db: &Path) {
 fn server(db: &Path, port: u16) -> Child {
     let child = netlab()
         .args(["xmpp", "server", "--tls", "off", "--s2s", "off"])
+        // These tests are about surviving faults, many connections from
+        // one address and megabytes from one client among them: the fair
+        // shares (tests in xmpp_server.rs) would only slow them down.
+        .args(["--read-rate", "0", "--max-per-address", "0"])
         .arg("--db")
         .arg(db)
         .args(["--bind", &format!("127.0.0.1:{port}")])

@@ -908,3 +908,96 @@ fn a_client_that_never_acknowledges_is_cut_off() {
         &error[error.len() - 400..]
     );
 }
+
+#[test]
+fn a_flooding_client_is_read_at_its_share_and_others_still_get_answers() {
+    use netlab::xmpp::server::shares::Rate;
+    use std::io::Write as _;
+    // Small numbers, so the test is quick: 64 KiB/s, bursts of 64 KiB.
+    const RATE: u64 = 64 * 1024;
+    let server = Running::start(
+        ":memory:",
+        Config {
+            tls: TlsMode::Off,
+            read_rate: Some(Rate {
+                bytes_per_second: RATE,
+                burst: RATE,
+            }),
+            ..Config::default()
+        },
+    );
+    let mut romeo = Raw::online(server.addr, "romeo", "orchard");
+    let flooder = Raw::online(server.addr, "juliet", "balcony");
+    // Juliet writes 384 KiB at full speed (messages to herself, which she
+    // never reads), then one message to romeo.
+    let body = "x".repeat(1000);
+    let mut flood = String::new();
+    while flood.len() < 384 * 1024 {
+        flood.push_str(&format!(
+            "<message to='juliet@localhost/balcony'><body>{body}</body></message>"
+        ));
+    }
+    flood.push_str("<message to='romeo@localhost/orchard' type='chat'><body>last</body></message>");
+    let total = flood.len() as u64;
+    let started = Instant::now();
+    let mut stream = flooder.stream.try_clone().expect("clone");
+    let writer = std::thread::spawn(move || {
+        stream.write_all(flood.as_bytes()).expect("flood");
+    });
+    // Meanwhile romeo pings the server: answers must keep coming.
+    let mut slowest = Duration::ZERO;
+    let mut pings = 0;
+    loop {
+        let sent = Instant::now();
+        romeo.send(&format!(
+            "<iq type='get' id='p{pings}' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>"
+        ));
+        let got = romeo.expect(&format!("id=\"p{pings}\""));
+        slowest = slowest.max(sent.elapsed());
+        pings += 1;
+        if got.contains(">last<") || romeo.seen.contains(">last<") {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "no last");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let took = started.elapsed();
+    writer.join().expect("writer");
+    // The burst is free; the rest comes at the rate, so not before:
+    let floor = Duration::from_secs_f64((total - RATE) as f64 / RATE as f64);
+    eprintln!(
+        "{total} bytes flooded; the last arrived after {took:?} (floor \
+         {floor:?}); {pings} pings, the slowest answered in {slowest:?}"
+    );
+    assert!(
+        took >= floor.mul_f64(0.9),
+        "read faster than its share: {took:?}"
+    );
+    assert!(
+        slowest < Duration::from_millis(500),
+        "romeo waited {slowest:?} for a ping"
+    );
+}
+
+#[test]
+fn an_address_may_open_only_so_many_connections() {
+    let server = Running::start(
+        ":memory:",
+        Config {
+            tls: TlsMode::Off,
+            max_per_address: 2,
+            ..Config::default()
+        },
+    );
+    let first = Raw::login(server.addr, "juliet", "a");
+    let _second = Raw::login(server.addr, "romeo", "b");
+    let mut third = Raw::connect(server.addr);
+    third.open();
+    let refused = third.expect("</stream:error>");
+    assert!(refused.contains("policy-violation"), "{refused}");
+    assert!(refused.contains("at most 2 at once"), "{refused}");
+    // One closes: there is room again.
+    drop(first);
+    std::thread::sleep(Duration::from_millis(300));
+    let _again = Raw::login(server.addr, "nurse", "c");
+}

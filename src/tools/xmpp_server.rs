@@ -42,6 +42,10 @@ pub struct Options {
     pub trace_secrets: bool,
     /// The most connections at once.
     pub max_connections: usize,
+    /// The read budget of one client connection.
+    pub read_rate: Option<crate::xmpp::server::shares::Rate>,
+    /// Client connections per address; 0: no limit.
+    pub max_per_address: usize,
     /// How long a broken connection's session may be resumed.
     pub resume_window: std::time::Duration,
     /// External components to host.
@@ -186,6 +190,8 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
         tls: options.tls,
         trace,
         max_connections: options.max_connections,
+        read_rate: options.read_rate,
+        max_per_address: options.max_per_address,
         resume_window: options.resume_window,
         component_bind: (!options.components.is_empty())
             .then_some(options.component_bind),
@@ -246,6 +252,22 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
                 names.join(", ")
             );
         }
+        println!(
+            "{} limits: {}; {}",
+            style::server("netlab xmpp server"),
+            match options.read_rate {
+                Some(rate) => format!(
+                    "each client read at {} bytes/s (bursts of {})",
+                    crate::units::count(rate.bytes_per_second),
+                    crate::units::count(rate.burst)
+                ),
+                None => "clients read as fast as they send".to_owned(),
+            },
+            match options.max_per_address {
+                0 => "any number of connections per address".to_owned(),
+                n => format!("{n} connections per address"),
+            }
+        );
         println!(
             "{}",
             style::dim(

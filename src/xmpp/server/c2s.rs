@@ -62,6 +62,7 @@ use super::reply::Replies;
 use super::resume::{self, Detached, Parked, Slot};
 use super::router::{Mailbox, MailboxReceiver, Outbound};
 use super::session::Session;
+use super::shares;
 use super::stream::{self, Stage};
 use super::{
     Shared, StreamKind, TlsMode, TraceEvent, TraceKind, message, presence,
@@ -176,10 +177,26 @@ pub(super) async fn serve(
     };
     connection.note(&format!("connected from {peer}"));
     let io = Transport::Plain(stream);
+    // Counted for its address while it lives (shares.rs).
+    let address_slot = shares::PerAddress::enter(
+        &connection.shared.per_address,
+        peer.ip().to_canonical(),
+        connection.shared.config.max_per_address,
+    );
     let (io, ending) = if permit.is_none() {
         let ending = Ending::StreamError(
             "resource-constraint",
             Some("the server has too many connections".into()),
+        );
+        (Some(io), ending)
+    } else if address_slot.is_none() {
+        let ending = Ending::StreamError(
+            "policy-violation",
+            Some(format!(
+                "too many connections from {}: at most {} at once",
+                peer.ip(),
+                connection.shared.config.max_per_address
+            )),
         );
         (Some(io), ending)
     } else {
@@ -189,6 +206,7 @@ pub(super) async fn serve(
     // holds memory (its queue) as a connection does.
     connection.finish(io, &mut inbox, ending, &shutdown).await;
     drop(permit);
+    drop(address_slot);
 }
 
 impl Connection {
@@ -202,6 +220,10 @@ impl Connection {
     ) -> (Option<Transport>, Ending) {
         let mut buf = vec![0u8; READ_CHUNK];
         let deadline = Instant::now() + self.shared.config.auth_timeout;
+        let mut budget =
+            self.shared.config.read_rate.map(|rate| {
+                shares::ReadBudget::new(rate, Instant::now().into())
+            });
         loop {
             let authenticated = self.user.is_some();
             let next = tokio::select! {
@@ -224,6 +246,16 @@ impl Connection {
                 read = io.read(&mut buf) => match read {
                     Ok(0) | Err(_) => Next::End(Ending::Gone),
                     Ok(n) => {
+                        // Past its share, the connection is not read for
+                        // a while: TCP slows the sender, nothing is lost.
+                        if let Some(wait) = budget
+                            .as_mut()
+                            .and_then(|b| b.spend(n, Instant::now().into()))
+                        {
+                            self.throttle = Some(
+                                self.throttle.map_or(wait, |t| t.max(wait)),
+                            );
+                        }
                         self.parser.feed(&buf[..n]);
                         self.drain_events()
                     }

@@ -53,6 +53,7 @@ pub mod router;
 mod s2s_in;
 mod s2s_out;
 mod session;
+pub mod shares;
 mod stream;
 mod subscription;
 
@@ -176,6 +177,12 @@ pub struct Config {
     /// Federation with other servers; `None`: stanzas for other domains
     /// get `remote-server-not-found`.
     pub s2s: Option<S2sConfig>,
+    /// How fast one client connection is read (`shares.rs`); `None`: as
+    /// fast as it sends.
+    pub read_rate: Option<shares::Rate>,
+    /// The most client connections open at once from one IP address; 0:
+    /// no limit.
+    pub max_per_address: usize,
 }
 
 impl Default for Config {
@@ -192,6 +199,10 @@ impl Default for Config {
             components: Vec::new(),
             component_bind: None,
             s2s: None,
+            // The lessons' server: one student is every client. The
+            // command line sets limits for a public server.
+            read_rate: None,
+            max_per_address: 0,
         }
     }
 }
@@ -205,6 +216,8 @@ impl std::fmt::Debug for Config {
             .field("max_connections", &self.max_connections)
             .field("auth_timeout", &self.auth_timeout)
             .field("resume_window", &self.resume_window)
+            .field("read_rate", &self.read_rate)
+            .field("max_per_address", &self.max_per_address)
             .field("trace", &self.trace.is_some())
             .field("components", &self.components)
             .field("component_bind", &self.component_bind)
@@ -221,6 +234,8 @@ pub(crate) struct Shared {
     pub tls: Option<tokio_rustls::TlsAcceptor>,
     pub next_conn: AtomicU64,
     pub failed_logins: FailedLogins,
+    /// Client connections open per address (`shares.rs`).
+    pub per_address: Arc<shares::PerAddress>,
     /// Serialises roster subscription changes (presence.rs).
     pub subscriptions: std::sync::Mutex<()>,
     /// Held while a message is found to have nobody online and is stored,
@@ -325,6 +340,7 @@ impl Server {
             subscriptions: std::sync::Mutex::new(()),
             going_offline: std::sync::Mutex::new(()),
             resumable: resume::Resumable::default(),
+            per_address: Arc::default(),
         });
         Ok(Server {
             components,
