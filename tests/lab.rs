@@ -36,7 +36,49 @@ fn lab_end_to_end() {
     up_and_down_are_idempotent();
     loss_of_100_percent_stops_tcp();
     a_guard_tears_down_on_drop();
+    compare_keeps_only_what_it_needs_once_the_lab_is_up();
     assert_eq!(status(), None, "every scenario cleans up after itself");
+}
+
+/// `netlab compare --loss` builds the lab as root, then measures with
+/// CAP_SYS_ADMIN alone (bit 21 of CapEff: 0000000000200000), and still
+/// takes the lab down at the end.
+fn compare_keeps_only_what_it_needs_once_the_lab_is_up() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_netlab"))
+        .args(["compare", "--loss", "5"])
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("netlab compare");
+    let pid = child.id();
+    let mut seen = Vec::new();
+    let started = std::time::Instant::now();
+    let exit = loop {
+        if let Some(exit) = child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(started.elapsed() < Duration::from_secs(120), "no end");
+        if let Some(eff) =
+            std::fs::read_to_string(format!("/proc/{pid}/status"))
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find_map(|l| l.strip_prefix("CapEff:"))
+                        .map(|v| v.trim().to_owned())
+                })
+            && seen.last() != Some(&eff)
+        {
+            seen.push(eff);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "compare --loss failed");
+    assert!(
+        seen.iter().any(|e| e == "0000000000200000"),
+        "CapEff while measuring: {seen:?}"
+    );
+    assert_eq!(status(), None, "compare took the lab down");
 }
 
 /// Up (no loss) → status shows it → UDP and TCP from b to a → the root

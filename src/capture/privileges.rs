@@ -5,6 +5,9 @@
 //! in the dissector, which reads whatever the network sends, then runs
 //! with no privilege to abuse.
 //!
+//! The namespace lab is built with CAP_SYS_ADMIN and CAP_NET_ADMIN;
+//! `netlab compare --loss` then keeps only CAP_SYS_ADMIN ([`keep_only`]).
+//!
 //! Capabilities belong to a thread (`capset(2)`): `netlab capture` drops
 //! them in its one thread once the socket is open; the handshake ladder
 //! (`netlab handshake`, lesson 9) drops them in the thread that reads the
@@ -27,6 +30,34 @@ pub fn drop_all() -> Result<(), caps::errors::CapsError> {
     ] {
         caps::clear(None, set)?;
     }
+    Ok(())
+}
+
+/// Keeps only `wanted` in this thread's effective and permitted sets
+/// (and nothing inheritable or ambient), when running as root: how
+/// `netlab compare --loss` goes on once its lab is built, with only
+/// CAP_SYS_ADMIN, which `setns(2)` into the lab's namespaces needs. The
+/// `ip` commands that take the lab down run as root, and a root `execve`
+/// gets root's capabilities again, so teardown still works. Not root
+/// (capabilities granted to the file with setcap), nothing is dropped:
+/// those commands would inherit nothing.
+pub fn keep_only(
+    wanted: &[caps::Capability],
+) -> Result<(), caps::errors::CapsError> {
+    // /proc/self belongs to the process's effective user.
+    let root = std::os::unix::fs::MetadataExt::uid(
+        &std::fs::metadata("/proc/self").map_err(|e| {
+            caps::errors::CapsError::from(format!("reading /proc/self: {e}"))
+        })?,
+    ) == 0;
+    if !root {
+        return Ok(());
+    }
+    let keep: caps::CapsHashSet = wanted.iter().copied().collect();
+    caps::clear(None, CapSet::Ambient)?;
+    caps::clear(None, CapSet::Inheritable)?;
+    caps::set(None, CapSet::Effective, &keep)?;
+    caps::set(None, CapSet::Permitted, &keep)?;
     Ok(())
 }
 

@@ -65,6 +65,9 @@ pub fn lab_rows(
         },
         shown,
     )?;
+    // Built: measuring needs only setns(2) into the lab's namespaces.
+    crate::capture::privileges::keep_only(&[caps::Capability::CAP_SYS_ADMIN])
+        .context("giving up the capabilities the lab no longer needs")?;
     let rows = (|| -> anyhow::Result<Vec<Row>> {
         let mut rows = compare::under_loss(&lab, 2 << 20, 2000)
             .context("measuring across the lab")?
