@@ -211,7 +211,10 @@ pub fn lookup(asked: &str) -> Result<Vec<&'static Term>, Unknown> {
     let key = normalise(asked);
     let found: Vec<&Term> = terms()
         .iter()
-        .filter(|t| t.names().any(|n| names_match(n, &key)))
+        .filter(|t| {
+            t.names().any(|n| names_match(n, &key))
+                || t.chinese.is_some_and(|zh| chinese_match(zh, &key))
+        })
         .collect();
     if found.is_empty() {
         Err(Unknown {
@@ -221,6 +224,26 @@ pub fn lookup(asked: &str) -> Result<Vec<&'static Term>, Unknown> {
     } else {
         Ok(found)
     }
+}
+
+/// `套接字` finds socket; `IP 地址` and `IP地址` find IP address: the
+/// Chinese column may hold a term with its abbreviation (`传输控制协议 TCP`)
+/// or two terms (`接收队列/发送队列`), so each part counts, spaces aside.
+fn chinese_match(chinese: &str, key: &str) -> bool {
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    let key = squeeze(key);
+    !key.is_empty()
+        && (squeeze(chinese).to_lowercase() == key
+            || chinese
+                .split(['/', '（', '）', '、'])
+                .flat_map(|part| {
+                    let whole = squeeze(part);
+                    part.split_whitespace()
+                        .map(str::to_owned)
+                        .chain(std::iter::once(whole))
+                        .collect::<Vec<_>>()
+                })
+                .any(|part| !part.is_empty() && part.to_lowercase() == key))
 }
 
 /// Lower case, runs of spaces as one.
@@ -283,6 +306,18 @@ fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_terms_find_their_entry() {
+        let name = |asked: &str| {
+            lookup(asked).map(|found| found[0].name).unwrap_or("none")
+        };
+        assert_eq!(name("套接字"), "socket");
+        assert_eq!(name("流管理"), "stream management");
+        assert_eq!(name("节"), "stanza");
+        assert_eq!(name("IP 地址"), "IP address");
+        assert_eq!(name("IP地址"), "IP address");
+    }
     use crate::course::registry::LESSONS;
 
     #[test]

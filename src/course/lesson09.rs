@@ -474,6 +474,15 @@ impl TransportDemo {
             }
             Err(e) => return Err(e.into()),
         };
+        // The lab is built and the handshake step's capture is over: the
+        // rest of the lesson needs only setns(2) into the lab
+        // (CAP_SYS_ADMIN); taking it down runs `ip` as root, which gets
+        // root's capabilities back (capture/privileges.rs).
+        if let Err(e) = crate::capture::privileges::keep_only(&[
+            caps::Capability::CAP_SYS_ADMIN,
+        ]) {
+            tracing::warn!("keeping every capability: {e}");
+        }
         let report = compare::under_loss(&lab, 2 << 20, 2000)?;
         self.lab = Some((lab, guard));
         let out = format!("{shown}{}", rows(report.rows()));
