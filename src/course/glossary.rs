@@ -243,7 +243,12 @@ fn chinese_match(chinese: &str, key: &str) -> bool {
                         .chain(std::iter::once(whole))
                         .collect::<Vec<_>>()
                 })
-                .any(|part| !part.is_empty() && part.to_lowercase() == key))
+                // A Latin part alone ("JID" in "纯 JID") is the English
+                // name's business, not the Chinese column's.
+                .any(|part| {
+                    part.chars().any(|c| !c.is_ascii())
+                        && part.to_lowercase() == key
+                }))
 }
 
 /// Lower case, runs of spaces as one.
