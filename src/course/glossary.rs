@@ -245,10 +245,7 @@ fn chinese_match(chinese: &str, key: &str) -> bool {
                 })
                 // A Latin part alone ("JID" in "纯 JID") is the English
                 // name's business, not the Chinese column's.
-                .any(|part| {
-                    part.chars().any(|c| !c.is_ascii())
-                        && part.to_lowercase() == key
-                }))
+                .any(|part| !part.is_ascii() && part.to_lowercase() == key))
 }
 
 /// Lower case, runs of spaces as one.
