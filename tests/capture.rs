@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::is_root;
+use common::{is_root, proc_status};
 
 const NETLAB: &str = env!("CARGO_BIN_EXE_netlab");
 
@@ -27,7 +27,7 @@ fn captures_filters_by_port_and_writes_pcapng() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let file = dir.join("lo.pcapng");
 
-    let mut capture = Command::new(NETLAB)
+    let capture = Command::new(NETLAB)
         .args(["capture", "--count", "6", "--seconds", "20", "--summary"])
         .args(["--port", &port.to_string()])
         .arg("--write")
@@ -37,27 +37,7 @@ fn captures_filters_by_port_and_writes_pcapng() {
         .spawn()
         .expect("netlab capture starts");
 
-    // The capture opens its socket a moment after starting: keep making
-    // short connections until it has seen its six frames and exited.
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = capture.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(25),
-            "capture did not finish"
-        );
-        let mut client =
-            TcpStream::connect(("127.0.0.1", port)).expect("connect");
-        let (server, _) = listener.accept().expect("accept");
-        client.write_all(b"ping\n").expect("write");
-        drop(client);
-        drop(server);
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    assert!(status.success());
-    let out = capture.wait_with_output().expect("output");
+    let out = connect_until_done(capture, &listener, |_| {});
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 6, "{text}");
@@ -119,32 +99,48 @@ fn capture_gives_up_its_capabilities_once_the_socket_is_open() {
     }
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    let mut capture = Command::new(NETLAB)
+    let capture = Command::new(NETLAB)
         .args(["capture", "--count", "4", "--seconds", "20", "--summary"])
         .args(["--port", &port.to_string()])
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .spawn()
         .expect("netlab capture starts");
-    let cap_eff = |pid: u32| -> Option<String> {
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()?
-            .lines()
-            .find_map(|l| l.strip_prefix("CapEff:"))
-            .map(|v| v.trim().to_owned())
-    };
     // Root starts with every capability; once the socket is open, none.
-    let pid = capture.id();
-    let started = Instant::now();
     let mut seen = Vec::new();
+    let out = connect_until_done(capture, &listener, |pid| {
+        if let Some(eff) = proc_status(pid, "CapEff") {
+            seen.push(eff);
+        }
+    });
+    // It still captured after dropping them: reading needs none.
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
+    assert_eq!(
+        seen.last().map(String::as_str),
+        Some("0000000000000000"),
+        "CapEff while capturing: {seen:?}"
+    );
+}
+
+/// The capture opens its socket a moment after starting: keep making
+/// short connections to `listener` (calling `each` before every one)
+/// until it has seen its frames and exited, successfully; its output.
+fn connect_until_done(
+    mut capture: std::process::Child,
+    listener: &TcpListener,
+    mut each: impl FnMut(u32),
+) -> std::process::Output {
+    let port = listener.local_addr().expect("addr").port();
+    let started = Instant::now();
     let status = loop {
         if let Some(status) = capture.try_wait().expect("wait") {
             break status;
         }
-        assert!(started.elapsed() < Duration::from_secs(25), "no finish");
-        if let Some(eff) = cap_eff(pid) {
-            seen.push(eff);
-        }
+        assert!(
+            started.elapsed() < Duration::from_secs(25),
+            "capture did not finish"
+        );
+        each(capture.id());
         let mut client =
             TcpStream::connect(("127.0.0.1", port)).expect("connect");
         let (server, _) = listener.accept().expect("accept");
@@ -154,12 +150,5 @@ fn capture_gives_up_its_capabilities_once_the_socket_is_open() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(status.success());
-    // It still captured after dropping them: reading needs none.
-    let out = capture.wait_with_output().expect("output");
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
-    assert_eq!(
-        seen.last().map(String::as_str),
-        Some("0000000000000000"),
-        "CapEff while capturing: {seen:?}"
-    );
+    capture.wait_with_output().expect("output")
 }

@@ -16,6 +16,9 @@ use std::time::Duration;
 
 use netlab::transport::lab::{self, Error, Lab, Options};
 
+mod common;
+use common::is_root;
+
 /// Long enough for any exchange across the lab's link, which takes
 /// microseconds.
 const PATIENCE: Duration = Duration::from_secs(2);
@@ -59,14 +62,7 @@ fn compare_keeps_only_what_it_needs_once_the_lab_is_up() {
             break exit;
         }
         assert!(started.elapsed() < Duration::from_secs(120), "no end");
-        if let Some(eff) =
-            std::fs::read_to_string(format!("/proc/{pid}/status"))
-                .ok()
-                .and_then(|s| {
-                    s.lines()
-                        .find_map(|l| l.strip_prefix("CapEff:"))
-                        .map(|v| v.trim().to_owned())
-                })
+        if let Some(eff) = common::proc_status(pid, "CapEff")
             && seen.last() != Some(&eff)
         {
             seen.push(eff);
@@ -313,18 +309,6 @@ fn run_ip(args: &[&str]) {
         .status()
         .expect("run ip");
     assert!(status.success(), "ip {args:?}");
-}
-
-/// Whether this process runs as root: the `Uid:` line of /proc/self/status
-/// lists the real, effective, saved and filesystem user ids.
-fn is_root() -> bool {
-    let status =
-        std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("Uid:"))
-        .and_then(|ids| ids.split_whitespace().nth(1))
-        .is_some_and(|euid| euid == "0")
 }
 
 fn nft_installed() -> bool {

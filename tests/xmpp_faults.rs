@@ -19,7 +19,7 @@ use netlab::xmpp::jid::Jid;
 
 mod common;
 use common::peers::wait_for_port;
-use common::{Scratch, free_port, is_root, netlab, text};
+use common::{Scratch, free_port, is_root, netlab, proc_status, text};
 
 /// Adds accounts a, b, c (passwords apass …) to the database `db`.
 fn accounts(db: &Path) {
@@ -53,6 +53,13 @@ fn server(db: &Path, port: u16) -> Child {
         .expect("server");
     wait_for_port(port);
     child
+}
+
+/// A new database `db` with accounts a, b, c, and a server on it.
+fn new_server(db: &Path) -> (Child, u16) {
+    accounts(db);
+    let port = free_port();
+    (server(db, port), port)
 }
 
 fn client(port: u16, user: &str, stream_management: bool) -> Options {
@@ -109,9 +116,7 @@ fn integrity(db: &Path) -> String {
 fn sigkill_while_storing_loses_nothing_the_server_acknowledged() {
     let scratch = Scratch::new("faults-kill");
     let db = scratch.0.join("x.sqlite");
-    accounts(&db);
-    let port = free_port();
-    let mut first = server(&db, port);
+    let (mut first, port) = new_server(&db);
     let rt = runtime();
     // a sends numbered messages to b, who is offline, so each one is
     // stored; stream management's <a h=''/> says how many the server
@@ -209,9 +214,7 @@ fn a_full_disk_is_an_error_to_the_sender_and_the_server_goes_on() {
     let scratch = Scratch::new("faults-full");
     let disk = SmallDisk::mount(&scratch.0.join("small"), "2m");
     let db = disk.0.join("x.sqlite");
-    accounts(&db);
-    let port = free_port();
-    let mut running = server(&db, port);
+    let (mut running, port) = new_server(&db);
     let filler = disk.fill();
     let rt = runtime();
     let (refused, stored, chatted) = rt.block_on(async {
@@ -285,12 +288,8 @@ fn a_full_disk_is_an_error_to_the_sender_and_the_server_goes_on() {
 
 /// The server's resident memory, from `/proc/PID/status`, in KiB.
 fn rss_kib(pid: u32) -> u64 {
-    let status =
-        std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    proc_status(pid, "VmRSS")
+        .and_then(|v| v.trim_end_matches("kB").trim().parse().ok())
         .expect("VmRSS")
 }
 
@@ -330,9 +329,7 @@ fn hostile_round(port: u16) {
 fn a_thousand_broken_connections_and_a_client_that_never_reads() {
     let scratch = Scratch::new("faults-hostile");
     let db = scratch.0.join("x.sqlite");
-    accounts(&db);
-    let port = free_port();
-    let mut running = server(&db, port);
+    let (mut running, port) = new_server(&db);
     let pid = running.id();
     let rt = runtime();
     // b logs in, sends presence, and then never reads: what a sends it
