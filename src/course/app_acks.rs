@@ -25,13 +25,12 @@ use anyhow::Context;
 
 use super::black_hole::BlackHole;
 use super::conversation::{PATIENCE, body_of, chat, is_message};
-use super::xmpp_stage::{PASSWORD, Stage};
+use super::xmpp_stage::Stage;
 use crate::sockets::proc_net;
 use crate::xmpp::client::{
-    Client, ClientTrace, Direction, Options, Reconnected, Security, SmCounts,
+    Client, ClientTrace, Direction, Reconnected, SmCounts,
 };
 use crate::xmpp::framing::Element;
-use crate::xmpp::jid::Jid;
 use crate::xmpp::ns;
 use crate::xmpp::server::TlsMode;
 
@@ -83,7 +82,7 @@ async fn run(stage: &Stage, stream_management: bool) -> anyhow::Result<Run> {
     let tag = if stream_management { "with" } else { "without" };
     let hole = BlackHole::start(stage.addr()).await?;
     // bob, connected directly, collects what reaches him.
-    let mut bob = stage_client(stage.addr(), "bob", tag, false, None).await?;
+    let mut bob = Client::connect(stage.options("bob", tag)?).await?;
     bob.send(&Element::new("presence", None)).await?;
     let received = Arc::new(Mutex::new(Vec::new()));
     let inbox = Arc::clone(&received);
@@ -106,9 +105,12 @@ async fn run(stage: &Stage, stream_management: bool) -> anyhow::Result<Run> {
                 .push((direction, xml.to_owned()));
         }
     });
-    let mut alice =
-        stage_client(hole.addr(), "alice", tag, stream_management, Some(trace))
-            .await?;
+    // alice goes through the relay, with or without stream management.
+    let mut options = stage.options("alice", tag)?;
+    options.server = Some(hole.addr());
+    options.stream_management = stream_management;
+    options.trace = Some(trace);
+    let mut alice = Client::connect(options).await?;
     let sent: Vec<String> = (1..=MESSAGES)
         .map(|n| format!("{tag} stream management, #{n}"))
         .collect();
@@ -157,24 +159,6 @@ async fn run(stage: &Stage, stream_management: bool) -> anyhow::Result<Run> {
         sent,
         sm_xml,
     })
-}
-
-/// Logs `user` in as `user@localhost/resource`, without TLS, at `addr`.
-async fn stage_client(
-    addr: std::net::SocketAddr,
-    user: &str,
-    resource: &str,
-    stream_management: bool,
-    trace: Option<ClientTrace>,
-) -> anyhow::Result<Client> {
-    let jid = Jid::parse(&format!("{user}@localhost"))?;
-    let mut options = Options::new(jid, PASSWORD, Security::Plaintext);
-    options.server = Some(addr);
-    options.resource = Some(resource.to_owned());
-    options.timeout = Duration::from_secs(5);
-    options.stream_management = stream_management;
-    options.trace = trace;
-    Ok(Client::connect(options).await?)
 }
 
 /// Lets the acknowledgements of both layers come back: reads for 100 ms

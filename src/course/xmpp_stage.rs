@@ -248,12 +248,23 @@ impl Stage {
         user: &str,
         resource: &str,
     ) -> anyhow::Result<Client> {
+        let options = self.options(user, resource)?;
+        Ok(self.block_on(Client::connect(options))?)
+    }
+
+    /// What [`Stage::connect`] logs in with, for a lesson that changes
+    /// something first (another address, stream management, a trace).
+    pub fn options(
+        &self,
+        user: &str,
+        resource: &str,
+    ) -> anyhow::Result<Options> {
         let jid = Jid::parse(&format!("{user}@localhost"))?;
         let mut options = Options::new(jid, PASSWORD, Security::Plaintext);
         options.server = Some(self.addr);
         options.resource = Some(resource.to_owned());
         options.timeout = Duration::from_secs(5);
-        Ok(self.block_on(Client::connect(options))?)
+        Ok(options)
     }
 
     /// The trace recorded since the last call, emptied.

@@ -228,10 +228,11 @@ fn is_wide(c: char) -> bool {
 
 /// Punctuation a Chinese line may not start with, and brackets it may not
 /// end with (W3C, *Requirements for Chinese Text Layout* § 3.1.7).
-const NOT_FIRST: &[char] = &[
+pub const NOT_FIRST: &[char] = &[
     '，', '。', '、', '：', '；', '！', '？', '）', '”', '’', '」', '》', '…',
 ];
-const NOT_LAST: &[char] = &['（', '“', '‘', '「', '《'];
+/// See [`NOT_FIRST`].
+pub const NOT_LAST: &[char] = &['（', '“', '‘', '「', '《'];
 
 /// Where to cut a line with no space in it, at or before `full`: not
 /// before closing punctuation, not after an opening bracket, and not
