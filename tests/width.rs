@@ -69,10 +69,7 @@ fn every_lesson_fits_80_columns() {
 /// (or end with an opening bracket): the line-breaking rules of Chinese
 /// typesetting (W3C, *Requirements for Chinese Text Layout* § 3.1.7).
 fn badly_broken(what: &str, text: &str) -> Vec<String> {
-    const NOT_FIRST: &[char] = &[
-        '，', '。', '、', '：', '；', '！', '？', '）', '”', '」', '》',
-    ];
-    const NOT_LAST: &[char] = &['（', '“', '「', '《'];
+    use netlab::show::{NOT_FIRST, NOT_LAST};
     text.lines()
         .enumerate()
         .filter(|(_, line)| {
