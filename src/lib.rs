@@ -37,6 +37,7 @@ pub mod course;
 pub mod gateway;
 pub mod journey;
 pub mod lang;
+pub mod program;
 pub mod show;
 pub mod sockets;
 pub mod tools;

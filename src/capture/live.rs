@@ -321,22 +321,13 @@ fn link_type(interface: &NetworkInterface) -> Result<LinkType, Error> {
 fn open_error(iface: &str, e: io::Error) -> Error {
     if matches!(e.raw_os_error(), Some(EPERM | EACCES)) {
         Error::NeedsCapNetRaw {
-            program: running_program(),
+            program: crate::program::path(),
         }
     } else {
         Error::Io {
             action: format!("opening a packet socket on {iface}"),
             source: e,
         }
-    }
-}
-
-/// The absolute path of this program, for the `setcap` remedy.
-fn running_program() -> String {
-    match std::env::current_exe() {
-        Ok(path) => path.display().to_string(),
-        // Only if /proc is missing; the name is still a useful hint.
-        Err(_) => "netlab".to_string(),
     }
 }
 

@@ -51,6 +51,9 @@ pub fn record(lesson: &Lesson) -> anyhow::Result<String> {
     else {
         anyhow::bail!("lesson {} is not built yet", lesson.number);
     };
+    // Remedies name `$(command -v netlab)`, not this machine's path, and
+    // are wrapped with that name (see crate::program).
+    crate::program::portably();
     let mut demo = make_demo();
     let mut outputs = Vec::new();
     for segment in segments(text) {
@@ -58,7 +61,7 @@ pub fn record(lesson: &Lesson) -> anyhow::Result<String> {
             let shown = demo.run(step).with_context(|| {
                 format!("lesson {}, demo step `{step}`", lesson.number)
             })?;
-            outputs.push((step.to_string(), portable(shown)));
+            outputs.push((step.to_string(), shown));
         }
     }
     Ok(splice(text, &outputs))
@@ -71,17 +74,6 @@ pub fn write(lesson: &Lesson, path: &std::path::Path) -> anyhow::Result<usize> {
     std::fs::write(path, &recorded)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(unsplice(&recorded).steps.len())
-}
-
-/// The output with this machine's path to netlab (in `setcap` lines)
-/// replaced by a command that finds it on any machine.
-fn portable(shown: String) -> String {
-    match std::env::current_exe() {
-        Ok(exe) => {
-            shown.replace(&*exe.to_string_lossy(), "$(command -v netlab)")
-        }
-        Err(_) => shown,
-    }
 }
 
 /// Puts each `(step, output)` under the marker of that step, in order.

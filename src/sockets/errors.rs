@@ -95,12 +95,12 @@ pub fn explain(
             format!(
                 "use a port of 1024 or above (e.g. 7000), or grant the \
                  capability: `sudo setcap cap_net_bind_service=+ep {}`",
-                this_program()
+                crate::program::path()
             ),
         ),
         libc::EACCES | libc::EPERM => (
             "the kernel refused: this needs a privilege you do not have".into(),
-            format!("run it as root: `sudo {}`", this_program()),
+            format!("run it as root: `sudo {}`", crate::program::path()),
         ),
         libc::ECONNREFUSED => (
             format!(
@@ -145,12 +145,6 @@ pub fn explain(
 }
 
 /// The path of the running program, for remedies the student can paste.
-fn this_program() -> String {
-    std::env::current_exe()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| "netlab".into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
