@@ -152,3 +152,28 @@ fn connect_until_done(
     assert!(status.success());
     capture.wait_with_output().expect("output")
 }
+
+#[test]
+fn the_handshake_reads_frames_in_a_thread_without_capabilities() {
+    if !is_root() {
+        eprintln!("skipped: live capture needs CAP_NET_RAW (run as root)");
+        return;
+    }
+    let child = Command::new(NETLAB)
+        .args(["handshake"])
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("netlab handshake starts");
+    let watch = common::CapsWatch::start(&child.id().to_string());
+    let out = child.wait_with_output().expect("netlab handshake ends");
+    let seen = watch.stop();
+    assert!(out.status.success(), "netlab handshake failed");
+    // The main thread starts as root, with every capability; the thread
+    // that reads what the network sends holds none.
+    assert!(
+        seen.contains("0000000000000000"),
+        "CapEff of the threads: {seen:?}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("SYN"));
+}

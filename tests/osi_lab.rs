@@ -141,7 +141,15 @@ fn the_lesson_steps_fit_and_match_their_recordings() {
         ("switch", lesson07::switch_live, lesson07::RECORDED_SWITCH),
     ];
     for (name, live, recorded) in steps {
+        let watch = common::CapsWatch::start("self");
         let out = live().expect("the step runs as root");
+        // The step sent, captured and dissected in a thread holding only
+        // CAP_SYS_ADMIN (bit 21) and CAP_NET_RAW (bit 13).
+        let seen = watch.stop();
+        assert!(
+            seen.contains("0000000000202000"),
+            "{name}: CapEff of the threads: {seen:?}"
+        );
         for line in out.lines() {
             assert!(line.chars().count() <= 80, "{name}: {line:?}");
         }

@@ -7,6 +7,11 @@
 //!
 //! The namespace lab is built with CAP_SYS_ADMIN and CAP_NET_ADMIN;
 //! `netlab compare --loss` then keeps only CAP_SYS_ADMIN ([`keep_only`]).
+//! Lesson 7 builds a fresh lab for each of its steps, so its main thread
+//! keeps what building needs, and each step's sending, capturing and
+//! dissecting runs in a thread of its own with CAP_SYS_ADMIN (to enter
+//! the lab's namespaces) and CAP_NET_RAW (to open a capture socket there)
+//! only ([`with_only`]).
 //!
 //! Capabilities belong to a thread (`capset(2)`): `netlab capture` drops
 //! them in its one thread once the socket is open; the handshake ladder
@@ -59,6 +64,27 @@ pub fn keep_only(
     caps::set(None, CapSet::Effective, &keep)?;
     caps::set(None, CapSet::Permitted, &keep)?;
     Ok(())
+}
+
+/// Runs `work` in a thread of its own that keeps only `wanted` (see
+/// [`keep_only`]; the calling thread keeps everything), and returns what
+/// it returned. Threads that `work` starts inherit the reduced sets.
+pub fn with_only<T: Send>(
+    wanted: &[caps::Capability],
+    work: impl FnOnce() -> T + Send,
+) -> T {
+    std::thread::scope(|scope| {
+        let thread = scope.spawn(|| {
+            if let Err(e) = keep_only(wanted) {
+                tracing::warn!("keeping every capability: {e}");
+            }
+            work()
+        });
+        match thread.join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
 }
 
 /// This thread's effective set, as `/proc/self/status` shows it (CapEff):

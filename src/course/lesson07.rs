@@ -32,6 +32,7 @@ use anyhow::bail;
 use super::Demo;
 use crate::capture::interfaces;
 use crate::capture::live;
+use crate::capture::privileges;
 use crate::show::{fold, osi_live, packet, style, table, width, wrap};
 use crate::tools::dissect::link_of;
 use crate::tools::handshake::record_exchange;
@@ -499,6 +500,14 @@ fn in_a_lab(live: fn() -> anyhow::Result<String>, recorded: &str) -> String {
     }
 }
 
+/// What a live step keeps while it sends, captures and dissects:
+/// CAP_SYS_ADMIN for setns(2) into the lab, CAP_NET_RAW for the packet
+/// socket; not CAP_NET_ADMIN, nor root's other powers.
+const STEP_NEEDS: &[caps::Capability] = &[
+    caps::Capability::CAP_SYS_ADMIN,
+    caps::Capability::CAP_NET_RAW,
+];
+
 /// The router step, live: build the routed lab (commands shown), send one
 /// datagram across, capture it on both sides, remove the lab.
 pub fn router_live() -> anyhow::Result<String> {
@@ -506,9 +515,15 @@ pub fn router_live() -> anyhow::Result<String> {
     let guard = routed_lab::up(&mut |line| {
         let _ = writeln!(shown, "{}", style::command(line));
     })?;
-    let crossing = across_router::cross()?;
+    // Sending, capturing and dissecting need only to enter the lab and
+    // to open a capture socket there; this thread keeps the rest to take
+    // the lab down (capture/privileges.rs).
+    // (On an error the guard takes the lab down as it is dropped.)
+    let crossing = privileges::with_only(STEP_NEEDS, || {
+        across_router::cross().map(|c| osi_live::crossing(&c))
+    })?;
     let mut out = shown;
-    out.push_str(&osi_live::crossing(&crossing));
+    out.push_str(&crossing);
     guard.down(&mut |line| {
         let _ = writeln!(out, "{}", style::command(line));
     })?;
@@ -523,10 +538,12 @@ pub fn switch_live() -> anyhow::Result<String> {
     let guard = switch_lab::up(&mut |line| {
         let _ = writeln!(shown, "{}", style::command(line));
     })?;
-    let talk = switch_learning::talk()?;
+    let talk = privileges::with_only(STEP_NEEDS, || {
+        switch_learning::talk().map(|t| osi_live::switch(&t))
+    })?;
     let mut out = shown;
     out.push('\n');
-    out.push_str(&osi_live::switch(&talk));
+    out.push_str(&talk);
     guard.down(&mut |line| {
         let _ = writeln!(out, "{}", style::command(line));
     })?;

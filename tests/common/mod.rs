@@ -19,6 +19,54 @@ pub fn proc_status(pid: u32, field: &str) -> Option<String> {
         .map(|v| v.trim().to_owned())
 }
 
+/// Every effective capability set (CapEff) any thread of process `pid`
+/// (`"self"` for this one) holds while the watch runs, polled every 2 ms
+/// until [`CapsWatch::stop`]: capabilities belong to threads, and a
+/// thread that gave some up may live only for a moment.
+pub struct CapsWatch {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<std::collections::BTreeSet<String>>,
+}
+
+#[allow(dead_code)] // not every test binary watches capabilities
+impl CapsWatch {
+    pub fn start(pid: &str) -> Self {
+        use std::sync::atomic::Ordering;
+        let stop =
+            std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let tasks = format!("/proc/{pid}/task");
+        let thread = std::thread::spawn({
+            let stop = stop.clone();
+            move || {
+                let mut seen = std::collections::BTreeSet::new();
+                while !stop.load(Ordering::Acquire) {
+                    for task in std::fs::read_dir(&tasks).into_iter().flatten()
+                    {
+                        let Ok(task) = task else { continue };
+                        let status = task.path().join("status");
+                        let Ok(text) = std::fs::read_to_string(status) else {
+                            continue; // the thread ended meanwhile
+                        };
+                        if let Some(eff) =
+                            text.lines().find_map(|l| l.strip_prefix("CapEff:"))
+                        {
+                            seen.insert(eff.trim().to_owned());
+                        }
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                seen
+            }
+        });
+        CapsWatch { stop, thread }
+    }
+
+    pub fn stop(self) -> std::collections::BTreeSet<String> {
+        self.stop.store(true, std::sync::atomic::Ordering::Release);
+        self.thread.join().expect("the watch does not panic")
+    }
+}
+
 /// Whether the tests run as root (CI does), read from the kernel.
 pub fn is_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
