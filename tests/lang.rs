@@ -41,3 +41,42 @@ fn worked_answers_quote_the_chinese_exercises() {
     assert!(zh.contains("解答（用这次运行的数字）"), "{zh}");
     assert!(zh.contains("练习 1."), "{zh}");
 }
+
+/// The sentences lesson 8's `errors` step composes in code come from the
+/// message catalogue (`locales/`), so they follow the language too.
+#[test]
+fn composed_sentences_follow_the_language() {
+    let zh = netlab(&["lesson", "8", "--lang", "zh"], &[("COLUMNS", "80")]);
+    assert!(zh.contains("      情形：127.0.0.1:"), "{zh}");
+    assert!(zh.contains("原因：") && zh.contains("解决："), "{zh}");
+    // Names and the system's own message stay as the C library has them.
+    assert!(
+        zh.contains("ECONNREFUSED (111, Connection refused)"),
+        "{zh}"
+    );
+    for english in ["when: ", "why: ", "fix: ", "(allowed)"] {
+        assert!(!zh.contains(english), "{english} in {zh}");
+    }
+    let en = netlab(&["lesson", "8"], &[("COLUMNS", "80")]);
+    assert!(en.contains("      when: 127.0.0.1:"), "{en}");
+}
+
+/// A tool's error, explained in the language asked for.
+#[test]
+fn a_tools_error_is_explained_in_chinese() {
+    // A port the kernel just gave us and took back: nothing listens.
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = holder.local_addr().expect("addr").port();
+    drop(holder);
+    let out = Command::new(env!("CARGO_BIN_EXE_netlab"))
+        .args(["socket", "connect", &format!("127.0.0.1:{port}")])
+        .args(["--lang", "zh"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("netlab runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.starts_with("错误："), "{err}");
+    assert!(err.contains("没有程序在监听"), "{err}");
+    assert!(err.contains("解决：先启动服务器"), "{err}");
+}

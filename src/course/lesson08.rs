@@ -457,17 +457,17 @@ impl AddressDemo {
 /// One attempt: the call, what the kernel said, why, and the fix.
 pub fn attempt(a: &Attempt) -> String {
     let returned = match &a.outcome {
-        Ok(()) => "= 0 (allowed)".to_string(),
+        Ok(()) => crate::tr!("mistake-allowed"),
         Err(e) => format!("= -1, {}", errors::describe(e)),
     };
     let call = wrap(&format!("{} {returned}", a.call), width::current(), 6);
     let mut out = format!("{}\n", style::code(&call));
-    let mut lines = vec![format!("when: {}", a.context)];
+    let mut lines = vec![crate::tr!("mistake-when", text = a.context.as_str())];
     if let Err(e) = &a.outcome
         && let Some(x) = errors::explain(e, Some(a.addr))
     {
-        lines.push(format!("why: {}", x.why));
-        lines.push(format!("fix: {}", x.fix));
+        lines.push(crate::tr!("mistake-why", text = x.why));
+        lines.push(crate::tr!("mistake-fix", text = x.fix));
     }
     for line in lines {
         // `fix:` lines quote commands: never broken mid-command.

@@ -51,15 +51,15 @@ pub fn play(
                         if shown.is_some() {
                             pacer.pause(
                                 out,
-                                &format!(
-                                    "{}: {section}",
-                                    lang::pick("next", "下一节")
+                                &crate::tr!(
+                                    "player-next-section",
+                                    section = section
                                 ),
                             )?;
                         }
                         shown = Some(0);
                     } else if shown.is_some_and(|n| n + lines > PAGE) {
-                        pacer.pause(out, lang::pick("more", "继续"))?;
+                        pacer.pause(out, &crate::tr!("player-more"))?;
                         shown = Some(0);
                     }
                     out.write_all(rendered.as_bytes())?;
@@ -68,17 +68,11 @@ pub fn play(
             }
             Segment::Demo(step) => {
                 out.flush()?;
-                pacer.pause(
-                    out,
-                    &format!("{}: {step}", lang::pick("run", "运行")),
-                )?;
+                pacer.pause(out, &crate::tr!("player-run", step = step))?;
                 writeln!(
                     out,
                     "{}",
-                    style::dim(&format!(
-                        "┄┄ {}{step} ┄┄",
-                        lang::pick("live: ", "现场演示：")
-                    ))
+                    style::dim(&crate::tr!("player-live", step = step))
                 )?;
                 let result = demo.run(step).with_context(|| {
                     format!("lesson {}, demo step `{step}`", lesson.number)
@@ -97,13 +91,15 @@ pub fn tour(pacer: &mut Pacer, out: &mut impl Write) -> anyhow::Result<()> {
     for lesson in &super::registry::LESSONS {
         if lesson.is_built() {
             play(lesson, pacer, out)?;
-            pacer.pause(out, lang::pick("next lesson", "下一课"))?;
+            pacer.pause(out, &crate::tr!("player-next-lesson"))?;
         } else {
-            writeln!(
-                out,
-                "Lesson {} · {} ({}): not built yet, skipped.\n",
-                lesson.number, lesson.title, lesson.article
-            )?;
+            let skipped = crate::tr!(
+                "player-not-built",
+                number = lesson.number,
+                title = lesson.title,
+                article = lesson.article,
+            );
+            writeln!(out, "{skipped}\n")?;
         }
     }
     Ok(())
@@ -152,24 +148,18 @@ pub fn answers(
             out,
             "{}",
             markdown::render(&format!(
-                "## Answers\n\nLesson {} has no worked answers yet: its \
-                 exercises can be answered from the output above.",
-                lesson.number
+                "## {}\n\n{}",
+                crate::tr!("answers-heading"),
+                crate::tr!("answers-none", number = lesson.number)
             ))
         )?;
         return Ok(());
     };
-    let mut md = lang::pick(
-        "## Answers, worked from this run\n\n",
-        "## 解答（用这次运行的数字）\n\n",
-    )
-    .to_owned();
+    let mut md = format!("## {}\n\n", crate::tr!("answers-heading"));
     for (i, answer) in answers.iter().enumerate() {
         let question = questions.get(i).map_or("", String::as_str);
-        let label = match lang::current() {
-            lang::Lang::En => format!("**Exercise {}.**", i + 1),
-            lang::Lang::Zh => format!("**练习 {}.**", i + 1),
-        };
+        let label =
+            format!("**{}**", crate::tr!("answers-exercise", number = i + 1));
         md.push_str(&format!("{label} {question}\n\n{answer}\n\n"));
     }
     writeln!(out, "{}", markdown::render(md.trim_end()))?;

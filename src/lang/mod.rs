@@ -8,11 +8,14 @@
 //! plain `zh` mean Chinese. Anything else, or nothing, is English.
 //!
 //! The choice is made once, at start-up ([`set`]), and read where text is
-//! chosen ([`current`]): the lessons' narration (`lessons/zh/`), the
-//! player's own words, the lessons table. Protocol tokens (SYN,
+//! chosen ([`current`]): the lessons' narration (`lessons/zh/`), and the
+//! sentences the code composes, which come from the message catalogue
+//! ([`catalogue`], `locales/`). Protocol tokens (SYN,
 //! `<message/>`, EADDRINUSE) and command lines are the same in both.
 //!
 //! Read next: `course/registry.rs` (which narration a lesson plays).
+
+pub mod catalogue;
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -83,14 +86,6 @@ pub fn current() -> Lang {
     match CURRENT.load(Ordering::Relaxed) {
         1 => Lang::Zh,
         _ => Lang::En,
-    }
-}
-
-/// `en` or `zh`, whichever is current.
-pub fn pick(en: &'static str, zh: &'static str) -> &'static str {
-    match current() {
-        Lang::En => en,
-        Lang::Zh => zh,
     }
 }
 

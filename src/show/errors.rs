@@ -13,23 +13,25 @@ use super::{style, width, wrap_commands};
 
 /// Formats `err` for stderr.
 pub fn render(err: &anyhow::Error) -> String {
-    let mut out = format!("{} {err}", style::error("error:"));
+    let mut out = format!("{} {err}", style::error(&crate::tr!("error-label")));
     let mut previous = err.to_string();
     for cause in err.chain().skip(1) {
         // `bind(…) failed: Permission denied` already quotes its source;
         // do not print the same words twice.
         let text = cause.to_string();
         if !previous.contains(&text) {
-            out.push_str(&format!("\n  because: {text}"));
+            let because = crate::tr!("error-because", cause = text.as_str());
+            out.push_str(&format!("\n  {because}"));
         }
         previous = text;
     }
     if let Some((io, addr)) = root_io_error(err)
         && let Some(e) = explain(io, addr)
     {
-        for line in
-            [format!("{}: {}", e.name, e.why), format!("fix: {}", e.fix)]
-        {
+        for line in [
+            format!("{}: {}", e.name, e.why),
+            crate::tr!("error-fix", fix = e.fix),
+        ] {
             // A `fix:` quotes commands: never broken mid-command.
             let line = wrap_commands(&line, width::current(), 4);
             out.push_str(&format!("\n  {line}"));

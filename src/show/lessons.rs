@@ -12,21 +12,17 @@ use crate::lang::{self, Lang};
 /// The course at a glance, as wide as the terminal allows.
 pub fn table() -> String {
     let zh = lang::current() == Lang::Zh;
-    let header = if zh {
-        ["#", "课", "现场演示", "状态"]
-    } else {
-        ["#", "lesson", "live demo", "status"]
-    };
-    let mut records = vec![header.map(str::to_owned).to_vec()];
+    let header = vec![
+        crate::tr!("lessons-number"),
+        crate::tr!("lessons-lesson"),
+        crate::tr!("lessons-demo"),
+        crate::tr!("lessons-status"),
+    ];
+    let mut records = vec![header];
     records.extend(LESSONS.iter().map(|l| row(l, zh)));
     let table = super::table::fit_records(records, super::width::current());
     let run = super::wrap_commands(
-        lang::pick(
-            "Run one with `netlab lesson N` (or its name), all with \
-             `netlab tour`.",
-            "用 `netlab lesson N`（或课的名称）运行一课，用 `netlab tour` \
-             按顺序运行全部。",
-        ),
+        &crate::tr!("lessons-run"),
         super::width::current(),
         0,
     );
@@ -36,30 +32,28 @@ pub fn table() -> String {
 /// One lesson's row: number, titles and name, demo, status and needs.
 fn row(l: &Lesson, zh: bool) -> Vec<String> {
     let ready = l.is_built();
-    let (lesson, demo, status) = if zh {
+    let name = crate::tr!("lessons-name", slug = l.slug);
+    // Chinese readers know the lesson by the article's heading; English
+    // ones get our title above it.
+    let (lesson, demo) = if zh {
         (
-            format!("{}\n名称：{}", l.article, l.slug),
+            format!("{}\n{name}", l.article),
             zh::demo(l.number).unwrap_or(l.demo).to_owned(),
-            format!(
-                "{}\n需要：{}",
-                if ready {
-                    "可以运行"
-                } else {
-                    "尚未完成"
-                },
-                l.needs.label()
-            ),
         )
     } else {
         (
-            format!("{}\n{}\nname: {}", l.title, l.article, l.slug),
+            format!("{}\n{}\n{name}", l.title, l.article),
             l.demo.to_owned(),
-            format!(
-                "{}\nneeds: {}",
-                if ready { "ready" } else { "not built yet" },
-                l.needs.label()
-            ),
         )
     };
+    let status = format!(
+        "{}\n{}",
+        if ready {
+            crate::tr!("lessons-ready")
+        } else {
+            crate::tr!("lessons-not-built")
+        },
+        crate::tr!("lessons-needs", needs = l.needs.label())
+    );
     vec![l.number.to_string(), lesson, demo, status]
 }

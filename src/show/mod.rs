@@ -120,53 +120,157 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
 /// columns further in, without backticks, broken only at spaces outside
 /// quotes and continued with ` \`, which a shell reads as one line.
 ///
+/// Chinese text breaks between characters, never before closing
+/// punctuation or after an opening bracket ([`NOT_FIRST`], [`NOT_LAST`]).
+///
 /// Every line, the first too, is taken to start at column `indent`: the
 /// caller indents the first.
 pub fn wrap_commands(text: &str, width: usize, indent: usize) -> String {
+    // Units: tokens with no possible break between them.
+    let mut units: Vec<Vec<Token>> = Vec::new();
+    for token in tokens(text) {
+        match units.last_mut() {
+            Some(unit) if !token.breaks => unit.push(token),
+            _ => units.push(vec![token]),
+        }
+    }
     let mut out = String::new();
     let mut column = indent;
-    let pieces = text.split('`');
-    let mut code = false;
     // True at the start of a line, where no space goes before a word.
     let mut fresh = true;
-    let push_word =
-        |out: &mut String, column: &mut usize, fresh: &mut bool, word: &str| {
-            let len = width::of(word);
-            if !*fresh && *column + 1 + len > width {
-                out.push('\n');
-                out.push_str(&" ".repeat(indent));
-                *column = indent;
-            } else if !*fresh && !word.starts_with([',', '.', ';', ')']) {
-                out.push(' ');
-                *column += 1;
+    for unit in units {
+        let spaced = |i: usize, t: &Token| i > 0 && t.space;
+        let unit_width: usize = unit
+            .iter()
+            .enumerate()
+            .map(|(i, t)| t.width() + usize::from(spaced(i, t)))
+            .sum();
+        let long = unit.iter().any(|t| t.command && indent + t.width() > width);
+        if long {
+            // A command longer than a line: lines of its own.
+            for token in unit {
+                if token.command && indent + token.width() > width {
+                    let pad = indent + 2;
+                    out.push('\n');
+                    out.push_str(&" ".repeat(pad));
+                    out.push_str(&command(&token.text, width, pad, pad + 2));
+                    out.push('\n');
+                    out.push_str(&" ".repeat(indent));
+                    column = indent;
+                    fresh = true;
+                } else {
+                    if !fresh && token.space {
+                        out.push(' ');
+                        column += 1;
+                    }
+                    out.push_str(&token.shown());
+                    column += token.width();
+                    fresh = false;
+                }
             }
-            out.push_str(word);
-            *column += len;
-            *fresh = false;
-        };
-    for piece in pieces {
-        if code {
-            let quoted = format!("`{piece}`");
-            if indent + width::of(&quoted) <= width {
-                push_word(&mut out, &mut column, &mut fresh, &quoted);
-            } else {
-                let pad = indent + 2;
-                out.push('\n');
-                out.push_str(&" ".repeat(pad));
-                out.push_str(&command(piece, width, pad, pad + 2));
-                out.push('\n');
-                out.push_str(&" ".repeat(indent));
-                column = indent;
-                fresh = true;
-            }
-        } else {
-            for word in piece.split_whitespace() {
-                push_word(&mut out, &mut column, &mut fresh, word);
-            }
+            continue;
         }
-        code = !code;
+        let space = usize::from(!fresh && unit[0].space);
+        if !fresh && column + space + unit_width > width {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            column = indent;
+            fresh = true;
+        }
+        for (i, token) in unit.iter().enumerate() {
+            if token.space && !(fresh && i == 0) {
+                out.push(' ');
+                column += 1;
+            }
+            out.push_str(&token.shown());
+            column += token.width();
+        }
+        fresh = false;
     }
     out.trim_end().to_string()
+}
+
+/// A word, a CJK character or a quoted command, for [`wrap_commands`].
+struct Token {
+    text: String,
+    /// Quoted in backticks in the text.
+    command: bool,
+    /// A space separates it from the token before.
+    space: bool,
+    /// A line may break before it.
+    breaks: bool,
+}
+
+impl Token {
+    fn shown(&self) -> String {
+        if self.command {
+            format!("`{}`", self.text)
+        } else {
+            self.text.clone()
+        }
+    }
+
+    fn width(&self) -> usize {
+        width::of(&self.text) + if self.command { 2 } else { 0 }
+    }
+}
+
+/// `text` cut into tokens. A line may break at a space, and between CJK
+/// characters (or a CJK character and a Latin word) except before
+/// closing punctuation and after an opening bracket ([`NOT_FIRST`],
+/// [`NOT_LAST`]): `命令），并` keeps its `）` on the command's line.
+fn tokens(text: &str) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::new();
+    let mut space = false;
+    let mut word = String::new();
+    let push =
+        |out: &mut Vec<Token>, text: String, command: bool, space: bool| {
+            let first = text.chars().next();
+            let after = out.last().and_then(|t: &Token| t.text.chars().last());
+            let cjk_edge =
+                first.is_some_and(is_wide) || after.is_some_and(is_wide);
+            let forbidden = first.is_some_and(|c| NOT_FIRST.contains(&c))
+                || after.is_some_and(|c| NOT_LAST.contains(&c));
+            let breaks = !forbidden && (space || cjk_edge);
+            out.push(Token {
+                text,
+                command,
+                space,
+                breaks,
+            });
+        };
+    for (i, piece) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            if !word.is_empty() {
+                push(&mut out, std::mem::take(&mut word), false, space);
+                space = false;
+            }
+            push(&mut out, piece.to_owned(), true, space);
+            space = false;
+            continue;
+        }
+        for c in piece.chars() {
+            if c.is_whitespace() || is_wide(c) {
+                if !word.is_empty() {
+                    push(&mut out, std::mem::take(&mut word), false, space);
+                    space = false;
+                }
+                if c.is_whitespace() {
+                    space = true;
+                } else {
+                    push(&mut out, c.to_string(), false, space);
+                    space = false;
+                }
+            } else {
+                word.push(c);
+            }
+        }
+        if !word.is_empty() {
+            push(&mut out, std::mem::take(&mut word), false, space);
+            space = false;
+        }
+    }
+    out
 }
 
 /// A shell command on lines of at most `width` columns (the first
@@ -344,6 +448,38 @@ mod tests {
             out,
             "grant it:\n  sudo setcap cap_net_raw=eip \\\n    \
              /a/very/long/path/to/target/release/netlab\nand retry"
+        );
+    }
+
+    #[test]
+    fn commands_in_chinese_keep_their_punctuation_and_break_between_characters()
+    {
+        let text = "先启动服务器（例如 `netlab socket listen 127.0.0.1:7000`），\
+                    并检查地址和端口";
+        let out = wrap_commands(text, 50, 4);
+        // 先启动服务器（例如
+        //     `netlab socket listen 127.0.0.1:7000`），并检
+        //     查地址和端口
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3, "{out}");
+        // The closing bracket stays with the command, and no line starts
+        // with punctuation or is wider than asked.
+        assert!(lines[1].contains("7000`），并"), "{out}");
+        for line in &lines {
+            let first = line.trim_start().chars().next().expect("a line");
+            assert!(!super::NOT_FIRST.contains(&first), "{out}");
+            assert!(super::width::of(line) <= 50, "{out}");
+        }
+        // A run of Chinese breaks between characters, not at a space.
+        let out = wrap_commands(
+            "在一个放弃了 CAP_X 的线程里：每个普通用户得到的",
+            30,
+            0,
+        );
+        assert!(out.lines().all(|l| super::width::of(l) <= 30), "{out}");
+        assert!(
+            out.starts_with("在一个放弃了 CAP_X 的线程里：\n每"),
+            "{out}"
         );
     }
 

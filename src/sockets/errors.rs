@@ -6,6 +6,11 @@
 //! used twice: by lesson 8, which produces each error on purpose, and by the
 //! command line, which explains any error a tool runs into.
 //!
+//! The sentences are in the message catalogue (`locales/*/sockets.ftl`,
+//! [`crate::lang::catalogue`]), in English and Chinese; the names
+//! (`EADDRINUSE`) and the system's own message stay as the C library
+//! gives them.
+//!
 //! Errno values are Linux's (`include/uapi/asm-generic/errno*.h`), taken
 //! from the `libc` crate rather than retyped. POSIX names the errors in
 //! `bind()`, `connect()` and `listen()`.
@@ -72,67 +77,51 @@ pub fn explain(
 ) -> Option<Explanation> {
     let number = err.raw_os_error()?;
     let port = addr.map(|a| a.port());
+    let addr_text = || {
+        addr.map_or_else(|| crate::tr!("errno-that-address"), |a| a.to_string())
+    };
+    let program = crate::program::path();
     let (why, fix) = match number {
         libc::EADDRINUSE => (
-            format!(
-                "another socket already holds {}; two sockets cannot \
-                 bind the same address and port (SO_REUSEADDR only lets you \
-                 reuse a port whose old connections are in TIME_WAIT)",
-                addr.map_or("that address".into(), |a| a.to_string())
-            ),
-            format!(
-                "pick another port, or port 0 to let the kernel choose; \
-                 `ss -ltnp 'sport = :{}'` shows who holds it",
-                port.unwrap_or(0)
-            ),
+            crate::tr!("errno-eaddrinuse-why", addr = addr_text()),
+            crate::tr!("errno-eaddrinuse-fix", port = port.unwrap_or(0)),
         ),
         libc::EACCES if port.is_some_and(|p| p < 1024) => (
-            format!(
-                "ports below {} are privileged on Linux: binding one needs \
-                 the CAP_NET_BIND_SERVICE capability",
-                super::ports::unprivileged_port_start().unwrap_or(1024)
+            crate::tr!(
+                "errno-privileged-port-why",
+                start = super::ports::unprivileged_port_start().unwrap_or(1024)
             ),
-            format!(
-                "use a port of 1024 or above (e.g. 7000), or grant the \
-                 capability: `sudo setcap cap_net_bind_service=+ep {}`",
-                crate::program::path()
-            ),
+            crate::tr!("errno-privileged-port-fix", program = program),
         ),
         libc::EACCES | libc::EPERM => (
-            "the kernel refused: this needs a privilege you do not have".into(),
-            format!("run it as root: `sudo {}`", crate::program::path()),
+            crate::tr!("errno-eperm-why"),
+            crate::tr!("errno-eperm-fix", program = program),
         ),
         libc::ECONNREFUSED => (
-            format!(
-                "nothing is listening on {}: the receiving kernel \
-                 answered the SYN with a RST",
-                addr.map_or("that port".into(), |a| a.to_string())
+            crate::tr!(
+                "errno-econnrefused-why",
+                addr = addr.map_or_else(
+                    || crate::tr!("errno-that-port"),
+                    |a| a.to_string()
+                )
             ),
-            "start the server first (e.g. `netlab socket listen \
-             127.0.0.1:7000`), and check the address and port"
-                .into(),
+            crate::tr!("errno-econnrefused-fix"),
         ),
         libc::EADDRNOTAVAIL => (
-            "that address does not belong to any interface of this machine"
-                .into(),
-            "bind an address `ip addr` lists, such as 127.0.0.1".into(),
+            crate::tr!("errno-eaddrnotavail-why"),
+            crate::tr!("errno-eaddrnotavail-fix"),
         ),
         libc::ETIMEDOUT => (
-            "no answer came back: the SYN (or data) was never acknowledged"
-                .into(),
-            "check the address; a firewall may be dropping the packets".into(),
+            crate::tr!("errno-etimedout-why"),
+            crate::tr!("errno-etimedout-fix"),
         ),
         libc::ECONNRESET => (
-            "the peer's kernel reset the connection (RST): its program \
-             closed with unread data or crashed"
-                .into(),
-            "look at the other side's log".into(),
+            crate::tr!("errno-econnreset-why"),
+            crate::tr!("errno-econnreset-fix"),
         ),
         libc::EOPNOTSUPP => (
-            "this kind of socket does not support that call (for example \
-             listen() on UDP: UDP has no connections)"
-                .into(),
-            "use a SOCK_STREAM (TCP) socket for listen()/accept()".into(),
+            crate::tr!("errno-eopnotsupp-why"),
+            crate::tr!("errno-eopnotsupp-fix"),
         ),
         _ => return None,
     };
@@ -144,7 +133,6 @@ pub fn explain(
     })
 }
 
-/// The path of the running program, for remedies the student can paste.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,12 +72,10 @@ pub fn address_in_use(ip: IpAddr) -> Result<Attempt> {
     )?;
     let outcome = second.bind(&SockAddr::from(addr));
     Ok(Attempt {
-        call: format!("bind({addr}) on a second socket"),
+        call: crate::tr!("mistake-second-bind", addr = addr.to_string()),
         addr,
         outcome,
-        context: format!(
-            "the first socket is LISTENing on {addr}; both set SO_REUSEADDR"
-        ),
+        context: crate::tr!("mistake-in-use-when", addr = addr.to_string()),
     })
 }
 // ANCHOR_END: in_use
@@ -104,9 +102,7 @@ pub fn privileged_port(ip: IpAddr, port: u16) -> Result<Vec<Attempt>> {
             call: format!("bind({addr})"),
             addr,
             outcome: bind()?,
-            context: "this process has CAP_NET_BIND_SERVICE (it runs as \
-                      root, or was granted it with setcap)"
-                .into(),
+            context: crate::tr!("mistake-has-cap-when"),
         });
         // Drop the capability in a fresh thread only: capset(2) changes
         // the calling thread's credentials, so the rest of the program
@@ -132,16 +128,14 @@ pub fn privileged_port(ip: IpAddr, port: u16) -> Result<Vec<Attempt>> {
             call: format!("bind({addr})"),
             addr,
             outcome: dropped,
-            context: "in a thread that dropped CAP_NET_BIND_SERVICE: what \
-                      every ordinary user gets"
-                .into(),
+            context: crate::tr!("mistake-dropped-cap-when"),
         });
     } else {
         attempts.push(Attempt {
             call: format!("bind({addr})"),
             addr,
             outcome: bind()?,
-            context: "this process has no CAP_NET_BIND_SERVICE".into(),
+            context: crate::tr!("mistake-no-cap-when"),
         });
     }
     Ok(attempts)
@@ -165,10 +159,7 @@ pub fn connection_refused(ip: IpAddr) -> Result<Attempt> {
         call: format!("connect({addr})"),
         addr,
         outcome,
-        context: format!(
-            "{addr} is bound by another socket, but nothing \
-                          called listen() on it"
-        ),
+        context: crate::tr!("mistake-refused-when", addr = addr.to_string()),
     })
 }
 // ANCHOR_END: refused
