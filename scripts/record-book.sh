@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Records every built lesson for the book: its narration with what each
-# live step printed under the step's marker, in book/src/live/lesson-NN.md.
+# Records every built lesson for the books: its narration with what each
+# live step printed under the step's marker, in book/src/live/lesson-NN.md
+# (English) and book/zh/src/live/lesson-NN.md (Chinese, `--lang zh`).
 #
 #   scripts/record-book.sh          # all built lessons
 #   scripts/record-book.sh 7 9      # some
@@ -24,9 +25,11 @@ if ((${#lessons[@]} == 0)); then
   # Built lessons: the registry knows; `netlab lessons` shows it.
   lessons=(1 2 3 4 5 6 7 8 9 10)
 fi
-mkdir -p book/src/live
+mkdir -p book/src/live book/zh/src/live
 for n in "${lessons[@]}"; do
   # The book's width and no colour, whatever this terminal is.
-  COLUMNS=80 NO_COLOR=1 target/release/netlab lesson "$n" \
+  COLUMNS=80 NO_COLOR=1 target/release/netlab lesson "$n" --lang en \
     --record "book/src/live/lesson-$(printf %02d "$n").md"
+  COLUMNS=80 NO_COLOR=1 target/release/netlab lesson "$n" --lang zh \
+    --record "book/zh/src/live/lesson-$(printf %02d "$n").md"
 done

@@ -24,6 +24,7 @@ use std::process::Command;
 use netlab::course::narration::demo_steps;
 use netlab::course::recording::{shape, shape_difference, unsplice};
 use netlab::course::registry::{LESSONS, Lesson};
+use netlab::lang::Lang;
 
 mod common;
 
@@ -33,8 +34,13 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn recording_path(lesson: &Lesson) -> PathBuf {
-    root().join(format!("book/src/live/lesson-{:02}.md", lesson.number))
+/// The books: English in `book/`, Chinese in `book/zh/`, each recorded
+/// in its language.
+const BOOKS: [(Lang, &str); 2] =
+    [(Lang::En, "book/src"), (Lang::Zh, "book/zh/src")];
+
+fn recording_path(lesson: &Lesson, book: &str) -> PathBuf {
+    root().join(format!("{book}/live/lesson-{:02}.md", lesson.number))
 }
 
 fn built() -> impl Iterator<Item = &'static Lesson> {
@@ -46,24 +52,24 @@ const RERECORD: &str = "run scripts/record-book.sh";
 #[test]
 fn every_recording_holds_the_current_narration_and_every_step() {
     let mut problems = Vec::new();
-    for lesson in built() {
-        let path = recording_path(lesson);
+    for (lesson, (lang, book)) in built().flat_map(|l| BOOKS.map(|b| (l, b))) {
+        let path = recording_path(lesson, book);
         let Ok(recorded) = fs::read_to_string(&path) else {
             problems.push(format!("{} is missing", path.display()));
             continue;
         };
-        let narration = lesson.narration.expect("built");
+        let narration = lesson.narration_in(lang).expect("built");
         let back = unsplice(&recorded);
         if back.narration != narration {
             problems.push(format!(
-                "lesson {}: the narration changed since it was recorded",
+                "{book}, lesson {}: the narration changed since it was recorded",
                 lesson.number
             ));
         }
         let names: Vec<_> = back.steps.iter().map(|(n, _)| n.clone()).collect();
         if names != demo_steps(narration) {
             problems.push(format!(
-                "lesson {}: recorded steps {names:?}, the lesson has {:?}",
+                "{book}, lesson {}: recorded steps {names:?}, the lesson has {:?}",
                 lesson.number,
                 demo_steps(narration)
             ));
@@ -72,7 +78,7 @@ fn every_recording_holds_the_current_narration_and_every_step() {
             back.steps.iter().find(|(_, out)| out.trim().is_empty())
         {
             problems.push(format!(
-                "lesson {}: step `{step}` recorded nothing",
+                "{book}, lesson {}: step `{step}` recorded nothing",
                 lesson.number
             ));
         }
@@ -110,14 +116,19 @@ fn a_fresh_run_prints_what_the_book_shows() {
         return;
     }
     let mut problems = Vec::new();
-    for lesson in built() {
-        let Ok(recorded) = fs::read_to_string(recording_path(lesson)) else {
+    for (lesson, (lang, book_dir)) in
+        built().flat_map(|l| BOOKS.map(|b| (l, b)))
+    {
+        let Ok(recorded) = fs::read_to_string(recording_path(lesson, book_dir))
+        else {
             continue; // reported by the test above
         };
-        let fresh_path = dir.join(format!("{}.md", lesson.number));
+        let fresh_path =
+            dir.join(format!("{}-{}.md", lesson.number, lang.code()));
         let out = Command::new(NETLAB)
             .args(["lesson", &lesson.number.to_string(), "--record"])
             .arg(&fresh_path)
+            .args(["--lang", lang.code()])
             .env("COLUMNS", "80")
             .env("NO_COLOR", "1")
             .output()
@@ -138,7 +149,7 @@ fn a_fresh_run_prints_what_the_book_shows() {
             }
             if let Some(diff) = shape_difference(then, now) {
                 problems.push(format!(
-                    "lesson {}, step `{step}`: {diff}",
+                    "{book_dir}, lesson {}, step `{step}`: {diff}",
                     lesson.number
                 ));
             }
@@ -188,6 +199,42 @@ fn titles_come_from_the_registry_and_chapters_include_their_recording() {
         }
         let text = fs::read_to_string(root().join("book/src").join(&chapter))
             .unwrap_or_default();
+        let include =
+            format!("{{{{#include live/lesson-{:02}.md}}}}", lesson.number);
+        if !text.contains(&include) {
+            problems.push(format!("{chapter} should contain `{include}`"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The Chinese book: `第 N 课 · <the article's heading>` in its SUMMARY
+/// and at the top of each narration, and each chapter includes its
+/// recording.
+#[test]
+fn the_chinese_book_titles_lessons_by_the_article_and_includes_recordings() {
+    let summary = fs::read_to_string(root().join("book/zh/src/SUMMARY.md"))
+        .expect("SUMMARY");
+    let mut problems = Vec::new();
+    for lesson in &LESSONS {
+        let title = format!("第 {} 课 · {}", lesson.number, lesson.article);
+        let chapter = format!("lesson-{:02}.md", lesson.number);
+        if !summary.contains(&format!("[{title}]({chapter})")) {
+            problems.push(format!("SUMMARY.md lacks `[{title}]({chapter})`"));
+        }
+        let Some(narration) = lesson.narration_in(Lang::Zh) else {
+            continue;
+        };
+        let heading = format!("# {title}");
+        if narration.lines().next() != Some(heading.as_str()) {
+            problems.push(format!(
+                "lesson {}'s Chinese narration should open with `{heading}`",
+                lesson.number
+            ));
+        }
+        let text =
+            fs::read_to_string(root().join("book/zh/src").join(&chapter))
+                .unwrap_or_default();
         let include =
             format!("{{{{#include live/lesson-{:02}.md}}}}", lesson.number);
         if !text.contains(&include) {

@@ -12,6 +12,7 @@ answers-heading = Answers, worked from this run
 answers-none =
     Lesson { $number } has no worked answers yet: its exercises can be
     answered from the output above.
+recording-caption = *▸ What this step printed in a recorded run:*
 answers-exercise = Exercise { $number }.
 
 lessons-number = #

@@ -71,3 +71,9 @@ mistake-refused-when =
 mistake-when = when: { $text }
 mistake-why = why: { $text }
 mistake-fix = fix: { $text }
+
+## The socket tools (src/tools/socket.rs, src/sockets/mod.rs).
+
+socket-call-failed = { $call } failed: { $error }
+socket-talking-to = talking to { $addr }
+socket-type-lines = type lines to send; Ctrl-D ends (then we wait for replies)

@@ -9,6 +9,7 @@ player-next-lesson = 下一课
 player-not-built = 第 { $number } 课 · { $article }：尚未完成，跳过。
 answers-heading = 解答（用这次运行的数字）
 answers-none = 第 { $number } 课还没有解答：它的练习可以从上面的输出中回答。
+recording-caption = *▸ 这一步在一次录制的运行中打印的内容：*
 answers-exercise = 练习 { $number }.
 
 lessons-number = #

@@ -63,3 +63,9 @@ mistake-refused-when =
 mistake-when = 情形：{ $text }
 mistake-why = 原因：{ $text }
 mistake-fix = 解决：{ $text }
+
+## 套接字工具（src/tools/socket.rs、src/sockets/mod.rs）。
+
+socket-call-failed = { $call } 失败：{ $error }
+socket-talking-to = 与 { $addr } 通信时出错
+socket-type-lines = 输入要发送的行；按 Ctrl-D 结束（然后等待回复）

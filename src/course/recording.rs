@@ -19,8 +19,9 @@
 //! <!-- /recorded -->
 //! ````
 //!
-//! The book's chapters include these files (`book/src/live/`), written by
-//! `scripts/record-book.sh`. Two checks keep them honest
+//! The book's chapters include these files (`book/src/live/`, and
+//! `book/zh/src/live/` for the Chinese book, recorded with `--lang zh`),
+//! written by `scripts/record-book.sh`. Two checks keep them honest
 //! (`tests/book_live.rs`): [`unsplice`] must give back the narration exactly
 //! (so an edited lesson without a new recording fails), and a fresh run of
 //! the lesson must have the recorded output's shape — the same words, with
@@ -41,14 +42,13 @@ use super::registry::Lesson;
 const OPEN: &str = "<!-- recorded: ";
 /// Closes a recorded block.
 const CLOSE: &str = "<!-- /recorded -->";
-/// The line above the output, for the reader.
-const CAPTION: &str = "*▸ What this step printed in a recorded run:*";
 
 /// Runs every live step of `lesson` and returns its narration with each
 /// step's output in place.
 pub fn record(lesson: &Lesson) -> anyhow::Result<String> {
-    let (Some(text), Some(make_demo)) = (lesson.narration, lesson.make_demo)
-    else {
+    // In the current language: the Chinese book records `--lang zh`.
+    let text = lesson.narration_in(crate::lang::current());
+    let (Some(text), Some(make_demo)) = (text, lesson.make_demo) else {
         anyhow::bail!("lesson {} is not built yet", lesson.number);
     };
     // Remedies name `$(command -v netlab)`, not this machine's path, and
@@ -104,8 +104,11 @@ fn block(step: &str, shown: &str) -> String {
     // can never close it early.
     let longest = longest_run(shown, '`');
     let fence = "`".repeat(longest.max(2) + 1);
+    // The line above the output, for the reader, in the book's language;
+    // [`unsplice`] skips it whatever it says.
+    let caption = crate::tr!("recording-caption");
     format!(
-        "{OPEN}{step} -->\n{CAPTION}\n\n{fence}text\n{}\n{fence}\n{CLOSE}\n",
+        "{OPEN}{step} -->\n{caption}\n\n{fence}text\n{}\n{fence}\n{CLOSE}\n",
         shown.trim_end_matches('\n')
     )
 }

@@ -13,7 +13,10 @@ use super::{style, width, wrap_commands};
 
 /// Formats `err` for stderr.
 pub fn render(err: &anyhow::Error) -> String {
-    let mut out = format!("{} {err}", style::error(&crate::tr!("error-label")));
+    let label = crate::tr!("error-label");
+    // `error: …`, but `错误：…`: a full-width colon carries its own space.
+    let gap = if label.ends_with('：') { "" } else { " " };
+    let mut out = format!("{}{gap}{err}", style::error(&label));
     let mut previous = err.to_string();
     for cause in err.chain().skip(1) {
         // `bind(…) failed: Permission denied` already quotes its source;

@@ -35,11 +35,21 @@ pub mod walkthrough;
 use std::io;
 use std::time::Duration;
 
+/// `connect(127.0.0.1:1) failed: Connection refused (os error 111)`, in
+/// the course's language (the system's message stays as it is).
+fn call_failed(call: &str, source: &io::Error) -> String {
+    crate::tr!(
+        "socket-call-failed",
+        call = call,
+        error = source.to_string()
+    )
+}
+
 /// What can go wrong while we drive the kernel's sockets.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A system call failed; `call` is written the way C would write it.
-    #[error("{call} failed: {source}")]
+    #[error("{}", call_failed(.call, .source))]
     Call {
         /// The call with its arguments, e.g. `bind(127.0.0.1:80)`.
         call: String,

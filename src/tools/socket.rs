@@ -50,9 +50,10 @@ pub fn connect(args: &ConnectArgs) -> anyhow::Result<()> {
         wait: Duration::from_secs_f64(args.wait),
     };
     if options.send.is_none() && std::io::stdin().is_terminal() {
-        eprintln!("type lines to send; Ctrl-D ends (then we wait for replies)");
+        eprintln!("{}", crate::tr!("socket-type-lines"));
     }
     let stdin = std::io::BufReader::new(std::io::stdin());
-    sockets::connect::run(&options, stdin, printer())
-        .with_context(|| format!("talking to {}", args.addr))
+    sockets::connect::run(&options, stdin, printer()).with_context(|| {
+        crate::tr!("socket-talking-to", addr = args.addr.to_string())
+    })
 }
