@@ -178,70 +178,61 @@ fn words_apart(a: &str, b: &str) -> usize {
 
 #[test]
 fn titles_come_from_the_registry_and_chapters_include_their_recording() {
-    let summary = fs::read_to_string(root().join("book/src/SUMMARY.md"))
+    // English: `Lesson N · Title`, the narration adding the article's
+    // heading; Chinese: `第 N 课 · <the article's heading>`.
+    let mut problems = titles_and_includes(Lang::En, "book/src", |l| {
+        let title = format!("Lesson {} · {}", l.number, l.title);
+        let heading = format!("# {title} ({})", l.article);
+        (title, heading)
+    });
+    problems.extend(titles_and_includes(Lang::Zh, "book/zh/src", |l| {
+        let title = format!("第 {} 课 · {}", l.number, l.article);
+        let heading = format!("# {title}");
+        (title, heading)
+    }));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// What is wrong with one book: its SUMMARY lacks a lesson's title, a
+/// narration does not open with its heading, or a chapter does not
+/// include its recording. `names` gives a lesson's title and heading.
+fn titles_and_includes(
+    lang: Lang,
+    book_dir: &str,
+    names: impl Fn(&Lesson) -> (String, String),
+) -> Vec<String> {
+    let summary = fs::read_to_string(root().join(book_dir).join("SUMMARY.md"))
         .expect("SUMMARY");
     let mut problems = Vec::new();
     for lesson in &LESSONS {
-        let title = format!("Lesson {} · {}", lesson.number, lesson.title);
+        let (title, heading) = names(lesson);
         let chapter = format!("lesson-{:02}.md", lesson.number);
         if !summary.contains(&format!("[{title}]({chapter})")) {
-            problems.push(format!("SUMMARY.md lacks `[{title}]({chapter})`"));
-        }
-        let Some(narration) = lesson.narration else {
-            continue;
-        };
-        let heading = format!("# {title} ({})", lesson.article);
-        if narration.lines().next() != Some(heading.as_str()) {
             problems.push(format!(
-                "lesson {}'s narration should open with `{heading}`",
-                lesson.number
+                "{book_dir}/SUMMARY.md lacks `[{title}]({chapter})`"
             ));
         }
-        let text = fs::read_to_string(root().join("book/src").join(&chapter))
+        let Some(narration) = lesson.narration_in(lang) else {
+            continue;
+        };
+        if narration.lines().next() != Some(heading.as_str()) {
+            problems.push(format!(
+                "lesson {}'s {} narration should open with `{heading}`",
+                lesson.number,
+                lang.code()
+            ));
+        }
+        let text = fs::read_to_string(root().join(book_dir).join(&chapter))
             .unwrap_or_default();
         let include =
             format!("{{{{#include live/lesson-{:02}.md}}}}", lesson.number);
         if !text.contains(&include) {
-            problems.push(format!("{chapter} should contain `{include}`"));
-        }
-    }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-/// The Chinese book: `第 N 课 · <the article's heading>` in its SUMMARY
-/// and at the top of each narration, and each chapter includes its
-/// recording.
-#[test]
-fn the_chinese_book_titles_lessons_by_the_article_and_includes_recordings() {
-    let summary = fs::read_to_string(root().join("book/zh/src/SUMMARY.md"))
-        .expect("SUMMARY");
-    let mut problems = Vec::new();
-    for lesson in &LESSONS {
-        let title = format!("第 {} 课 · {}", lesson.number, lesson.article);
-        let chapter = format!("lesson-{:02}.md", lesson.number);
-        if !summary.contains(&format!("[{title}]({chapter})")) {
-            problems.push(format!("SUMMARY.md lacks `[{title}]({chapter})`"));
-        }
-        let Some(narration) = lesson.narration_in(Lang::Zh) else {
-            continue;
-        };
-        let heading = format!("# {title}");
-        if narration.lines().next() != Some(heading.as_str()) {
             problems.push(format!(
-                "lesson {}'s Chinese narration should open with `{heading}`",
-                lesson.number
+                "{book_dir}/{chapter} should contain `{include}`"
             ));
         }
-        let text =
-            fs::read_to_string(root().join("book/zh/src").join(&chapter))
-                .unwrap_or_default();
-        let include =
-            format!("{{{{#include live/lesson-{:02}.md}}}}", lesson.number);
-        if !text.contains(&include) {
-            problems.push(format!("{chapter} should contain `{include}`"));
-        }
     }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    problems
 }
 
 /// "lesson 4", "Lesson 10", "lessons 4 and 5": every number named must be
