@@ -55,6 +55,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/en/sockets.ftl"),
         include_str!("../../locales/zh/sockets.ftl"),
     ),
+    (
+        "walkthrough",
+        include_str!("../../locales/en/walkthrough.ftl"),
+        include_str!("../../locales/zh/walkthrough.ftl"),
+    ),
 ];
 
 /// Asks the catalogue for a message in the current language:
@@ -104,20 +109,30 @@ pub fn text_in(lang: Lang, id: &str, args: &[(&str, Value<'_>)]) -> String {
 }
 
 /// A message's lines joined into one paragraph: a space where the break
-/// was, except between two Chinese characters (two columns wide), which
-/// are written without one. (A Latin word keeps a space on each side, as
-/// mainland typesetting does in mixed text.)
+/// was, except between two Chinese characters (two columns wide) and next
+/// to full-width punctuation, which carries its own space. (A Latin word
+/// among Chinese keeps a space on each side, as mainland typesetting
+/// does in mixed text.)
 fn one_paragraph(text: &str) -> String {
     let wide = |c: Option<char>| {
         c.and_then(unicode_width::UnicodeWidthChar::width) == Some(2)
     };
+    // CJK Symbols and Punctuation (、。「」…), full-width forms (，：；（）).
+    let punctuation = |c: Option<char>| {
+        c.is_some_and(|c| {
+            ('\u{3000}'..='\u{303f}').contains(&c)
+                || ('\u{ff00}'..='\u{ff65}').contains(&c)
+                || "“”‘’…—".contains(c)
+        })
+    };
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.split('\n').enumerate() {
         let line = line.trim();
-        if i > 0
-            && !line.is_empty()
-            && !(wide(out.chars().last()) && wide(line.chars().next()))
-        {
+        let (before, after) = (out.chars().last(), line.chars().next());
+        let glued = (wide(before) && wide(after))
+            || punctuation(before)
+            || punctuation(after);
+        if i > 0 && !line.is_empty() && !glued {
             out.push(' ');
         }
         out.push_str(line);
@@ -308,6 +323,11 @@ mod tests {
         assert_eq!(one_paragraph("bind an\naddress"), "bind an address");
         assert_eq!(one_paragraph("绑定一个\n地址"), "绑定一个地址");
         assert_eq!(one_paragraph("绑定\n127.0.0.1"), "绑定 127.0.0.1");
+        assert_eq!(
+            one_paragraph("新的）；\naccept 队列"),
+            "新的）；accept 队列"
+        );
+        assert_eq!(one_paragraph("ESTABLISHED\n（队列"), "ESTABLISHED（队列");
     }
 
     #[test]

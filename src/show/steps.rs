@@ -52,10 +52,15 @@ pub fn said(side: Side, text: &str) -> String {
 
 /// What the kernel did, indented under the event and wrapped.
 pub fn kernel(text: &str) -> String {
+    // `kernel: …`, but `内核：…`: a full-width colon carries its own space.
+    // Continuation lines hang under the text after the label.
+    let label = crate::tr!("kernel-label");
+    let gap = if label.ends_with('：') { "" } else { " " };
+    let hang = width::of(&label) + gap.len();
     let text = wrap(
-        &format!("kernel: {text}"),
+        &format!("{label}{gap}{text}"),
         width::current().saturating_sub(INDENT),
-        8,
+        hang,
     )
     .replace('\n', &format!("\n{}", " ".repeat(INDENT)));
     format!("{}{}\n", " ".repeat(INDENT), style::kernel(&text))

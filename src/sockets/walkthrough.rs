@@ -125,13 +125,9 @@ impl Walkthrough {
         self.listener = Some(socket);
         let table = self.snapshot()?;
         let kernel = if table.is_empty() {
-            format!(
-                "a TCP socket now exists (/proc/self/fd/{fd} → \
-                 socket:[{inode}]), but it has no address or port, so \
-                 /proc/net/tcp does not list it yet"
-            )
+            crate::tr!("walk-socket-created", fd = fd, inode = inode)
         } else {
-            "the socket already appears in /proc/net/tcp".into()
+            crate::tr!("walk-socket-listed")
         };
         Ok(Step {
             side: Side::Server,
@@ -162,7 +158,7 @@ impl Walkthrough {
             side: Side::Server,
             call: format!("setsockopt(fd {fd}, SOL_SOCKET, SO_REUSEADDR, 1)"),
             returned: "0".into(),
-            kernel: format!("getsockopt reads SO_REUSEADDR back as {on}"),
+            kernel: crate::tr!("walk-reuseaddr", on = on.to_string()),
             table: self.snapshot()?,
         })
     }
@@ -185,11 +181,10 @@ impl Walkthrough {
             side: Side::Server,
             call: format!("bind(fd {fd}, {wanted})"),
             returned: format!("0, getsockname() = {bound}"),
-            kernel: format!(
-                "port {} is reserved for this socket; a socket that is only \
-                 bound is still not in /proc/net/tcp ({} rows)",
-                bound.port(),
-                table.len()
+            kernel: crate::tr!(
+                "walk-bound",
+                port = bound.port(),
+                rows = table.len()
             ),
             table,
         })
@@ -210,12 +205,13 @@ impl Walkthrough {
             state_of(t, "listener") == Some(TcpState::Listen)
         })?;
         let kernel = match row_of(&table, "listener") {
-            Some(row) => format!(
-                "state {}; {} connections wait in the accept queue (a \
-                 LISTEN row's Recv-Q), at most {backlog} may wait",
-                row.state, row.rx_queue
+            Some(row) => crate::tr!(
+                "walk-listening",
+                state = row.state.to_string(),
+                queued = row.rx_queue,
+                backlog = backlog
             ),
-            None => "the listener is missing from /proc/net/tcp".into(),
+            None => crate::tr!("walk-listener-missing"),
         };
         Ok(Step {
             side: Side::Server,
@@ -246,7 +242,7 @@ impl Walkthrough {
             side: Side::Client,
             call: format!("socket({}, SOCK_STREAM, IPPROTO_TCP)", af(self.ip)),
             returned: format!("fd {fd}"),
-            kernel: "a second, unconnected TCP socket".into(),
+            kernel: crate::tr!("walk-second-socket"),
             table: Vec::new(),
         };
         call(
@@ -268,12 +264,8 @@ impl Walkthrough {
             Step {
                 side: Side::Client,
                 call: format!("connect(fd {fd}, {server})"),
-                returned: format!("0, the kernel picked port {}", me.port()),
-                kernel: format!(
-                    "SYN, SYN-ACK, ACK done before any accept(): both ends \
-                     are ESTABLISHED, and the server's end waits in the \
-                     accept queue with no fd ({queued} queued)"
-                ),
+                returned: crate::tr!("walk-picked-port", port = me.port()),
+                kernel: crate::tr!("walk-connected", queued = queued),
                 table,
             },
         ])
@@ -302,11 +294,12 @@ impl Walkthrough {
         Ok(Step {
             side: Side::Server,
             call: format!("accept(fd {fd})"),
-            returned: format!("fd {new_fd}, peer {peer}"),
-            kernel: format!(
-                "the queued connection now has fd {new_fd} (same local \
-                 port, new socket); accept queue back to {queued}"
+            returned: crate::tr!(
+                "walk-accept-returned",
+                fd = new_fd,
+                peer = peer
             ),
+            kernel: crate::tr!("walk-accepted", fd = new_fd, queued = queued),
             table,
         })
     }
@@ -330,10 +323,7 @@ impl Walkthrough {
             side: Side::Client,
             call: format!("write(fd {cfd}, {})", quote(REQUEST)),
             returned: format!("{n}"),
-            kernel: format!(
-                "{want} bytes wait in the server socket's receive queue \
-                 (Recv-Q) until the server reads them"
-            ),
+            kernel: crate::tr!("walk-bytes-wait", bytes = want),
             table,
         });
 
@@ -341,8 +331,12 @@ impl Walkthrough {
         steps.push(Step {
             side: Side::Server,
             call: format!("read(fd {sfd})"),
-            returned: format!("{} bytes: {}", got.len(), quote(&got)),
-            kernel: "Recv-Q is empty again".into(),
+            returned: crate::tr!(
+                "walk-read-returned",
+                bytes = got.len(),
+                text = quote(&got)
+            ),
+            kernel: crate::tr!("walk-recv-q-empty"),
             table: self.snapshot()?,
         });
 
@@ -353,16 +347,18 @@ impl Walkthrough {
             side: Side::Server,
             call: format!("write(fd {sfd}, {})", quote(REPLY)),
             returned: format!("{n}"),
-            kernel: "the reply crosses the same connection the other way"
-                .into(),
+            kernel: crate::tr!("walk-reply"),
             table: Vec::new(),
         });
         steps.push(Step {
             side: Side::Client,
             call: format!("read(fd {cfd})"),
-            returned: format!("{} bytes: {}", got_back.len(), quote(&got_back)),
-            kernel: "one connection carries bytes both ways (full duplex)"
-                .into(),
+            returned: crate::tr!(
+                "walk-read-returned",
+                bytes = got_back.len(),
+                text = quote(&got_back)
+            ),
+            kernel: crate::tr!("walk-full-duplex"),
             table: self.snapshot()?,
         });
         Ok(steps)
@@ -393,11 +389,7 @@ impl Walkthrough {
             side: Side::Client,
             call: format!("shutdown(fd {cfd}, SHUT_WR)"),
             returned: "0".into(),
-            kernel: format!(
-                "FIN sent and acknowledged: client FIN_WAIT2, server \
-                 CLOSE_WAIT (it may still send); the server's Recv-Q is \
-                 {fin}: a FIN takes up one sequence number"
-            ),
+            kernel: crate::tr!("walk-half-closed", fin = fin),
             table,
         });
 
@@ -405,13 +397,8 @@ impl Walkthrough {
         steps.push(Step {
             side: Side::Server,
             call: format!("read(fd {sfd})"),
-            returned: format!(
-                "{} (end of stream: the peer sent FIN)",
-                got.len()
-            ),
-            kernel:
-                "a read of 0 bytes is how a program learns the peer is done"
-                    .into(),
+            returned: crate::tr!("walk-end-of-stream", bytes = got.len()),
+            kernel: crate::tr!("walk-read-zero"),
             table: Vec::new(),
         });
 
@@ -425,9 +412,7 @@ impl Walkthrough {
             side: Side::Server,
             call: format!("close(fd {sfd})"),
             returned: "0".into(),
-            kernel: "the server's FIN is acknowledged and its socket is gone; \
-                     the client, which closed first, is in TIME_WAIT"
-                .into(),
+            kernel: crate::tr!("walk-server-closed"),
             table,
         });
 
@@ -439,10 +424,7 @@ impl Walkthrough {
             side: Side::Client,
             call: format!("close(fd {cfd})"),
             returned: "0".into(),
-            kernel: "the fd is gone, but the kernel keeps the TIME_WAIT entry \
-                     (no inode now) for 60 s, so late segments of this \
-                     connection cannot confuse a new one"
-                .into(),
+            kernel: crate::tr!("walk-time-wait"),
             table,
         });
 
@@ -453,9 +435,7 @@ impl Walkthrough {
             side: Side::Server,
             call: format!("close(fd {lfd})"),
             returned: "0".into(),
-            kernel: "the LISTEN row is gone: new connections to the port \
-                     would now be refused"
-                .into(),
+            kernel: crate::tr!("walk-listener-closed"),
             table: self.snapshot()?,
         });
         Ok(steps)
