@@ -504,7 +504,8 @@ pub struct LessonArgs {
 #[derive(Debug, Args)]
 pub struct GlossaryArgs {
     /// The term, in any case, or one of its other names (`jid`, `Jabber
-    /// ID`); several words are read as one term.
+    /// ID`) or its Chinese term (`节`); several words are read as one
+    /// term.
     pub term: Vec<String>,
 }
 

@@ -80,3 +80,42 @@ fn a_tools_error_is_explained_in_chinese() {
     assert!(err.contains("没有程序在监听"), "{err}");
     assert!(err.contains("解决：先启动服务器"), "{err}");
 }
+
+/// `netlab glossary` in Chinese: the Chinese term first, the labels and
+/// the meaning in Chinese, found by its English name or its Chinese term.
+#[test]
+fn the_glossary_speaks_chinese() {
+    let columns = [("COLUMNS", "80")];
+    for asked in ["stanza", "节"] {
+        let zh = netlab(&["glossary", asked, "--lang", "zh"], &columns);
+        let lines: Vec<&str> = zh.lines().collect();
+        assert_eq!(lines[0], "节 · stanza · 第 3 课", "{asked}: {zh}");
+        assert_eq!(lines[1], "    又称：stanzas, XML stanza", "{asked}: {zh}");
+        assert!(lines[2].starts_with("    流中一条完整的 XMPP 消息"), "{zh}");
+    }
+    // The locale chooses too, and `--lang en` keeps the English entry.
+    let zh = netlab(&["glossary", "roster"], &[("LANG", "zh_CN.UTF-8")]);
+    assert!(zh.starts_with("名册 · roster · 第 4 课\n"), "{zh}");
+    let en = netlab(&["glossary", "节", "--lang", "en"], &columns);
+    assert!(en.starts_with("stanza · 节 · lesson 3\n"), "{en}");
+}
+
+/// Every line of the whole Chinese glossary fits 80 columns, a Chinese
+/// character counting two, and the headings are the Chinese chapter's.
+#[test]
+fn the_chinese_glossary_fits_80_columns() {
+    let zh = netlab(&["glossary", "--lang", "zh"], &[("COLUMNS", "80")]);
+    for line in zh.lines() {
+        let width = netlab::show::width::of(line);
+        assert!(width <= 80, "{width} columns: {line}");
+    }
+    assert!(
+        zh.starts_with("网络\n────\n协议 · protocol · 第 1 课\n"),
+        "{zh}"
+    );
+    assert!(zh.contains("\nXMPP 与即时通讯\n"), "{zh}");
+    assert!(zh.contains("共 112 个术语。"), "{zh}");
+    for english in ["also: ", "· lesson ", "Networks", " terms."] {
+        assert!(!zh.contains(english), "{english} in the Chinese glossary");
+    }
+}

@@ -1,10 +1,12 @@
 //! The glossary: every term the course uses, its one-line meaning, the
 //! lesson that shows it and its Chinese term.
 //!
-//! The data is one Markdown file, `book/src/glossary.md`, which is also
-//! the book's Glossary chapter: this module embeds it at build time and
-//! parses its tables, so the chapter and `netlab glossary` read the same
-//! rows and cannot drift apart. A row looks like this:
+//! The data is one Markdown file per language, and each is also a chapter
+//! of a book: `book/src/glossary.md` (English, the default) and
+//! `book/zh/src/glossary.md` (the Chinese edition). This module embeds
+//! both at build time and parses their tables, so each book and `netlab
+//! glossary` read the same rows and cannot drift apart. A row looks like
+//! this (the Chinese page translates only the last cell):
 //!
 //! ```text
 //! | Term | Also | 中文 | Lesson | Meaning |
@@ -13,16 +15,36 @@
 //!
 //! The `## ` heading above a table is the kind of its terms; network,
 //! security and XMPP terms must carry a Chinese term (the tests check).
+//! The two pages must list the same terms with the same names, aliases,
+//! Chinese terms and lessons, in the same order and sections: only the
+//! meanings, the headings and the prose around the tables are
+//! translated, and a test below holds them to that. So a lookup by any
+//! name, English or Chinese, finds the same entry in either language.
 //!
 //! Read next: [`super::first_use`], which checks that each lesson marks a
 //! term the first time the course uses it; [`crate::show::glossary`],
-//! which prints entries. Book: `book/src/glossary.md`. Run: `netlab
-//! glossary stanza`.
+//! which prints entries. Book: `book/src/glossary.md`,
+//! `book/zh/src/glossary.md`. Run: `netlab glossary stanza`, `netlab
+//! glossary 节 --lang zh`.
 
 use std::sync::OnceLock;
 
-/// The chapter the data lives in.
-const SOURCE: &str = include_str!("../../book/src/glossary.md");
+use crate::lang::{self, Lang};
+
+/// The English chapter, where the data lives first.
+const ENGLISH: &str = include_str!("../../book/src/glossary.md");
+
+/// The Chinese edition's chapter: the English rows with their meanings
+/// translated.
+const CHINESE: &str = include_str!("../../book/zh/src/glossary.md");
+
+/// The chapter of `lang`: its path in the repository, and its text.
+fn source(lang: Lang) -> (&'static str, &'static str) {
+    match lang {
+        Lang::En => ("book/src/glossary.md", ENGLISH),
+        Lang::Zh => ("book/zh/src/glossary.md", CHINESE),
+    }
+}
 
 /// Which part of the glossary a term is in: the `## ` heading above it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,14 +62,27 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The heading that starts this kind's table in the chapter.
+    /// The heading that starts this kind's table, in the current
+    /// language.
     pub fn heading(self) -> &'static str {
-        match self {
-            Kind::Network => "Networks",
-            Kind::Security => "Security",
-            Kind::Xmpp => "XMPP and instant messaging",
-            Kind::System => "The operating system",
-            Kind::Standards => "Standards",
+        self.heading_in(lang::current())
+    }
+
+    /// The heading that starts this kind's table in `lang`'s chapter.
+    /// The parser knows a section by it, so a heading changed in a
+    /// chapter must be changed here too (the parse error lists these).
+    pub fn heading_in(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::En, Kind::Network) => "Networks",
+            (Lang::En, Kind::Security) => "Security",
+            (Lang::En, Kind::Xmpp) => "XMPP and instant messaging",
+            (Lang::En, Kind::System) => "The operating system",
+            (Lang::En, Kind::Standards) => "Standards",
+            (Lang::Zh, Kind::Network) => "网络",
+            (Lang::Zh, Kind::Security) => "安全",
+            (Lang::Zh, Kind::Xmpp) => "XMPP 与即时通讯",
+            (Lang::Zh, Kind::System) => "操作系统",
+            (Lang::Zh, Kind::Standards) => "标准",
         }
     }
 
@@ -76,7 +111,7 @@ pub struct Term {
     pub chinese: Option<&'static str>,
     /// The lesson that shows it.
     pub lesson: u8,
-    /// One sentence a beginner understands.
+    /// One sentence a beginner understands, in the chapter's language.
     pub meaning: &'static str,
     /// Its part of the glossary.
     pub kind: Kind,
@@ -92,7 +127,9 @@ impl Term {
 /// Why the chapter could not be read as a glossary.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ParseError {
-    /// 1-based line in `book/src/glossary.md`.
+    /// The chapter: `book/src/glossary.md` or `book/zh/src/glossary.md`.
+    pub file: &'static str,
+    /// 1-based line in that file.
     pub line: usize,
     /// What is wrong.
     pub why: String,
@@ -100,41 +137,76 @@ pub struct ParseError {
 
 impl std::fmt::Display for ParseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "book/src/glossary.md, line {}: {}", self.line, self.why)
+        write!(f, "{}, line {}: {}", self.file, self.line, self.why)
     }
 }
 
 impl std::error::Error for ParseError {}
 
-/// Every term, in the chapter's order. An empty list if the embedded
-/// chapter does not parse, which the tests rule out.
+/// Every term in the current language, in the chapter's order.
 pub fn terms() -> &'static [Term] {
-    static TERMS: OnceLock<Vec<Term>> = OnceLock::new();
-    TERMS.get_or_init(|| parse(SOURCE).unwrap_or_default())
+    terms_in(lang::current())
 }
 
-/// Reads the glossary tables of a chapter.
+/// Every term of `lang`'s chapter, in its order. An empty list if the
+/// embedded chapter does not parse, which the tests rule out.
+pub fn terms_in(lang: Lang) -> &'static [Term] {
+    static ENGLISH_TERMS: OnceLock<Vec<Term>> = OnceLock::new();
+    static CHINESE_TERMS: OnceLock<Vec<Term>> = OnceLock::new();
+    let cell = match lang {
+        Lang::En => &ENGLISH_TERMS,
+        Lang::Zh => &CHINESE_TERMS,
+    };
+    cell.get_or_init(|| {
+        let (file, text) = source(lang);
+        parse_in(lang, file, text).unwrap_or_default()
+    })
+}
+
+/// Reads the glossary tables of an English chapter.
 pub fn parse(text: &'static str) -> Result<Vec<Term>, ParseError> {
+    parse_in(Lang::En, source(Lang::En).0, text)
+}
+
+/// Reads the glossary tables of a chapter in `lang`, whose sections are
+/// headed as [`Kind::heading_in`] says; `file` names it in errors.
+pub fn parse_in(
+    lang: Lang,
+    file: &'static str,
+    text: &'static str,
+) -> Result<Vec<Term>, ParseError> {
+    let lines: Vec<&'static str> = text.lines().collect();
     let mut kind = None;
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let error = |why: String| ParseError { line: i + 1, why };
+    for (i, &line) in lines.iter().enumerate() {
+        let error = |why: String| ParseError {
+            file,
+            line: i + 1,
+            why,
+        };
         if let Some(heading) = line.strip_prefix("## ") {
             kind = Some(
                 Kind::ALL
                     .into_iter()
-                    .find(|k| k.heading() == heading.trim())
+                    .find(|k| k.heading_in(lang) == heading.trim())
                     .ok_or_else(|| {
-                        error(format!("unknown section `{heading}`"))
+                        let known: Vec<&str> =
+                            Kind::ALL.map(|k| k.heading_in(lang)).to_vec();
+                        error(format!(
+                            "unknown section `{heading}`; the sections are {}",
+                            known.join(", ")
+                        ))
                     })?,
             );
             continue;
         }
-        // Rows start with `|`; the header row and the `|---|` rule are
-        // not terms.
+        // Rows start with `|`; the `|---|` rule and the header row just
+        // above it (`| Term |…` or, in Chinese, `| 英文 |…`) are not
+        // terms.
+        let is_rule = |l: &str| l.starts_with("|-");
         if !line.starts_with('|')
-            || line.starts_with("|-")
-            || line.starts_with("| Term ")
+            || is_rule(line)
+            || lines.get(i + 1).is_some_and(|next| is_rule(next))
         {
             continue;
         }
@@ -194,22 +266,38 @@ pub struct Unknown {
 
 impl std::fmt::Display for Unknown {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "`{}` is not in the glossary", self.asked)?;
-        if self.closest.is_empty() {
-            write!(f, "; `netlab glossary` lists every term")
+        let asked = self.asked.as_str();
+        let text = if self.closest.is_empty() {
+            crate::tr!("glossary-unknown", asked = asked)
         } else {
-            write!(f, "; did you mean {}?", self.closest.join(", "))
-        }
+            let closest = self.closest.join(", ");
+            crate::tr!(
+                "glossary-unknown-closest",
+                asked = asked,
+                closest = closest
+            )
+        };
+        f.write_str(&text)
     }
 }
 
 impl std::error::Error for Unknown {}
 
-/// The entries whose name or alias is `asked`, ignoring case and extra
-/// spaces. More than one when a name is shared (`namespace`).
+/// The entries, in the current language, whose name, alias or Chinese
+/// term is `asked`, ignoring case and extra spaces. More than one when a
+/// name is shared (`namespace`).
 pub fn lookup(asked: &str) -> Result<Vec<&'static Term>, Unknown> {
+    lookup_in(lang::current(), asked)
+}
+
+/// [`lookup`] in `lang`'s chapter. The names are the same in every
+/// chapter, so only the meanings found differ.
+pub fn lookup_in(
+    lang: Lang,
+    asked: &str,
+) -> Result<Vec<&'static Term>, Unknown> {
     let key = normalise(asked);
-    let found: Vec<&Term> = terms()
+    let found: Vec<&Term> = terms_in(lang)
         .iter()
         .filter(|t| {
             t.names().any(|n| names_match(n, &key))
@@ -219,7 +307,7 @@ pub fn lookup(asked: &str) -> Result<Vec<&'static Term>, Unknown> {
     if found.is_empty() {
         Err(Unknown {
             asked: asked.trim().to_string(),
-            closest: closest(&key),
+            closest: closest(terms_in(lang), &key),
         })
     } else {
         Ok(found)
@@ -263,8 +351,8 @@ fn names_match(name: &str, key: &str) -> bool {
 }
 
 /// The names nearest to `key` by edit distance, for "did you mean".
-fn closest(key: &str) -> Vec<&'static str> {
-    let mut scored: Vec<(usize, &'static str)> = terms()
+fn closest(terms: &'static [Term], key: &str) -> Vec<&'static str> {
+    let mut scored: Vec<(usize, &'static str)> = terms
         .iter()
         .map(|t| {
             let best = t
@@ -324,7 +412,7 @@ mod tests {
 
     #[test]
     fn the_chapter_parses_into_at_least_sixty_terms() {
-        let parsed = parse(SOURCE).unwrap_or_else(|e| panic!("{e}"));
+        let parsed = parse(ENGLISH).unwrap_or_else(|e| panic!("{e}"));
         assert!(parsed.len() >= 60, "{} terms", parsed.len());
         assert_eq!(terms().len(), parsed.len());
     }
@@ -343,7 +431,7 @@ mod tests {
 
     #[test]
     fn every_term_has_a_meaning_and_a_built_lesson() {
-        for term in terms() {
+        for term in terms_in(Lang::En) {
             let lesson = LESSONS
                 .iter()
                 .find(|l| l.number == term.lesson)
@@ -356,6 +444,72 @@ mod tests {
                 term.name
             );
         }
+    }
+
+    /// The Chinese chapter, parsed, or the parse error as the panic.
+    fn chinese() -> Vec<Term> {
+        let (file, text) = source(Lang::Zh);
+        parse_in(Lang::Zh, file, text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A character of the CJK Unified Ideographs block: what a Chinese
+    /// sentence cannot do without.
+    fn is_han(c: char) -> bool {
+        ('\u{4e00}'..='\u{9fff}').contains(&c)
+    }
+
+    #[test]
+    fn the_chinese_chapter_has_the_english_terms_translated() {
+        let (english, chinese) = (terms_in(Lang::En), chinese());
+        assert_eq!(terms_in(Lang::Zh), &chinese[..]);
+        let names = |terms: &[Term]| -> Vec<&str> {
+            terms.iter().map(|t| t.name).collect()
+        };
+        // Same terms in the same order first, so a missing or extra row
+        // is reported as such rather than as every row after it.
+        assert_eq!(names(&chinese), names(english));
+        for (en, zh) in english.iter().zip(&chinese) {
+            assert_eq!(
+                (&zh.aliases, zh.chinese, zh.lesson, zh.kind),
+                (&en.aliases, en.chinese, en.lesson, en.kind),
+                "{}: the Chinese row differs in more than its meaning",
+                en.name
+            );
+            // One sentence that is Chinese, and short: at most two lines
+            // of 80 columns, as in English.
+            let meaning = zh.meaning;
+            assert!(meaning.chars().any(is_han), "{}: {meaning}", en.name);
+            assert!(
+                meaning.ends_with('。')
+                    && meaning.matches('。').count() == 1
+                    && crate::show::width::of(meaning) <= 150,
+                "{}: `{meaning}` is not one short sentence",
+                en.name
+            );
+        }
+    }
+
+    #[test]
+    fn each_language_finds_every_name_and_answers_in_its_own() {
+        for asked in ["stanza", "XML stanza", "节"] {
+            let zh = lookup_in(Lang::Zh, asked).expect(asked);
+            let en = lookup_in(Lang::En, asked).expect(asked);
+            assert_eq!((zh.len(), zh[0].name), (1, "stanza"), "{asked}");
+            assert_eq!((en.len(), en[0].name), (1, "stanza"), "{asked}");
+            assert!(zh[0].meaning.starts_with("流中"), "{asked}");
+            assert!(en[0].meaning.starts_with("One complete"), "{asked}");
+        }
+    }
+
+    #[test]
+    fn a_chinese_chapter_is_read_by_its_own_headings() {
+        let file = "book/zh/src/glossary.md";
+        let page = "## 网络\n\n| 英文 | 又称 | 中文 | 课 | 释义 |\n|---|\n\
+                    | a | | 甲 | [3](lesson-03.md) | 甲。 |\n";
+        let terms = parse_in(Lang::Zh, file, page).expect("one row");
+        assert_eq!((terms.len(), terms[0].kind), (1, Kind::Network));
+        let err = parse_in(Lang::Zh, file, "## Networks\n").expect_err("en");
+        assert!(err.to_string().starts_with(file), "{err}");
     }
 
     #[test]

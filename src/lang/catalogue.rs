@@ -46,6 +46,11 @@ use super::Lang;
 /// text.
 pub const FILES: &[(&str, &str, &str)] = &[
     (
+        "glossary",
+        include_str!("../../locales/en/glossary.ftl"),
+        include_str!("../../locales/zh/glossary.ftl"),
+    ),
+    (
         "player",
         include_str!("../../locales/en/player.ftl"),
         include_str!("../../locales/zh/player.ftl"),
