@@ -51,6 +51,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/zh/glossary.ftl"),
     ),
     (
+        "ladder",
+        include_str!("../../locales/en/ladder.ftl"),
+        include_str!("../../locales/zh/ladder.ftl"),
+    ),
+    (
         "player",
         include_str!("../../locales/en/player.ftl"),
         include_str!("../../locales/zh/player.ftl"),

@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 
 use colored::Colorize;
 
-use super::wrap;
+use super::{width, wrap};
 use crate::wire::tcp::{Flags, TcpOption};
 use crate::wire::tcp_flow::{Direction, Segment};
 
@@ -35,9 +35,9 @@ pub fn render(
 ) -> String {
     let mut out = String::new();
     let span = span();
-    let left = format!("client {client}");
-    let right = format!("server {server}");
-    let gap = (span + 6).saturating_sub(left.len() + right.len());
+    let left = crate::tr!("ladder-client", addr = client.to_string());
+    let right = crate::tr!("ladder-server", addr = server.to_string());
+    let gap = (span + 6).saturating_sub(width::of(&left) + width::of(&right));
     let _ = writeln!(
         out,
         " {}{}{}",
@@ -102,25 +102,24 @@ pub fn render(
         // The numbers as they are on the wire; the label shows them
         // relative to each side's ISN, as Wireshark does.
         let absolute = match s.ack {
-            Some(_) => format!(
-                "on the wire: seq {} ack {}",
-                s.seq_absolute, s.ack_absolute
+            Some(_) => crate::tr!(
+                "ladder-wire-ack",
+                seq = s.seq_absolute,
+                ack = s.ack_absolute
             ),
-            None => format!("on the wire: seq {}", s.seq_absolute),
+            None => crate::tr!("ladder-wire", seq = s.seq_absolute),
         };
         let _ =
             writeln!(out, "     │   {}│", pad(&absolute, span - 3).dimmed());
     }
     if let Some((window, shift)) = scaled {
         let bytes = u32::from(window) << shift.min(14);
-        let note = format!(
-            "win is the receive window: how many bytes the sender of the \
-             segment can still take in. The field has 16 bits, too few for \
-             fast links, so each SYN's window scale option (WS {shift}) \
-             says that its side's later windows count in units of \
-             2^{shift} bytes: win={window} means {window} × {} = {bytes} \
-             bytes (RFC 7323 § 2). The SYNs' own windows are not scaled.",
-            1u32 << shift.min(14)
+        let note = crate::tr!(
+            "ladder-window-note",
+            shift = shift,
+            window = window,
+            unit = 1u32 << shift.min(14),
+            bytes = bytes
         );
         let _ = writeln!(out, "{}", wrap(&note, span + 6, 0).dimmed());
     }
@@ -142,7 +141,12 @@ pub fn label_scaled(s: &Segment, shift: Option<u8>) -> String {
     }
     if s.len > 0 {
         let shown = String::from_utf8_lossy(&s.data);
-        let _ = write!(text, "  {} bytes {:?}", s.len, shown);
+        let data = crate::tr!(
+            "ladder-data",
+            bytes = s.len,
+            text = format!("{shown:?}")
+        );
+        let _ = write!(text, "  {data}");
     } else {
         let _ = write!(text, "  win={}", s.window);
         if let Some(shift) = shift.filter(|&n| n > 0 && n <= 14) {
@@ -162,12 +166,19 @@ pub fn label_scaled(s: &Segment, shift: Option<u8>) -> String {
 
 /// Pads or cuts `text` to `width` visible characters.
 fn pad(text: &str, width: usize) -> String {
+    // Display columns, not characters: Chinese takes two each.
     let visible = strip_ansi(text);
-    let count = visible.chars().count();
+    let count = width::of(&visible);
     if count <= width {
         format!("{text}{}", " ".repeat(width - count))
     } else {
-        let cut: String = visible.chars().take(width - 1).collect();
+        let mut cut = String::new();
+        for c in visible.chars() {
+            if width::of(&cut) + width::of_char(c) > width - 1 {
+                break;
+            }
+            cut.push(c);
+        }
         format!("{cut}…")
     }
 }

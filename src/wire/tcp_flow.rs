@@ -149,29 +149,23 @@ fn meaning(
     let (me, peer) = who(direction);
     let f = tcp.flags;
     if f.contains(Flags::RST) {
-        return format!(
-            "RST: the {me} aborts the connection (nothing listening, or a \
-             program closed with unread data)"
-        );
+        return crate::tr!("flow-rst", me = me);
     }
     if f.contains(Flags::SYN) && !f.contains(Flags::ACK) {
-        return format!(
-            "the {me} opens: it picks its initial sequence number (ISN) {} \
-             and announces its options",
-            tcp.seq
-        );
+        return crate::tr!("flow-syn", me = me, isn = tcp.seq);
     }
     if f.contains(Flags::SYN) {
         let expected = peer_isn.map(|i| i.wrapping_add(1));
         let check = if expected == Some(tcp.ack) {
-            format!("ack = {peer}'s ISN + 1 = {}", tcp.ack)
+            crate::tr!("flow-ack-is-isn", peer = peer, ack = tcp.ack)
         } else {
-            format!("ack = {}", tcp.ack)
+            crate::tr!("flow-ack-is", ack = tcp.ack)
         };
-        return format!(
-            "the {me} accepts: its own ISN {}, and {check}, because the SYN \
-             took one sequence number",
-            tcp.seq
+        return crate::tr!(
+            "flow-syn-ack",
+            me = me,
+            isn = tcp.seq,
+            check = check
         );
     }
     if f.contains(Flags::FIN) {
@@ -182,41 +176,26 @@ fn meaning(
         } else {
             "second"
         };
-        let data = if len > 0 {
-            format!("{len} bytes and then ")
-        } else {
-            String::new()
-        };
-        return format!(
-            "{data}FIN: the {me} will send no more ({order} FIN; it takes \
-             one sequence number too)"
-        );
+        return crate::tr!("flow-fin", me = me, order = order, bytes = len);
     }
     if len > 0 {
-        return format!(
-            "{len} bytes of data from the {me}; the {peer} will acknowledge \
-             up to seq + {len}"
-        );
+        return crate::tr!("flow-data", me = me, peer = peer, bytes = len);
     }
     match (*fins, *first_fin) {
         (0, _) => {
             if tcp.ack > 0
                 && peer_isn.is_some_and(|i| tcp.ack == i.wrapping_add(1))
             {
-                format!(
-                    "the {me} acknowledges the {peer}'s SYN: the handshake is \
-                     complete, both sides are ESTABLISHED"
-                )
+                crate::tr!("flow-ack-syn", me = me, peer = peer)
             } else {
-                format!("the {me} acknowledges the {peer}'s data")
+                crate::tr!("flow-ack-data", me = me, peer = peer)
             }
         }
-        (1, _) => format!("the {me} acknowledges the FIN"),
-        (_, Some(first)) if first == direction => format!(
-            "the {me} acknowledges the last FIN and, having closed first, \
-             waits in TIME_WAIT (2 × MSL) before forgetting the connection"
-        ),
-        _ => format!("the {me} acknowledges the FIN"),
+        (1, _) => crate::tr!("flow-ack-fin", me = me),
+        (_, Some(first)) if first == direction => {
+            crate::tr!("flow-ack-last-fin", me = me)
+        }
+        _ => crate::tr!("flow-ack-fin", me = me),
     }
 }
 
@@ -243,6 +222,24 @@ mod tests {
     const ACK: u8 = 0x10;
     const FIN: u8 = 0x01;
     const PSH: u8 = 0x08;
+
+    #[test]
+    fn data_with_a_fin_says_both() {
+        let (mut first, mut fins) = (None, 0);
+        let text = meaning(
+            Direction::ToServer,
+            &seg(FIN | ACK | PSH, 1, 1),
+            5,
+            &mut first,
+            &mut fins,
+            None,
+        );
+        assert_eq!(
+            text,
+            "5 bytes and then FIN: the client will send no more (first \
+             FIN; it takes one sequence number too)"
+        );
+    }
 
     #[test]
     fn tells_the_whole_story_of_a_connection() {
