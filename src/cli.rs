@@ -686,7 +686,8 @@ pub struct CompareArgs {
     /// packets each way (builds and removes the lab; needs root).
     #[arg(long, value_name = "PCT")]
     pub loss: Option<f64>,
-    /// Print JSON instead of a table.
+    /// Print JSON instead of a table: the rows, and every measurement as
+    /// numbers with the unit in the key (schemas/compare.schema.json).
     #[arg(long)]
     pub json: bool,
 }

@@ -6,8 +6,10 @@
 //! - [`interfaces`]: every interface, its flags, MTU and addresses (lesson 8)
 //! - [`file`](mod@file): pcap and pcapng files, read and written (lesson 7)
 //! - [`live`]: frames from an interface as they pass (lesson 7)
+//! - [`bpf`]: the filter program the kernel runs for [`live`] on every frame
 //! - [`privileges`]: giving up CAP_NET_RAW once the socket is open
 
+pub mod bpf;
 pub mod file;
 pub mod interfaces;
 pub mod live;

@@ -24,7 +24,7 @@ use crate::show::analogies::{self, Evidence};
 use crate::show::{ladder, style, width, wrap};
 use crate::tools::compare::table;
 use crate::tools::handshake;
-use crate::transport::compare::{self, Report, Row, Transport};
+use crate::transport::compare::{self, Row, Transport};
 use crate::transport::http_keepalive;
 use crate::transport::lab::{self, Guard, Lab};
 use crate::units::{count, duration};
@@ -332,7 +332,7 @@ impl TransportDemo {
 // ANCHOR_END: answers
 
 fn rows(rows: Vec<Row>) -> String {
-    table(&Report { rows })
+    table(&rows)
 }
 
 impl TransportDemo {

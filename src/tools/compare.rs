@@ -6,15 +6,37 @@
 //! measured across it, and tears the lab down again — also when a
 //! measurement fails. The `ip`/`nft` commands it runs are shown.
 //!
-//! Book: `book/src/lesson-09.md`. Run: `netlab compare --loss 5`.
+//! With `--json` it writes the table's rows and, for programs, every
+//! measurement as numbers with the unit in the key
+//! ([`compare::Measurements`]), under a [`JSON_VERSION`]. The shape is
+//! `schemas/compare.schema.json` (JSON Schema 2020-12), which
+//! `tests/compare_json.rs` checks real output against.
+//!
+//! Book: `book/src/lesson-09.md`. Run: `netlab compare --loss 5`,
+//! `netlab compare --json | jq .measurements.round_trip`.
 
 use std::io::Write;
 
 use anyhow::Context;
+use serde::Serialize;
 
 use crate::show::{style, table, width};
-use crate::transport::compare::{self, Report, Row};
+use crate::transport::compare::{self, Fragmentation, LossReport, Report, Row};
 use crate::transport::lab;
+
+/// The version of `--json`'s shape, written as its `version`. It stays
+/// the same while keys are only added, so a program written for it keeps
+/// working; it goes up when a key is renamed or removed or changes type.
+pub const JSON_VERSION: u32 = 1;
+
+/// What `--json` writes: the version, then the report's `rows` and
+/// `measurements`.
+#[derive(Serialize)]
+struct Json<'a> {
+    version: u32,
+    #[serde(flatten)]
+    report: &'a Report,
+}
 
 /// What to measure.
 #[derive(Clone, Debug)]
@@ -40,24 +62,29 @@ pub fn run(options: &Options) -> anyhow::Result<()> {
                 println!("{}", style::command(line));
             }
         };
-        report.rows.extend(lab_rows(loss, &mut shown)?);
+        let (loss, fragmentation) = lab_measurements(loss, &mut shown)?;
+        report.add_lab(&loss, &fragmentation);
     }
     let mut out = std::io::stdout().lock();
     if options.json {
-        serde_json::to_writer_pretty(&mut out, &report)
+        let json = Json {
+            version: JSON_VERSION,
+            report: &report,
+        };
+        serde_json::to_writer_pretty(&mut out, &json)
             .context("writing JSON")?;
         writeln!(out)?;
     } else {
-        write!(out, "{}", table(&report))?;
+        write!(out, "{}", table(&report.rows))?;
     }
     Ok(())
 }
 
 /// Builds the lab with `loss`, measures across it, tears it down.
-pub fn lab_rows(
+pub fn lab_measurements(
     loss: f64,
     shown: &mut dyn FnMut(&str),
-) -> anyhow::Result<Vec<Row>> {
+) -> anyhow::Result<(LossReport, Fragmentation)> {
     let (lab, guard) = lab::up_guarded(
         &lab::Options {
             loss_percent: loss,
@@ -68,29 +95,25 @@ pub fn lab_rows(
     // Built: measuring needs only setns(2) into the lab's namespaces.
     crate::capture::privileges::keep_only(&[caps::Capability::CAP_SYS_ADMIN])
         .context("giving up the capabilities the lab no longer needs")?;
-    let rows = (|| -> anyhow::Result<Vec<Row>> {
-        let mut rows = compare::under_loss(&lab, 2 << 20, 2000)
-            .context("measuring across the lab")?
-            .rows();
-        rows.extend(
-            compare::fragmentation(&lab)
-                .context("sending datagrams around the MTU")?
-                .rows(),
-        );
-        Ok(rows)
+    let measured = (|| -> anyhow::Result<(LossReport, Fragmentation)> {
+        let loss = compare::under_loss(&lab, 2 << 20, 2000)
+            .context("measuring across the lab")?;
+        let fragmentation = compare::fragmentation(&lab)
+            .context("sending datagrams around the MTU")?;
+        Ok((loss, fragmentation))
     })();
     guard.down(shown)?;
-    rows
+    measured
 }
 
-/// The report as a table: what, TCP, UDP, what it shows.
-pub fn table(report: &Report) -> String {
+/// The report's rows as a table: what, TCP, UDP, what it shows.
+pub fn table(rows: &[Row]) -> String {
     let mut records = vec![
         ["measured", "TCP", "UDP", "what it shows"]
             .map(String::from)
             .to_vec(),
     ];
-    for row in &report.rows {
+    for row in rows {
         records.push(vec![
             row.what.to_string(),
             row.tcp.clone(),

@@ -18,7 +18,8 @@
 //! | fragmentation             | [`fragmentation`] (needs the [`lab`])  |
 //!
 //! [`run`] gathers the loopback measurements into a [`Report`] of table
-//! rows; `netlab compare` prints it (or `--json`). Nothing here prints.
+//! rows and their [`Measurements`]; `netlab compare` prints the table, or
+//! both as JSON with `--json`. Nothing here prints.
 //!
 //! Every loopback measurement talks to 127.0.0.1 or ::1 on a port the kernel
 //! picks (port 0); the lab ones talk between the lab's two namespaces.
@@ -38,6 +39,8 @@
 //! - `loss.rs`, `fragments.rs`: reliable vs unreliable, and fragmentation,
 //!   across the lab
 //! - `report.rs`: the measurements as table rows ([`run`])
+//! - `measurements.rs`: the same as numbers with their units, for
+//!   `netlab compare --json`
 //!
 //! This file holds what they share: the [`Error`] type and two helpers.
 //!
@@ -62,6 +65,7 @@ mod flow_control;
 mod fragments;
 mod limits;
 mod loss;
+mod measurements;
 mod pinning;
 mod report;
 mod round_trip;
@@ -82,6 +86,11 @@ pub use flow_control::{FlowControl, flow_control};
 pub use fragments::{FragmentRow, Fragmentation, fragmentation};
 pub use limits::{BIG_WRITE, SizeLimits, size_limits};
 pub use loss::{LossReport, under_loss};
+pub use measurements::{
+    AroundTheMtu, BulkThroughput, ConnectionSetup, LargestSingleSend,
+    LossyLink, Measurements, MessageBoundaries, MtuDatagram,
+    ReceiverStopsReading, RoundTrip, SmallMessages,
+};
 pub use pinning::Pinning;
 pub use report::{Options, Report, Row, run};
 pub use round_trip::{round_trip, round_trip_with};

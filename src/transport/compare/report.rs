@@ -3,18 +3,26 @@
 //! [`run`] makes the loopback measurements in the order of the article's
 //! claims and words each result as a [`Row`]: what was measured, TCP's
 //! number, UDP's number, and the RFC sentence the difference comes from.
-//! The lab's rows ([`LossReport::rows`], [`Fragmentation::rows`]) are
-//! added by the caller when a lab is up. The words are chosen here; the
-//! printing is `netlab compare`'s ([`crate::tools::compare`]).
+//! The same results go, unworded, into the report's [`Measurements`]
+//! (`measurements.rs`), for programs. The lab's rows and numbers are
+//! added by the caller when a lab is up ([`Report::add_lab`]). The words
+//! are chosen here; the printing is `netlab compare`'s
+//! ([`crate::tools::compare`]).
 //!
 //! Read before: the measurements, `setup.rs` to `fragments.rs`. Read next:
-//! [`crate::tools::compare`], which prints the table.
+//! `measurements.rs`, then [`crate::tools::compare`], which prints the
+//! table or the JSON.
 //! Book: `book/src/lesson-09.md`. Run: `netlab compare`.
 
 use std::net::{IpAddr, Ipv4Addr};
 
 use serde::Serialize;
 
+use super::measurements::{
+    AroundTheMtu, BulkThroughput, ConnectionSetup, LargestSingleSend,
+    LossyLink, Measurements, MessageBoundaries, ReceiverStopsReading,
+    RoundTrip, SmallMessages,
+};
 use super::spread::micros;
 use super::{
     Fragmentation, LossReport, Result, Transport, connect_time, flow_control,
@@ -34,11 +42,14 @@ pub struct Row {
     pub shows: &'static str,
 }
 
-/// All rows, in the order of the article's claims.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// All rows, in the order of the article's claims, and the numbers they
+/// were worded from.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
     /// The table.
     pub rows: Vec<Row>,
+    /// The same measurements as numbers, for programs.
+    pub measurements: Measurements,
 }
 
 /// What [`run`] measures with.
@@ -77,6 +88,7 @@ pub fn run(options: &Options) -> Result<Report> {
 
     let connect = connect_time(ip, options.count)?;
     let first = udp_first_send(ip, options.count)?;
+    let connection_setup = ConnectionSetup::of(&connect, &first);
     rows.push(Row {
         what: "connection set-up",
         tcp: format!("connect(): {connect}"),
@@ -87,6 +99,7 @@ pub fn run(options: &Options) -> Result<Report> {
 
     let tcp = round_trip(ip, options.size, options.count, Transport::Tcp)?;
     let udp = round_trip(ip, options.size, options.count, Transport::Udp)?;
+    let rtt = RoundTrip::of(options.size, &tcp, &udp);
     rows.push(Row {
         what: "round trip",
         tcp: format!("{} B: {tcp}", options.size),
@@ -98,6 +111,7 @@ pub fn run(options: &Options) -> Result<Report> {
 
     let tcp = throughput(ip, options.bulk_bytes, Transport::Tcp, 128 * 1024)?;
     let udp = throughput(ip, options.bulk_bytes, Transport::Udp, 1472)?;
+    let bulk_throughput = BulkThroughput::of(&tcp, &udp);
     rows.push(Row {
         what: "bulk throughput",
         tcp: format!("{:.1} Gbit/s (128 KiB writes), 0 lost", tcp.gbit_per_s()),
@@ -114,6 +128,7 @@ pub fn run(options: &Options) -> Result<Report> {
 
     let tcp = throughput(ip, options.bulk_bytes, Transport::Tcp, 64)?;
     let udp = throughput(ip, options.bulk_bytes, Transport::Udp, 64)?;
+    let small_messages = SmallMessages::of(&tcp, &udp);
     rows.push(Row {
         what: "64 B messages",
         tcp: format!(
@@ -133,6 +148,7 @@ pub fn run(options: &Options) -> Result<Report> {
     });
 
     let flow = flow_control(ip, 2000)?;
+    let receiver_stops_reading = ReceiverStopsReading::of(&flow);
     rows.push(Row {
         what: "receiver stops reading",
         tcp: format!(
@@ -149,6 +165,7 @@ pub fn run(options: &Options) -> Result<Report> {
     });
 
     let b = message_boundaries(ip)?;
+    let boundaries = MessageBoundaries::of(&b);
     rows.push(Row {
         what: "3 writes of 100 B",
         tcp: format!("read() returned {}", list(&b.tcp_reads)),
@@ -158,6 +175,7 @@ pub fn run(options: &Options) -> Result<Report> {
     });
 
     let s = size_limits(ip)?;
+    let largest_single_send = LargestSingleSend::of(&s);
     rows.push(Row {
         what: "largest single send",
         tcp: format!(
@@ -178,7 +196,35 @@ pub fn run(options: &Options) -> Result<Report> {
                 datagram at 65,507 bytes; a TCP stream has no size.",
     });
 
-    Ok(Report { rows })
+    Ok(Report {
+        rows,
+        measurements: Measurements {
+            connection_setup,
+            round_trip: rtt,
+            bulk_throughput,
+            small_messages,
+            receiver_stops_reading,
+            message_boundaries: boundaries,
+            largest_single_send,
+            lossy_link: None,
+            fragmentation: None,
+        },
+    })
+}
+
+impl Report {
+    /// Adds what was measured across the lab: its rows at the end of the
+    /// table, its numbers beside the others.
+    pub fn add_lab(
+        &mut self,
+        loss: &LossReport,
+        fragmentation: &Fragmentation,
+    ) {
+        self.rows.extend(loss.rows());
+        self.rows.extend(fragmentation.rows());
+        self.measurements.lossy_link = Some(LossyLink::of(loss));
+        self.measurements.fragmentation = Some(AroundTheMtu::of(fragmentation));
+    }
 }
 
 /// `100, 100, 100`

@@ -62,9 +62,14 @@ pub struct Throughput {
 }
 
 impl Throughput {
+    /// Payload bits received per second.
+    pub fn bits_per_second(&self) -> f64 {
+        per_second(self.bytes_received as f64 * 8.0, self.elapsed)
+    }
+
     /// Payload bits received per second, in Gbit/s.
     pub fn gbit_per_s(&self) -> f64 {
-        per_second(self.bytes_received as f64 * 8.0, self.elapsed) / 1e9
+        self.bits_per_second() / 1e9
     }
 
     /// `write()`/`sendto()` calls per second.
