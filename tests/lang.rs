@@ -59,6 +59,19 @@ fn composed_sentences_follow_the_language() {
     }
     let en = netlab(&["lesson", "8"], &[("COLUMNS", "80")]);
     assert!(en.contains("      when: 127.0.0.1:"), "{en}");
+    // Lesson 1's demo: its sentences, the kernel's label and the table's
+    // owners.
+    let zh = netlab(&["lesson", "1", "--lang", "zh"], &[("COLUMNS", "80")]);
+    for chinese in [
+        "在本进程中监听",
+        "内核：/proc/net/tcp",
+        "服务器的监听套接字",
+    ] {
+        assert!(zh.contains(chinese), "{chinese} not in {zh}");
+    }
+    for english in ["listening on", "kernel:", "the server's trace"] {
+        assert!(!zh.contains(english), "{english} in {zh}");
+    }
 }
 
 /// A tool's error, explained in the language asked for.

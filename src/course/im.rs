@@ -304,11 +304,11 @@ impl Im {
                         if server_end { row.remote } else { row.local };
                     let who = self.who_at(client).unwrap_or_else(|| "?".into());
                     let owner = if listening {
-                        "the server's listening socket".to_owned()
+                        crate::tr!("im-owner-listener")
                     } else if server_end {
-                        format!("the server's end of {who}'s connection")
+                        crate::tr!("im-owner-server-end", who = who.as_str())
                     } else {
-                        format!("{who}'s client")
+                        crate::tr!("im-owner-client", who = who.as_str())
                     };
                     ((!listening, who, server_end), Observed { row, owner })
                 })

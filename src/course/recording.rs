@@ -195,7 +195,7 @@ pub fn shape(output: &str) -> BTreeMap<String, usize> {
             continue;
         }
         let bytes = line.split_whitespace().filter(|w| is_hex_byte(w)).count();
-        for word in line.split_whitespace() {
+        for word in line.split_whitespace().flat_map(pieces) {
             let shaped = if bytes >= 4 && is_hex_byte(word) {
                 "#".to_string()
             } else {
@@ -205,6 +205,30 @@ pub fn shape(output: &str) -> BTreeMap<String, usize> {
         }
     }
     words
+}
+
+/// A word cut into its runs of narrow characters and its Chinese
+/// characters one by one. Chinese has no spaces and wraps between any two
+/// characters, so where a line broke (which moves with the width of a
+/// number earlier on the line) must not change the shape: `序号1234，并`
+/// is `序 号 # ， 并` on one line or two. A diagram's frame `│` stands
+/// alone too: a full line touches it (`+│`).
+fn pieces(word: &str) -> impl Iterator<Item = &str> {
+    let wide = |c: char| {
+        unicode_width::UnicodeWidthChar::width(c) == Some(2) || c == '│'
+    };
+    let mut rest = word;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let end = if wide(first) {
+            first.len_utf8()
+        } else {
+            rest.find(wide).unwrap_or(rest.len())
+        };
+        let (piece, after) = rest.split_at(end);
+        rest = after;
+        Some(piece)
+    })
 }
 
 fn is_hex_byte(word: &str) -> bool {
@@ -300,6 +324,15 @@ pub fn shape_difference(recorded: &str, fresh: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_has_the_same_shape_wherever_its_lines_broke() {
+        let one = "它挑选初始序号（ISN）167697674，并通告自己的选项";
+        let two = "它挑选初始序号（ISN）1873475475，并通告自\n己的选项";
+        assert_eq!(shape(one), shape(two));
+        assert_ne!(shape(one), shape("它挑选初始序号（ISN）1，并通告"));
+        assert_eq!(shape("ack = ISN + │"), shape("ack = ISN +│"));
+    }
 
     const LESSON: &str = "# Title\n\nBefore.\n\n<!-- demo: one -->\n\nMiddle.\n\
                           <!-- demo: two -->\nAfter.\n";

@@ -56,6 +56,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/zh/ladder.ftl"),
     ),
     (
+        "lesson01",
+        include_str!("../../locales/en/lesson01.ftl"),
+        include_str!("../../locales/zh/lesson01.ftl"),
+    ),
+    (
         "player",
         include_str!("../../locales/en/player.ftl"),
         include_str!("../../locales/zh/player.ftl"),
@@ -136,8 +141,12 @@ fn one_paragraph(text: &str) -> String {
         })
     };
     let mut out = String::with_capacity(text.len());
+    let last = text.matches('\n').count();
     for (i, line) in text.split('\n').enumerate() {
-        let line = line.trim();
+        // Spaces around a break go; a message's own outer spaces (`{" "}`
+        // in the file) stay.
+        let line = if i > 0 { line.trim_start() } else { line };
+        let line = if i < last { line.trim_end() } else { line };
         let (before, after) = (out.chars().last(), line.chars().next());
         let glued = (wide(before) && wide(after))
             || punctuation(before)
@@ -331,6 +340,7 @@ mod tests {
     #[test]
     fn lines_of_a_message_are_one_paragraph() {
         assert_eq!(one_paragraph("bind an\naddress"), "bind an address");
+        assert_eq!(one_paragraph(" then "), " then ");
         assert_eq!(one_paragraph("绑定一个\n地址"), "绑定一个地址");
         assert_eq!(one_paragraph("绑定\n127.0.0.1"), "绑定 127.0.0.1");
         assert_eq!(

@@ -14,9 +14,9 @@ use super::{style, width, wrap_commands};
 /// Formats `err` for stderr.
 pub fn render(err: &anyhow::Error) -> String {
     let label = crate::tr!("error-label");
-    // `error: …`, but `错误：…`: a full-width colon carries its own space.
-    let gap = if label.ends_with('：') { "" } else { " " };
-    let mut out = format!("{}{gap}{err}", style::error(&label));
+    let line = super::labelled(&label, &err.to_string());
+    // The label coloured, the rest (gap and message) as it is.
+    let mut out = format!("{}{}", style::error(&label), &line[label.len()..]);
     let mut previous = err.to_string();
     for cause in err.chain().skip(1) {
         // `bind(…) failed: Permission denied` already quotes its source;

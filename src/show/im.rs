@@ -16,7 +16,7 @@ use crate::course::im::{
 };
 use crate::show::conversation::trace_lines;
 use crate::show::steps::table;
-use crate::show::width::current as columns;
+use crate::show::width::{self, current as columns};
 use crate::show::{fold, style, wrap};
 use crate::units::duration;
 
@@ -32,27 +32,22 @@ fn said(lines: &[Said], max: Option<usize>) -> String {
 /// The `login` step.
 pub fn login(l: &Login) -> String {
     let mut out = format!(
-        "{} listening on {}, in this process\n       {}\n\n",
-        style::server("server"),
-        l.server,
-        wrap(
-            "a port the kernel chose, accounts alice and bob, no TLS so \
-             that every byte can be read",
-            columns() - 7,
-            7
-        )
+        "{} {}\n       {}\n\n",
+        style::server(&crate::tr!("im-server")),
+        crate::tr!("im-listening", addr = l.server.to_string()),
+        wrap(&crate::tr!("im-listening-why"), columns() - 7, 7)
     );
-    out.push_str(&format!(
-        "alice's login, as the server saw it ({} ms; long values cut):\n",
-        l.alice_took.as_millis()
-    ));
+    out.push_str(&paragraph(&crate::tr!(
+        "im-alice-login",
+        ms = l.alice_took.as_millis() as u64
+    )));
     out.push_str(&said(&l.alice, Some(LOGIN_LINE)));
-    out.push_str(&format!(
-        "bob's login: the same {} pieces of XML, on a connection of its \
-         own.\n\n",
-        l.bob_pieces
-    ));
-    out.push_str("Then each says it is online:\n");
+    out.push_str(&paragraph(&crate::tr!(
+        "im-bob-login",
+        pieces = l.bob_pieces
+    )));
+    out.push('\n');
+    out.push_str(&paragraph(&crate::tr!("im-online")));
     out.push_str(&said(&l.online, None));
     out
 }
@@ -62,11 +57,9 @@ pub fn connections(c: &Connections) -> String {
     let mut out = format!(
         "{}\n",
         style::kernel(&wrap(
-            &format!(
-                "kernel: /proc/net/tcp, every row with the server's port: \
-                 the listener and {} ESTABLISHED ends, two per connection \
-                 (client and server are both in this process)",
-                c.established()
+            &super::labelled(
+                &crate::tr!("kernel-label"),
+                &crate::tr!("im-connections", ends = c.established())
             ),
             columns(),
             8
@@ -79,18 +72,19 @@ pub fn connections(c: &Connections) -> String {
 /// The `push` step.
 pub fn push(p: &Pushed) -> String {
     let mut out = format!(
-        "alice's client writes:\n  {}\n\n",
+        "{}  {}\n\n",
+        paragraph(&crate::tr!("im-alice-writes")),
         fold(&p.typed.to_xml(), columns() - 2, 4)
     );
-    out.push_str("the server's trace, everything it saw and sent:\n");
+    out.push_str(&paragraph(&crate::tr!("im-server-trace")));
     out.push_str(&said(&p.trace, None));
     out.push_str(&format!(
         "\n{}\n",
         wrap(
-            &format!(
-                "bob's client got <body>{}</body> from {}.",
-                body_of(&p.got),
-                p.got.attr("from").unwrap_or("?")
+            &crate::tr!(
+                "im-bob-got",
+                body = body_of(&p.got),
+                from = p.got.attr("from").unwrap_or("?")
             ),
             columns(),
             0
@@ -99,83 +93,111 @@ pub fn push(p: &Pushed) -> String {
     out.push_str(&format!(
         "{}\n",
         wrap(
-            &format!(
-                "bob's client sent {} stanzas to get it: the server pushed \
-                 it down the connection bob opened at login.",
-                p.bob_sent
-            ),
+            &crate::tr!("im-bob-sent", stanzas = p.bob_sent),
             columns(),
             0
         )
     ));
+    out.push('\n');
+    out.push_str(&paragraph(&crate::tr!("im-send-receive")));
     out.push_str(&format!(
-        "\nsend → receive, on this machine, now:\n  this message: {}\n  \
-         {} more, one at a time: median {}, fastest {}, slowest {}\n",
-        duration(p.took),
-        p.times.len(),
-        duration(percentile(&p.times, 50)),
-        duration(percentile(&p.times, 0)),
-        duration(percentile(&p.times, 100)),
+        "  {}\n",
+        crate::tr!("im-this-message", took = duration(p.took))
+    ));
+    out.push_str(&format!(
+        "  {}\n",
+        crate::tr!(
+            "im-more",
+            count = p.times.len(),
+            median = duration(percentile(&p.times, 50)),
+            fastest = duration(percentile(&p.times, 0)),
+            slowest = duration(percentile(&p.times, 100))
+        )
     ));
     out
 }
 
 /// The `presence` step.
 pub fn presence(p: &PresenceSeen) -> String {
-    let mut out = "They ask for each other's presence, and agree:\n".to_owned();
+    let mut out = paragraph(&crate::tr!("im-subscribe"));
     out.push_str(&said(&p.subscribe, None));
-    out.push_str("\nbob goes away:\n");
+    out.push('\n');
+    out.push_str(&paragraph(&crate::tr!("im-away")));
     out.push_str(&said(&p.away, None));
-    out.push_str(&format!(
-        "\nalice's client now shows bob as \"{}\", without asking.\n\
-         bob's write → alice's client: {}\n",
-        p.show,
-        duration(p.took)
-    ));
+    out.push('\n');
+    out.push_str(&paragraph(&crate::tr!("im-shows", show = p.show.as_str())));
+    out.push_str(&paragraph(&crate::tr!(
+        "im-write-to-client",
+        took = duration(p.took)
+    )));
     out
 }
 
 /// The `offline` step.
 pub fn offline(o: &Offline) -> String {
     let mut out = format!(
-        "bob closes his stream and his connection; alice is told:\n  {}\n\n",
+        "{}  {}\n\n",
+        paragraph(&crate::tr!("im-bob-closes")),
         fold(&o.gone.to_xml(), columns() - 2, 4)
     );
-    out.push_str("alice sends anyway; the server's trace of it:\n");
+    out.push_str(&paragraph(&crate::tr!("im-sends-anyway")));
     out.push_str(&said(&o.sent, None));
     out.push_str(&format!(
         "{}\n\n",
-        wrap(
-            "nothing went out: bob has no connection to push it down, so \
-             the server stored it (in its database, here SQLite in memory).",
-            columns(),
-            0
-        )
+        wrap(&crate::tr!("im-stored"), columns(), 0)
     ));
     let ports: Vec<String> =
         o.bob_ports.iter().map(ToString::to_string).collect();
+    // Three lines as the catalogue writes them, not wrapped: the numbers
+    // sit where their width cannot move a line break.
+    for line in [
+        crate::tr!(
+            "im-relogin-1",
+            away = duration(o.away),
+            ms = o.relogin.as_millis() as u64
+        ),
+        crate::tr!("im-relogin-2", ports = ports.join(&crate::tr!("im-then"))),
+        crate::tr!("im-relogin-3"),
+    ] {
+        out.push_str(&format!("{line}\n"));
+    }
     out.push_str(&format!(
-        "bob stays offline for {}; then he logs in again ({} ms) on a new\n\
-         connection (client ports: {}), and says he is online;\n\
-         the server hands him what it kept:\n  {}\n",
-        duration(o.away),
-        o.relogin.as_millis(),
-        ports.join(" then "),
+        "  {}\n",
         fold(&o.stored.to_xml(), columns() - 2, 4)
     ));
-    out.push_str(&format!(
-        "\n<delay> (XEP-0203) says when the server received it; by this \
-         machine's clock:\n  alice sent it       {}\n  the server \
-         stamped  {}\n  bob got it          {} ({} ms later)\n",
+    out.push('\n');
+    out.push_str(&paragraph(&crate::tr!("im-delay")));
+    let later = o
+        .received
+        .duration_since(o.sent_at)
+        .unwrap_or_default()
+        .as_millis() as u64;
+    // Labels padded to one width (display columns), then the times.
+    let labels = [
+        crate::tr!("im-alice-sent"),
+        crate::tr!("im-server-stamped"),
+        crate::tr!("im-bob-got-it"),
+    ];
+    let widest = labels.iter().map(|l| width::of(l)).max().unwrap_or(0);
+    let times = [
         seconds(o.sent_at),
-        o.stamp.as_deref().unwrap_or("(none)"),
-        seconds(o.received),
-        o.received
-            .duration_since(o.sent_at)
-            .unwrap_or_default()
-            .as_millis(),
-    ));
+        o.stamp.clone().unwrap_or_else(|| crate::tr!("im-no-stamp")),
+        format!(
+            "{} {}",
+            seconds(o.received),
+            crate::tr!("im-later", ms = later)
+        ),
+    ];
+    for (label, time) in labels.iter().zip(times) {
+        let pad = " ".repeat(widest - width::of(label) + 2);
+        out.push_str(&format!("  {label}{pad}{time}\n"));
+    }
     out
+}
+
+/// A sentence on lines of the terminal's width, ending with a newline.
+fn paragraph(text: &str) -> String {
+    format!("{}\n", wrap(text, columns(), 0))
 }
 
 /// A time as RFC 3339 in whole seconds, UTC, as the stamp is written.

@@ -68,49 +68,18 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Wraps `text` at `width` display columns (see [`width::of`]),
 /// indenting every line after the first by `indent` spaces. Words longer
-/// than a line are left whole, unless they are CJK text, which may break
-/// between any two characters.
+/// than a line are left whole; Chinese breaks between characters, never
+/// before closing punctuation or after an opening bracket ([`NOT_FIRST`],
+/// [`NOT_LAST`]).
 pub fn wrap(text: &str, width: usize, indent: usize) -> String {
-    let mut out = String::new();
-    let mut column = 0;
-    for word in text.split_whitespace() {
-        let len = width::of(word);
-        if len > width.saturating_sub(indent) && word.chars().any(is_wide) {
-            // A run of Chinese has no spaces: fill the line, then fold.
-            let room = width.saturating_sub(column + 1).max(1);
-            let pieces = fold(word, room, 0);
-            let (first, rest) =
-                pieces.split_once('\n').unwrap_or((&pieces, ""));
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(first);
-            let rest: String = rest.split('\n').collect();
-            if rest.is_empty() {
-                column += 1 + width::of(first);
-                continue;
-            }
-            let folded = fold(&rest, width.saturating_sub(indent).max(1), 0);
-            for line in folded.split('\n') {
-                out.push('\n');
-                out.push_str(&" ".repeat(indent));
-                out.push_str(line);
-                column = indent + width::of(line);
-            }
-            continue;
-        }
-        if column > indent && column + 1 + len > width {
-            out.push('\n');
-            out.push_str(&" ".repeat(indent));
-            column = indent;
-        } else if !out.is_empty() {
-            out.push(' ');
-            column += 1;
-        }
-        out.push_str(word);
-        column += len;
-    }
-    out
+    layout(tokens(text, false), width, indent, 0)
+}
+
+/// `label text`, or `label` + `text` when the label ends with a
+/// full-width colon (`内核：`), which carries its own space.
+pub fn labelled(label: &str, text: &str) -> String {
+    let gap = if label.ends_with('：') { "" } else { " " };
+    format!("{label}{gap}{text}")
 }
 
 /// Like [`wrap`], for text that quotes commands in backticks: a
@@ -126,16 +95,27 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> String {
 /// Every line, the first too, is taken to start at column `indent`: the
 /// caller indents the first.
 pub fn wrap_commands(text: &str, width: usize, indent: usize) -> String {
+    layout(tokens(text, true), width, indent, indent)
+}
+
+/// Lays `tokens` out in lines of at most `width` columns, the first
+/// starting at column `start`, the others after `indent` spaces.
+fn layout(
+    tokens: Vec<Token>,
+    width: usize,
+    indent: usize,
+    start: usize,
+) -> String {
     // Units: tokens with no possible break between them.
     let mut units: Vec<Vec<Token>> = Vec::new();
-    for token in tokens(text) {
+    for token in tokens {
         match units.last_mut() {
             Some(unit) if !token.breaks => unit.push(token),
             _ => units.push(vec![token]),
         }
     }
     let mut out = String::new();
-    let mut column = indent;
+    let mut column = start;
     // True at the start of a line, where no space goes before a word.
     let mut fresh = true;
     for unit in units {
@@ -219,7 +199,8 @@ impl Token {
 /// characters (or a CJK character and a Latin word) except before
 /// closing punctuation and after an opening bracket ([`NOT_FIRST`],
 /// [`NOT_LAST`]): `命令），并` keeps its `）` on the command's line.
-fn tokens(text: &str) -> Vec<Token> {
+/// With `commands`, text in backticks is one token, never broken.
+fn tokens(text: &str, commands: bool) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::new();
     let mut space = false;
     let mut word = String::new();
@@ -239,7 +220,12 @@ fn tokens(text: &str) -> Vec<Token> {
                 breaks,
             });
         };
-    for (i, piece) in text.split('`').enumerate() {
+    let pieces: Vec<&str> = if commands {
+        text.split('`').collect()
+    } else {
+        vec![text]
+    };
+    for (i, piece) in pieces.into_iter().enumerate() {
         if i % 2 == 1 {
             if !word.is_empty() {
                 push(&mut out, std::mem::take(&mut word), false, space);

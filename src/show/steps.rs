@@ -54,15 +54,10 @@ pub fn said(side: Side, text: &str) -> String {
 pub fn kernel(text: &str) -> String {
     // `kernel: …`, but `内核：…`: a full-width colon carries its own space.
     // Continuation lines hang under the text after the label.
-    let label = crate::tr!("kernel-label");
-    let gap = if label.ends_with('：') { "" } else { " " };
-    let hang = width::of(&label) + gap.len();
-    let text = wrap(
-        &format!("{label}{gap}{text}"),
-        width::current().saturating_sub(INDENT),
-        hang,
-    )
-    .replace('\n', &format!("\n{}", " ".repeat(INDENT)));
+    let line = super::labelled(&crate::tr!("kernel-label"), text);
+    let hang = width::of(&line) - width::of(text);
+    let text = wrap(&line, width::current().saturating_sub(INDENT), hang)
+        .replace('\n', &format!("\n{}", " ".repeat(INDENT)));
     format!("{}{}\n", " ".repeat(INDENT), style::kernel(&text))
 }
 
