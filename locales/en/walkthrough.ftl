@@ -48,3 +48,37 @@ walk-time-wait =
 walk-listener-closed =
     the LISTEN row is gone: new connections to the port would now be
     refused
+
+## The backlog, threads and UDP steps (src/course/lesson10.rs,
+## src/sockets/udp_contrast.rs).
+
+backlog-listen = listen(backlog { $backlog }) on { $addr }, and never accept()
+backlog-queued = done by the kernel, waits in the queue
+backlog-dropped = its SYN was dropped: queue full
+backlog-recv-q = the LISTEN row's Recv-Q is { $queued }: backlog { $backlog } + 1
+backlog-got-in =
+    after one accept(), client { $client }'s TCP resent its SYN and got in
+    { $after } later
+backlog-not-yet =
+    after one accept(), the last client had not got in yet: its retries
+    back off
+threads-listening =
+    listening on { $addr }; the main thread only accept()s and hands each
+    connection to a new thread
+threads-concurrent =
+    while both handlers were running, /proc/net/tcp held { $count }
+    ESTABLISHED sockets on { $addr }
+threads-served =
+    { $client } from { $peer }: served by thread { $thread } (kernel tid
+    { $tid }), read back { $reply }
+udp-listed = /proc/net/udp lists it at once, in state { $state }: UDP has no states
+udp-missing = (missing)
+udp-listen-unexpected = 0 (unexpected!)
+udp-no-listen = no connections, so nothing to listen for and nothing to accept()
+udp-sent =
+    no handshake: the datagram left at once, from port { $port } the kernel
+    picked on the spot
+udp-received = { $bytes } bytes { $text } from { $from }
+udp-one-socket =
+    the same server socket receives from every peer; each datagram names its
+    sender

@@ -44,3 +44,31 @@ walk-time-wait =
     fd 已经没有了，但内核把 TIME_WAIT 条目（现在没有 inode）保留 60 秒，
     这样这条连接迟到的报文段就不会被误认为属于新连接
 walk-listener-closed = LISTEN 行没有了：现在再连接这个端口会被拒绝
+
+## backlog、线程和 UDP 这几步（src/course/lesson10.rs、
+## src/sockets/udp_contrast.rs）。
+
+backlog-listen = listen(backlog { $backlog })，地址 { $addr }，从不调用 accept()
+backlog-queued = 内核已完成握手，在队列里等待
+backlog-dropped = 它的 SYN 被丢弃了：队列已满
+backlog-recv-q = LISTEN 行的 Recv-Q 是 { $queued }：backlog { $backlog } + 1
+backlog-got-in =
+    一次 accept() 之后，客户端 { $client } 的 TCP 重发了 SYN，{ $after } 之后
+    连了进来
+backlog-not-yet =
+    一次 accept() 之后，最后一个客户端还没有连进来：它的重试间隔越来越长
+threads-listening =
+    在 { $addr } 上监听；主线程只管 accept()，把每个连接交给一个新线程
+threads-concurrent =
+    两个处理线程同时运行时，/proc/net/tcp 里在 { $addr } 上有 { $count } 个
+    ESTABLISHED 套接字
+threads-served =
+    { $client }，来自 { $peer }：由线程 { $thread }（内核 tid { $tid }）服务，
+    读回 { $reply }
+udp-listed = /proc/net/udp 立刻列出了它，状态是 { $state }：UDP 没有状态
+udp-missing = （缺失）
+udp-listen-unexpected = 0（出乎意料！）
+udp-no-listen = 没有连接，所以没有什么可监听，也没有什么可 accept()
+udp-sent = 没有握手：数据报立刻发出，源端口 { $port } 是内核当场挑选的
+udp-received = { $bytes } 字节 { $text }，来自 { $from }
+udp-one-socket = 同一个服务器套接字接收来自每个对端的数据报；每个数据报都写明了发送方

@@ -241,16 +241,19 @@ impl SocketDemo {
 /// What the `backlog` step prints.
 fn show_backlog(f: &backlog::Filled) -> String {
     let mut out = format!(
-        "{} listen(backlog {}) on {}, and never accept()\n",
+        "{} {}\n",
         style::server("server "),
-        f.backlog,
-        f.listener
+        crate::tr!(
+            "backlog-listen",
+            backlog = f.backlog,
+            addr = f.listener.to_string()
+        )
     );
     for (i, c) in f.clients.iter().enumerate() {
         let what = if c.state == TcpState::Established {
-            "done by the kernel, waits in the queue"
+            crate::tr!("backlog-queued")
         } else {
-            "its SYN was dropped: queue full"
+            crate::tr!("backlog-dropped")
         };
         out.push_str(&format!(
             "{} {} {:<11} {what}\n",
@@ -261,21 +264,22 @@ fn show_backlog(f: &backlog::Filled) -> String {
     }
     out.push_str(&format!(
         "        {}\n",
-        style::kernel(&format!(
-            "kernel: the LISTEN row's Recv-Q is {}: backlog {} + 1",
-            f.queued, f.backlog
+        style::kernel(&crate::show::labelled(
+            &crate::tr!("kernel-label"),
+            &crate::tr!(
+                "backlog-recv-q",
+                queued = f.queued,
+                backlog = f.backlog
+            )
         ))
     ));
     let last = match f.got_in_after {
-        Some(t) => format!(
-            "after one accept(), client {}'s TCP resent its SYN and \
-             got in {} later",
-            f.clients.len(),
-            crate::units::duration(t)
+        Some(t) => crate::tr!(
+            "backlog-got-in",
+            client = f.clients.len(),
+            after = crate::units::duration(t)
         ),
-        None => "after one accept(), the last client had not got in yet: \
-                 its retries back off"
-            .into(),
+        None => crate::tr!("backlog-not-yet"),
     };
     out.push_str(&format!(
         "{} {}\n",
@@ -298,25 +302,23 @@ fn threads() -> anyhow::Result<String> {
     let run = per_connection::two_clients(LOOPBACK)?;
     let mut out = steps::said(
         Side::Server,
-        &format!(
-            "listening on {}; the main thread only accept()s and hands each \
-             connection to a new thread",
-            run.server
-        ),
+        &crate::tr!("threads-listening", addr = run.server.to_string()),
     );
-    out.push_str(&steps::kernel(&format!(
-        "while both handlers were running, /proc/net/tcp held {} \
-         ESTABLISHED sockets on {}",
-        run.concurrent.len(),
-        run.server
+    out.push_str(&steps::kernel(&crate::tr!(
+        "threads-concurrent",
+        count = run.concurrent.len(),
+        addr = run.server.to_string()
     )));
     for s in &run.served {
         out.push_str(&steps::said(
             Side::Client,
-            &format!(
-                "{} from {}: served by thread {} (kernel tid {}), read back \
-                 {:?}",
-                s.client, s.peer, s.thread, s.tid, s.reply
+            &crate::tr!(
+                "threads-served",
+                client = s.client.to_string(),
+                peer = s.peer.to_string(),
+                thread = s.thread.to_string(),
+                tid = s.tid.to_string(),
+                reply = format!("{:?}", s.reply)
             ),
         ));
     }

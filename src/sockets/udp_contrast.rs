@@ -54,9 +54,9 @@ pub fn run(ip: IpAddr) -> Result<Vec<Step>> {
             af(ip)
         ),
         returned: format!("0, getsockname() = {server_addr}"),
-        kernel: format!(
-            "/proc/net/udp lists it at once, in state {}: UDP has no states",
-            state.as_deref().unwrap_or("(missing)")
+        kernel: crate::tr!(
+            "udp-listed",
+            state = state.unwrap_or_else(|| crate::tr!("udp-missing"))
         ),
         table,
     });
@@ -67,12 +67,10 @@ pub fn run(ip: IpAddr) -> Result<Vec<Step>> {
         side: Side::Server,
         call: format!("listen(fd {sfd}, 128)"),
         returned: match &refused {
-            Ok(()) => "0 (unexpected!)".into(),
+            Ok(()) => crate::tr!("udp-listen-unexpected"),
             Err(e) => format!("-1, {}", super::errors::describe(e)),
         },
-        kernel: "no connections, so nothing to listen for and nothing to \
-                 accept()"
-            .into(),
+        kernel: crate::tr!("udp-no-listen"),
         table: Vec::new(),
     });
 
@@ -102,11 +100,7 @@ pub fn run(ip: IpAddr) -> Result<Vec<Step>> {
                 quote(message.as_bytes())
             ),
             returned: format!("{n}"),
-            kernel: format!(
-                "no handshake: the datagram left at once, from port {} the \
-                 kernel picked on the spot",
-                me.port()
-            ),
+            kernel: crate::tr!("udp-sent", port = me.port()),
             table: Vec::new(),
         });
 
@@ -121,10 +115,13 @@ pub fn run(ip: IpAddr) -> Result<Vec<Step>> {
         steps.push(Step {
             side: Side::Server,
             call: format!("recvfrom(fd {sfd})"),
-            returned: format!("{len} bytes {} from {from}", quote(data)),
-            kernel: "the same server socket receives from every peer; each \
-                     datagram names its sender"
-                .into(),
+            returned: crate::tr!(
+                "udp-received",
+                bytes = len,
+                text = quote(data),
+                from = from.to_string()
+            ),
+            kernel: crate::tr!("udp-one-socket"),
             table: rows_for(server_addr, "server")?,
         });
     }
