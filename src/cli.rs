@@ -578,8 +578,9 @@ pub struct OutputArgs {
     /// One line per frame, like tcpdump.
     #[arg(long, conflicts_with = "json")]
     pub summary: bool,
-    /// One JSON object per frame and line (JSON Lines), with the same
-    /// fields as the tree.
+    /// One JSON object per frame and line (JSON Lines), with the tree's
+    /// fields as typed values: numbers, booleans for flag bits, arrays for
+    /// repeated things (schemas/dissect.schema.json).
     #[arg(long)]
     pub json: bool,
 }

@@ -4,8 +4,9 @@
 //! real traffic have shaped it, so when `netlab dissect --json` and tshark
 //! read the same capture, every header field that both of them show must
 //! have the same value: frame lengths, MAC, IPv4, IPv6 and ARP addresses,
-//! ports, raw sequence and acknowledgment numbers, TCP flags, header and
-//! payload lengths, checksums as found, TCP options, and DNS ids, counts,
+//! ports, raw sequence and acknowledgment numbers, TCP flags (as a whole
+//! and bit by bit), header and payload lengths, checksums as found, TCP
+//! options, ICMP and ICMPv6 echo identifiers, and DNS ids, flags, counts,
 //! names (compression pointers followed), types, TTLs and record data.
 //!
 //! The captures are made by the test:
@@ -15,8 +16,10 @@
 //!   writes queries only) and written with [`PcapNgWriter`]: a TCP
 //!   handshake with options, data with PSH,ACK, a padded FIN, an ECN SYN,
 //!   TCP over IPv6, DNS over TCP, UDP with IPv4 options, a VLAN-tagged
-//!   datagram, a DNS query and response, an ICMP echo request and an ARP
-//!   request.
+//!   datagram, a DNS query and response, an ICMP echo request, an ICMPv6
+//!   echo reply and an ARP request.
+//! - **yours**, if `NETLAB_TSHARK_CAPTURES` lists capture files (separated
+//!   like PATH): e.g. `../shared/bench/gen_pcap.py`'s mixed captures.
 //! - **live** (only as root, which capture needs): `netlab handshake
 //!   --pcap` records a real connection on `lo`, so the frames come from the
 //!   kernel, checksums left to "offload" and all.
@@ -24,10 +27,10 @@
 //! Each capture goes through `netlab dissect FILE --json` and through
 //! `tshark -T fields` (no name resolution, no relative sequence numbers, no
 //! reassembly). Both sides are brought to one representation (numbers in
-//! decimal, `PSH,ACK` as the flag bits 0x018, DNS names without the final
-//! dot, TCP payload length derived from the IP and TCP length fields) and
-//! compared. A field shown by one tool and not by the other is a mismatch
-//! too. Any mismatch fails the test with a table: frame, field, netlab's
+//! decimal, booleans as 1 and 0, DNS names without the final dot) and
+//! compared; netlab's JSON is typed (`schemas/dissect.schema.json`), so
+//! its side is read key by key, with no text to pick apart. A field shown
+//! by one tool and not by the other is a mismatch too. Any mismatch fails the test with a table: frame, field, netlab's
 //! value, tshark's value. A disagreement that is a known netlab bug is
 //! listed in [`KNOWN_BUGS`], naming the bug; an entry that no longer
 //! matches anything fails the test, so the list cannot go stale.
@@ -49,12 +52,13 @@ use netlab::wire::arp;
 use netlab::wire::dns::{self, RecordType};
 use netlab::wire::ethernet::{self, EtherType, MacAddr, VlanTag};
 use netlab::wire::icmpv4::{self, Message};
+use netlab::wire::icmpv6;
 use netlab::wire::ipv4::{self, IpProtocol};
 use netlab::wire::ipv6::{self, NextHeader};
 use netlab::wire::tcp::{self, Flags, TcpOption};
 use netlab::wire::udp;
 use serde::Deserialize;
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::Value as Json;
 
 /// How a field's value is written, and so how both sides are normalised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +92,7 @@ const FIELDS: &[(&str, Kind)] = &[
     ("eth.type", Hex(4)),
     ("vlan.priority", Num),
     ("vlan.id", Num),
+    ("vlan.dei", Bool),
     ("vlan.etype", Hex(4)),
     ("arp.hw.type", Num),
     ("arp.proto.type", Hex(4)),
@@ -98,16 +103,21 @@ const FIELDS: &[(&str, Kind)] = &[
     ("arp.dst.proto_ipv4", Addr),
     ("ip.hdr_len", Num),
     ("ip.dsfield.dscp", Num),
+    ("ip.dsfield.ecn", Num),
     ("ip.len", Num),
     ("ip.id", Hex(4)),
+    ("ip.flags.rb", Bool),
     ("ip.flags.df", Bool),
     ("ip.flags.mf", Bool),
+    ("ip.frag_offset", Num),
     ("ip.ttl", Num),
     ("ip.proto", Num),
     ("ip.checksum", Hex(4)),
     ("ip.src", Addr),
     ("ip.dst", Addr),
     ("ipv6.tclass", Hex(2)),
+    ("ipv6.tclass.dscp", Num),
+    ("ipv6.tclass.ecn", Num),
     ("ipv6.flow", Hex(5)),
     ("ipv6.plen", Num),
     ("ipv6.nxt", Num),
@@ -119,15 +129,30 @@ const FIELDS: &[(&str, Kind)] = &[
     ("icmp.checksum", Hex(4)),
     ("icmp.ident", Num),
     ("icmp.seq", Num),
+    ("icmpv6.type", Num),
+    ("icmpv6.code", Num),
+    ("icmpv6.checksum", Hex(4)),
+    ("icmpv6.echo.identifier", Num),
+    ("icmpv6.echo.sequence_number", Num),
     ("tcp.srcport", Num),
     ("tcp.dstport", Num),
     ("tcp.seq_raw", Num),
     ("tcp.ack_raw", Num),
     ("tcp.hdr_len", Num),
     ("tcp.flags", Hex(3)),
+    ("tcp.flags.cwr", Bool),
+    ("tcp.flags.ece", Bool),
+    ("tcp.flags.urg", Bool),
+    ("tcp.flags.ack", Bool),
+    ("tcp.flags.push", Bool),
+    ("tcp.flags.reset", Bool),
+    ("tcp.flags.syn", Bool),
+    ("tcp.flags.fin", Bool),
     ("tcp.window_size_value", Num),
     ("tcp.checksum", Hex(4)),
+    ("tcp.urgent_pointer", Num),
     ("tcp.len", Num),
+    ("tcp.option_kind", Num),
     ("tcp.options.mss_val", Num),
     ("tcp.options.wscale.shift", Num),
     ("tcp.options.timestamp.tsval", Num),
@@ -137,8 +162,17 @@ const FIELDS: &[(&str, Kind)] = &[
     ("udp.length", Num),
     ("udp.checksum", Hex(4)),
     ("dns.id", Hex(4)),
+    ("dns.flags", Hex(4)),
     ("dns.flags.response", Bool),
     ("dns.flags.opcode", Num),
+    ("dns.flags.authoritative", Bool),
+    ("dns.flags.truncated", Bool),
+    ("dns.flags.recdesired", Bool),
+    ("dns.flags.recavail", Bool),
+    ("dns.flags.z", Bool),
+    ("dns.flags.authenticated", Bool),
+    ("dns.flags.checkdisable", Bool),
+    ("dns.flags.rcode", Num),
     ("dns.count.queries", Num),
     ("dns.count.answers", Num),
     ("dns.count.auth_rr", Num),
@@ -148,6 +182,7 @@ const FIELDS: &[(&str, Kind)] = &[
     ("dns.qry.class", Num),
     ("dns.resp.name", Name),
     ("dns.resp.type", Num),
+    ("dns.resp.class", Num),
     ("dns.resp.ttl", Num),
     ("dns.a", Addr),
     ("dns.srv.service", Text),
@@ -209,6 +244,23 @@ fn field_values_agree_with_tshark() {
     );
     compared += report.compared;
     mismatches.extend(report.mismatches);
+
+    // Captures of your own (NETLAB_TSHARK_CAPTURES=a.pcap:b.pcapng): the
+    // same comparison, for traffic the built frames do not imitate.
+    if let Some(paths) = std::env::var_os("NETLAB_TSHARK_CAPTURES") {
+        for path in std::env::split_paths(&paths) {
+            let report = compare("extra", &path, &[]);
+            eprintln!(
+                "{}: {} frames, {} values compared, {} disagree",
+                path.display(),
+                report.frames,
+                report.compared,
+                report.mismatches.len()
+            );
+            compared += report.compared;
+            mismatches.extend(report.mismatches);
+        }
+    }
 
     let root = std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0);
     if root {
@@ -508,6 +560,27 @@ fn built_frames() -> Vec<Frame> {
         "ICMP echo request",
         eth_ipv4(
             ipv4_repr(CLIENT, SERVER, IpProtocol::Icmp, 0x077a, 64),
+            &message,
+        ),
+    ));
+
+    // ICMPv6 echo reply, with its identifier and sequence number.
+    let echo6 = icmpv6::Repr {
+        message: icmpv6::Message::EchoReply {
+            identifier: 0x0bad,
+            sequence: 513,
+        },
+        checksum: 0,
+    };
+    let mut message = vec![0u8; 8];
+    message.extend_from_slice(b"ping6");
+    echo6
+        .emit(&mut message, SERVER6, CLIENT6)
+        .expect("emit ICMPv6");
+    list.push((
+        "ICMPv6 echo reply",
+        eth_ipv6(
+            ipv6_repr(SERVER6, CLIENT6, IpProtocol::Icmpv6, 0x00777),
             &message,
         ),
     ));
@@ -838,7 +911,8 @@ fn compare(capture: &'static str, path: &Path, labels: &[String]) -> Report {
         };
         if let Some(problem) = &ours.problem {
             // Every frame here is well-formed: tshark reads them all.
-            mismatch("(netlab problem)", problem.clone(), "-".into());
+            let text = problem["text"].as_str().unwrap_or_default();
+            mismatch("(netlab problem)", text.into(), "-".into());
         }
         let ours = netlab_values(ours);
         for &(field, kind) in FIELDS {
@@ -999,60 +1073,13 @@ struct NetlabFrame {
     captured: u64,
     original: u64,
     layers: Vec<NetlabLayer>,
-    problem: Option<String>,
+    problem: Option<Json>,
 }
 
 #[derive(Deserialize)]
 struct NetlabLayer {
     layer: String,
-    fields: Pairs,
-}
-
-/// A layer's fields in order. A JSON object, but a DNS message repeats
-/// keys (one `question` per question, one `answer` per answer), which a
-/// map would collapse: keep every pair.
-struct Pairs(Vec<(String, String)>);
-
-impl<'de> Deserialize<'de> for Pairs {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct PairsVisitor;
-        impl<'de> Visitor<'de> for PairsVisitor {
-            type Value = Pairs;
-            fn expecting(
-                &self,
-                f: &mut std::fmt::Formatter<'_>,
-            ) -> std::fmt::Result {
-                f.write_str("an object of strings")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Pairs, A::Error> {
-                let mut pairs = Vec::new();
-                while let Some(pair) = map.next_entry()? {
-                    pairs.push(pair);
-                }
-                Ok(Pairs(pairs))
-            }
-        }
-        d.deserialize_map(PairsVisitor)
-    }
-}
-
-impl Pairs {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
-        self.0
-            .iter()
-            .filter(move |(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
+    fields: Json,
 }
 
 fn netlab_frames(path: &Path) -> Vec<NetlabFrame> {
@@ -1078,70 +1105,25 @@ fn netlab_frames(path: &Path) -> Vec<NetlabFrame> {
         .collect()
 }
 
-/// The number in the last parentheses of `text`: `TCP (6)` → `6`,
-/// `IPv4 (0x0800)` → `0x0800`.
-fn in_parens(text: &str) -> String {
-    text.rsplit_once('(')
-        .and_then(|(_, rest)| rest.split_once(')'))
-        .map_or_else(|| text.to_string(), |(inside, _)| inside.to_string())
-}
-
-/// The first word: `0x2b07 (good)` → `0x2b07`.
-fn first_word(text: &str) -> String {
-    text.split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// TCP flag names as the bits of the header's flags byte (RFC 9293 § 3.1,
-/// RFC 3168 § 6.1): what tshark's `tcp.flags` shows in hex.
-fn flag_bits(names: &str) -> String {
-    if names == "none" {
-        return "0".into();
-    }
-    let mut bits = 0u16;
-    for name in names.split(',') {
-        bits |= match name {
-            "FIN" => 0x01,
-            "SYN" => 0x02,
-            "RST" => 0x04,
-            "PSH" => 0x08,
-            "ACK" => 0x10,
-            "URG" => 0x20,
-            "ECE" => 0x40,
-            "CWR" => 0x80,
-            other => panic!("unknown TCP flag {other:?} in {names:?}"),
-        };
-    }
-    bits.to_string()
-}
-
-/// A record type mnemonic as its number (IANA DNS parameters).
-fn rr_type(name: &str) -> String {
-    match name {
-        "A" => "1".into(),
-        "NS" => "2".into(),
-        "CNAME" => "5".into(),
-        "SOA" => "6".into(),
-        "PTR" => "12".into(),
-        "MX" => "15".into(),
-        "TXT" => "16".into(),
-        "AAAA" => "28".into(),
-        "SRV" => "33".into(),
-        "OPT" => "41".into(),
-        "ANY" => "255".into(),
-        other => other.strip_prefix("TYPE").unwrap_or(other).into(),
+/// A JSON value as tshark would write it: numbers in decimal, booleans as
+/// `1`/`0`, strings as they are.
+fn text(value: &Json) -> Option<String> {
+    match value {
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(on) => Some(u8::from(*on).to_string()),
+        Json::String(s) => Some(s.clone()),
+        _ => None,
     }
 }
 
-/// A class mnemonic as its number (RFC 1035 § 3.2.4).
-fn rr_class(name: &str) -> String {
-    match name {
-        "IN" => "1".into(),
-        "CH" => "3".into(),
-        "ANY" => "255".into(),
-        other => other.strip_prefix("CLASS").unwrap_or(other).into(),
+/// TCP option kinds whose values tshark shows in fields of their own.
+fn tcp_options(v: &mut Values, options: &Json) {
+    for option in options.as_array().into_iter().flatten() {
+        copy(v, option, "tcp.option_kind", "kind");
+        copy(v, option, "tcp.options.mss_val", "mss");
+        copy(v, option, "tcp.options.wscale.shift", "shift");
+        copy(v, option, "tcp.options.timestamp.tsval", "value");
+        copy(v, option, "tcp.options.timestamp.tsecr", "echo_reply");
     }
 }
 
@@ -1151,9 +1133,6 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
     put(&mut v, "frame.number", frame.number.to_string());
     put(&mut v, "frame.len", frame.original.to_string());
     put(&mut v, "frame.cap_len", frame.captured.to_string());
-    // The bytes of the IP payload left for the transport header and data.
-    let mut ip_payload: Option<i64> = None;
-    let num = |text: Option<&str>| text.and_then(number).map(|n| n as i64);
 
     for layer in &frame.layers {
         let f = &layer.fields;
@@ -1161,30 +1140,22 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
             "Ethernet II" | "Ethernet II + 802.1Q" => {
                 copy(&mut v, f, "eth.dst", "destination");
                 copy(&mut v, f, "eth.src", "source");
-                let ethertype = f.get("type").map(in_parens);
                 if f.get("vlan").is_some() {
                     copy(&mut v, f, "vlan.id", "vlan");
                     copy(&mut v, f, "vlan.priority", "priority");
+                    copy(&mut v, f, "vlan.dei", "dei");
                     // netlab's `type` is the one after the tag; the outer
                     // one is the 802.1Q TPID, 0x8100 (802.1Q § 9.5).
                     put(&mut v, "eth.type", "0x8100".into());
-                    if let Some(t) = ethertype {
-                        put(&mut v, "vlan.etype", t);
-                    }
-                } else if let Some(t) = ethertype {
-                    put(&mut v, "eth.type", t);
+                    copy(&mut v, f, "vlan.etype", "type");
+                } else {
+                    copy(&mut v, f, "eth.type", "type");
                 }
             }
             "ARP" => {
-                for (field, name) in [
-                    ("arp.hw.type", "hardware_type"),
-                    ("arp.proto.type", "protocol_type"),
-                    ("arp.opcode", "operation"),
-                ] {
-                    if let Some(value) = f.get(name) {
-                        put(&mut v, field, in_parens(value));
-                    }
-                }
+                copy(&mut v, f, "arp.hw.type", "hardware_type");
+                copy(&mut v, f, "arp.proto.type", "protocol_type");
+                copy(&mut v, f, "arp.opcode", "operation");
                 copy(&mut v, f, "arp.src.hw_mac", "sender_mac");
                 copy(&mut v, f, "arp.src.proto_ipv4", "sender_ip");
                 copy(&mut v, f, "arp.dst.hw_mac", "target_mac");
@@ -1193,52 +1164,43 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
             "IPv4" => {
                 copy(&mut v, f, "ip.hdr_len", "header_length");
                 copy(&mut v, f, "ip.dsfield.dscp", "dscp");
+                copy(&mut v, f, "ip.dsfield.ecn", "ecn");
                 copy(&mut v, f, "ip.len", "total_length");
                 copy(&mut v, f, "ip.id", "identification");
+                copy(&mut v, f, "ip.flags.rb", "reserved_bit");
+                copy(&mut v, f, "ip.flags.df", "df");
+                copy(&mut v, f, "ip.flags.mf", "mf");
+                copy(&mut v, f, "ip.frag_offset", "fragment_offset");
                 copy(&mut v, f, "ip.ttl", "ttl");
+                copy(&mut v, f, "ip.proto", "protocol");
+                copy(&mut v, f, "ip.checksum", "checksum");
                 copy(&mut v, f, "ip.src", "source");
                 copy(&mut v, f, "ip.dst", "destination");
-                if let Some(flags) = f.get("flags") {
-                    let has = |flag| flags.split(',').any(|x| x == flag);
-                    put(&mut v, "ip.flags.df", u8::from(has("DF")).to_string());
-                    put(&mut v, "ip.flags.mf", u8::from(has("MF")).to_string());
-                }
-                if let Some(p) = f.get("protocol") {
-                    put(&mut v, "ip.proto", in_parens(p));
-                }
-                if let Some(sum) = f.get("checksum") {
-                    put(&mut v, "ip.checksum", first_word(sum));
-                }
-                ip_payload = num(f.get("total_length"))
-                    .zip(num(f.get("header_length")))
-                    .map(|(total, header)| total - header);
             }
             "IPv6" => {
                 copy(&mut v, f, "ipv6.tclass", "traffic_class");
+                copy(&mut v, f, "ipv6.tclass.dscp", "dscp");
+                copy(&mut v, f, "ipv6.tclass.ecn", "ecn");
                 copy(&mut v, f, "ipv6.flow", "flow_label");
                 copy(&mut v, f, "ipv6.plen", "payload_length");
+                copy(&mut v, f, "ipv6.nxt", "next_header");
                 copy(&mut v, f, "ipv6.hlim", "hop_limit");
                 copy(&mut v, f, "ipv6.src", "source");
                 copy(&mut v, f, "ipv6.dst", "destination");
-                if let Some(next) = f.get("next_header") {
-                    put(&mut v, "ipv6.nxt", in_parens(next));
-                }
-                ip_payload = num(f.get("payload_length"));
-            }
-            ext if ext.starts_with("IPv6 ") => {
-                // Extension headers come out of the payload length.
-                ip_payload = ip_payload
-                    .zip(num(f.get("length")))
-                    .map(|(left, ext)| left - ext);
             }
             "ICMP" => {
                 copy(&mut v, f, "icmp.type", "type");
                 copy(&mut v, f, "icmp.code", "code");
                 copy(&mut v, f, "icmp.ident", "identifier");
                 copy(&mut v, f, "icmp.seq", "sequence");
-                if let Some(sum) = f.get("checksum") {
-                    put(&mut v, "icmp.checksum", first_word(sum));
-                }
+                copy(&mut v, f, "icmp.checksum", "checksum");
+            }
+            "ICMPv6" => {
+                copy(&mut v, f, "icmpv6.type", "type");
+                copy(&mut v, f, "icmpv6.code", "code");
+                copy(&mut v, f, "icmpv6.echo.identifier", "identifier");
+                copy(&mut v, f, "icmpv6.echo.sequence_number", "sequence");
+                copy(&mut v, f, "icmpv6.checksum", "checksum");
             }
             "TCP" => {
                 copy(&mut v, f, "tcp.srcport", "source_port");
@@ -1246,54 +1208,26 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
                 copy(&mut v, f, "tcp.seq_raw", "sequence");
                 copy(&mut v, f, "tcp.ack_raw", "acknowledgment");
                 copy(&mut v, f, "tcp.hdr_len", "header_length");
+                copy(&mut v, f, "tcp.flags", "flags_value");
+                copy(&mut v, f, "tcp.flags.cwr", "cwr");
+                copy(&mut v, f, "tcp.flags.ece", "ece");
+                copy(&mut v, f, "tcp.flags.urg", "urg");
+                copy(&mut v, f, "tcp.flags.ack", "ack");
+                copy(&mut v, f, "tcp.flags.push", "psh");
+                copy(&mut v, f, "tcp.flags.reset", "rst");
+                copy(&mut v, f, "tcp.flags.syn", "syn");
+                copy(&mut v, f, "tcp.flags.fin", "fin");
                 copy(&mut v, f, "tcp.window_size_value", "window");
-                if let Some(flags) = f.get("flags") {
-                    put(&mut v, "tcp.flags", flag_bits(flags));
-                }
-                if let Some(sum) = f.get("checksum") {
-                    put(&mut v, "tcp.checksum", first_word(sum));
-                }
-                // tcp.len is the data after the header: what the IP
-                // lengths leave once the data offset is taken off.
-                if let Some(len) = ip_payload.zip(num(f.get("header_length"))) {
-                    put(&mut v, "tcp.len", (len.0 - len.1).to_string());
-                }
-                for option in f.get("options").unwrap_or_default().split(", ") {
-                    let words: Vec<&str> = option.split(' ').collect();
-                    match words.as_slice() {
-                        ["MSS", mss] => {
-                            put(&mut v, "tcp.options.mss_val", (*mss).into());
-                        }
-                        ["WS", shift] => {
-                            put(
-                                &mut v,
-                                "tcp.options.wscale.shift",
-                                (*shift).into(),
-                            );
-                        }
-                        ["TS", "val", value, "ecr", echo] => {
-                            put(
-                                &mut v,
-                                "tcp.options.timestamp.tsval",
-                                (*value).into(),
-                            );
-                            put(
-                                &mut v,
-                                "tcp.options.timestamp.tsecr",
-                                (*echo).into(),
-                            );
-                        }
-                        _ => {}
-                    }
-                }
+                copy(&mut v, f, "tcp.checksum", "checksum");
+                copy(&mut v, f, "tcp.urgent_pointer", "urgent_pointer");
+                copy(&mut v, f, "tcp.len", "payload_length");
+                tcp_options(&mut v, &f["options"]);
             }
             "UDP" => {
                 copy(&mut v, f, "udp.srcport", "source_port");
                 copy(&mut v, f, "udp.dstport", "destination_port");
                 copy(&mut v, f, "udp.length", "length");
-                if let Some(sum) = f.get("checksum") {
-                    put(&mut v, "udp.checksum", first_word(sum));
-                }
+                copy(&mut v, f, "udp.checksum", "checksum");
             }
             "DNS" => dns_values(f, &mut v),
             _ => {}
@@ -1303,71 +1237,60 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
 }
 
 /// The DNS fields: header, then every question and record in wire order.
-fn dns_values(f: &Pairs, v: &mut Values) {
-    if let Some(id) = f.get("id") {
-        put(v, "dns.id", id.into());
+fn dns_values(f: &Json, v: &mut Values) {
+    copy(v, f, "dns.id", "id");
+    copy(v, f, "dns.flags", "flags_value");
+    copy(v, f, "dns.flags.response", "qr");
+    copy(v, f, "dns.flags.opcode", "opcode");
+    copy(v, f, "dns.flags.truncated", "tc");
+    copy(v, f, "dns.flags.recdesired", "rd");
+    copy(v, f, "dns.flags.z", "z");
+    copy(v, f, "dns.flags.checkdisable", "cd");
+    // netlab writes every bit of every message; tshark leaves out the
+    // ones that only mean something in a response (RFC 1035 § 4.1.1: AA,
+    // RA and RCODE are set by the server; RFC 4035 § 3.2.3: AD).
+    if f["qr"] == Json::Bool(true) {
+        copy(v, f, "dns.flags.authoritative", "aa");
+        copy(v, f, "dns.flags.recavail", "ra");
+        copy(v, f, "dns.flags.authenticated", "ad");
+        copy(v, f, "dns.flags.rcode", "rcode");
     }
-    if let Some(kind) = f.get("kind") {
-        put(
-            v,
-            "dns.flags.response",
-            u8::from(kind == "response").to_string(),
-        );
+    copy(v, f, "dns.count.queries", "question_count");
+    copy(v, f, "dns.count.answers", "answer_count");
+    copy(v, f, "dns.count.auth_rr", "authority_count");
+    copy(v, f, "dns.count.add_rr", "additional_count");
+    for question in f["questions"].as_array().into_iter().flatten() {
+        copy(v, question, "dns.qry.name", "name");
+        copy(v, question, "dns.qry.type", "type");
+        copy(v, question, "dns.qry.class", "class");
     }
-    if let Some(opcode) = f.get("opcode") {
-        put(v, "dns.flags.opcode", in_parens(opcode));
-    }
-    for (field, name) in [
-        ("dns.count.queries", "question"),
-        ("dns.count.answers", "answer"),
-        ("dns.count.auth_rr", "authority"),
-        ("dns.count.add_rr", "additional"),
-    ] {
-        put(v, field, f.all(name).count().to_string());
-    }
-    // "NAME TYPE CLASS"
-    for question in f.all("question") {
-        let words: Vec<&str> = question.split(' ').collect();
-        if let [name, qtype, qclass] = words.as_slice() {
-            put(v, "dns.qry.name", (*name).into());
-            put(v, "dns.qry.type", rr_type(qtype));
-            put(v, "dns.qry.class", rr_class(qclass));
-        } else {
-            put(v, "dns.qry.name", question.into());
-        }
-    }
-    // "NAME TYPE TTL ttl DATA…"; netlab does not show the class, and
-    // every record here is IN, which the record line relies on.
-    let records = f
-        .all("answer")
-        .chain(f.all("authority"))
-        .chain(f.all("additional"));
+    let records = ["answers", "authority", "additional"]
+        .iter()
+        .flat_map(|section| f[section].as_array().into_iter().flatten());
     for record in records {
-        let words: Vec<&str> = record.split(' ').collect();
-        let [name, rtype, "TTL", ttl, data @ ..] = words.as_slice() else {
-            put(v, "dns.resp.name", record.into());
-            continue;
-        };
         // tshark shows an SRV record's owner as RFC 2782's
         // _Service._Proto.Name, three fields, and no dns.resp.name.
+        let name = record["name"].as_str().unwrap_or_default();
+        let is_srv = record["type_name"] == "SRV";
         match name.splitn(3, '.').collect::<Vec<_>>().as_slice() {
-            [service, proto, rest] if *rtype == "SRV" => {
+            [service, proto, rest] if is_srv => {
                 put(v, "dns.srv.service", (*service).into());
                 put(v, "dns.srv.proto", (*proto).into());
                 put(v, "dns.srv.name", (*rest).into());
             }
-            _ => put(v, "dns.resp.name", (*name).into()),
+            _ => put(v, "dns.resp.name", name.into()),
         }
-        put(v, "dns.resp.type", rr_type(rtype));
-        put(v, "dns.resp.ttl", (*ttl).into());
-        match (*rtype, data) {
-            ("A", [ip]) => put(v, "dns.a", (*ip).into()),
-            ("AAAA", [ip]) => put(v, "dns.aaaa", (*ip).into()),
-            ("SRV", [priority, weight, port, target]) => {
-                put(v, "dns.srv.priority", (*priority).into());
-                put(v, "dns.srv.weight", (*weight).into());
-                put(v, "dns.srv.port", (*port).into());
-                put(v, "dns.srv.target", (*target).into());
+        copy(v, record, "dns.resp.type", "type");
+        copy(v, record, "dns.resp.class", "class");
+        copy(v, record, "dns.resp.ttl", "ttl");
+        match record["type_name"].as_str() {
+            Some("A") => copy(v, record, "dns.a", "address"),
+            Some("AAAA") => copy(v, record, "dns.aaaa", "address"),
+            Some("SRV") => {
+                copy(v, record, "dns.srv.priority", "priority");
+                copy(v, record, "dns.srv.weight", "weight");
+                copy(v, record, "dns.srv.port", "port");
+                copy(v, record, "dns.srv.target", "target");
             }
             _ => {}
         }
@@ -1379,9 +1302,9 @@ fn put(v: &mut Values, field: &'static str, value: String) {
     v.entry(field).or_default().push(value);
 }
 
-/// Adds netlab's field `name` of a layer as tshark's `field`.
-fn copy(v: &mut Values, f: &Pairs, field: &'static str, name: &str) {
-    if let Some(value) = f.get(name) {
-        put(v, field, value.to_string());
+/// Adds netlab's key `name` of a JSON object as tshark's `field`.
+fn copy(v: &mut Values, object: &Json, field: &'static str, name: &str) {
+    if let Some(value) = object.get(name).and_then(text) {
+        put(v, field, value);
     }
 }

@@ -11,8 +11,9 @@
 //! - [`steps`]: a system call and the kernel's socket table after it
 //! - [`events`]: one line per event of the socket tools
 //! - [`errors`]: an error with its explanation and remedy
-//! - [`packet`], [`packet_json`]: a dissected frame as a tree, hex dump,
-//!   encapsulation diagram, summary line, or JSON
+//! - [`packet`], [`packet_json`], [`packet_json_fields`]: a dissected
+//!   frame as a tree, hex dump, encapsulation diagram, summary line, or
+//!   typed JSON
 //! - [`ladder`]: a TCP connection as a ladder diagram
 //! - [`journey`]: one chat message through every layer (`netlab trace`)
 //! - [`xmpp_trace`]: the XML console, one line per stanza
@@ -48,6 +49,7 @@ pub mod osi_live;
 pub mod packet;
 pub mod packet_fields;
 pub mod packet_json;
+pub mod packet_json_fields;
 pub mod steps;
 pub mod structure;
 pub mod style;

@@ -280,7 +280,7 @@ fn dns_fields(d: &dns::Repr, f: &mut Sink<'_>) {
 }
 
 /// `AA,RD,RA`, or `none`.
-struct DnsFlags<'a>(&'a dns::Repr);
+pub(crate) struct DnsFlags<'a>(pub(crate) &'a dns::Repr);
 
 impl Display for DnsFlags<'_> {
     fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -391,7 +391,7 @@ impl Display for ShowEtherType {
     }
 }
 
-fn attribute_name(name: &str) -> &'static str {
+pub(crate) fn attribute_name(name: &str) -> &'static str {
     match name {
         "to" => "to",
         "from" => "from",

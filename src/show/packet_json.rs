@@ -1,25 +1,51 @@
-//! A dissected frame as JSON, for programs: `netlab dissect --json`.
+//! A dissected frame as JSON, for programs: `netlab dissect --json` and
+//! `netlab capture --json`.
 //!
-//! One JSON object per frame, one frame per line ("JSON Lines"), so a
-//! million-packet capture streams through in constant memory and tools like
-//! `jq` can read it line by line. The fields are exactly those of the tree
-//! ([`super::packet::fields`]), so what a student reads and what a script
-//! reads never disagree.
+//! One JSON object per frame, one frame per line ("JSON Lines", each line
+//! an RFC 8259 text), so a million-packet capture streams through in
+//! constant memory and tools like `jq` can read it line by line:
 //!
 //! ```json
-//! {"number":1,"time":1764000000.123456,"captured":74,"original":74,
+//! {"schema":1,"number":1,"time":1764000000.123456000,"captured":74,
+//!  "original":74,"cut_short":false,
 //!  "layers":[{"layer":"Ethernet II","osi":2,"osi_name":"data link",
 //!             "tcpip":"link","bytes":[0,14],"fields":{"destination":…}},…],
-//!  "problem":null,"data":[74,74]}
+//!  "problem":null,"undissected":null,"data":[74,74]}
 //! ```
+//!
+//! The values are typed, for programs rather than eyes: numbers are JSON
+//! numbers, flag bits are booleans, addresses and names are strings, and
+//! an enumeration is its number beside its name (`"protocol":17,
+//! "protocol_name":"UDP"`). The tree (`super::packet`) shows the same
+//! headers as text under the same field names; what each layer writes is
+//! in [`super::packet_json_fields`].
+//!
+//! **The version.** Every line starts with `"schema":1`, the version of
+//! the shape described by `schemas/dissect.schema.json`. It is on every
+//! line rather than in a header line of its own because a JSON Lines
+//! reader handles each line alone: `jq 'select(.layers[]…)'`, `grep`,
+//! `head` and `split` all keep working, and every line can be checked
+//! without the one before. The number goes up only when a key is renamed
+//! or removed or changes type; new keys may appear within a version.
+//!
+//! Read before: `wire::dissect`, [`super::packet`]. Book:
+//! `book/src/lesson-07.md`. Run: `netlab dissect FILE --json`.
+//! Spec: [RFC 8259] (JSON), [JSON Lines](https://jsonlines.org/).
+//!
+//! [RFC 8259]: https://datatracker.ietf.org/doc/html/rfc8259
 
 use std::fmt::Display;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use super::packet::{number, osi_name, osi_of, problem, tcpip_name, title_of};
-use super::packet_fields::{Value, each_field};
+use super::packet::{number, osi_name, osi_of, tcpip_name, title_of};
+use super::packet_json_fields::{Context, fields};
+use crate::wire::Error;
 use crate::wire::dissect::Dissection;
+
+/// The version of the shape written here, and of
+/// `schemas/dissect.schema.json`.
+pub const SCHEMA_VERSION: u32 = 1;
 
 /// Renders frame `number`, captured at `time` (since the Unix epoch), as
 /// one line of JSON (no newline).
@@ -35,95 +61,206 @@ pub fn render(number: u64, time: Duration, d: &Dissection) -> String {
 ///
 /// Written by hand rather than through a serialiser: this runs once per
 /// frame of captures with millions, and writing each value straight into
-/// the output — escaped on the way — avoids building a string for every
-/// field first.
+/// the output — escaped on the way — avoids building a value tree and a
+/// string for every field first.
 pub fn write<W: Write>(
     out: &mut W,
     frame: u64,
     time: Duration,
     d: &Dissection,
 ) -> io::Result<()> {
-    out.write_all(b"{\"number\":")?;
-    number(out, frame)?;
+    let mut line = Members::open(out)?;
+    line.num("schema", SCHEMA_VERSION)?;
+    line.num("number", frame)?;
     // Seconds with all nine decimals: exact for nanosecond captures (an
     // f64 would round them).
-    write!(
-        out,
-        ",\"time\":{}.{:09}",
-        time.as_secs(),
-        time.subsec_nanos()
-    )?;
-    out.write_all(b",\"captured\":")?;
-    number(out, d.captured)?;
-    out.write_all(b",\"original\":")?;
-    number(out, d.original)?;
-    out.write_all(b",\"layers\":[")?;
-    for (i, layer) in d.layers.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",")?;
-        }
-        let osi = osi_of(layer.header.layer());
-        out.write_all(b"{\"layer\":")?;
-        string(out, &title_of(&layer.header))?;
-        out.write_all(b",\"osi\":")?;
-        number(out, osi)?;
-        out.write_all(b",\"osi_name\":")?;
-        string(out, &osi_name(osi))?;
-        out.write_all(b",\"tcpip\":")?;
-        string(out, &tcpip_name(osi))?;
-        out.write_all(b",\"bytes\":[")?;
-        number(out, layer.bytes.start)?;
-        out.write_all(b",")?;
-        number(out, layer.bytes.end)?;
-        out.write_all(b"],\"fields\":{")?;
-        let mut result = Ok(());
-        let mut first = true;
-        each_field(&layer.header, &mut |name, value| {
-            if result.is_ok() {
-                result = field(out, first, name, value);
-                first = false;
-            }
-        });
-        result?;
-        out.write_all(b"}}")?;
-    }
-    out.write_all(b"],\"problem\":")?;
+    let at = line.key("time")?;
+    write!(at, "{}.{:09}", time.as_secs(), time.subsec_nanos())?;
+    line.num("captured", d.captured)?;
+    line.num("original", d.original)?;
+    line.bool("cut_short", d.is_cut_short())?;
+    // What the IP header says is left for the layers above it: TCP's
+    // payload length is computed from it, as tshark's `tcp.len` is.
+    let mut context = Context::default();
+    line.list("layers", &d.layers, |layer, decoded| {
+        let osi = osi_of(decoded.header.layer());
+        layer.text("layer", &title_of(&decoded.header))?;
+        layer.num("osi", osi)?;
+        layer.str("osi_name", osi_name(osi))?;
+        layer.str("tcpip", tcpip_name(osi))?;
+        let at = layer.key("bytes")?;
+        at.write_all(b"[")?;
+        number(at, decoded.bytes.start)?;
+        at.write_all(b",")?;
+        number(at, decoded.bytes.end)?;
+        at.write_all(b"]")?;
+        layer.object("fields", |f| fields(f, &decoded.header, &context))?;
+        context.after(&decoded.header);
+        Ok(())
+    })?;
     match &d.problem {
-        Some(e) => string(out, &problem(e))?,
-        None => out.write_all(b"null")?,
+        Some(e) => line.object("problem", |p| problem(p, e))?,
+        None => line.null("problem")?,
     }
-    out.write_all(b",\"undissected\":")?;
     match &d.undissected {
-        Some(what) => string(out, what)?,
-        None => out.write_all(b"null")?,
+        Some(what) => line.str("undissected", what)?,
+        None => line.null("undissected")?,
     }
-    out.write_all(b",\"data\":[")?;
-    number(out, d.rest.start)?;
-    out.write_all(b",")?;
-    number(out, d.rest.end)?;
-    out.write_all(b"]}")
+    let at = line.key("data")?;
+    at.write_all(b"[")?;
+    number(at, d.rest.start)?;
+    at.write_all(b",")?;
+    number(at, d.rest.end)?;
+    at.write_all(b"]")?;
+    line.close()
 }
 // ANCHOR_END: write
 
-fn field<W: Write>(
-    out: &mut W,
+/// What stopped the descent: `truncated` (the capture has fewer bytes
+/// than the header needs) or `malformed` (a field breaks a rule), with
+/// the parts of the message a program may want on their own.
+fn problem<W: Write>(p: &mut Members<'_, W>, e: &Error) -> io::Result<()> {
+    match e {
+        Error::Truncated {
+            layer,
+            needed,
+            available,
+        } => {
+            p.str("kind", "truncated")?;
+            p.text("layer", layer)?;
+            p.num("needed", *needed)?;
+            p.num("available", *available)?;
+        }
+        Error::Malformed { layer, rule, spec } => {
+            p.str("kind", "malformed")?;
+            p.text("layer", layer)?;
+            p.str("rule", rule)?;
+            p.str("spec", spec)?;
+        }
+        // Only `emit` returns this; a parser never does. Named anyway so
+        // that the writer is total.
+        Error::BufferTooSmall { layer, .. } => {
+            p.str("kind", "malformed")?;
+            p.text("layer", layer)?;
+        }
+    }
+    // The sentence the tree shows, for people reading the JSON.
+    p.text("text", e)
+}
+
+/// The members of one JSON object being written: each call adds
+/// `"name":value`, with the comma between members; [`Members::close`]
+/// writes the closing brace.
+pub struct Members<'w, W: Write> {
+    out: &'w mut W,
     first: bool,
-    name: &str,
-    value: Value<'_>,
-) -> io::Result<()> {
-    if !first {
-        out.write_all(b",")?;
+}
+
+impl<'w, W: Write> Members<'w, W> {
+    /// Writes `{` and starts an object.
+    pub fn open(out: &'w mut W) -> io::Result<Self> {
+        out.write_all(b"{")?;
+        Ok(Members { out, first: true })
     }
-    // Field names are plain identifiers: nothing to escape.
-    out.write_all(b"\"")?;
-    out.write_all(name.as_bytes())?;
-    out.write_all(b"\":\"")?;
-    match value {
-        Value::Num(n) => number(out, n)?,
-        Value::Str(text) => Escaped(out).write_all(text.as_bytes())?,
-        Value::Show(shown) => write!(Escaped(out), "{shown}")?,
+
+    /// Writes `}`.
+    pub fn close(self) -> io::Result<()> {
+        self.out.write_all(b"}")
     }
-    out.write_all(b"\"")
+
+    /// Writes the comma and `"name":`, and returns the output for the
+    /// value. Names are plain identifiers chosen in this crate: nothing
+    /// to escape.
+    pub fn key(&mut self, name: &str) -> io::Result<&mut W> {
+        if !self.first {
+            self.out.write_all(b",")?;
+        }
+        self.first = false;
+        self.out.write_all(b"\"")?;
+        self.out.write_all(name.as_bytes())?;
+        self.out.write_all(b"\":")?;
+        Ok(self.out)
+    }
+
+    /// A number.
+    pub fn num(&mut self, name: &str, n: impl itoa::Integer) -> io::Result<()> {
+        let out = self.key(name)?;
+        number(out, n)
+    }
+
+    /// `true` or `false`.
+    pub fn bool(&mut self, name: &str, on: bool) -> io::Result<()> {
+        let out = self.key(name)?;
+        out.write_all(if on { b"true" } else { b"false" })
+    }
+
+    /// `null`.
+    pub fn null(&mut self, name: &str) -> io::Result<()> {
+        self.key(name)?.write_all(b"null")
+    }
+
+    /// A string, escaped.
+    pub fn str(&mut self, name: &str, text: &str) -> io::Result<()> {
+        let out = self.key(name)?;
+        out.write_all(b"\"")?;
+        Escaped(out).write_all(text.as_bytes())?;
+        out.write_all(b"\"")
+    }
+
+    /// Anything that displays itself, as a string.
+    pub fn text(&mut self, name: &str, value: &dyn Display) -> io::Result<()> {
+        let out = self.key(name)?;
+        string(out, value)
+    }
+
+    /// A nested object, its members written by `each`.
+    pub fn object(
+        &mut self,
+        name: &str,
+        each: impl FnOnce(&mut Members<'_, W>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let out = self.key(name)?;
+        let mut inner = Members::open(out)?;
+        each(&mut inner)?;
+        inner.close()
+    }
+
+    /// An array with one object per item, its members written by `each`.
+    pub fn list<T>(
+        &mut self,
+        name: &str,
+        items: impl IntoIterator<Item = T>,
+        mut each: impl FnMut(&mut Members<'_, W>, T) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let out = self.key(name)?;
+        out.write_all(b"[")?;
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            let mut inner = Members::open(&mut *out)?;
+            each(&mut inner, item)?;
+            inner.close()?;
+        }
+        out.write_all(b"]")
+    }
+
+    /// An array of strings.
+    pub fn strings<T: Display>(
+        &mut self,
+        name: &str,
+        items: impl IntoIterator<Item = T>,
+    ) -> io::Result<()> {
+        let out = self.key(name)?;
+        out.write_all(b"[")?;
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            string(out, &item)?;
+        }
+        out.write_all(b"]")
+    }
 }
 
 /// A JSON string: the value's text between quotes, escaped as RFC 8259
@@ -174,22 +311,72 @@ impl<W: Write> Write for Escaped<'_, W> {
 mod tests {
     use super::*;
     use crate::wire::dissect::{Link, dissect};
-    use crate::wire::fixtures::SYN_FRAME;
+    use crate::wire::fixtures::{
+        DNS_SRV_RESPONSE_FRAME, ICMPV6_ECHO_FRAME, SYN_FRAME,
+    };
 
-    #[test]
-    fn one_object_per_frame_with_the_trees_fields() {
-        let d = dissect(&SYN_FRAME, Link::Ethernet, SYN_FRAME.len());
+    fn line(frame: &[u8]) -> serde_json::Value {
+        let d = dissect(frame, Link::Ethernet, frame.len());
         let line = render(1, Duration::from_millis(1500), &d);
         assert!(!line.contains('\n'));
-        let v: serde_json::Value =
-            serde_json::from_str(&line).expect("valid JSON");
+        serde_json::from_str(&line).expect("valid JSON")
+    }
+
+    #[test]
+    fn one_object_per_frame_with_typed_values() {
+        let v = line(&SYN_FRAME);
+        assert_eq!(v["schema"], SCHEMA_VERSION);
         assert_eq!(v["number"], 1);
         assert_eq!(v["time"], 1.5);
+        assert_eq!(v["cut_short"], false);
         assert_eq!(v["layers"][0]["layer"], "Ethernet II");
         assert_eq!(v["layers"][1]["tcpip"], "internet");
-        assert_eq!(v["layers"][2]["fields"]["destination_port"], "5222");
+        let ip = &v["layers"][1]["fields"];
+        assert_eq!(ip["ttl"], 64);
+        assert_eq!(ip["protocol"], 6);
+        assert_eq!(ip["protocol_name"], "TCP");
+        assert_eq!(ip["df"], true);
+        assert_eq!(ip["mf"], false);
+        assert_eq!(ip["checksum_status"], "good");
+        let tcp = &v["layers"][2]["fields"];
+        assert_eq!(tcp["destination_port"], 5222);
+        assert_eq!(tcp["syn"], true);
+        assert_eq!(tcp["ack"], false);
+        assert_eq!(tcp["flags"], "SYN");
+        assert_eq!(tcp["payload_length"], 0);
+        assert_eq!(tcp["options"][0]["name"], "MSS");
         assert_eq!(v["layers"][2]["bytes"][0], 34);
         assert!(v["problem"].is_null());
+    }
+
+    #[test]
+    fn dns_sections_are_arrays_and_counts_are_numbers() {
+        let v = line(&DNS_SRV_RESPONSE_FRAME);
+        let dns = &v["layers"][3]["fields"];
+        assert_eq!(dns["qr"], true);
+        assert_eq!(dns["question_count"], 1);
+        let answers = dns["answers"].as_array().expect("an array");
+        assert_eq!(answers.len(), dns["answer_count"]);
+        assert_eq!(answers[0]["type_name"], "SRV");
+        assert!(answers[0]["port"].is_u64());
+    }
+
+    #[test]
+    fn icmpv6_echo_has_its_identifier_and_sequence() {
+        let v = line(&ICMPV6_ECHO_FRAME);
+        let icmp = &v["layers"][2]["fields"];
+        assert!(icmp["identifier"].is_u64(), "{icmp}");
+        assert!(icmp["sequence"].is_u64(), "{icmp}");
+    }
+
+    #[test]
+    fn a_problem_is_an_object_with_its_sentence() {
+        let d = dissect(&SYN_FRAME[..30], Link::Ethernet, 30);
+        let v: serde_json::Value =
+            serde_json::from_str(&render(1, Duration::ZERO, &d)).expect("JSON");
+        assert_eq!(v["problem"]["kind"], "truncated");
+        assert_eq!(v["problem"]["layer"], "IPv4");
+        assert_eq!(v["problem"]["available"], 16);
     }
 
     #[test]
