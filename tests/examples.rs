@@ -162,3 +162,30 @@ fn udp_pair_receives_three_datagrams() {
         assert!(line.contains(" bytes from 127.0.0.1:"), "{line}");
     }
 }
+
+#[test]
+fn pnet_fields_reads_a_capture_through_pnet() {
+    let capture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fuzz_corpus/capture_file/le_micros.pcap"
+    );
+    let out = Command::new(example_bin("pnet_fields"))
+        .arg(capture)
+        .stdin(Stdio::null())
+        .output()
+        .expect("pnet_fields runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "pnet_fields failed: {out:?}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "1: 127.0.0.1:54321 > 127.0.0.1:5222 TCP ttl 64 seq 1511730237 \
+             flags 0x02",
+            // Cut by the snap length inside the IPv4 header.
+            "2: too short for IPv4",
+            "3: 127.0.0.53:53 > 127.0.0.1:40001 UDP ttl 64 length 135",
+        ],
+        "stdout was:\n{stdout}"
+    );
+}

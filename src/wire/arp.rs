@@ -29,6 +29,17 @@
 //! must be 6 and 4, and the addresses become [`MacAddr`] and
 //! [`Ipv4Addr`]; anything else is kept as raw bytes.
 //!
+//! ## Which part is pnet, which is ours
+//!
+//! pnet's [`ArpPacket`] is built for that one pair: its layout is fixed at
+//! 28 bytes with 6-byte and 4-byte addresses, and its own source says it
+//! "completely ignores" the two length fields. So the order is: we read the
+//! types and the two lengths, check that they are 6 and 4 for Ethernet and
+//! IPv4 and that the buffer holds what they promise, and only then read the
+//! operation and the four addresses through pnet's view (and write them
+//! through [`MutableArpPacket`]). For any other pair pnet's view would read
+//! the wrong bytes, so those packets stay ours, as raw bytes.
+//!
 //! IPv6 has no ARP: it asks the same question with ICMPv6 neighbour
 //! solicitations ([`super::icmpv6`]).
 //!
@@ -39,6 +50,11 @@
 
 use std::fmt;
 use std::net::Ipv4Addr;
+
+use pnet_packet::arp::{
+    ArpHardwareType, ArpOperation, ArpPacket, MutableArpPacket,
+};
+use pnet_packet::ethernet::EtherType as PnetEtherType;
 
 use super::ethernet::{EtherType, MacAddr};
 use super::{Error, Layer, check_len, check_room, read_u16};
@@ -244,25 +260,32 @@ impl Repr {
         let tha = spa + plen;
         let tpa = tha + hlen;
 
-        let addresses = if ethernet_ipv4 {
-            Addresses::EthernetIpv4 {
-                sender_mac: mac_at(packet, sha),
-                sender_ip: ipv4_at(packet, spa),
-                target_mac: mac_at(packet, tha),
-                target_ip: ipv4_at(packet, tpa),
-            }
+        let (operation, addresses) = if ethernet_ipv4 {
+            // Lengths 6 and 4 and all 28 bytes are proved: pnet's fixed
+            // layout is now the packet's layout.
+            let arp = ArpPacket::new(packet)
+                .expect("check_len proved the 28 bytes pnet's view needs");
+            let addresses = Addresses::EthernetIpv4 {
+                sender_mac: MacAddr(arp.get_sender_hw_addr().octets()),
+                sender_ip: arp.get_sender_proto_addr(),
+                target_mac: MacAddr(arp.get_target_hw_addr().octets()),
+                target_ip: arp.get_target_proto_addr(),
+            };
+            (arp.get_operation().0, addresses)
         } else {
-            Addresses::Other {
+            // pnet cannot read these: its addresses sit at fixed places.
+            let addresses = Addresses::Other {
                 sender_hardware: packet[sha..spa].to_vec(),
                 sender_protocol: packet[spa..tha].to_vec(),
                 target_hardware: packet[tha..tpa].to_vec(),
                 target_protocol: packet[tpa..end].to_vec(),
-            }
+            };
+            (read_u16(packet, field::OPER.start), addresses)
         };
         let repr = Repr {
             hardware_type,
             protocol_type,
-            operation: Operation::from(read_u16(packet, field::OPER.start)),
+            operation: Operation::from(operation),
             addresses,
         };
         Ok((repr, end..end))
@@ -351,6 +374,50 @@ impl Repr {
         };
         check_room(Layer::Arp, buffer, self.packet_len())?;
 
+        let (
+            sender_hardware,
+            sender_protocol,
+            target_hardware,
+            target_protocol,
+        ) = match &self.addresses {
+            Addresses::EthernetIpv4 {
+                sender_mac,
+                sender_ip,
+                target_mac,
+                target_ip,
+            } => {
+                // The layout pnet knows: write it through its view.
+                let mut arp = MutableArpPacket::new(buffer)
+                    .expect("check_room proved the 28 bytes pnet needs");
+                arp.set_hardware_type(ArpHardwareType(u16::from(
+                    self.hardware_type,
+                )));
+                arp.set_protocol_type(PnetEtherType(u16::from(
+                    self.protocol_type,
+                )));
+                arp.set_hw_addr_len(hlen_byte);
+                arp.set_proto_addr_len(plen_byte);
+                arp.set_operation(ArpOperation(u16::from(self.operation)));
+                arp.set_sender_hw_addr(sender_mac.0.into());
+                arp.set_sender_proto_addr(*sender_ip);
+                arp.set_target_hw_addr(target_mac.0.into());
+                arp.set_target_proto_addr(*target_ip);
+                return Ok(());
+            }
+            Addresses::Other {
+                sender_hardware,
+                sender_protocol,
+                target_hardware,
+                target_protocol,
+            } => (
+                sender_hardware,
+                sender_protocol,
+                target_hardware,
+                target_protocol,
+            ),
+        };
+
+        // Any other pair: by hand, since pnet's layout does not fit it.
         buffer[field::HTYPE]
             .copy_from_slice(&u16::from(self.hardware_type).to_be_bytes());
         buffer[field::PTYPE]
@@ -359,50 +426,18 @@ impl Repr {
         buffer[field::PLEN] = plen_byte;
         buffer[field::OPER]
             .copy_from_slice(&u16::from(self.operation).to_be_bytes());
-
         let mut at = FIXED_LEN;
-        let mut put = |bytes: &[u8]| {
+        for bytes in [
+            sender_hardware,
+            sender_protocol,
+            target_hardware,
+            target_protocol,
+        ] {
             buffer[at..at + bytes.len()].copy_from_slice(bytes);
             at += bytes.len();
-        };
-        match &self.addresses {
-            Addresses::EthernetIpv4 {
-                sender_mac,
-                sender_ip,
-                target_mac,
-                target_ip,
-            } => {
-                put(&sender_mac.0);
-                put(&sender_ip.octets());
-                put(&target_mac.0);
-                put(&target_ip.octets());
-            }
-            Addresses::Other {
-                sender_hardware,
-                sender_protocol,
-                target_hardware,
-                target_protocol,
-            } => {
-                put(sender_hardware);
-                put(sender_protocol);
-                put(target_hardware);
-                put(target_protocol);
-            }
         }
         Ok(())
     }
-}
-
-/// The six bytes at `at` as a MAC. The caller has checked the length.
-fn mac_at(packet: &[u8], at: usize) -> MacAddr {
-    let mut mac = [0u8; 6];
-    mac.copy_from_slice(&packet[at..at + 6]);
-    MacAddr(mac)
-}
-
-/// The four bytes at `at` as an address. The caller has checked the length.
-fn ipv4_at(packet: &[u8], at: usize) -> Ipv4Addr {
-    Ipv4Addr::new(packet[at], packet[at + 1], packet[at + 2], packet[at + 3])
 }
 
 #[cfg(test)]

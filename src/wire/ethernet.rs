@@ -27,6 +27,17 @@
 //!                                                  3b  1b   12b
 //! ```
 //!
+//! ## Which part is pnet, which is ours
+//!
+//! The fields are read and written through [`pnet_packet::ethernet`] and
+//! [`pnet_packet::vlan`]: `EthernetPacket::new(frame)` is a view over the
+//! bytes, `get_source()` reads bytes 6..12, and `MutableEthernetPacket`
+//! writes them. pnet's `new()` only checks that the 14 bytes of its fixed
+//! header are there, and answers `None` when they are not; we check first,
+//! so that a short frame becomes an [`Error::Truncated`] that says which
+//! layer ran out of bytes and by how much. Deciding *whether* a tag follows
+//! (the TPID), and the enums with names for a student, are ours too.
+//!
 //! Specs: IEEE 802.3 § 3.1.1 (MAC frame format) and § 3.2.6
 //! (Length/Type field), IEEE 802.1Q § 9.6 (VLAN tag control information),
 //! [IANA EtherType registry]. Read next: [`super::ipv4`].
@@ -36,9 +47,17 @@
 
 use std::fmt;
 
-use super::{Error, Layer, check_len, check_room, read_u16};
+use pnet_packet::ethernet::{
+    EtherType as PnetEtherType, EthernetPacket, MutableEthernetPacket,
+};
+use pnet_packet::vlan::{ClassOfService, MutableVlanPacket, VlanPacket};
 
-/// Byte ranges of the header, as in the diagrams above.
+use super::{Error, Layer, check_len, check_room};
+
+/// Byte ranges of the header, as in the diagrams above. pnet's getters read
+/// these same ranges (the test `pnet_reads_the_ranges_of_the_diagram`
+/// checks it), so some are used only by the tests.
+#[allow(dead_code)]
 pub(crate) mod field {
     use crate::wire::Field;
 
@@ -204,23 +223,29 @@ impl Repr {
     pub fn parse(
         frame: &[u8],
     ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        // Our check first: pnet's `new` would only say `None`.
         check_len(Layer::Ethernet, frame, HEADER_LEN)?;
-        let mut dst = [0u8; 6];
-        dst.copy_from_slice(&frame[field::DESTINATION]);
-        let mut src = [0u8; 6];
-        src.copy_from_slice(&frame[field::SOURCE]);
-        let ethertype =
-            EtherType::from(read_u16(frame, field::ETHERTYPE.start));
+        let eth = EthernetPacket::new(frame)
+            .expect("check_len proved the 14 bytes pnet's view needs");
+        let dst = eth.get_destination().octets();
+        let src = eth.get_source().octets();
+        let ethertype = EtherType::from(eth.get_ethertype().0);
 
         // IEEE 802.1Q § 9.5: the tag opens with a Tag Protocol Identifier,
         // 0x8100 for a customer VLAN tag, where the EtherType would be.
+        // pnet's `VlanPacket` reads the four bytes after the TPID.
         let (vlan, ethertype, payload) = if ethertype == EtherType::Vlan {
             check_len(Layer::Vlan, frame, TAGGED_HEADER_LEN)?;
-            let tci = read_u16(frame, field::TCI.start);
-            let inner = read_u16(frame, field::INNER_ETHERTYPE.start);
+            let tag = VlanPacket::new(&frame[field::TCI.start..])
+                .expect("check_len proved the 4 bytes of the tag");
+            let vlan = VlanTag {
+                pcp: tag.get_priority_code_point().0,
+                dei: tag.get_drop_eligible_indicator() != 0,
+                vid: tag.get_vlan_identifier(),
+            };
             (
-                Some(VlanTag::from_tci(tci)),
-                EtherType::from(inner),
+                Some(vlan),
+                EtherType::from(tag.get_ethertype().0),
                 field::TAGGED_PAYLOAD,
             )
         } else {
@@ -248,23 +273,32 @@ impl Repr {
     /// after [`Repr::header_len`] bytes.
     pub fn emit(&self, buffer: &mut [u8]) -> Result<(), Error> {
         check_room(Layer::Ethernet, buffer, self.header_len())?;
-        buffer[field::DESTINATION].copy_from_slice(&self.dst.0);
-        buffer[field::SOURCE].copy_from_slice(&self.src.0);
+        let mut eth = MutableEthernetPacket::new(buffer)
+            .expect("check_room proved the 14 bytes pnet's view needs");
+        eth.set_destination(self.dst.0.into());
+        eth.set_source(self.src.0.into());
         match self.vlan {
             Some(tag) => {
-                buffer[field::ETHERTYPE]
-                    .copy_from_slice(&u16::from(EtherType::Vlan).to_be_bytes());
-                buffer[field::TCI].copy_from_slice(&tag.to_tci().to_be_bytes());
-                buffer[field::INNER_ETHERTYPE]
-                    .copy_from_slice(&u16::from(self.ethertype).to_be_bytes());
+                eth.set_ethertype(pnet_ethertype(EtherType::Vlan));
+                let mut vlan =
+                    MutableVlanPacket::new(&mut buffer[field::TCI.start..])
+                        .expect("check_room proved the 4 bytes of the tag");
+                // pnet stores what it is given; cut each value to its
+                // field width first, as the wire would.
+                vlan.set_priority_code_point(ClassOfService(tag.pcp & 0x07));
+                vlan.set_drop_eligible_indicator(u8::from(tag.dei));
+                vlan.set_vlan_identifier(tag.vid & 0x0fff);
+                vlan.set_ethertype(pnet_ethertype(self.ethertype));
             }
-            None => {
-                buffer[field::ETHERTYPE]
-                    .copy_from_slice(&u16::from(self.ethertype).to_be_bytes());
-            }
+            None => eth.set_ethertype(pnet_ethertype(self.ethertype)),
         }
         Ok(())
     }
+}
+
+/// Our EtherType as pnet's, for its setters.
+fn pnet_ethertype(ethertype: EtherType) -> PnetEtherType {
+    PnetEtherType(u16::from(ethertype))
 }
 
 #[cfg(test)]
@@ -354,6 +388,23 @@ mod tests {
         for raw in [0x0800, 0x0806, 0x86dd, 0x8100, 0x1234] {
             assert_eq!(u16::from(EtherType::from(raw)), raw);
         }
+    }
+
+    #[test]
+    fn pnet_reads_the_ranges_of_the_diagram() {
+        let mut frame = [0u8; TAGGED_HEADER_LEN];
+        frame[field::DESTINATION].copy_from_slice(&[1, 2, 3, 4, 5, 6]);
+        frame[field::SOURCE].copy_from_slice(&[7, 8, 9, 10, 11, 12]);
+        frame[field::ETHERTYPE].copy_from_slice(&[0x81, 0x00]);
+        frame[field::TCI].copy_from_slice(&[0xa0, 0x64]);
+        frame[field::INNER_ETHERTYPE].copy_from_slice(&[0x08, 0x06]);
+        let eth = EthernetPacket::new(&frame).expect("14 bytes");
+        assert_eq!(eth.get_destination().octets(), [1, 2, 3, 4, 5, 6]);
+        assert_eq!(eth.get_source().octets(), [7, 8, 9, 10, 11, 12]);
+        assert_eq!(eth.get_ethertype().0, 0x8100);
+        let tag = VlanPacket::new(&frame[field::TCI.start..]).expect("4");
+        assert_eq!(tag.get_vlan_identifier(), 100);
+        assert_eq!(tag.get_ethertype().0, 0x0806);
     }
 
     #[test]

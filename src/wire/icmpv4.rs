@@ -33,6 +33,18 @@
 //! checksum covers all of it, with no pseudo-header; a bad one is
 //! reported in [`Repr::checksum_ok`], not as an error.
 //!
+//! ## Which part is pnet, which is ours
+//!
+//! The common header (type, code, checksum) is read through pnet's
+//! [`IcmpPacket`] and written through [`MutableIcmpPacket`]; the echo
+//! identifier and sequence through [`EchoRequestPacket`] (echo request and
+//! reply share the layout) and the next-hop MTU through
+//! [`DestinationUnreachablePacket`]. pnet has no view for redirect or
+//! parameter problem, so those four bytes are read by hand. The 8-byte
+//! check in front is ours, so a short message says "ICMP is truncated"
+//! rather than pnet's bare `None`; the checksum and the names of types and
+//! codes are ours too.
+//!
 //! Read before: [`super::ipv4`]. Compare with [`super::icmpv6`].
 //! Book: `book/src/lesson-07.md`. Run: `netlab lesson 7`.
 //!
@@ -42,10 +54,18 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
-use super::checksum::internet_checksum;
-use super::{Error, Layer, check_len, check_room, read_u16};
+use pnet_packet::Packet;
+use pnet_packet::icmp::destination_unreachable::DestinationUnreachablePacket;
+use pnet_packet::icmp::echo_request::EchoRequestPacket;
+use pnet_packet::icmp::{IcmpCode, IcmpPacket, IcmpType, MutableIcmpPacket};
 
-/// Byte ranges of the header, as in the diagram above.
+use super::checksum::internet_checksum;
+use super::{Error, Layer, check_len, check_room};
+
+/// Byte ranges of the header, as in the diagram above. pnet's getters read
+/// most of these (the test `pnet_reads_the_ranges_of_the_diagram` checks
+/// it), so some are used only by the tests.
+#[allow(dead_code)]
 pub(crate) mod field {
     use crate::wire::Field;
 
@@ -385,28 +405,45 @@ impl Repr {
     pub fn parse(
         message: &[u8],
     ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        // pnet's views need 4 (IcmpPacket) or 8 (echo, unreachable)
+        // bytes; we check for the 8 every message has.
         check_len(Layer::Icmpv4, message, HEADER_LEN)?;
-        let message_type = message[field::TYPE];
-        let code = message[field::CODE];
+        let icmp = IcmpPacket::new(message)
+            .expect("check_len proved the 8 bytes pnet's views need");
+        let message_type = icmp.get_icmp_type().0;
+        let code = icmp.get_icmp_code().0;
+        let echo = || {
+            let echo = EchoRequestPacket::new(message)
+                .expect("check_len proved the 8 bytes pnet's views need");
+            (echo.get_identifier(), echo.get_sequence_number())
+        };
 
         let parsed = match (message_type, code) {
             // "Code 0" is the only code RFC 792 gives echo; anything else
             // is kept whole as Other so that emit rebuilds it.
-            (kind::ECHO_REQUEST, 0) => Message::EchoRequest {
-                identifier: read_u16(message, field::ECHO_IDENT.start),
-                sequence: read_u16(message, field::ECHO_SEQ.start),
-            },
-            (kind::ECHO_REPLY, 0) => Message::EchoReply {
-                identifier: read_u16(message, field::ECHO_IDENT.start),
-                sequence: read_u16(message, field::ECHO_SEQ.start),
-            },
+            (kind::ECHO_REQUEST, 0) => {
+                let (identifier, sequence) = echo();
+                Message::EchoRequest {
+                    identifier,
+                    sequence,
+                }
+            }
+            (kind::ECHO_REPLY, 0) => {
+                let (identifier, sequence) = echo();
+                Message::EchoReply {
+                    identifier,
+                    sequence,
+                }
+            }
             (kind::DESTINATION_UNREACHABLE, _) => {
                 let code = Unreachable::from(code);
                 // RFC 1191 § 4: "the low-order 16 bits of the ICMP header
                 // field that is labelled 'unused' in the ICMP
                 // specification" carry the next-hop MTU, for code 4 only.
                 let next_hop_mtu = if code == Unreachable::FragmentationNeeded {
-                    read_u16(message, field::NEXT_HOP_MTU.start)
+                    DestinationUnreachablePacket::new(message)
+                        .expect("check_len proved the 8 bytes pnet needs")
+                        .get_next_hop_mtu()
                 } else {
                     0
                 };
@@ -443,7 +480,7 @@ impl Repr {
         // gives zero when they agree.
         let repr = Repr {
             message: parsed,
-            checksum: read_u16(message, field::CHECKSUM.start),
+            checksum: icmp.get_checksum(),
             checksum_ok: internet_checksum(message) == 0,
         };
         Ok((repr, HEADER_LEN..message.len()))
@@ -456,13 +493,17 @@ impl Repr {
     /// The "unused" bytes of error messages are written as zero.
     pub fn emit(&self, message: &mut [u8]) -> Result<(), Error> {
         check_room(Layer::Icmpv4, message, HEADER_LEN)?;
-        message[field::TYPE] = self.message.message_type();
-        message[field::CODE] = self.message.code();
+        // The four type-specific bytes first; pnet's `IcmpPacket` sees them
+        // as the start of its payload.
         message[field::REST].copy_from_slice(&self.message.rest());
+        let mut icmp = MutableIcmpPacket::new(message)
+            .expect("check_room proved the 8 bytes pnet's view needs");
+        icmp.set_icmp_type(IcmpType(self.message.message_type()));
+        icmp.set_icmp_code(IcmpCode(self.message.code()));
         // "For computing the checksum, the checksum field should be zero."
-        message[field::CHECKSUM].copy_from_slice(&[0, 0]);
-        let checksum = internet_checksum(message);
-        message[field::CHECKSUM].copy_from_slice(&checksum.to_be_bytes());
+        icmp.set_checksum(0);
+        let checksum = internet_checksum(icmp.packet());
+        icmp.set_checksum(checksum);
         Ok(())
     }
 }
@@ -483,6 +524,25 @@ mod tests {
 
     fn unreachable() -> &'static [u8] {
         &ICMP_PORT_UNREACHABLE_FRAME[ICMP_PORT_UNREACHABLE_ICMP]
+    }
+
+    #[test]
+    fn pnet_reads_the_ranges_of_the_diagram() {
+        let mut message = [0u8; HEADER_LEN];
+        message[field::TYPE] = 3;
+        message[field::CODE] = 4;
+        message[field::CHECKSUM].copy_from_slice(&[0xbe, 0xef]);
+        message[field::ECHO_IDENT].copy_from_slice(&[0x12, 0x34]);
+        message[field::NEXT_HOP_MTU].copy_from_slice(&[0x05, 0xdc]);
+        let icmp = IcmpPacket::new(&message).expect("4 bytes");
+        assert_eq!((icmp.get_icmp_type().0, icmp.get_icmp_code().0), (3, 4));
+        assert_eq!(icmp.get_checksum(), 0xbeef);
+        let echo = EchoRequestPacket::new(&message).expect("8 bytes");
+        assert_eq!(echo.get_identifier(), 0x1234);
+        assert_eq!(echo.get_sequence_number(), 1500);
+        let unreachable =
+            DestinationUnreachablePacket::new(&message).expect("8 bytes");
+        assert_eq!(unreachable.get_next_hop_mtu(), 1500);
     }
 
     #[test]

@@ -41,6 +41,21 @@
 //! one is reported in [`Repr::checksum_ok`], not as an error: a dissector
 //! wants to *show* a corrupted packet, not refuse it.
 //!
+//! ## Which part is pnet, which is ours
+//!
+//! The fields are read through pnet's view, [`Ipv4Packet`]
+//! (`get_ttl()`, `get_source()`, …), and written through
+//! [`MutableIpv4Packet`]: the bit-twiddling of the diagram is pnet's. What
+//! stays ours is everything pnet does not promise. `Ipv4Packet::new` checks
+//! only that the fixed 20 bytes are there; it does not look at IHL or total
+//! length, and its variable-length accessors (`get_options_raw()`,
+//! `payload()`) quietly clamp a lying length to the end of the buffer
+//! (older pnet versions panicked instead). So the version, IHL and total
+//! length are checked against the buffer, with the RFC's sentence at each
+//! check, *before* any accessor that depends on them is called. The
+//! checksum ([`super::checksum`]) and the [`IpProtocol`] names are ours too:
+//! they are lessons of their own.
+//!
 //! Read before: [`super::ethernet`]. Read next: [`super::tcp`],
 //! [`super::udp`]. Book: `book/src/lesson-07.md`. Run: `netlab lesson 7`.
 //!
@@ -51,10 +66,17 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
-use super::checksum::internet_checksum;
-use super::{Error, Layer, check_len, check_room, read_u16};
+use pnet_packet::Packet;
+use pnet_packet::ip::IpNextHeaderProtocol;
+use pnet_packet::ipv4::{Ipv4Packet, MutableIpv4Packet};
 
-/// Byte ranges of the header, as in the diagram above.
+use super::checksum::internet_checksum;
+use super::{Error, Layer, check_len, check_room};
+
+/// Byte ranges of the header, as in the diagram above. pnet's getters read
+/// these same ranges (the test `pnet_reads_the_ranges_of_the_diagram`
+/// checks it), so some are used only by the tests.
+#[allow(dead_code)]
 pub(crate) mod field {
     use crate::wire::Field;
 
@@ -231,11 +253,14 @@ impl Repr {
         packet: &[u8],
         cut_allowed: bool,
     ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        // pnet's `Ipv4Packet::new` checks exactly this much, and no more.
         check_len(Layer::Ipv4, packet, MIN_HEADER_LEN)?;
+        let ip = Ipv4Packet::new(packet)
+            .expect("check_len proved the 20 bytes pnet's view needs");
 
         // "The Version field indicates the format of the internet header.
         // This document describes version 4."
-        let version = packet[field::VER_IHL] >> 4;
+        let version = ip.get_version();
         if version != 4 {
             return Err(malformed(format!("version {version} is not 4")));
         }
@@ -243,7 +268,7 @@ impl Repr {
         // "Internet Header Length is the length of the internet header in
         // 32 bit words ... Note that the minimum value for a correct header
         // is 5."
-        let header_len = usize::from(packet[field::VER_IHL] & 0x0f) * 4;
+        let header_len = usize::from(ip.get_header_length()) * 4;
         if header_len < MIN_HEADER_LEN {
             return Err(malformed(format!(
                 "header length {header_len} is below the minimum of \
@@ -255,7 +280,7 @@ impl Repr {
         // "Total Length is the length of the datagram, measured in octets,
         // including internet header and data." So it cannot be shorter
         // than the header it includes.
-        let total_len = usize::from(read_u16(packet, field::TOTAL_LEN.start));
+        let total_len = usize::from(ip.get_total_length());
         if total_len < header_len {
             return Err(malformed(format!(
                 "total length {total_len} is below its own header length \
@@ -267,30 +292,32 @@ impl Repr {
         }
         let end = total_len.min(packet.len());
 
-        // From here on every index below `header_len` is inside `packet`.
-        let flags_offset = read_u16(packet, field::FLG_OFF.start);
-        let checksum = read_u16(packet, field::CHECKSUM.start);
+        // From here on both lengths are known to fit the buffer, so pnet's
+        // length-dependent accessors (the options) read what the header
+        // says, not a clamped guess.
         // "The checksum field is the 16 bit one's complement of the one's
         // complement sum of all 16 bit words in the header." Summing the
         // header with its checksum in place gives zero when they agree.
-        let checksum_ok = internet_checksum(&packet[..header_len]) == 0;
+        let checksum_ok = internet_checksum(&ip.packet()[..header_len]) == 0;
+        // "Bit 0: reserved, must be zero. Bit 1: (DF) ... Bit 2: (MF)"
+        // pnet gives the three flag bits as one number, 0 to 7.
+        let flags = ip.get_flags();
 
         let repr = Repr {
-            dscp: packet[field::DSCP_ECN] >> 2,
-            ecn: packet[field::DSCP_ECN] & 0x03,
-            identification: read_u16(packet, field::IDENT.start),
-            // "Bit 0: reserved, must be zero. Bit 1: (DF) ... Bit 2: (MF)"
-            reserved_flag: flags_offset & 0x8000 != 0,
-            dont_fragment: flags_offset & 0x4000 != 0,
-            more_fragments: flags_offset & 0x2000 != 0,
-            fragment_offset: flags_offset & 0x1fff,
-            ttl: packet[field::TTL],
-            protocol: IpProtocol::from(packet[field::PROTOCOL]),
-            checksum,
+            dscp: ip.get_dscp(),
+            ecn: ip.get_ecn(),
+            identification: ip.get_identification(),
+            reserved_flag: flags & 0b100 != 0,
+            dont_fragment: flags & 0b010 != 0,
+            more_fragments: flags & 0b001 != 0,
+            fragment_offset: ip.get_fragment_offset(),
+            ttl: ip.get_ttl(),
+            protocol: IpProtocol::from(ip.get_next_level_protocol().0),
+            checksum: ip.get_checksum(),
             checksum_ok,
-            src: ipv4_at(packet, field::SRC_ADDR.start),
-            dst: ipv4_at(packet, field::DST_ADDR.start),
-            options: packet[field::OPTIONS..header_len].to_vec(),
+            src: ip.get_source(),
+            dst: ip.get_destination(),
+            options: ip.get_options_raw().to_vec(),
             payload_len: total_len - header_len,
         };
         Ok((repr, header_len..end))
@@ -337,29 +364,35 @@ impl Repr {
         };
         check_room(Layer::Ipv4, buffer, header_len)?;
 
+        let mut ip = MutableIpv4Packet::new(&mut buffer[..header_len])
+            .expect("check_room proved the 20 bytes pnet's view needs");
+        ip.set_version(4);
         // header_len is at most 60, so IHL fits in 4 bits.
-        let ihl = (header_len / 4) as u8;
-        buffer[field::VER_IHL] = (4 << 4) | ihl;
-        buffer[field::DSCP_ECN] = ((self.dscp & 0x3f) << 2) | (self.ecn & 0x03);
-        buffer[field::TOTAL_LEN].copy_from_slice(&total_len.to_be_bytes());
-        buffer[field::IDENT]
-            .copy_from_slice(&self.identification.to_be_bytes());
-        let flags_offset = (u16::from(self.reserved_flag) << 15)
-            | (u16::from(self.dont_fragment) << 14)
-            | (u16::from(self.more_fragments) << 13)
-            | (self.fragment_offset & 0x1fff);
-        buffer[field::FLG_OFF].copy_from_slice(&flags_offset.to_be_bytes());
-        buffer[field::TTL] = self.ttl;
-        buffer[field::PROTOCOL] = u8::from(self.protocol);
-        buffer[field::SRC_ADDR].copy_from_slice(&self.src.octets());
-        buffer[field::DST_ADDR].copy_from_slice(&self.dst.octets());
-        buffer[field::OPTIONS..header_len].copy_from_slice(&self.options);
+        ip.set_header_length((header_len / 4) as u8);
+        // pnet stores what it is given; cut each value to its field width.
+        ip.set_dscp(self.dscp & 0x3f);
+        ip.set_ecn(self.ecn & 0x03);
+        ip.set_total_length(total_len);
+        ip.set_identification(self.identification);
+        ip.set_flags(
+            (u8::from(self.reserved_flag) << 2)
+                | (u8::from(self.dont_fragment) << 1)
+                | u8::from(self.more_fragments),
+        );
+        ip.set_fragment_offset(self.fragment_offset & 0x1fff);
+        ip.set_ttl(self.ttl);
+        ip.set_next_level_protocol(IpNextHeaderProtocol(u8::from(
+            self.protocol,
+        )));
+        ip.set_source(self.src);
+        ip.set_destination(self.dst);
+        ip.get_options_raw_mut().copy_from_slice(&self.options);
 
         // "For purposes of computing the checksum, the value of the
         // checksum field is zero."
-        buffer[field::CHECKSUM].copy_from_slice(&[0, 0]);
-        let checksum = internet_checksum(&buffer[..header_len]);
-        buffer[field::CHECKSUM].copy_from_slice(&checksum.to_be_bytes());
+        ip.set_checksum(0);
+        let checksum = internet_checksum(ip.packet());
+        ip.set_checksum(checksum);
         Ok(())
     }
 }
@@ -371,11 +404,6 @@ fn malformed(rule: String) -> Error {
         rule,
         spec: SPEC,
     }
-}
-
-/// The four bytes at `at` as an address. The caller has checked the length.
-fn ipv4_at(packet: &[u8], at: usize) -> Ipv4Addr {
-    Ipv4Addr::new(packet[at], packet[at + 1], packet[at + 2], packet[at + 3])
 }
 
 #[cfg(test)]
@@ -526,6 +554,47 @@ mod tests {
                 let _ = Repr::parse(&packet);
             }
         }
+    }
+
+    #[test]
+    fn pnet_reads_the_ranges_of_the_diagram() {
+        let mut packet = [0u8; 24];
+        packet[field::VER_IHL] = 0x46;
+        packet[field::DSCP_ECN] = 0xb9;
+        packet[field::TOTAL_LEN].copy_from_slice(&24u16.to_be_bytes());
+        packet[field::IDENT].copy_from_slice(&0x1234u16.to_be_bytes());
+        packet[field::FLG_OFF].copy_from_slice(&0xa005u16.to_be_bytes());
+        packet[field::TTL] = 7;
+        packet[field::PROTOCOL] = 17;
+        packet[field::CHECKSUM].copy_from_slice(&0xbeefu16.to_be_bytes());
+        packet[field::SRC_ADDR].copy_from_slice(&[10, 0, 0, 1]);
+        packet[field::DST_ADDR].copy_from_slice(&[10, 0, 0, 2]);
+        packet[field::OPTIONS..].copy_from_slice(&[1, 1, 1, 0]);
+        let ip = Ipv4Packet::new(&packet).expect("20 bytes");
+        assert_eq!((ip.get_version(), ip.get_header_length()), (4, 6));
+        assert_eq!((ip.get_dscp(), ip.get_ecn()), (0x2e, 1));
+        assert_eq!(ip.get_total_length(), 24);
+        assert_eq!(ip.get_identification(), 0x1234);
+        assert_eq!((ip.get_flags(), ip.get_fragment_offset()), (0b101, 5));
+        assert_eq!((ip.get_ttl(), ip.get_next_level_protocol().0), (7, 17));
+        assert_eq!(ip.get_checksum(), 0xbeef);
+        assert_eq!(ip.get_source(), Ipv4Addr::new(10, 0, 0, 1));
+        assert_eq!(ip.get_destination(), Ipv4Addr::new(10, 0, 0, 2));
+        assert_eq!(ip.get_options_raw(), [1, 1, 1, 0]);
+    }
+
+    #[test]
+    fn pnet_alone_clamps_lying_lengths_silently() {
+        // Why our checks stand in front: IHL 15 (60 bytes) and total length
+        // 1000 in a 24-byte buffer. pnet 0.35 does not refuse this packet,
+        // it hands back whatever bytes there are.
+        let mut packet = syn()[..24].to_vec();
+        packet[0] = 0x4f;
+        packet[2..4].copy_from_slice(&1000u16.to_be_bytes());
+        let ip = Ipv4Packet::new(&packet).expect("pnet checks only 20 bytes");
+        assert_eq!(ip.get_options_raw().len(), 4, "not the 40 IHL claims");
+        assert!(ip.payload().is_empty());
+        assert!(matches!(Repr::parse(&packet), Err(Error::Truncated { .. })));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Packets as bytes: one protocol header per file, parsed and built by hand.
+//! Packets as bytes: one protocol header per file, checked by us, read and
+//! written through pnet where pnet has a view.
 //!
 //! A captured frame is a set of envelopes, one inside the other. Each layer
 //! reads its own header, checks it against the bytes it was given, and hands
@@ -40,6 +41,13 @@
 //! diagram redrawn from the RFC, a `mod field` of byte ranges that mirrors
 //! the diagram, and a `Repr` (the header as plain Rust values) with `parse`
 //! (bytes → `Repr`) and `emit` (`Repr` → bytes).
+//!
+//! The fields of Ethernet, 802.1Q, ARP (Ethernet/IPv4), IPv4, ICMP, TCP
+//! and UDP are read through `pnet_packet`'s views (`Ipv4Packet::get_ttl`,
+//! …) and written through its mutable ones; IPv6, its extension headers,
+//! ICMPv6, DNS, TLS records and the XMPP peek are still read by hand (DNS
+//! on purpose: [`dns`] says why). pnet's `new()` checks only the fixed
+//! size of a header, so every file checks the length fields itself first.
 //!
 //! Two rules hold everywhere in this module:
 //!

@@ -40,6 +40,19 @@
 //! a pseudo-header with the IP addresses, so it can only be checked with
 //! them in hand: [`checksum_ok`].
 //!
+//! ## Which part is pnet, which is ours
+//!
+//! The fixed fields are read through pnet's [`TcpPacket`] and written
+//! through [`MutableTcpPacket`]. `TcpPacket::new` checks only that the
+//! fixed 20 bytes are there. The data offset is checked by us, against the
+//! RFC's minimum and the buffer, before pnet's `get_options_raw()` is
+//! called (pnet would clamp a lying offset to the buffer without a word).
+//! The options themselves are parsed by our `parse_options`, not pnet's
+//! `get_options_iter()`: pnet's iterator accepts an option whose length
+//! byte is below 2 or runs past the header, and knows nothing of the
+//! padding rule after End of List; ours checks each of those rules and
+//! says which one broke. The checksum is our [`super::checksum`].
+//!
 //! Read before: [`super::ipv4`], [`super::checksum`]. Book:
 //! `book/src/lesson-07.md`, and the handshake in `book/src/lesson-10.md`.
 //! Run: `netlab lesson 7`.
@@ -54,9 +67,14 @@ use std::net::IpAddr;
 
 use super::checksum::segment_checksum;
 use super::ipv4::IpProtocol;
-use super::{Error, Layer, check_len, check_room, read_u16, read_u32};
+use super::{Error, Layer, check_len, check_room, read_u32};
+use pnet_packet::Packet;
+use pnet_packet::tcp::{MutableTcpPacket, TcpPacket};
 
-/// Byte ranges of the header, as in the diagram above.
+/// Byte ranges of the header, as in the diagram above. pnet's getters read
+/// these same ranges (the test `pnet_reads_the_ranges_of_the_diagram`
+/// checks it), so some are used only by the tests.
+#[allow(dead_code)]
 pub(crate) mod field {
     use crate::wire::Field;
 
@@ -392,12 +410,15 @@ impl Repr {
     pub fn parse(
         segment: &[u8],
     ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        // pnet's `TcpPacket::new` checks these 20 bytes and no more.
         check_len(Layer::Tcp, segment, MIN_HEADER_LEN)?;
+        let tcp = TcpPacket::new(segment)
+            .expect("check_len proved the 20 bytes pnet's view needs");
 
         // RFC 9293 § 3.1: "Data Offset (DOffset): 4 bits. The number of
         // 32-bit words in the TCP header. This indicates where the data
         // begins." Five words is the header without options.
-        let header_len = usize::from(segment[field::DATA_OFFSET] >> 4) * 4;
+        let header_len = usize::from(tcp.get_data_offset()) * 4;
         if header_len < MIN_HEADER_LEN {
             return Err(Error::Malformed {
                 layer: Layer::Tcp,
@@ -410,17 +431,19 @@ impl Repr {
         }
         check_len(Layer::Tcp, segment, header_len)?;
 
-        let options = parse_options(&segment[field::OPTIONS..header_len])?;
+        // The offset fits the buffer, so pnet's option bytes are exactly
+        // the ones the header claims; our parser checks each option.
+        let options = parse_options(tcp.get_options_raw())?;
         let repr = Repr {
-            src_port: read_u16(segment, field::SRC_PORT.start),
-            dst_port: read_u16(segment, field::DST_PORT.start),
-            seq: read_u32(segment, field::SEQ_NUM.start),
-            ack: read_u32(segment, field::ACK_NUM.start),
-            reserved: segment[field::DATA_OFFSET] & 0x0f,
-            flags: Flags(segment[field::FLAGS]),
-            window: read_u16(segment, field::WINDOW.start),
-            checksum: read_u16(segment, field::CHECKSUM.start),
-            urgent: read_u16(segment, field::URGENT.start),
+            src_port: tcp.get_source(),
+            dst_port: tcp.get_destination(),
+            seq: tcp.get_sequence(),
+            ack: tcp.get_acknowledgement(),
+            reserved: tcp.get_reserved(),
+            flags: Flags(tcp.get_flags()),
+            window: tcp.get_window(),
+            checksum: tcp.get_checksum(),
+            urgent: tcp.get_urgent_ptr(),
             options,
         };
         Ok((repr, header_len..segment.len()))
@@ -471,28 +494,30 @@ impl Repr {
         }
         check_room(Layer::Tcp, segment, header_len)?;
 
-        segment[field::SRC_PORT].copy_from_slice(&self.src_port.to_be_bytes());
-        segment[field::DST_PORT].copy_from_slice(&self.dst_port.to_be_bytes());
-        segment[field::SEQ_NUM].copy_from_slice(&self.seq.to_be_bytes());
-        segment[field::ACK_NUM].copy_from_slice(&self.ack.to_be_bytes());
-        // header_len is at most 60, so the offset fits in 4 bits.
-        let data_offset = (header_len / 4) as u8;
-        segment[field::DATA_OFFSET] =
-            (data_offset << 4) | (self.reserved & 0x0f);
-        segment[field::FLAGS] = self.flags.0;
-        segment[field::WINDOW].copy_from_slice(&self.window.to_be_bytes());
-        segment[field::URGENT].copy_from_slice(&self.urgent.to_be_bytes());
-        segment[field::OPTIONS..header_len].copy_from_slice(&options);
+        let mut tcp = MutableTcpPacket::new(segment)
+            .expect("check_room proved the 20 bytes pnet's view needs");
+        tcp.set_source(self.src_port);
+        tcp.set_destination(self.dst_port);
+        tcp.set_sequence(self.seq);
+        tcp.set_acknowledgement(self.ack);
+        // header_len is at most 60, so the offset fits in 4 bits. It is set
+        // before the options, whose place pnet computes from it.
+        tcp.set_data_offset((header_len / 4) as u8);
+        tcp.set_reserved(self.reserved & 0x0f);
+        tcp.set_flags(self.flags.0);
+        tcp.set_window(self.window);
+        tcp.set_urgent_ptr(self.urgent);
+        tcp.get_options_raw_mut().copy_from_slice(&options);
 
         // RFC 9293 § 3.1: "While computing the checksum, the checksum field
         // itself is replaced with zeros."
-        segment[field::CHECKSUM].copy_from_slice(&[0, 0]);
+        tcp.set_checksum(0);
         let Some(checksum) =
-            segment_checksum(segment, src, dst, IpProtocol::Tcp)
+            segment_checksum(tcp.packet(), src, dst, IpProtocol::Tcp)
         else {
             return Err(mixed_families(src, dst));
         };
-        segment[field::CHECKSUM].copy_from_slice(&checksum.to_be_bytes());
+        tcp.set_checksum(checksum);
         Ok(())
     }
 }
@@ -642,6 +667,29 @@ mod tests {
         assert_eq!(repr.header_len(), 40);
         assert_eq!(data, 40..40);
         assert!(checksum_ok(syn(), LO, LO));
+    }
+
+    #[test]
+    fn pnet_reads_the_ranges_of_the_diagram() {
+        let mut segment = [0u8; 24];
+        segment[field::SRC_PORT].copy_from_slice(&[0x12, 0x34]);
+        segment[field::DST_PORT].copy_from_slice(&[0x14, 0x66]);
+        segment[field::SEQ_NUM].copy_from_slice(&[1, 2, 3, 4]);
+        segment[field::ACK_NUM].copy_from_slice(&[5, 6, 7, 8]);
+        segment[field::DATA_OFFSET] = 0x6a;
+        segment[field::FLAGS] = 0x12;
+        segment[field::WINDOW].copy_from_slice(&[0xff, 0xd7]);
+        segment[field::CHECKSUM].copy_from_slice(&[0xbe, 0xef]);
+        segment[field::URGENT].copy_from_slice(&[0, 9]);
+        segment[field::OPTIONS..].copy_from_slice(&[1, 1, 1, 0]);
+        let tcp = TcpPacket::new(&segment).expect("20 bytes");
+        assert_eq!((tcp.get_source(), tcp.get_destination()), (0x1234, 5222));
+        assert_eq!(tcp.get_sequence(), 0x0102_0304);
+        assert_eq!(tcp.get_acknowledgement(), 0x0506_0708);
+        assert_eq!((tcp.get_data_offset(), tcp.get_reserved()), (6, 0xa));
+        assert_eq!((tcp.get_flags(), tcp.get_window()), (0x12, 0xffd7));
+        assert_eq!((tcp.get_checksum(), tcp.get_urgent_ptr()), (0xbeef, 9));
+        assert_eq!(tcp.get_options_raw(), [1, 1, 1, 0]);
     }
 
     #[test]

@@ -21,6 +21,17 @@
 //! on. The checksum is optional over IPv4 (0 means "not computed") but
 //! mandatory over IPv6 ([RFC 8200 § 8.1]).
 //!
+//! ## Which part is pnet, which is ours
+//!
+//! The four fields are read through pnet's [`UdpPacket`] and written
+//! through [`MutableUdpPacket`]. `UdpPacket::new` checks only that 8 bytes
+//! are there; it never compares the length field with the buffer, and its
+//! `payload()` runs to the end of the buffer whatever the length says
+//! (Ethernet padding included). So the length is checked first, against
+//! RFC 768's minimum and against the bytes captured, and the data range we
+//! return ends where the length says. The checksum is computed by our
+//! [`super::checksum`], which shows the pseudo-header step by step.
+//!
 //! Read before: [`super::ipv4`], [`super::checksum`]. Compare with
 //! [`super::tcp`]. Book: `book/src/lesson-07.md`, `book/src/lesson-09.md`.
 //! Run: `netlab lesson 7`.
@@ -30,11 +41,16 @@
 
 use std::net::IpAddr;
 
+use pnet_packet::udp::{MutableUdpPacket, UdpPacket};
+
 use super::checksum::segment_checksum;
 use super::ipv4::IpProtocol;
-use super::{Error, Layer, check_len, check_room, read_u16};
+use super::{Error, Layer, check_len, check_room};
 
-/// Byte ranges of the header, as in the diagram above.
+/// Byte ranges of the header, as in the diagram above. pnet's getters read
+/// these same ranges (the test `pnet_reads_the_ranges_of_the_diagram`
+/// checks it), so some are used only by the tests.
+#[allow(dead_code)]
 pub(crate) mod field {
     use crate::wire::Field;
 
@@ -95,12 +111,15 @@ impl Repr {
         datagram: &[u8],
         cut_allowed: bool,
     ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        // pnet's `UdpPacket::new` checks these 8 bytes and nothing else.
         check_len(Layer::Udp, datagram, HEADER_LEN)?;
+        let udp = UdpPacket::new(datagram)
+            .expect("check_len proved the 8 bytes pnet's view needs");
 
         // RFC 768: "Length is the length in octets of this user datagram
         // including this header and the data. (This means the minimum
         // value of the length is eight.)"
-        let length = usize::from(read_u16(datagram, field::LENGTH.start));
+        let length = usize::from(udp.get_length());
         if length < HEADER_LEN {
             return Err(Error::Malformed {
                 layer: Layer::Udp,
@@ -116,9 +135,9 @@ impl Repr {
         }
 
         let repr = Repr {
-            src_port: read_u16(datagram, field::SRC_PORT.start),
-            dst_port: read_u16(datagram, field::DST_PORT.start),
-            checksum: read_u16(datagram, field::CHECKSUM.start),
+            src_port: udp.get_source(),
+            dst_port: udp.get_destination(),
+            checksum: udp.get_checksum(),
             payload_len: length - HEADER_LEN,
         };
         Ok((repr, HEADER_LEN..length.min(datagram.len())))
@@ -151,11 +170,12 @@ impl Repr {
         check_room(Layer::Udp, datagram, self.length())?;
         let datagram = &mut datagram[..self.length()];
 
-        datagram[field::SRC_PORT].copy_from_slice(&self.src_port.to_be_bytes());
-        datagram[field::DST_PORT].copy_from_slice(&self.dst_port.to_be_bytes());
-        datagram[field::LENGTH].copy_from_slice(&length.to_be_bytes());
-
-        datagram[field::CHECKSUM].copy_from_slice(&[0, 0]);
+        let mut udp = MutableUdpPacket::new(datagram)
+            .expect("check_room proved the 8 bytes pnet's view needs");
+        udp.set_source(self.src_port);
+        udp.set_destination(self.dst_port);
+        udp.set_length(length);
+        udp.set_checksum(0);
         let Some(checksum) =
             segment_checksum(datagram, src, dst, IpProtocol::Udp)
         else {
@@ -171,7 +191,9 @@ impl Repr {
         // RFC 768: "If the computed checksum is zero, it is transmitted as
         // all ones", because all zeros already means "no checksum".
         let checksum = if checksum == 0 { 0xffff } else { checksum };
-        datagram[field::CHECKSUM].copy_from_slice(&checksum.to_be_bytes());
+        MutableUdpPacket::new(datagram)
+            .expect("check_room proved the 8 bytes pnet's view needs")
+            .set_checksum(checksum);
         Ok(())
     }
 }
@@ -188,10 +210,10 @@ impl Repr {
 /// [RFC 768]: https://datatracker.ietf.org/doc/html/rfc768
 /// [RFC 8200 § 8.1]: https://datatracker.ietf.org/doc/html/rfc8200#section-8.1
 pub fn checksum_ok(datagram: &[u8], src: IpAddr, dst: IpAddr) -> bool {
-    if datagram.len() < HEADER_LEN {
+    let Some(udp) = UdpPacket::new(datagram) else {
         return false;
-    }
-    if read_u16(datagram, field::CHECKSUM.start) == 0 {
+    };
+    if udp.get_checksum() == 0 {
         return src.is_ipv4() && dst.is_ipv4();
     }
     segment_checksum(datagram, src, dst, IpProtocol::Udp) == Some(0)
@@ -218,6 +240,18 @@ mod tests {
         assert_eq!(repr.checksum, 0xfaaf);
         assert_eq!(&hello()[data], b"hello");
         assert!(checksum_ok(hello(), LO, LO));
+    }
+
+    #[test]
+    fn pnet_reads_the_ranges_of_the_diagram() {
+        let mut datagram = [0u8; HEADER_LEN];
+        datagram[field::SRC_PORT].copy_from_slice(&[0x12, 0x34]);
+        datagram[field::DST_PORT].copy_from_slice(&[0x00, 0x35]);
+        datagram[field::LENGTH].copy_from_slice(&[0x00, 0x08]);
+        datagram[field::CHECKSUM].copy_from_slice(&[0xbe, 0xef]);
+        let udp = UdpPacket::new(&datagram).expect("8 bytes");
+        assert_eq!((udp.get_source(), udp.get_destination()), (0x1234, 53));
+        assert_eq!((udp.get_length(), udp.get_checksum()), (8, 0xbeef));
     }
 
     #[test]
