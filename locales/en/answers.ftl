@@ -1,0 +1,63 @@
+# The worked answers `netlab lesson N --answers` prints after a lesson,
+# composed from the student's own run (each lesson's `answers()` in
+# src/course/lessonNN.rs), and the words they share
+# (src/course/worked.rs). Each message is one paragraph of Markdown.
+
+## Shared by every lesson.
+
+answer-not-run = Its step did not run.
+# Lists: "a, b and c". The code joins all but the last with
+# answer-list-comma first.
+answer-list-and = { $first } and { $last }
+answer-list-comma = { $first }, { $next }
+
+## Lesson 10: sockets.
+
+answer-10-port = Your listener got port { $port }.
+answer-10-port-inside =
+    Your listener got port { $port }. This machine's ephemeral range
+    (`/proc/sys/net/ipv4/ip_local_port_range`) is { $start }–{ $end }, so
+    { $port } is inside it: for port 0 the kernel picks from the same
+    range it uses for clients.
+answer-10-port-outside =
+    Your listener got port { $port }. This machine's ephemeral range
+    (`/proc/sys/net/ipv4/ip_local_port_range`) is { $start }–{ $end }, so
+    { $port } is outside it: this kernel picks a bound port 0 from
+    elsewhere.
+answer-10-table = After `connect` the table showed { $sockets } sockets.
+answer-10-table-unowned =
+    After `connect` the table showed { $sockets } sockets; the one with no
+    owner (inode 0) was { $local } → { $remote }, the server's end that the
+    kernel finished but nobody had `accept()`ed.
+answer-10-backlog =
+    The `backlog` step answered the second question: with backlog
+    { $backlog }, the queue held { $held } finished connections (Recv-Q
+    { $queued }) and the next client, { $left }, stayed in SYN_SENT: the
+    server's kernel dropped its SYN without a word.
+# When no client was left out (the `left` of answer-10-backlog).
+answer-10-backlog-none = none
+answer-10-got-in =
+    After one `accept()` made room, its TCP sent the SYN again and it got
+    in { $after } later; a program would only have seen `connect()` take
+    longer.
+answer-10-not-in =
+    It had not got in a few seconds after `accept()` made room: its
+    retries back off (1 s, 2 s, 4 s …).
+answer-10-time-wait =
+    While both run, `ss -tn 'sport = :7000'` shows one row: the server's
+    accepted socket, ESTAB, local port 7000, peer nc's ephemeral port.
+    (The listener is in LISTEN, which `ss` lists only with `-l`; nc's own
+    socket has the ephemeral port as its source, so `'dport = :7000'`
+    shows it.) Ctrl-C makes nc close first: nc's socket sends the first
+    FIN and stays in TIME_WAIT for 60 s, seen with `ss -tn 'dport =
+    :7000'`; the server's socket, which answered the FIN, is gone. The
+    side that closes first waits, so that a late segment of this
+    connection cannot land in a new one between the same two ports.
+answer-10-time-wait-ours =
+    This lesson's `close` step shows the same rule: its client closed
+    first, and the socket in TIME_WAIT was { $addr }, held by `{ $owner }`.
+answer-10-udp =
+    UDP has no connections, so there is nothing to accept: the listener's
+    one socket receives every datagram with `recvfrom()`, and each
+    datagram carries its sender's address.
+answer-10-udp-refused = In the `udp` step, `{ $call }` returned { $returned }.
