@@ -61,3 +61,40 @@ answer-10-udp =
     one socket receives every datagram with `recvfrom()`, and each
     datagram carries its sender's address.
 answer-10-udp-refused = In the `udp` step, `{ $call }` returned { $returned }.
+
+## Lesson 1: instant messaging.
+
+answer-01-rows =
+    Your table had { $rows } rows with port { $port }: the listener and
+    { $established } ESTABLISHED ends. A connection has two ends, and here
+    both ends are sockets of this one process, so the kernel lists each
+    connection twice: once from the client's side ({ $clients }), once
+    from the server's. The number in every row is { $port }, the server's
+    port: local on the listener and the server's ends, remote on the
+    clients' rows.
+# One client's end in answer-01-rows: "alice's client at 127.0.0.1:5000".
+answer-01-client-at = { $owner } at { $addr }
+answer-01-push =
+    Bob's client sent { $sent } stanzas: the message came down the
+    connection he opened at login. The server added { $added }. Alice's
+    client could write any name there; the server knows which connection
+    the stanza came in on and who logged in on it, so it writes `from`
+    itself (and overwrites one a client wrote): nobody can send in someone
+    else's name.
+answer-01-presence =
+    At login the server sent bob's `<presence/>` to { $first }: nobody had
+    a subscription to bob yet, and presence goes only to those the user
+    allowed. In the `presence` step alice asked (`subscribe`) and bob
+    agreed (`subscribed`); after that bob's "away" went to { $away },
+    { $took } after he wrote it.
+# Who got a presence, when nobody did.
+answer-01-nobody = nobody
+answer-01-delay =
+    Bob got the message { $total } ms after alice sent it. The lesson kept
+    bob offline for { $away } ms on purpose, and his new login (a new TCP
+    connection, SASL, binding) took { $relogin } ms; the other { $rest } ms
+    went to his presence and the delivery. The stamp, { $stamp }, is when
+    the server received the message, that is when alice wrote it. After a
+    week his client should show the stamp: the time he got it only says
+    when he happened to log in.
+answer-01-no-stamp = (none)

@@ -58,3 +58,36 @@ answer-10-udp =
     UDP 没有连接，所以没有什么可以 accept：监听程序唯一的套接字用
     `recvfrom()` 接收每一个数据报，每个数据报都带着发送方的地址。
 answer-10-udp-refused = 在 `udp` 这一步，`{ $call }` 返回了 { $returned }。
+
+## 第 1 课：即时通讯。
+
+answer-01-rows =
+    你的表里有 { $rows } 行带有端口 { $port }：一个监听套接字，加上
+    { $established } 个处于 ESTABLISHED 状态的端点。一条连接有两端，
+    而这里两端都是这同一个进程里的套接字，所以内核把每条连接列出两次：
+    一次从客户端一方（{ $clients }），一次从服务器一方。每一行里都有的
+    数字是 { $port }，也就是服务器的端口：在监听套接字和服务器一端的行里
+    它是本地端口，在客户端的行里它是远端端口。
+# answer-01-rows 里客户端的一端：“alice's client（127.0.0.1:5000）”。
+answer-01-client-at = { $owner }（{ $addr }）
+answer-01-push =
+    bob 的客户端发送了 { $sent } 个节：消息是顺着他登录时打开的那条连接
+    下来的。服务器加上了 { $added }。alice 的客户端可以在那里写上任何名字；
+    服务器知道这个节是从哪条连接进来的、谁在这条连接上登录，所以 `from`
+    由它自己来写（客户端写了的，它会覆盖掉）：谁也不能冒用别人的名义
+    发消息。
+answer-01-presence =
+    登录时，服务器把 bob 的 `<presence/>` 发给了 { $first }：那时还没有人
+    订阅 bob 的出席信息，而出席信息只发给用户允许的人。在 `presence` 这一步，
+    alice 提出请求（`subscribe`），bob 表示同意（`subscribed`）；此后 bob 的
+    “离开”（away）发给了 { $away }，在他写下之后 { $took } 就到了。
+# 谁也没有收到出席信息时的说法。
+answer-01-nobody = 没有人
+answer-01-delay =
+    bob 在 alice 发出消息 { $total } ms 之后收到了它。本课故意让 bob 离线
+    { $away } ms，他重新登录（一条新的 TCP 连接、SASL、资源绑定）花了
+    { $relogin } ms；其余的 { $rest } ms 花在他的出席信息和消息的交付上。
+    时间戳 { $stamp } 是服务器收到这条消息的时间，也就是 alice 写下它的时间。
+    一个星期之后，他的客户端应该显示这个时间戳：他收到消息的时间只说明他
+    碰巧什么时候登录。
+answer-01-no-stamp = （无）
