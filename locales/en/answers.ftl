@@ -98,3 +98,65 @@ answer-01-delay =
     week his client should show the stamp: the time he got it only says
     when he happened to log in.
 answer-01-no-stamp = (none)
+
+## Lessons 8 and 9 name the step that did not run.
+
+answer-step-not-run = The `{ $step }` step did not run.
+
+## Lesson 8: addresses and ports.
+
+answer-08-route-gateway =
+    On this machine it would leave through **{ $interface }**: the most
+    specific route containing it is `{ $route }` via { $gateway }: no
+    interface has an address on 192.0.2.10's network, so the packet goes
+    to that *gateway* (the next router) through { $interface }. The
+    kernel picks, of all routes whose network contains the address, the
+    one with the longest prefix.
+answer-08-route-direct =
+    On this machine it would leave through **{ $interface }**: it is
+    inside { $network }, the network of { $interface }'s own address in
+    the `interfaces` table, so the packet goes straight out of
+    { $interface } to 192.0.2.10 itself, no router between. The kernel
+    picks, of all routes whose network contains the address, the one with
+    the longest prefix.
+answer-08-no-route =
+    This machine has no route that contains 192.0.2.10 (no default route
+    either): sending would fail with ENETUNREACH.
+answer-08-route-unreadable = The routing table could not be read ({ $error }).
+answer-08-route-check = `ip route get 192.0.2.10` prints the same choice.
+answer-08-localhost-yes =
+    Yes: `getaddrinfo("localhost")` returned { $addresses }, so `::1` is
+    included; a client tries the addresses in that order.
+answer-08-localhost-no =
+    No: `getaddrinfo("localhost")` returned only { $addresses }, because
+    the `/etc/hosts` lines naming localhost are IPv4 only. The line `::1
+    localhost` (Debian writes `::1 localhost ip6-localhost ip6-loopback`)
+    would add it. `::1` itself works either way: the `families` step
+    connected over it.
+answer-08-ephemeral =
+    Your range is { $start }–{ $end }: { $end } − { $start } + 1 = { $size }
+    ports. A TCP connection is told apart by four numbers: source address,
+    source port, destination address, destination port. From one client
+    address to one server address and port, only the source port can
+    change, so at most { $size } connections can exist at once (fewer
+    while closed ones wait in TIME_WAIT). To another server port or
+    address, the same source ports can be used again, because the four
+    numbers differ: the limit is per destination, not global. Your 5
+    connections got { $ports }, all to one server, each a different source
+    port.
+answer-08-privileged-root =
+    You ran the lesson with CAP_NET_BIND_SERVICE (as root): the `errors`
+    step's `bind(127.0.0.1:80)` returned 0, and only the thread that
+    dropped the capability got { $error }. So `netlab socket listen
+    127.0.0.1:80` listens for you; an ordinary user gets { $error } and
+    the fix line: { $fix }.
+answer-08-privileged-user =
+    You ran the lesson as an ordinary user: the `errors` step's
+    `bind(127.0.0.1:80)` returned { $error }, and so will `netlab socket
+    listen 127.0.0.1:80`. Its fix line is the step's: { $fix }. With
+    `sudo` the same command listens, because root has the capability.
+answer-08-privileged-untried = The `errors` step did not try port 80.
+answer-08-unprivileged-start =
+    Port 8080 works for everyone: this kernel lets unprivileged programs
+    bind from port { $start } up (the `ports` step read it from
+    `/proc/sys/net/ipv4/ip_unprivileged_port_start`).

@@ -91,3 +91,58 @@ answer-01-delay =
     一个星期之后，他的客户端应该显示这个时间戳：他收到消息的时间只说明他
     碰巧什么时候登录。
 answer-01-no-stamp = （无）
+
+## 第 8、9 课说出没有运行的是哪一步。
+
+answer-step-not-run = `{ $step }` 这一步没有运行。
+
+## 第 8 课：地址与端口。
+
+answer-08-route-gateway =
+    在这台机器上，它会从 **{ $interface }** 出去：包含这个地址的最具体的
+    路由是经由 { $gateway } 的 `{ $route }`：没有哪个接口的地址在
+    192.0.2.10 所在的网络上，所以分组经由 { $interface } 发给那个
+    *网关*（下一个路由器）。在网络部分包含这个地址的所有路由中，内核挑选
+    前缀最长的那一条。
+answer-08-route-direct =
+    在这台机器上，它会从 **{ $interface }** 出去：它在 { $network } 之内，
+    这是 `interfaces` 表里 { $interface } 自己的地址所在的网络，所以分组
+    直接从 { $interface } 发给 192.0.2.10 本身，中间没有路由器。在网络部分
+    包含这个地址的所有路由中，内核挑选前缀最长的那一条。
+answer-08-no-route =
+    这台机器上没有包含 192.0.2.10 的路由（也没有默认路由）：发送会以
+    ENETUNREACH 失败。
+answer-08-route-unreadable = 读不到路由表（{ $error }）。
+answer-08-route-check = `ip route get 192.0.2.10` 打印的是同样的选择。
+answer-08-localhost-yes =
+    包括：`getaddrinfo("localhost")` 返回了 { $addresses }，所以其中有
+    `::1`；客户端按这个顺序逐个尝试这些地址。
+answer-08-localhost-no =
+    不包括：`getaddrinfo("localhost")` 只返回了 { $addresses }，因为
+    `/etc/hosts` 里提到 localhost 的行都只有 IPv4。加上 `::1 localhost`
+    这一行（Debian 写的是 `::1 localhost ip6-localhost ip6-loopback`）
+    就会有它。不管有没有这一行，`::1` 本身都能用：`families` 这一步
+    就是通过它连接的。
+answer-08-ephemeral =
+    你的范围是 { $start }–{ $end }：{ $end } − { $start } + 1 = { $size }
+    个端口。一条 TCP 连接由四个数来区分：源地址、源端口、目的地址、
+    目的端口。从一个客户端地址到同一个服务器地址和端口，能变的只有源端口，
+    所以同时最多只能有 { $size } 个连接（已关闭的连接还在 TIME_WAIT 中
+    等待时更少）。到另一个服务器端口或地址，同样的源端口可以再用一次，
+    因为四个数不同了：这个限制是按目的地计算的，而不是全局的。你的 5 个
+    连接拿到了 { $ports }，都连向同一个服务器，每个连接的源端口都不同。
+answer-08-privileged-root =
+    你是带着 CAP_NET_BIND_SERVICE 能力（以 root 身份）运行本课的：
+    `errors` 这一步的 `bind(127.0.0.1:80)` 返回了 0，只有放弃了这个能力的
+    那个线程得到了 { $error }。所以 `netlab socket listen 127.0.0.1:80`
+    对你来说会开始监听；普通用户会得到 { $error } 和这行修复建议：{ $fix }。
+answer-08-privileged-user =
+    你是以普通用户身份运行本课的：`errors` 这一步的
+    `bind(127.0.0.1:80)` 返回了 { $error }，`netlab socket listen
+    127.0.0.1:80` 也会这样。它的修复建议和那一步的一样：{ $fix }。
+    用 `sudo` 运行，同一条命令就会开始监听，因为 root 有这个能力。
+answer-08-privileged-untried = `errors` 这一步没有尝试端口 80。
+answer-08-unprivileged-start =
+    端口 8080 谁都可以用：这个内核允许没有特权的程序绑定 { $start }
+    及以上的端口（`ports` 这一步从
+    `/proc/sys/net/ipv4/ip_unprivileged_port_start` 读到了这个数）。
