@@ -160,3 +160,43 @@ answer-08-unprivileged-start =
     Port 8080 works for everyone: this kernel lets unprivileged programs
     bind from port { $start } up (the `ports` step read it from
     `/proc/sys/net/ipv4/ip_unprivileged_port_start`).
+
+## Lesson 2: why XMPP.
+
+answer-02-plain =
+    `{ $initial }` decodes to { $bytes } bytes: `{ $od }`. The NUL bytes
+    (`\0`) separate three fields: the authorization identity (empty: "the
+    same as the user"), the user name `{ $user }`, and the password
+    `{ $password }`. Whoever captures the connection learns both and can
+    log in as { $user } from then on; base64 only makes bytes printable,
+    it hides nothing.
+answer-02-rewritten =
+    Bob typed { $typed } bytes with { $typed_single } single quotes;
+    alice's client got { $got } bytes with { $got_single } single and
+    { $got_double } double quotes. The server added { $added }, and it
+    wrote every attribute in double quotes: it parsed bob's XML into a
+    tree and wrote the tree out anew. To XML both quotes mean the same,
+    and alice's client reads the tree (element, attributes, text), not the
+    bytes: what counts is the meaning.
+answer-02-mechanisms =
+    The server offered { $offered }. Alice's client picked { $picked }, the
+    first it knows in its order of preference; bob typed PLAIN. PLAIN must
+    never be offered without TLS: it sends the password itself (exercise
+    1), readable by anyone on the path. The SCRAM mechanisms send only a
+    proof computed from the password and a fresh nonce, useless to replay.
+answer-02-early =
+    The server answered carol's `<message>` with a stream error,
+    `<{ $condition }/>`, closed its stream (`</stream:stream>`), and
+    closed the TCP connection: carol's next `read()` returned { $read }.
+    The message went nowhere. Before SASL the connection belongs to
+    nobody, so the server has no `from` it could stamp; a server that
+    delivered it would let anyone write anonymously.
+# The same, when the stream error carried a <text/>.
+answer-02-early-text =
+    The server answered carol's `<message>` with a stream error,
+    `<{ $condition }/>`, with the text "{ $text }", closed its stream
+    (`</stream:stream>`), and closed the TCP connection: carol's next
+    `read()` returned { $read }. The message went nowhere. Before SASL
+    the connection belongs to nobody, so the server has no `from` it
+    could stamp; a server that delivered it would let anyone write
+    anonymously.

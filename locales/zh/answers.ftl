@@ -146,3 +146,38 @@ answer-08-unprivileged-start =
     端口 8080 谁都可以用：这个内核允许没有特权的程序绑定 { $start }
     及以上的端口（`ports` 这一步从
     `/proc/sys/net/ipv4/ip_unprivileged_port_start` 读到了这个数）。
+
+## 第 2 课：为什么是 XMPP。
+
+answer-02-plain =
+    `{ $initial }` 解码后是 { $bytes } 个字节：`{ $od }`。NUL 字节（`\0`）
+    把它分成三个字段：授权身份（空的，意思是“和用户名相同”）、用户名
+    `{ $user }` 和密码 `{ $password }`。谁对这条连接抓包，谁就能知道这两样，
+    从此就能以 { $user } 的身份登录；Base64 编码只是让字节变得可以打印，
+    什么也没有隐藏。
+answer-02-rewritten =
+    bob 输入了 { $typed } 个字节，其中有 { $typed_single } 个单引号；alice 的
+    客户端收到了 { $got } 个字节，其中有 { $got_single } 个单引号和
+    { $got_double } 个双引号。服务器加上了 { $added }，并且把每个属性都写成
+    双引号：它把 bob 的 XML 解析成一棵树，再把这棵树重新写出来。对 XML 来说
+    两种引号的意思相同，而 alice 的客户端读的是这棵树（元素、属性、文本），
+    不是字节：重要的是含义。
+answer-02-mechanisms =
+    服务器提供了 { $offered }。alice 的客户端选了 { $picked }，这是按它的
+    偏好顺序它认识的第一种；bob 输入的是 PLAIN。在没有 TLS 的连接上，
+    永远不应该提供 PLAIN：它发送的就是密码本身（练习 1），路径上的任何人
+    都能读到。SCRAM 机制只发送一个由密码和一个新的随机数（nonce）算出的
+    证明，拿去重放也没有用。
+answer-02-early =
+    服务器用一个流错误 `<{ $condition }/>` 回答了 carol 的 `<message>`，
+    关闭了它的流（`</stream:stream>`），又关闭了 TCP 连接：carol 接下来的
+    `read()` 返回了 { $read }。这条消息哪里也没有去。在 SASL 之前，这条连接
+    不属于任何人，所以服务器没有可以盖上的 `from`；如果服务器投递了它，
+    任何人都可以匿名写消息了。
+# 流错误带有 <text/> 时的说法。
+answer-02-early-text =
+    服务器用一个流错误 `<{ $condition }/>` 回答了 carol 的 `<message>`，
+    附带的文本是“{ $text }”，关闭了它的流（`</stream:stream>`），又关闭了
+    TCP 连接：carol 接下来的 `read()` 返回了 { $read }。这条消息哪里也没有
+    去。在 SASL 之前，这条连接不属于任何人，所以服务器没有可以盖上的
+    `from`；如果服务器投递了它，任何人都可以匿名写消息了。
