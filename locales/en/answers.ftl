@@ -200,3 +200,44 @@ answer-02-early-text =
     the connection belongs to nobody, so the server has no `from` it
     could stamp; a server that delivered it would let anyone write
     anonymously.
+
+## Lesson 3: XMPP's traits.
+
+answer-03-from =
+    Alice's client sent { $sent } bytes and Bob got { $got }: { $more } more.
+    They are ` { $added }`, a space and the attribute ({ $length } bytes),
+    which the server added. When Alice's client wrote `from="{ $forged }"`
+    itself, Bob still got `from="{ $stamped }"`: the server overwrites
+    whatever a client writes there with the address of the connection the
+    stanza came in on, so Alice cannot pose as Bob.
+# The verdict and the device that answer-03-jids names.
+answer-03-one-account = All three are the same account
+answer-03-not-one-account = They are not all the same account
+# Every bare JID was the same one; or each, as a list.
+answer-03-accounts-each = `{ $bare }` for each
+answer-03-accounts-apart = { $list }
+answer-03-device-full = the two full JIDs
+answer-03-device-none = none of them
+answer-03-jids =
+    { $verdict }: the local and domain parts are lower-cased, so each one's
+    account (bare JID) is { $accounts }. Same device: { $device }.
+    `Alice@LocalHost/Laptop` is the device `Laptop` and
+    `alice@localhost/laptop` the device `laptop`, and the resourcepart
+    keeps its case; `alice@localhost` has no resource, so it names the
+    account, not a device.
+# The same, quoting the comparison the `jids` step printed.
+answer-03-jids-rule =
+    { $verdict }: the local and domain parts are lower-cased, so each one's
+    account (bare JID) is { $accounts }. Same device: { $device }.
+    `Alice@LocalHost/Laptop` is the device `Laptop` and
+    `alice@localhost/laptop` the device `laptop`, and the resourcepart
+    keeps its case (your `jids` step: `{ $left } != { $right }`);
+    `alice@localhost` has no resource, so it names the account, not a
+    device.
+answer-03-poll =
+    Your 100 ms poller sent { $requests } requests and { $empty } came back
+    empty: it asked while nothing was new. { $users } idle users polling
+    every { $every } make { $each } requests a second each, { $total } a
+    second for the server, all of them answered with nothing. Push needs
+    none: your push receiver sent { $push } requests, and an idle user
+    costs the server only the open connection.

@@ -181,3 +181,40 @@ answer-02-early-text =
     TCP 连接：carol 接下来的 `read()` 返回了 { $read }。这条消息哪里也没有
     去。在 SASL 之前，这条连接不属于任何人，所以服务器没有可以盖上的
     `from`；如果服务器投递了它，任何人都可以匿名写消息了。
+
+## 第 3 课：XMPP 的特点。
+
+answer-03-from =
+    Alice 的客户端发送了 { $sent } 个字节，Bob 收到了 { $got } 个：多了
+    { $more } 个。多出来的是 ` { $added }`，一个空格加上这个属性（共
+    { $length } 个字节），是服务器加上的。Alice 的客户端自己写上
+    `from="{ $forged }"` 时，Bob 收到的仍然是 `from="{ $stamped }"`：
+    不管客户端在那里写了什么，服务器都用这个节进来的那条连接的地址
+    把它覆盖掉，所以 Alice 不能冒充 Bob。
+# answer-03-jids 里的结论和设备。
+answer-03-one-account = 三个都是同一个账号
+answer-03-not-one-account = 它们不都是同一个账号
+# 纯 JID 都一样时；或者各不相同时，逐个列出。
+answer-03-accounts-each = 都是 `{ $bare }`
+answer-03-accounts-apart = 分别是 { $list }
+answer-03-device-full = 那两个完整 JID
+answer-03-device-none = 一个也没有
+answer-03-jids =
+    { $verdict }：本地部分和域会被转成小写，所以每一个的账号（纯 JID）
+    { $accounts }。同一台设备：{ $device }。`Alice@LocalHost/Laptop` 是
+    设备 `Laptop`，`alice@localhost/laptop` 是设备 `laptop`，资源部分
+    保留大小写；`alice@localhost` 没有资源，所以它指的是账号，而不是
+    一台设备。
+# 同上，并引用 `jids` 这一步打印的比较。
+answer-03-jids-rule =
+    { $verdict }：本地部分和域会被转成小写，所以每一个的账号（纯 JID）
+    { $accounts }。同一台设备：{ $device }。`Alice@LocalHost/Laptop` 是
+    设备 `Laptop`，`alice@localhost/laptop` 是设备 `laptop`，资源部分
+    保留大小写（你的 `jids` 这一步：`{ $left } != { $right }`）；
+    `alice@localhost` 没有资源，所以它指的是账号，而不是一台设备。
+answer-03-poll =
+    你的每 100 ms 轮询一次的轮询者发送了 { $requests } 个请求，其中
+    { $empty } 个空手而归：它问的时候并没有新东西。{ $users } 个空闲用户
+    每 { $every } 轮询一次，每人每秒 { $each } 个请求，服务器每秒就要回答
+    { $total } 个，回答的全都是没有新东西。推送一个也不需要：你的推送
+    接收者发送了 { $push } 个请求，一个空闲用户只花服务器一条开着的连接。
