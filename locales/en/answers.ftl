@@ -241,3 +241,48 @@ answer-03-poll =
     second for the server, all of them answered with nothing. Push needs
     none: your push receiver sent { $push } requests, and an idle user
     costs the server only the open connection.
+
+## Lesson 6: XMPP's pros and cons.
+
+answer-06-overhead =
+    With TLS, the { $body }-byte message took { $wire } bytes on Bob's link
+    (the `on the wire` column): { $xml } bytes of XML as Bob got it,
+    { $tls } of TLS record around it, { $headers } of TCP/IP headers. The
+    body's share was { $share } %. Everything but the body, { $overhead }
+    bytes, stays about the same whatever the body's length (the envelope
+    does not grow with the text), so the body is half of the message when
+    it is about as long: roughly { $overhead } bytes. The table agrees: the
+    body's share was { $share64 } % at 64 bytes and { $share1024 } % at
+    1024.
+answer-06-base64 =
+    Base64 writes 4 characters for every group of 3 bytes, and a last
+    group that is not full still gets all 4 (padded with `=`). { $raw }
+    bytes are { $full } full groups and { $left } { $left ->
+        [one] byte
+       *[other] bytes
+    } left over, so { $groups } groups × 4 = { $encoded } characters, not
+    the { $naive } that 4/3 gives. A 3 MB photo ({ $photo } bytes) would be
+    { $photo64 } characters of base64, plus the { $envelope } bytes of XML
+    around it that your run measured: { $stanza } bytes, about
+    { $megabytes } MB, in one stanza. This server refuses any stanza above
+    { $max } bytes ({ $maxkib } KiB), so it would not accept it: the
+    largest file that fits is { $largest } KiB. That is why real clients
+    send files beside the stream instead, with HTTP File Upload.
+answer-06-changed-nothing = What changed: nothing, byte for byte.
+answer-06-changed =
+    What changed: { $changes }; every other character is the same.
+# One change in answer-06-changed: "' became " (8 times)".
+answer-06-change = { $was } became { $now } ({ $times } times)
+answer-06-changed-length =
+    What changed: more than single characters (the length differs).
+answer-06-extension =
+    The server parses every stanza into elements and attributes and writes
+    it out again in its own style; `'…'` and `"…"` are two spellings of the
+    same attribute value, so the XML means exactly the same and any
+    software that reads the extension as XML gets the same element. Only
+    code that compared raw bytes would break, which is why XMPP extensions
+    never do. To avoid a request the other side cannot answer, a client
+    first asks which features it supports: Service Discovery, XEP-0030.
+answer-06-unknown =
+    Your `unknown-iq` step shows what happens without asking first: the
+    server answered <{ $condition }/>.

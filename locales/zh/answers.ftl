@@ -218,3 +218,40 @@ answer-03-poll =
     每 { $every } 轮询一次，每人每秒 { $each } 个请求，服务器每秒就要回答
     { $total } 个，回答的全都是没有新东西。推送一个也不需要：你的推送
     接收者发送了 { $push } 个请求，一个空闲用户只花服务器一条开着的连接。
+
+## 第 6 课：XMPP 的优点和缺点。
+
+answer-06-overhead =
+    用 TLS 时，{ $body } 字节的消息在 Bob 的链路上占了 { $wire } 个字节
+    （`on the wire` 那一列）：Bob 收到的 XML 有 { $xml } 个字节，外面的
+    TLS 记录 { $tls } 个，TCP/IP 首部 { $headers } 个。消息体占
+    { $share } %。除了消息体之外的 { $overhead } 个字节，不管消息体多长
+    都差不多（信封不会随着文本变长），所以消息体大约和它一样长时，才占
+    整条消息的一半：大约 { $overhead } 个字节。表里的数字也是这样：消息体
+    在 64 字节时占 { $share64 } %，在 1024 字节时占 { $share1024 } %。
+answer-06-base64 =
+    Base64 编码每 3 个字节一组，写成 4 个字符；最后一组不满 3 个字节，
+    也照样写 4 个字符（用 `=` 填充）。{ $raw } 个字节是 { $full } 个满组，
+    还剩 { $left } 个字节，所以是 { $groups } 组 × 4 = { $encoded } 个字符，
+    而不是按 4/3 算出的 { $naive } 个。一张 3 MB 的照片（{ $photo } 字节）
+    会变成 { $photo64 } 个 Base64 字符，再加上你这次运行测得的外面
+    { $envelope } 个字节的 XML：一个节里有 { $stanza } 个字节，约
+    { $megabytes } MB。这台服务器拒绝任何超过 { $max } 字节
+    （{ $maxkib } KiB）的节，所以不会接受它：能放得下的最大文件是
+    { $largest } KiB。所以真实的客户端把文件放在流之外传送，用的是
+    HTTP File Upload（HTTP 文件上传）。
+answer-06-changed-nothing = 改变了什么：什么也没变，逐字节相同。
+answer-06-changed = 改变了什么：{ $changes }；其他每个字符都一样。
+# answer-06-changed 里的一处改变：“' 变成了 "（8 次）”。
+answer-06-change = { $was } 变成了 { $now }（{ $times } 次）
+answer-06-changed-length = 改变了什么：不只是单个字符（长度不同）。
+answer-06-extension =
+    服务器把每个节解析成元素和属性，再按自己的风格重新写出来；`'…'` 和
+    `"…"` 是同一个属性值的两种写法，所以 XML 的意思完全相同，任何把扩展
+    当作 XML 来读的软件得到的都是同一个元素。只有比较原始字节的代码才会
+    出问题，所以 XMPP 扩展从来不这样做。为了避免发出对方无法回答的请求，
+    客户端先询问对方支持哪些功能：服务发现（Service Discovery），
+    XEP-0030。
+answer-06-unknown =
+    你的 `unknown-iq` 这一步显示了不先询问会怎样：服务器回答了
+    <{ $condition }/>。
