@@ -286,3 +286,91 @@ answer-06-extension =
 answer-06-unknown =
     Your `unknown-iq` step shows what happens without asking first: the
     server answered <{ $condition }/>.
+
+## Lesson 4: XMPP's structure.
+
+answer-04-sockets =
+    The kernel listed { $rows } rows: { $listening } listening sockets and
+    { $connected } connected ones, { $connections } connections seen from
+    both ends. Each connection is there twice because a TCP connection has
+    two ends, each a socket of its own, and here both ends live in this
+    one process: the client's, with a port the kernel picked for it, and
+    the server's.
+answer-04-sockets-example =
+    For example { $local } → { $remote } is { $owner }, and { $remote } →
+    { $local } the server's end of the same connection.
+answer-04-sockets-listening =
+    The rows with no remote address (0.0.0.0:0) are the { $listening } in
+    LISTEN: { $names }. A listening socket is connected to nobody; it only
+    waits, and every connection it accepts gets a new socket of its own.
+# One listener in answer-04-sockets-listening: "127.0.0.1:5222 (server,
+# client port)".
+answer-04-listener = { $addr } ({ $owner })
+answer-04-no-handshake = The `roles` step showed no handshake.
+answer-04-handshake-same = the same
+answer-04-handshake-different = a different value: the server would have refused it
+answer-04-handshake =
+    It sent `<handshake>{ $sent }</handshake>`: the SHA-1 hash, in hex, of
+    the stream id the server had just given it ({ $id }) followed by the
+    secret. Computed again for this answer, SHA-1("{ $id }" + "{ $secret }")
+    is { $check }. The secret itself never crossed the connection. A
+    recording is useless later because the id is fresh and random for
+    every connection: the next time { $domain } connects, the server
+    expects the hash of a different id, and a hash cannot be turned back
+    into the secret it was made from.
+answer-04-stamped =
+    The server added `from="{ $from }"` to alice's messages: her client
+    wrote none, and the server writes who sent a stanza for every client.
+answer-04-kept =
+    The gateway's message already carried `from="{ $from }"`, written by
+    the gateway itself, which speaks for every IRC user; the server only
+    checked that the address is in the gateway's domain, { $domain }, and
+    let it pass unchanged.
+answer-04-by-domain =
+    To route `mallory@{ $domain }` the server looked only at the domain,
+    { $domain }: it belongs to a component, so the whole message went to
+    the gateway; the localpart `mallory` is the gateway's business.
+answer-04-bytes =
+    The same sentence took { $xml } bytes of XML from the server to the
+    gateway and { $irc } bytes of IRC from the gateway to mallory (CR LF
+    included): { $more } bytes more as XML.
+# One stored credential in answer-04-records: "SCRAM-SHA-1 (4096
+# iterations)".
+answer-04-credential = { $mechanism } ({ $iterations } iterations)
+answer-04-records =
+    The table `credentials`: its { $rows } rows for alice, { $mechanisms },
+    hold a salt, an iteration count, a StoredKey and a ServerKey, and no
+    password. It is not enough to log in: a SCRAM login needs a proof made
+    with the ClientKey, and the table keeps only a hash of it (StoredKey),
+    which cannot be turned back. To get the password a thief must guess,
+    and pay PBKDF2's thousands of rounds for each guess. For carol the
+    table `offline` held { $waiting } { $waiting ->
+        [one] message
+       *[other] messages
+    }, alice's `<message>` with the `from` the server stamped. Carol never
+    logged in: she had no connection for the server to write it to, so it
+    was stored, to be delivered when she next connects.
+answer-04-copies =
+    The server sent { $copies } copies of bob's message to
+    `alice@localhost`, one to each of her online connections: { $to }. A
+    bare JID names the account, so a chat message goes to every device of
+    the highest priority.
+answer-04-replaced =
+    The old laptop session was ended: the server wrote a stream error to
+    it and closed the stream, and its client reported "{ $error }". The
+    new connection asked for the same resource, `laptop`; RFC 6120 lets a
+    server either refuse the newcomer or end the old one, and this server
+    keeps the newer, because it is the one the person is using now: the
+    old one is most likely a laptop left open somewhere.
+answer-04-no-client-stream = The `streams` step showed no client connection.
+answer-04-streams =
+    Each client connection carried { $headers } stream headers: the
+    client's and the server's, twice. On connection { $conn } ({ $jid })
+    the server's ids were { $ids }. After SASL succeeded the client started
+    a new stream on the same TCP connection, and a new stream gets a new,
+    random id from the server: the second stream is the one that lasts.
+# The ids of answer-04-streams, one after the other.
+answer-04-then = { $first } and then { $next }
+answer-04-gateway-stream =
+    The gateway's connection carried { $headers }: a component logs in
+    with `<handshake>`, not SASL, so its stream never restarts.

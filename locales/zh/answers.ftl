@@ -8,7 +8,12 @@
 
 answer-not-run = 这道题用到的那一步没有运行。
 # 列举：“a、b 和 c”。代码先用 answer-list-comma 连起最后一项之前的各项。
-answer-list-and = { $first } 和 { $last }
+# 分三行写，“和”两边的空格就按混排的规矩来：挨着拉丁字母有空格，挨着汉字
+# 或全角标点（“SCRAM-SHA-1（迭代 4096 次）和 …”）没有。
+answer-list-and =
+    { $first }
+    和
+    { $last }
 answer-list-comma = { $first }、{ $next }
 
 ## 第 10 课：套接字。
@@ -255,3 +260,76 @@ answer-06-extension =
 answer-06-unknown =
     你的 `unknown-iq` 这一步显示了不先询问会怎样：服务器回答了
     <{ $condition }/>。
+
+## 第 4 课：XMPP 的结构。
+
+answer-04-sockets =
+    内核列出了 { $rows } 行：{ $listening } 个监听套接字和 { $connected } 个
+    已连接的套接字，也就是从两端各看一次的 { $connections } 条连接。每条连接
+    出现两次，是因为一条 TCP 连接有两端，每一端都是一个单独的套接字，而这里
+    两端都在这同一个进程里：一端是客户端的，端口由内核替它挑选；另一端是
+    服务器的。
+answer-04-sockets-example =
+    例如 { $local } → { $remote } 是 { $owner }，而 { $remote } →
+    { $local } 是同一条连接在服务器一端的套接字。
+answer-04-sockets-listening =
+    没有远端地址（0.0.0.0:0）的行，是处于 LISTEN 状态的那 { $listening } 个：
+    { $names }。监听套接字不和任何人相连；它只是等待，它接受的每条连接
+    都会得到一个自己的新套接字。
+# answer-04-sockets-listening 里的一个监听套接字：
+# “127.0.0.1:5222（server, client port）”。
+answer-04-listener = { $addr }（{ $owner }）
+answer-04-no-handshake = `roles` 这一步没有显示握手。
+answer-04-handshake-same = 相同的值
+answer-04-handshake-different = 另一个值：服务器本会拒绝它
+answer-04-handshake =
+    它发送的是 `<handshake>{ $sent }</handshake>`：服务器刚给它的流 id
+    （{ $id }）后面接上密钥之后的 SHA-1 散列，用十六进制表示。为这个解答
+    重新计算一遍，SHA-1("{ $id }" + "{ $secret }") 得到的是{ $check }。
+    密钥本身从未经过这条连接。录下来的内容之后没有用，因为每条连接的 id
+    都是新的、随机的：{ $domain } 下次连接时，服务器期待的是另一个 id 的
+    散列，而散列无法反推出生成它的密钥。
+answer-04-stamped =
+    服务器给 alice 的消息加上了 `from="{ $from }"`：她的客户端没有写，
+    而对每个客户端，服务器都会写上节是谁发的。
+answer-04-kept =
+    网关的消息本来就带着 `from="{ $from }"`，是网关自己写的，它代表
+    每一个 IRC 用户说话；服务器只检查了这个地址在网关的域 { $domain } 里，
+    然后原样放行。
+answer-04-by-domain =
+    为了路由 `mallory@{ $domain }`，服务器只看了域 { $domain }：它属于一个
+    组件，所以整条消息交给了网关；本地部分 `mallory` 是网关自己的事。
+answer-04-bytes =
+    同一句话从服务器到网关占了 { $xml } 个字节的 XML，从网关到 mallory
+    占了 { $irc } 个字节的 IRC（包括 CR LF）：用 XML 多了 { $more } 个字节。
+# answer-04-records 里保存的一份凭据：“SCRAM-SHA-1（迭代 4096 次）”。
+answer-04-credential = { $mechanism }（迭代 { $iterations } 次）
+answer-04-records =
+    是 `credentials` 表：它为 alice 保存的 { $rows } 行，{ $mechanisms }，
+    存的是盐、迭代次数、StoredKey 和 ServerKey，没有密码。光有它还不够
+    登录：SCRAM 登录需要一个用 ClientKey 做出的证明，而表里只保存了它的
+    散列（StoredKey），无法反推。小偷要得到密码就只能猜，而且每猜一次都要
+    付出 PBKDF2 几千轮计算的代价。为 carol，`offline` 表里保存了
+    { $waiting } 条消息，就是 alice 的 `<message>`，带着服务器盖上的
+    `from`。carol 从未登录：服务器没有可以把它写进去的连接，所以把它存了
+    起来，等她下次连接时再投递。
+answer-04-copies =
+    服务器把 bob 的消息发给 `alice@localhost` 共 { $copies } 份，她的每条
+    在线连接各一份：{ $to }。纯 JID 指的是账号，所以一条聊天消息发给优先级
+    最高的每一台设备。
+answer-04-replaced =
+    旧笔记本的会话被结束了：服务器给它写了一个流错误，关闭了流，它的
+    客户端报告“{ $error }”。新连接要的是同一个资源 `laptop`；RFC 6120
+    允许服务器要么拒绝新来的，要么结束旧的，这台服务器保留新的，因为
+    那才是用户现在正在用的：旧的多半是一台忘在哪里没合上的笔记本。
+answer-04-no-client-stream = `streams` 这一步没有显示客户端连接。
+answer-04-streams =
+    每条客户端连接携带了 { $headers } 个流首部：客户端的和服务器的，
+    各两次。在连接 { $conn }（{ $jid }）上，服务器的 id 是 { $ids }。
+    SASL 成功之后，客户端在同一条 TCP 连接上开始一个新的流，而新的流会
+    从服务器得到一个新的随机 id：第二个流才是一直持续下去的那个。
+# answer-04-streams 里的各个 id，一个接一个。
+answer-04-then = { $first }，然后是 { $next }
+answer-04-gateway-stream =
+    网关的连接携带了 { $headers } 个：组件用 `<handshake>` 登录，不用
+    SASL，所以它的流从不重新开始。
