@@ -374,3 +374,68 @@ answer-04-then = { $first } and then { $next }
 answer-04-gateway-stream =
     The gateway's connection carried { $headers }: a component logs in
     with `<handshake>`, not SASL, so its stream never restarts.
+
+## Lesson 5: how XMPP works.
+
+answer-05-connect =
+    Alice's connection joined { $client } (her client) and { $server }
+    (a.example's port for clients). Her client was only given the server's
+    address; the kernel picked her end, { $client }, when she connected:
+    its port comes from the ephemeral range. a.example gave her first
+    stream the id { $first }. After STARTTLS the stream restarted, and
+    a.example gave the new stream a new id, { $tls }; after SASL it
+    restarted once more, with { $sasl }. Every new stream gets a fresh id,
+    so yes, it changed.
+answer-05-no-scram = The `authenticate` step showed no SCRAM exchange.
+answer-05-scram =
+    In the server-first message the salt is s={ $salt }, the iteration
+    count i={ $iterations }. Its nonce r= starts with alice's own nonce
+    from her client-first, { $mine }, and goes on with the server's part,
+    { $theirs }, fresh for this login. Alice's proof p= is computed over
+    the whole exchange, both nonces included. A recorded `<response>` is
+    therefore worth nothing: at the next login the server picks a new
+    nonce, expects a proof over that one, and the old proof does not
+    match. (And the eavesdropper saw only TLS records in the first place,
+    as the `wire` step showed.)
+answer-05-no-verify = The `s2s` step showed no db:verify.
+answer-05-verify =
+    { $sender } sent the first db:verify, at { $at } ms, on the { $link }
+    connection ({ $linkname }), carrying id { $id }.
+answer-05-verify-given =
+    That id was given at { $at } ms by { $by }, in its stream header on the
+    { $link } connection ({ $linkname }): the header of the stream on which
+    the other server had presented its key with db:result.
+answer-05-verify-why =
+    The receiver of a key asks the domain it claims to be, on its own
+    connection there, whether that key was made for that stream; the id
+    ties the question to one stream.
+# The two server-to-server connections, in words.
+answer-05-link-a-b = the one a.example opened to b.example
+answer-05-link-b-a = the one b.example opened to a.example
+answer-05-kernel =
+    The kernel listed { $connections } connections of this lesson, and
+    { $listeners } of them ended at a server's listening port: alice's and
+    bob's at their own servers' client ports ({ $aport } and { $bport }),
+    and the two between the servers at each one's server port. For XMPP to
+    be peer-to-peer there would have to be a row joining alice's address
+    { $alice } and bob's { $bob } directly; there was { $direct }.
+# Whether answer-05-kernel found such a row.
+answer-05-direct-one = one
+answer-05-direct-none = none
+answer-05-no-hops = The `exchange` step recorded no hops.
+# One hop in answer-05-exchange: "alice → a.example 0.52 ms".
+answer-05-hop = { $from } → { $to } { $ms } ms
+answer-05-exchange =
+    The hops took { $hops }. The slowest was { $from } → { $to }, { $ms } ms:
+    on loopback every hop is short, and the differences come from which
+    program was busy (a first message may also wait for a task to wake
+    up), not from distance.
+answer-05-stamped =
+    Alice's client wrote no from; the first hop that carried one left
+    { $left }, with from={ $from }: a.example, her server, added it, and
+    b.example only checked it.
+answer-05-down =
+    a.example tried b.example's server port, { $port }, and noted: { $note }.
+    It sent alice's message back to her with type="error" and the
+    condition <{ $condition }/>: an error stanza, not silence.
+answer-05-no-note = (no note)

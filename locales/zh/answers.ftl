@@ -106,8 +106,8 @@ answer-step-not-run = `{ $step }` 这一步没有运行。
 answer-08-route-gateway =
     在这台机器上，它会从 **{ $interface }** 出去：包含这个地址的最具体的
     路由是经由 { $gateway } 的 `{ $route }`：没有哪个接口的地址在
-    192.0.2.10 所在的网络上，所以分组经由 { $interface } 发给那个
-    *网关*（下一个路由器）。在网络部分包含这个地址的所有路由中，内核挑选
+    192.0.2.10 所在的网络上，所以分组经由 { $interface } 发给
+    那个*网关*（下一个路由器）。在网络部分包含这个地址的所有路由中，内核挑选
     前缀最长的那一条。
 answer-08-route-direct =
     在这台机器上，它会从 **{ $interface }** 出去：它在 { $network } 之内，
@@ -333,3 +333,61 @@ answer-04-then = { $first }，然后是 { $next }
 answer-04-gateway-stream =
     网关的连接携带了 { $headers } 个：组件用 `<handshake>` 登录，不用
     SASL，所以它的流从不重新开始。
+
+## 第 5 课：XMPP 是怎样工作的。
+
+answer-05-connect =
+    alice 的连接连起了 { $client }（她的客户端）和 { $server }（a.example
+    给客户端用的端口）。她的客户端只得到了服务器的地址；她这一端
+    { $client } 是连接时由内核挑选的：端口取自短暂端口的范围。a.example
+    给她的第一个流分配的 id 是 { $first }。STARTTLS 之后流重新开始，
+    a.example 给新的流分配了一个新的 id：{ $tls }；SASL 之后流又重新开始
+    了一次，id 是 { $sasl }。每个新的流都得到一个新的 id，所以是的，
+    id 变了。
+answer-05-no-scram = `authenticate` 这一步没有显示 SCRAM 交换。
+answer-05-scram =
+    在 server-first 消息里，盐是 s={ $salt }，迭代次数是 i={ $iterations }。
+    它的 nonce r= 开头是 alice 在她的 client-first 里给出的 nonce
+    { $mine }，后面接着服务器的部分 { $theirs }，是为这次登录新生成的。
+    alice 的证明 p= 是对整个交换计算的，包括双方的 nonce。所以录下来的
+    `<response>` 毫无用处：下次登录时，服务器会挑一个新的 nonce，期待的是
+    对它算出的证明，旧的证明对不上。（何况窃听者本来就只能看到 TLS
+    记录，`wire` 这一步已经显示了这一点。）
+answer-05-no-verify = `s2s` 这一步没有显示 db:verify。
+answer-05-verify =
+    { $sender } 发出了第一个 db:verify，时间是 { $at } ms，走的是 { $link }
+    连接（{ $linkname }），携带的 id 是 { $id }。
+answer-05-verify-given =
+    这个 id 是 { $by } 在 { $at } ms 时分配的，写在它在 { $link } 连接
+    （{ $linkname }）上的流首部里：另一个服务器正是在这个流上用 db:result
+    出示了它的密钥。
+answer-05-verify-why =
+    收到密钥的一方，在自己通往对方所声称的那个域的连接上，向这个域询问
+    这个密钥是不是为那个流生成的；id 把这个问题和一个流绑定在一起。
+# 服务器之间的两条连接，用话说出来。
+answer-05-link-a-b = a.example 打开到 b.example 的那条
+answer-05-link-b-a = b.example 打开到 a.example 的那条
+answer-05-kernel =
+    内核列出了本课的 { $connections } 条连接，其中 { $listeners } 条的一端
+    是服务器的收听端口：alice 和 bob 的连接分别连到各自服务器给客户端用的
+    端口（{ $aport } 和 { $bport }），服务器之间的两条连接各自连到对方
+    给服务器用的端口。要让 XMPP 成为对等网络，就必须有一行直接连接 alice
+    的地址 { $alice } 和 bob 的地址 { $bob }；结果{ $direct }。
+# answer-05-kernel 有没有找到这样的一行。
+answer-05-direct-one = 有一行
+answer-05-direct-none = 一行也没有
+answer-05-no-hops = `exchange` 这一步没有记录到任何一跳。
+# answer-05-exchange 里的一跳：“alice → a.example 0.52 ms”。
+answer-05-hop = { $from } → { $to } { $ms } ms
+answer-05-exchange =
+    各跳所花的时间：{ $hops }。最慢的是 { $from } → { $to }，{ $ms } ms：
+    在环回接口上每一跳都很短，差别来自当时哪个程序正忙（第一条消息还可能
+    要等一个任务被唤醒），而不是来自距离。
+answer-05-stamped =
+    alice 的客户端没有写 from；第一个带着它的跳是从 { $left } 出发的，
+    from={ $from }：是她的服务器 a.example 加上的，b.example 只是检查了它。
+answer-05-down =
+    a.example 尝试了 b.example 给服务器用的端口 { $port }，并记下：
+    { $note }。它把 alice 的消息退回给她，带着 type="error" 和条件
+    <{ $condition }/>：这是一个错误节，而不是一声不响。
+answer-05-no-note = （没有记录）

@@ -83,6 +83,11 @@ mod tests {
         };
         assert_eq!(zh("answer-list-and", "a、b", ("last", "c")), "a、b 和 c");
         assert_eq!(zh("answer-list-comma", "a", ("next", "b")), "a、b");
+        // No space between 和 and full-width punctuation.
+        assert_eq!(
+            zh("answer-list-and", "SHA-1（4096）", ("last", "SHA-256")),
+            "SHA-1（4096）和 SHA-256"
+        );
         // In English, the joiners as the lessons use them.
         assert_eq!(and_list(&[]), "");
         assert_eq!(and_list(&list(&["a"])), "a");
