@@ -439,3 +439,90 @@ answer-05-down =
     It sent alice's message back to her with type="error" and the
     condition <{ $condition }/>: an error stanza, not silence.
 answer-05-no-note = (no note)
+
+## Lesson 7: the OSI model.
+
+answer-07-no-ipv4 = The `layers` step did not show an IPv4 header.
+answer-07-no-tcp = The `layers` step did not show a TCP header.
+answer-07-fields =
+    Your tree showed `protocol: { $protocol }` in the IPv4 header: that
+    number told the receiving kernel to hand the packet's contents to TCP
+    (17 would have meant UDP). The TCP header's `destination_port: { $dst }`
+    told TCP which socket gets the bytes: the server's, the one listening
+    on port { $dst }. (The `source_port` { $src } is the client's, where
+    the answer goes.) Each header names the next reader: Ethernet's `type`
+    names IPv4, IPv4's `protocol` names TCP, TCP's port names the program.
+answer-07-no-frame = There was no frame to measure.
+answer-07-header-share =
+    The `encapsulation` step counted { $headers } bytes of headers in a
+    { $total }-byte frame: { $share } of it, for { $data } bytes of XML.
+    With a one-character message the same { $headers } bytes of headers
+    would carry 1 byte of data: { $headers } of { $one } bytes, { $oneshare }
+    headers. That is why a chat message's cost is mostly its envelopes,
+    and why lesson 6 counts XML's own overhead on top.
+answer-07-syn-why =
+    MSS and the window scale are settings for the whole connection, and
+    each side must know the other's before the first byte of data is sent,
+    so they travel once, in the SYN and the SYN-ACK, and are not allowed
+    later. Timestamps are different: they measure round trips, so once
+    both SYNs offered them, every segment carries a fresh pair (the tree's
+    `options` line shows them on the data segment).
+answer-07-no-syn =
+    Without a capture this run saw no SYN; `sudo netlab handshake` shows
+    one.
+answer-07-syn =
+    Your SYN was frame { $number } of the capture, and its options were
+    { $options }.
+answer-07-mss =
+    MSS { $mss } is the largest segment this side will take: { $mss } + 40
+    bytes of IPv4 and TCP headers = { $packet }, { $limit }.
+# The { $limit } of answer-07-mss.
+answer-07-mss-largest =
+    the largest IPv4 packet there is (`lo`'s MTU is larger still)
+answer-07-mss-mtu = the MTU of the link
+answer-07-frames =
+    This lesson's own capture listed { $frames } frames of one connection:
+    SYN, SYN-ACK, ACK, data and its ACKs, then the two FINs and the last
+    ACK.
+answer-07-no-capture =
+    This run could not capture (no CAP_NET_RAW), so there is no list to
+    compare with; run the exercise with `sudo`.
+answer-07-tshark =
+    `netlab socket demo` makes a connection of the same shape, so your file
+    should hold the same kinds of frames. The two tools agree on what is in
+    the file: the same number of frames, the same addresses, ports, flags
+    and lengths. They differ in how they print it: tshark counts sequence
+    numbers from 0 (`Seq=0`, relative), netlab's summary prints them as on
+    the wire; tshark prints the window already scaled (`Win=65536`) where
+    netlab prints the raw field (`win=64`), and the scale as a factor
+    (`WS=1024`) where netlab prints the shift (`WS 10`, 2^10 = 1024).
+answer-07-recorded =
+    Without root this run showed the recording, so these numbers come from
+    the recording, not from your machine.
+answer-07-no-ttl = The router step did not show the TTL row.
+answer-07-ttl =
+    The datagram left host a with TTL { $before } and reached host b with
+    TTL { $after }: one router, one less. Every router takes one off and
+    drops a packet whose TTL reaches 0, so a TTL of 64 dies at the 64th
+    router; the packet can cross 63 routers and still be delivered. (Host
+    a's kernel chose { $chosen }, Linux's default,
+    `/proc/sys/net/ipv4/ip_default_ttl`.)
+answer-07-no-links = The router step did not show the links.
+answer-07-next-hop =
+    Host a addressed the frame to { $dest }: the "one link" lines show that
+    this is the router's r-eth0, the other end of a's cable. Host b's eth0
+    is { $macb }, on another link that a's frame never reaches. A MAC
+    address only means something on one link, so a sends to the next hop
+    its route names (`default via 198.18.1.1`), and the router builds a new
+    frame, with its own r-eth1 as the source, for b's link.
+answer-07-no-table = The switch step did not show the table after.
+# One learned entry in answer-07-learning: "02:… on port sw-a (host a)".
+answer-07-entry = { $mac } on port { $port } (host { $host })
+answer-07-entry-next = { $first }; { $next }
+answer-07-learning =
+    The table was empty before and gained { $count } entries: { $entries }.
+    A bridge learns from the *source* address of each frame that arrives:
+    a's address from a's ARP broadcast ("who has 198.18.3.2?"), which came
+    in on sw-a, and b's from b's ARP reply, which came in on sw-b. Host c
+    only received (the broadcast) and sent nothing, so no frame ever
+    arrived from c's port to teach the bridge its address.

@@ -391,3 +391,80 @@ answer-05-down =
     { $note }。它把 alice 的消息退回给她，带着 type="error" 和条件
     <{ $condition }/>：这是一个错误节，而不是一声不响。
 answer-05-no-note = （没有记录）
+
+## 第 7 课：OSI 模型。
+
+answer-07-no-ipv4 = `layers` 这一步没有显示 IPv4 首部。
+answer-07-no-tcp = `layers` 这一步没有显示 TCP 首部。
+answer-07-fields =
+    你的解码树在 IPv4 首部里显示了 `protocol: { $protocol }`：这个数告诉
+    接收方的内核，把分组里装的内容交给 TCP（如果是 17，就表示 UDP）。TCP
+    首部里的 `destination_port: { $dst }` 告诉 TCP 这些字节归哪个套接字：
+    服务器的，也就是在端口 { $dst } 上监听的那个。（`source_port` { $src }
+    是客户端的，回答要发到那里。）每个首部都指明下一个读者：以太网的
+    `type` 指明 IPv4，IPv4 的 `protocol` 指明 TCP，TCP 的端口指明程序。
+answer-07-no-frame = 没有可以测量的帧。
+answer-07-header-share =
+    `encapsulation` 这一步在一个 { $total } 字节的帧里数出了 { $headers } 个
+    字节的首部：占 { $share }，而 XML 只有 { $data } 个字节。如果消息只有
+    一个字符，同样的 { $headers } 个字节的首部只运载 1 个字节的数据：
+    { $one } 个字节中有 { $headers } 个，首部占 { $oneshare }。所以一条聊天
+    消息的开销大多是它的层层信封，第 6 课还要在这之上再算 XML 自己的开销。
+answer-07-syn-why =
+    MSS 和窗口扩大因子是整条连接的设置，每一方都必须在发送第一个数据字节
+    之前知道对方的设置，所以它们只在 SYN 和 SYN-ACK 里传送一次，之后不允许
+    再出现。时间戳不一样：它们用来测量往返时间，所以只要两个 SYN 都提供了
+    时间戳，之后每个报文段都带着一对新的（解码树的 `options` 那一行显示了
+    数据报文段上的时间戳）。
+answer-07-no-syn =
+    没有抓包，这次运行没有看到 SYN；`sudo netlab handshake` 能显示一个。
+answer-07-syn =
+    你的 SYN 是抓包中的第 { $number } 帧，它的选项是 { $options }。
+answer-07-mss =
+    MSS { $mss } 是这一方愿意接收的最大报文段：{ $mss } 加上 40 个字节的
+    IPv4 和 TCP 首部 = { $packet }，{ $limit }。
+# answer-07-mss 里的 { $limit }。
+answer-07-mss-largest =
+    这是最大的 IPv4 分组（`lo` 的 MTU 还要更大）
+answer-07-mss-mtu = 这是链路的 MTU
+answer-07-frames =
+    本课自己的抓包列出了一条连接的 { $frames } 个帧：SYN、SYN-ACK、ACK，
+    数据和对它的 ACK，然后是两个 FIN 和最后的 ACK。
+answer-07-no-capture =
+    这次运行无法抓包（没有 CAP_NET_RAW），所以没有可以比较的列表；
+    用 `sudo` 来做这个练习。
+answer-07-tshark =
+    `netlab socket demo` 建立的连接形状相同，所以你的文件里应该是同样几种
+    帧。两个工具对文件内容的看法一致：帧的数目相同，地址、端口、标志和
+    长度也都相同。它们的差别在于打印的方式：tshark 从 0 开始数序号
+    （`Seq=0`，相对序号），netlab 的摘要按线路上的原样打印；tshark 打印的
+    窗口已经乘过扩大因子（`Win=65536`），netlab 打印的是首部里的原始字段
+    （`win=64`）；扩大因子 tshark 打印成倍数（`WS=1024`），netlab 打印成
+    移位数（`WS 10`，2^10 = 1024）。
+answer-07-recorded =
+    没有 root 权限，这次运行显示的是录制的结果，所以这些数字来自录制，
+    而不是来自你的机器。
+answer-07-no-ttl = 路由器那一步没有显示 TTL 那一行。
+answer-07-ttl =
+    数据报离开主机 a 时 TTL 是 { $before }，到达主机 b 时 TTL 是 { $after }：
+    经过一台路由器，少了一。每台路由器都把 TTL 减一，并丢弃 TTL 减到 0 的
+    分组，所以 64 的 TTL 到第 64 台路由器就没了；分组可以经过 63 台路由器
+    而仍然被交付。（主机 a 的内核选的是 { $chosen }，这是 Linux 的默认值，
+    见 `/proc/sys/net/ipv4/ip_default_ttl`。）
+answer-07-no-links = 路由器那一步没有显示各条链路。
+answer-07-next-hop =
+    主机 a 把帧的目的地址填成了 { $dest }：“one link”那几行显示，这是路由器
+    的 r-eth0，也就是 a 那根网线的另一端。主机 b 的 eth0 是 { $macb }，在
+    另一条链路上，a 的帧永远到不了那里。MAC 地址只在一条链路上有意义，所以
+    a 把帧发给它的路由指明的下一跳（`default via 198.18.1.1`），再由路由器
+    为 b 的链路构造一个新的帧，源地址是路由器自己的 r-eth1。
+answer-07-no-table = 交换机那一步没有显示之后的表。
+# answer-07-learning 里学到的一个表项：“02:…，在端口 sw-a（主机 a）”。
+answer-07-entry = { $mac }，在端口 { $port }（主机 { $host }）
+answer-07-entry-next = { $first }；{ $next }
+answer-07-learning =
+    这张表原来是空的，多了 { $count } 个表项：{ $entries }。网桥从每个到达的
+    帧的*源*地址学习：a 的地址学自 a 的 ARP 广播（“谁有 198.18.3.2？”），
+    它从 sw-a 进来；b 的地址学自 b 的 ARP 应答，它从 sw-b 进来。主机 c 只
+    收到了（那个广播），什么也没有发送，所以从来没有帧从 c 的端口进来，
+    把 c 的地址教给网桥。
