@@ -526,3 +526,124 @@ answer-07-learning =
     in on sw-a, and b's from b's ARP reply, which came in on sw-b. Host c
     only received (the broadcast) and sent nothing, so no frame ever
     arrived from c's port to teach the bridge its address.
+
+## Lesson 9: TCP and UDP.
+
+# How many reads: "1 read", "3 reads".
+answer-09-reads =
+    { $reads } { $reads ->
+        [one] read
+       *[other] reads
+    }
+answer-09-no-lab =
+    This run could not build the lab (it needs root), so it measured no
+    loss; run `sudo netlab lesson 9 --answers` to answer from your own
+    numbers.
+answer-09-not-found = (not found)
+# A send queue in answer-09-acks: "0 bytes".
+answer-09-bytes = { $bytes } bytes
+answer-09-acks =
+    The relay swallowed { $without } bytes without stream management and
+    { $with } with it (the second run also carried an `<r/>`), while
+    alice's kernel had { $queuewithout } and { $queuewith } left to send:
+    TCP had every byte acknowledged, by the relay's kernel, so TCP saw
+    nothing wrong. Only stream management noticed: its count said
+    { $waiting } messages were sent and not yet handled by the server, and
+    the server's `<resumed/>` confirmed it, so alice sent them again and
+    bob got { $got } of { $sent }, against { $gotwithout } of
+    { $sentwithout } without it. TCP's acknowledgment covers one hop
+    between two kernels; an application's acknowledgment covers what the
+    application handled.
+answer-09-loss =
+    With { $percent }% dropped each way, TCP delivered { $received } of
+    { $bytes } bytes and its kernel retransmitted { $retransmitted }
+    segments to do it, in { $took }; UDP lost { $lost } of { $datagrams }
+    datagrams ({ $share }%), close to the { $percent }% the rule drops,
+    since datagrams cross once and nothing resends them. The two numbers
+    measure different things: UDP's loss is what the application sees,
+    TCP's retransmissions are what its kernel did so the application sees
+    none. With `netlab compare --loss 20` expect UDP to lose about one
+    datagram in five, TCP to retransmit many more segments and take much
+    longer (each loss makes it wait and slow down), and still deliver
+    every byte.
+answer-09-mss =
+    Your handshake step's SYN announced `MSS { $mss }`: on `lo`, whose
+    packets may be huge; on the lab's 1,500-byte link it would be 1,460
+    (1,500 − 20 IPv4 − 20 TCP).
+answer-09-no-mss =
+    (This run captured no SYN: `sudo netlab handshake` shows its MSS.)
+answer-09-fragments-no-lab =
+    A 3,000-byte UDP payload is 3,028 bytes of IP datagram, cut into 3
+    fragments on a 1,500-byte link; the receiver can rebuild the datagram
+    only from all of them, and IP and UDP resend nothing. TCP avoids
+    fragments: each side's SYN announces its MSS, the largest segment it
+    takes, and the sender cuts the stream into segments that fit one
+    packet.
+answer-09-fragments-seen =
+    In the `fragments` step, { $payload } bytes of payload already made
+    { $fragments } fragments on this { $mtu }-byte link.
+answer-09-fragments =
+    A 3,000-byte payload plus the 8-byte UDP header is 3,008 bytes for IP
+    to carry; each fragment holds at most { $per } (the MTU minus 20 bytes
+    of IPv4 header, rounded down to a multiple of 8), so it travels as
+    { $count } fragments. The receiver rebuilds the datagram only when all
+    { $count } are there, and neither IP nor UDP resends one, so one lost
+    fragment loses all 3,000 bytes. TCP never lets it come to that: each
+    side's SYN announces its MSS, the largest segment it takes, and the
+    sender cuts the stream into segments that fit one packet; a lost
+    segment is sent again alone.
+answer-09-back-to-back =
+    Back to back, the three writes came out as { $reads } ({ $sizes });
+answer-09-paced =
+    with { $pause } between them, the server needed { $reads } ({ $sizes }).
+    A `read()` returns what has arrived so far: the reader was already
+    waiting, and each write arrived alone long before the next was sent.
+    That is timing, not a promise: TCP still keeps no boundaries, and on a
+    slow network or with a busy reader two writes can meet in one read
+    again, so a protocol cannot use pauses as its framing. Typing lines
+    slowly into `netlab socket connect` shows the same thing: one read per
+    line, because you are the pause.
+# The same, when there was no back-to-back run to quote first.
+answer-09-paced-alone =
+    With { $pause } between them, the server needed { $reads } ({ $sizes }).
+    A `read()` returns what has arrived so far: the reader was already
+    waiting, and each write arrived alone long before the next was sent.
+    That is timing, not a promise: TCP still keeps no boundaries, and on a
+    slow network or with a busy reader two writes can meet in one read
+    again, so a protocol cannot use pauses as its framing. Typing lines
+    slowly into `netlab socket connect` shows the same thing: one read per
+    line, because you are the pause.
+answer-09-chat =
+    TCP, as XMPP does. 200 bytes fits easily in one datagram, so UDP's size
+    limit is no problem, but a chat must not lose or reorder messages, and
+    the server must be able to push to a client behind a home router,
+    which an open TCP connection allows. Over TCP you build one thing
+    yourself: framing, because writes come out merged (the `boundaries`
+    step); XMPP frames by XML elements. Over UDP you would build much
+    more: numbering, acknowledgments and resending for every message,
+    putting them back in order, and keep-alives so the connection through
+    the router stays open.
+# The same, quoting the datagrams lost on the lab's lossy link.
+answer-09-chat-lost =
+    TCP, as XMPP does. 200 bytes fits easily in one datagram, so UDP's size
+    limit is no problem, but a chat must not lose or reorder messages (on
+    the lossy link UDP lost { $lost } of { $datagrams } datagrams), and the
+    server must be able to push to a client behind a home router, which an
+    open TCP connection allows. Over TCP you build one thing yourself:
+    framing, because writes come out merged (the `boundaries` step); XMPP
+    frames by XML elements. Over UDP you would build much more: numbering,
+    acknowledgments and resending for every message, putting them back in
+    order, and keep-alives so the connection through the router stays
+    open.
+answer-09-analogies-no-lab =
+    An SMS centre stores a message until the phone is reachable, so it
+    would have lost none; a reserved circuit drops nothing, so any
+    retransmission shows TCP reserved nothing.
+answer-09-analogies =
+    UDP lost { $lost } of { $datagrams } datagrams. An SMS centre would have
+    lost none: it stores each message and tries again until the phone is
+    reachable. The number that shows TCP reserved nothing is its
+    { $retransmitted } retransmissions: on a reserved circuit, capacity is
+    set aside for the call and nothing of it is dropped; TCP's segments
+    queued and were dropped like everyone else's, and its kernel sent them
+    again.
