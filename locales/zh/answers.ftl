@@ -482,7 +482,7 @@ answer-09-bytes = { $bytes } 字节
 answer-09-acks =
     不用流管理时，中继吞掉了 { $without } 个字节，用流管理时吞掉了
     { $with } 个（第二遍还带着一个 `<r/>`），而 alice 的内核还要发送的
-    分别是 { $queuewithout } 和 { $queuewith }：TCP 的每个字节都得到了确认，
+    分别是 { $queuewithout }和 { $queuewith }：TCP 的每个字节都得到了确认，
     确认它的是中继的内核，所以 TCP 看不出任何问题。只有流管理发现了：它的
     计数表明有 { $waiting } 条消息已经发出、服务器却还没有处理，服务器的
     `<resumed/>` 证实了这一点，于是 alice 把它们重新发送，bob 收到了
