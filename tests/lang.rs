@@ -42,6 +42,68 @@ fn worked_answers_quote_the_chinese_exercises() {
     assert!(zh.contains("练习 1."), "{zh}");
 }
 
+/// The part of a lesson's output after the answers' heading.
+fn answers_part(out: &str) -> &str {
+    let (_, answers) = out
+        .split_once("解答（用这次运行的数字）")
+        .unwrap_or_else(|| panic!("no answers heading in {out}"));
+    // Past the heading's underline.
+    answers.trim_start_matches(['\n', '─'])
+}
+
+/// Each worked answer is a paragraph of the catalogue's Chinese, quoting
+/// this run's numbers; no English sentence is left among them.
+#[test]
+fn worked_answers_are_chinese_and_quote_the_run() {
+    let cjk = |text: &str| {
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    };
+    let out = netlab(
+        &["lesson", "10", "--lang", "zh", "--answers"],
+        &[("COLUMNS", "80")],
+    );
+    let answers = answers_part(&out);
+    // The port `bind()` got, as the `bind` step printed it above.
+    let port: String = answers
+        .split_once("你的监听套接字拿到了端口 ")
+        .map(|(_, rest)| {
+            rest.chars().take_while(char::is_ascii_digit).collect()
+        })
+        .unwrap_or_else(|| panic!("no port in {answers}"));
+    assert!(!port.is_empty(), "{answers}");
+    assert!(out[..out.len() - answers.len()].contains(&port), "{out}");
+    for paragraph in answers.split("\n\n").filter(|p| !p.trim().is_empty()) {
+        assert!(cjk(paragraph), "not Chinese: {paragraph}");
+    }
+    for english in [
+        "Your listener",
+        "After `connect`",
+        "While both run",
+        "UDP has no",
+        "Its step did not run",
+    ] {
+        assert!(!answers.contains(english), "{english} in {answers}");
+    }
+
+    let out = netlab(
+        &["lesson", "8", "--lang", "zh", "--answers"],
+        &[("COLUMNS", "80")],
+    );
+    let answers = answers_part(&out);
+    // The ephemeral range, as this machine's kernel has it.
+    let range =
+        std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+            .expect("Linux has the ephemeral range");
+    for number in range.split_whitespace() {
+        assert!(answers.contains(number), "{number} not in {answers}");
+    }
+    assert!(answers.contains("个端口"), "{answers}");
+    for english in ["On this machine", "Yes: ", "No: ", "Your range", "You ran"]
+    {
+        assert!(!answers.contains(english), "{english} in {answers}");
+    }
+}
+
 /// The sentences lesson 8's `errors` step composes in code come from the
 /// message catalogue (`locales/`), so they follow the language too.
 #[test]

@@ -19,8 +19,8 @@
 
 use anyhow::bail;
 
-use super::Demo;
 use super::im::{Connections, Im, Login, Offline, PresenceSeen, Pushed};
+use super::{Demo, worked};
 use crate::show::im as show;
 use crate::xmpp::server::TraceKind;
 
@@ -82,93 +82,78 @@ impl ImDemo {
     /// Exercise 1: the rows with the server's port.
     fn answer_rows(&self) -> String {
         let Some(c) = &self.seen.connections else {
-            return NOT_RUN.into();
+            return worked::not_run();
         };
         let clients: Vec<String> = c
             .rows
             .iter()
             .filter(|o| o.row.local.port() != c.port)
-            .map(|o| format!("{} at {}", o.owner, o.row.local))
+            .map(|o| {
+                crate::tr!(
+                    "answer-01-client-at",
+                    owner = o.owner.as_str(),
+                    addr = o.row.local.to_string()
+                )
+            })
             .collect();
-        format!(
-            "Your table had {} rows with port {}: the listener and {} \
-             ESTABLISHED ends. A connection has two ends, and here both \
-             ends are sockets of this one process, so the kernel lists \
-             each connection twice: once from the client's side ({}), once \
-             from the server's. The number in every row is {}, the \
-             server's port: local on the listener and the server's ends, \
-             remote on the clients' rows.",
-            c.rows.len(),
-            c.port,
-            c.established(),
-            clients.join(", "),
-            c.port
+        crate::tr!(
+            "answer-01-rows",
+            rows = c.rows.len(),
+            port = c.port,
+            established = c.established(),
+            clients = worked::comma_list(&clients)
         )
     }
 
     /// Exercise 2: what bob sent, and what the server added.
     fn answer_push(&self) -> String {
         let Some(p) = &self.seen.push else {
-            return NOT_RUN.into();
+            return worked::not_run();
         };
         let added = super::conversation::added_attributes(&p.typed, &p.got);
-        format!(
-            "Bob's client sent {} stanzas: the message came down the \
-             connection he opened at login. The server added {}. Alice's \
-             client could write any name there; the server knows which \
-             connection the stanza came in on and who logged in on it, so \
-             it writes `from` itself (and overwrites one a client wrote): \
-             nobody can send in someone else's name.",
-            p.bob_sent,
-            code_list(&added)
+        crate::tr!(
+            "answer-01-push",
+            sent = p.bob_sent,
+            added = worked::and_list(&worked::code(&added))
         )
     }
 
     /// Exercise 3: who got bob's presence, before and after subscribing.
     fn answer_presence(&self) -> String {
         let (Some(l), Some(p)) = (&self.seen.login, &self.seen.presence) else {
-            return NOT_RUN.into();
+            return worked::not_run();
         };
-        let first = recipients(&l.online, "bob");
-        let away = recipients(&p.away, "bob");
-        format!(
-            "At login the server sent bob's `<presence/>` to {}: nobody \
-             had a subscription to bob yet, and presence goes only to \
-             those the user allowed. In the `presence` step alice asked \
-             (`subscribe`) and bob agreed (`subscribed`); after that bob's \
-             \"away\" went to {}, {} after he wrote it.",
-            and_list(&first),
-            and_list(&away),
-            crate::units::duration(p.took)
+        crate::tr!(
+            "answer-01-presence",
+            first = people(&recipients(&l.online, "bob")),
+            away = people(&recipients(&p.away, "bob")),
+            took = crate::units::duration(p.took)
         )
     }
 
     /// Exercise 4: where the second went, and which time to show.
     fn answer_delay(&self) -> String {
         let Some(o) = &self.seen.offline else {
-            return NOT_RUN.into();
+            return worked::not_run();
         };
         let total = o.received.duration_since(o.sent_at).unwrap_or_default();
-        format!(
-            "Bob got the message {} ms after alice sent it. The lesson \
-             kept bob offline for {} ms on purpose, and his new login (a \
-             new TCP connection, SASL, binding) took {} ms; the other {} \
-             ms went to his presence and the delivery. The stamp, {}, is \
-             when the server received the message, that is when alice \
-             wrote it. After a week his client should show the stamp: the time he \
-             got it only says when he happened to log in.",
-            total.as_millis(),
-            o.away.as_millis(),
-            o.relogin.as_millis(),
-            total.saturating_sub(o.away + o.relogin).as_millis(),
-            o.stamp.as_deref().unwrap_or("(none)")
+        // Milliseconds as numbers: Fluent writes them without grouping,
+        // as `{}` did.
+        let ms = |d: std::time::Duration| d.as_millis() as u64;
+        crate::tr!(
+            "answer-01-delay",
+            total = ms(total),
+            away = ms(o.away),
+            relogin = ms(o.relogin),
+            rest = ms(total.saturating_sub(o.away + o.relogin)),
+            stamp = o
+                .stamp
+                .clone()
+                .unwrap_or_else(|| crate::tr!("answer-01-no-stamp"))
         )
     }
 }
 // ANCHOR_END: answers
-
-/// What an answer says when its step did not run.
-const NOT_RUN: &str = "Its step did not run.";
 
 /// Who the server sent `user`'s presence to, in this trace.
 fn recipients(trace: &[super::im::Said], user: &str) -> Vec<String> {
@@ -181,19 +166,13 @@ fn recipients(trace: &[super::im::Said], user: &str) -> Vec<String> {
         .collect()
 }
 
-/// `a`, `a and b`, `a, b and c`; `nobody` for none.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => "nobody".into(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+/// `alice and bob`; `nobody` for none.
+fn people(names: &[String]) -> String {
+    if names.is_empty() {
+        crate::tr!("answer-01-nobody")
+    } else {
+        worked::and_list(names)
     }
-}
-
-/// Items as inline code, joined with `and`.
-fn code_list(items: &[String]) -> String {
-    let coded: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
-    and_list(&coded)
 }
 
 #[cfg(test)]
@@ -246,11 +225,8 @@ mod tests {
 
     #[test]
     fn lists_read_as_english() {
-        assert_eq!(and_list(&[]), "nobody");
-        assert_eq!(and_list(&["a".into()]), "a");
-        assert_eq!(
-            and_list(&["a".into(), "b".into(), "c".into()]),
-            "a, b and c"
-        );
+        assert_eq!(people(&[]), "nobody");
+        assert_eq!(people(&["a".into()]), "a");
+        assert_eq!(people(&["a".into(), "b".into(), "c".into()]), "a, b and c");
     }
 }

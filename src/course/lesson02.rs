@@ -17,9 +17,9 @@
 use anyhow::bail;
 use base64::Engine as _;
 
-use super::Demo;
 use super::conversation::added_attributes;
 use super::interop::{AliceIn, Auth, Early, Interop, Opened, Talk};
+use super::{Demo, worked};
 use crate::show::interop as show;
 use crate::xmpp::framing::parse_one;
 
@@ -83,7 +83,7 @@ impl InteropDemo {
     /// Exercise 1: PLAIN's three fields, decoded.
     fn answer_plain(&self) -> String {
         let Some(a) = &self.seen.auth else {
-            return NOT_RUN.into();
+            return worked::not_run();
         };
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(&a.initial)
@@ -101,48 +101,33 @@ impl InteropDemo {
             .map(|f| String::from_utf8_lossy(f).into_owned())
             .collect();
         let field = |i: usize| fields.get(i).map_or("", String::as_str);
-        format!(
-            "`{}` decodes to {} bytes: `{}`. The NUL bytes (`\\0`) separate \
-             three fields: the authorization identity (empty: \"the same as \
-             the user\"), the user name `{}`, and the password `{}`. Whoever \
-             captures the connection learns both and can log in as {} from \
-             then on; base64 only makes bytes printable, it hides nothing.",
-            a.initial,
-            bytes.len(),
-            od.join(" "),
-            field(1),
-            field(2),
-            field(1)
+        crate::tr!(
+            "answer-02-plain",
+            initial = a.initial.as_str(),
+            bytes = bytes.len(),
+            od = od.join(" "),
+            user = field(1),
+            password = field(2)
         )
     }
 
     /// Exercise 2: what the server added and changed.
     fn answer_rewritten(&self) -> String {
         let Some(t) = &self.seen.talk else {
-            return NOT_RUN.into();
+            return worked::not_run();
         };
         let added = parse_one(&t.typed)
             .map(|typed| added_attributes(&typed, &t.parsed))
             .unwrap_or_default();
         let parsed = t.parsed.to_xml();
-        format!(
-            "Bob typed {} bytes with {} single quotes; alice's client got \
-             {} bytes with {} single and {} double quotes. The server added \
-             {}, and it wrote every attribute in double quotes: it parsed \
-             bob's XML into a tree and wrote the tree out anew. To XML both \
-             quotes mean the same, and alice's client reads the tree \
-             (element, attributes, text), not the bytes: what counts is the \
-             meaning.",
-            t.typed.len(),
-            t.typed.matches('\'').count(),
-            parsed.len(),
-            parsed.matches('\'').count(),
-            parsed.matches('"').count(),
-            added
-                .iter()
-                .map(|a| format!("`{a}`"))
-                .collect::<Vec<_>>()
-                .join(" and ")
+        crate::tr!(
+            "answer-02-rewritten",
+            typed = t.typed.len(),
+            typed_single = t.typed.matches('\'').count(),
+            got = parsed.len(),
+            got_single = parsed.matches('\'').count(),
+            got_double = parsed.matches('"').count(),
+            added = worked::and_list(&worked::code(&added))
         )
     }
 
@@ -150,47 +135,38 @@ impl InteropDemo {
     fn answer_mechanisms(&self) -> String {
         let (Some(o), Some(alice)) = (&self.seen.opened, &self.seen.alice)
         else {
-            return NOT_RUN.into();
+            return worked::not_run();
         };
         let offered: Vec<String> =
-            o.mechanisms().iter().map(|m| format!("`{m}`")).collect();
-        format!(
-            "The server offered {}. Alice's client picked {}, the first \
-             it knows in its order of preference; bob typed PLAIN. PLAIN \
-             must never be offered without TLS: it sends the password \
-             itself (exercise 1), readable by anyone on the path. The \
-             SCRAM mechanisms send only a proof computed from the password \
-             and a fresh nonce, useless to replay.",
-            offered.join(", "),
-            alice.mechanism
+            o.mechanisms().iter().map(|m| m.to_string()).collect();
+        crate::tr!(
+            "answer-02-mechanisms",
+            offered = worked::comma_list(&worked::code(&offered)),
+            picked = alice.mechanism.to_string()
         )
     }
 
     /// Exercise 4: a message before logging in.
     fn answer_early(&self) -> String {
         let Some(e) = &self.seen.early else {
-            return NOT_RUN.into();
+            return worked::not_run();
         };
-        let said = e
-            .text()
-            .map(|t| format!(", with the text \"{t}\""))
-            .unwrap_or_default();
-        format!(
-            "The server answered carol's `<message>` with a stream error, \
-             `<{}/>`{said}, closed its stream (`</stream:stream>`), and \
-             closed the TCP connection: carol's next `read()` returned {}. \
-             The message went nowhere. Before SASL the connection belongs \
-             to nobody, so the server has no `from` it could stamp; a \
-             server that delivered it would let anyone write \
-             anonymously.",
-            e.condition().unwrap_or("?"),
-            e.read_after
-        )
+        let (condition, read) = (e.condition().unwrap_or("?"), e.read_after);
+        match e.text() {
+            Some(text) => crate::tr!(
+                "answer-02-early-text",
+                condition = condition,
+                text = text,
+                read = read
+            ),
+            None => crate::tr!(
+                "answer-02-early",
+                condition = condition,
+                read = read
+            ),
+        }
     }
 }
-
-/// What an answer says when its step did not run.
-const NOT_RUN: &str = "Its step did not run.";
 
 #[cfg(test)]
 mod tests {

@@ -19,9 +19,9 @@ use std::time::Duration;
 
 use anyhow::bail;
 
-use super::Demo;
 use super::push_poll::Method;
 use super::traits::{Captured, Jids, POLL_INTERVALS, Race, Traits};
+use super::{Demo, worked};
 use crate::show::traits as show;
 use crate::xmpp::jid::Jid;
 
@@ -93,22 +93,19 @@ impl TraitsDemo {
     /// Exercise 1: the bytes `from` added, and a forged one.
     fn answer_from(&self) -> String {
         let Some(c) = &self.seen.stanza else {
-            return NOT_RUN.into();
+            return worked::not_run();
         };
         let (sent, got) = (c.arrived.text.len(), c.left.text.len());
         let added = c.added.join(" ");
-        let stamped = c.forged_delivered.attr("from").unwrap_or("?");
-        format!(
-            "Alice's client sent {sent} bytes and Bob got {got}: {} more. \
-             They are ` {added}`, a space and the attribute ({} bytes), \
-             which the server added. When Alice's client wrote \
-             `from=\"{}\"` itself, Bob still got `from=\"{stamped}\"`: the \
-             server overwrites whatever a client writes there with the \
-             address of the connection the stanza came in on, so Alice \
-             cannot pose as Bob.",
-            got.saturating_sub(sent),
-            1 + added.len(),
-            c.forged,
+        crate::tr!(
+            "answer-03-from",
+            sent = sent,
+            got = got,
+            more = got.saturating_sub(sent),
+            added = added.as_str(),
+            length = 1 + added.len(),
+            forged = c.forged.as_str(),
+            stamped = c.forged_delivered.attr("from").unwrap_or("?")
         )
     }
 
@@ -126,52 +123,59 @@ impl TraitsDemo {
             .map(|j| j.as_ref().map_or("?".into(), |j| j.bare().to_string()))
             .collect();
         let one_account = bare.iter().all(|b| *b == bare[0]);
-        let accounts = if one_account {
-            format!("`{}` for each", bare[0])
+        let (verdict, accounts) = if one_account {
+            (
+                crate::tr!("answer-03-one-account"),
+                crate::tr!("answer-03-accounts-each", bare = bare[0].as_str()),
+            )
         } else {
-            bare.iter()
-                .map(|b| format!("`{b}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            (
+                crate::tr!("answer-03-not-one-account"),
+                crate::tr!(
+                    "answer-03-accounts-apart",
+                    list = worked::comma_list(&worked::code(&bare))
+                ),
+            )
         };
         let same_device = parsed[0].is_some() && parsed[0] == parsed[1];
+        let device = if same_device {
+            crate::tr!("answer-03-device-full")
+        } else {
+            crate::tr!("answer-03-device-none")
+        };
         let rule = self
             .seen
             .jids
             .as_ref()
-            .and_then(|j| j.compared.iter().find(|(_, _, equal)| !equal))
-            .map(|(a, b, _)| format!(" (your `jids` step: `{a} != {b}`)"))
-            .unwrap_or_default();
-        format!(
-            "{}: the local and domain parts are lower-cased, so each one's \
-             account (bare JID) is {accounts}. Same device: {}. \
-             `Alice@LocalHost/Laptop` is the device `Laptop` and \
-             `alice@localhost/laptop` the device `laptop`, and the \
-             resourcepart keeps its case{rule}; `alice@localhost` has no \
-             resource, so it names the account, not a device.",
-            if one_account {
-                "All three are the same account"
-            } else {
-                "They are not all the same account"
-            },
-            if same_device {
-                "the two full JIDs"
-            } else {
-                "none of them"
-            },
-        )
+            .and_then(|j| j.compared.iter().find(|(_, _, equal)| !equal));
+        match rule {
+            Some((left, right, _)) => crate::tr!(
+                "answer-03-jids-rule",
+                verdict = verdict,
+                accounts = accounts,
+                device = device,
+                left = left.to_string(),
+                right = right.to_string()
+            ),
+            None => crate::tr!(
+                "answer-03-jids",
+                verdict = verdict,
+                accounts = accounts,
+                device = device
+            ),
+        }
     }
 
     /// Exercise 3: the 100 ms poller's empty answers, and the scale.
     fn answer_poll(&self) -> String {
         let Some(r) = &self.seen.race else {
-            return NOT_RUN.into();
+            return worked::not_run();
         };
         let every = POLL_INTERVALS[1];
         let Some(poll) =
             r.results.iter().find(|d| d.method == Method::Poll(every))
         else {
-            return NOT_RUN.into();
+            return worked::not_run();
         };
         let per_user =
             Duration::from_secs(1).as_secs_f64() / every.as_secs_f64();
@@ -181,19 +185,15 @@ impl TraitsDemo {
             .iter()
             .find(|d| d.method == Method::Push)
             .map_or(0, |d| d.requests);
-        format!(
-            "Your 100 ms poller sent {} requests and {} came back empty: \
-             it asked while nothing was new. {} idle users polling \
-             every {} make {:.0} requests a second each, {} a second for \
-             the server, all of them answered with nothing. Push needs \
-             none: your push receiver sent {push} requests, and an idle \
-             user costs the server only the open connection.",
-            poll.requests,
-            poll.empty,
-            thousands(u64::from(users)),
-            crate::units::duration(every),
-            per_user,
-            thousands((f64::from(users) * per_user).round() as u64)
+        crate::tr!(
+            "answer-03-poll",
+            requests = poll.requests,
+            empty = poll.empty,
+            users = thousands(u64::from(users)),
+            every = crate::units::duration(every),
+            each = format!("{per_user:.0}"),
+            total = thousands((f64::from(users) * per_user).round() as u64),
+            push = push
         )
     }
 }
@@ -210,9 +210,6 @@ fn thousands(n: u64) -> String {
     }
     out
 }
-
-/// What an answer says when its step did not run.
-const NOT_RUN: &str = "Its step did not run.";
 
 #[cfg(test)]
 mod tests {

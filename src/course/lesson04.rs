@@ -21,11 +21,11 @@
 
 use anyhow::{Context, bail};
 
-use super::Demo;
 use super::structure::{
     self, Journey, Records, Replaced, Socket, Streams, World,
 };
 use super::xmpp_stage::TraceLine;
+use super::{Demo, worked};
 use crate::show::structure as view;
 use crate::show::style;
 use crate::sockets::proc_net::TcpState;
@@ -318,42 +318,39 @@ impl Seen {
             .filter(|s| s.row.state == TcpState::Listen)
             .collect();
         let connected = self.sockets.len() - listening.len();
-        let example = self
-            .sockets
-            .iter()
-            .find(|s| s.owner.ends_with("'s client"))
-            .map(|c| {
-                format!(
-                    " For example {} → {} is {}, and {} → {} the server's \
-                     end of the same connection.",
-                    c.row.local,
-                    c.row.remote,
-                    c.owner,
-                    c.row.remote,
-                    c.row.local
-                )
-            })
-            .unwrap_or_default();
+        let mut text = vec![crate::tr!(
+            "answer-04-sockets",
+            rows = self.sockets.len(),
+            listening = listening.len(),
+            connected = connected,
+            connections = connected / 2
+        )];
+        if let Some(c) =
+            self.sockets.iter().find(|s| s.owner.ends_with("'s client"))
+        {
+            text.push(crate::tr!(
+                "answer-04-sockets-example",
+                local = c.row.local.to_string(),
+                remote = c.row.remote.to_string(),
+                owner = c.owner.as_str()
+            ));
+        }
         let names: Vec<String> = listening
             .iter()
-            .map(|s| format!("{} ({})", s.row.local, s.owner))
+            .map(|s| {
+                crate::tr!(
+                    "answer-04-listener",
+                    addr = s.row.local.to_string(),
+                    owner = s.owner.as_str()
+                )
+            })
             .collect();
-        format!(
-            "The kernel listed {} rows: {} listening sockets and {connected} \
-             connected ones, {} connections seen from both ends. Each \
-             connection is there twice because a TCP connection has two \
-             ends, each a socket of its own, and here both ends live in \
-             this one process: the client's, with a port the kernel picked \
-             for it, and the server's.{example} The rows with no remote \
-             address (0.0.0.0:0) are the {} in LISTEN: {}. A listening \
-             socket is connected to nobody; it only waits, and every \
-             connection it accepts gets a new socket of its own.",
-            self.sockets.len(),
-            listening.len(),
-            connected / 2,
-            listening.len(),
-            names.join(", ")
-        )
+        text.push(crate::tr!(
+            "answer-04-sockets-listening",
+            listening = listening.len(),
+            names = worked::comma_list(&names)
+        ));
+        worked::sentences(&text)
     }
 
     /// Exercise 2: the component's handshake, checked again here.
@@ -368,31 +365,28 @@ impl Seen {
             rest.strip_suffix("</handshake>")
         });
         let (Some(id), Some(sent)) = (id, sent) else {
-            return "The `roles` step showed no handshake.".into();
+            return crate::tr!("answer-04-no-handshake");
         };
         let (domain, secret) = structure::GATEWAY;
-        let again = handshake_digest(id, secret);
-        let check = if again == sent {
-            "the same"
+        let check = if handshake_digest(id, secret) == sent {
+            crate::tr!("answer-04-handshake-same")
         } else {
-            "a different value: the server would have refused it"
+            crate::tr!("answer-04-handshake-different")
         };
-        format!(
-            "It sent `<handshake>{sent}</handshake>`: the SHA-1 hash, in \
-             hex, of the stream id the server had just given it ({id}) \
-             followed by the secret. Computed again for this answer, \
-             SHA-1(\"{id}\" + \"{secret}\") is {check}. The secret itself \
-             never crossed the connection. A recording is useless later \
-             because the id is fresh and random for every connection: the \
-             next time {domain} connects, the server expects the hash of a \
-             different id, and a hash cannot be turned back into the \
-             secret it was made from."
+        crate::tr!(
+            "answer-04-handshake",
+            sent = sent,
+            id = id,
+            secret = secret,
+            check = check,
+            domain = domain
         )
     }
 
     /// Exercise 3: `from` added, the gateway's kept, routed by domain, and
     /// the bytes on both sides.
     fn answer_routing(&self) -> String {
+        let domain = structure::GATEWAY.0;
         let stamped = self
             .to_bob
             .as_ref()
@@ -403,69 +397,51 @@ impl Seen {
             .as_ref()
             .and_then(|j| j.lines.first())
             .and_then(|(_, l)| attr(&l.text, "from"));
-        let mut text = match stamped {
-            Some(from) => format!(
-                "The server added `from=\"{from}\"` to alice's messages: her \
-                 client wrote none, and the server writes who sent a stanza \
-                 for every client. "
-            ),
-            None => String::new(),
-        };
+        let mut text = Vec::new();
+        if let Some(from) = stamped {
+            text.push(crate::tr!("answer-04-stamped", from = from));
+        }
         if let Some(from) = kept {
-            text.push_str(&format!(
-                "The gateway's message already carried \
-                 `from=\"{from}\"`, written by the gateway itself, which \
-                 speaks for every IRC user; the server only checked that \
-                 the address is in the gateway's domain, {}, and let it \
-                 pass unchanged. ",
-                structure::GATEWAY.0
+            text.push(crate::tr!(
+                "answer-04-kept",
+                from = from,
+                domain = domain
             ));
         }
-        text.push_str(&format!(
-            "To route `mallory@{0}` the server looked only at the domain, \
-             {0}: it belongs to a component, so the whole message went to \
-             the gateway; the localpart `mallory` is the gateway's \
-             business.",
-            structure::GATEWAY.0
-        ));
+        text.push(crate::tr!("answer-04-by-domain", domain = domain));
         if let Some((_, xml, irc)) = &self.to_gateway {
-            text.push_str(&format!(
-                " The same sentence took {xml} bytes of XML from the server \
-                 to the gateway and {irc} bytes of IRC from the gateway to \
-                 mallory (CR LF included): {} bytes more as XML.",
-                xml.saturating_sub(*irc)
+            text.push(crate::tr!(
+                "answer-04-bytes",
+                xml = *xml,
+                irc = *irc,
+                more = xml.saturating_sub(*irc)
             ));
         }
-        text
+        worked::sentences(&text)
     }
 
     /// Exercise 4: the credentials a thief would want, and carol's
     /// waiting message.
     fn answer_records(&self) -> String {
         let Some(records) = &self.records else {
-            return "The `jobs` step did not run.".into();
+            return crate::tr!("answer-step-not-run", step = "jobs");
         };
         let mechanisms: Vec<String> = records
             .credentials
             .iter()
-            .map(|c| format!("{} ({} iterations)", c.mechanism, c.iterations))
+            .map(|c| {
+                crate::tr!(
+                    "answer-04-credential",
+                    mechanism = c.mechanism.to_string(),
+                    iterations = c.iterations
+                )
+            })
             .collect();
-        let waiting = records.offline.len();
-        format!(
-            "The table `credentials`: its {} rows for alice, {}, hold a \
-             salt, an iteration count, a StoredKey and a ServerKey, and no \
-             password. It is not enough to log in: a SCRAM login needs a \
-             proof made with the ClientKey, and the table keeps only a hash \
-             of it (StoredKey), which cannot be turned back. To get the \
-             password a thief must guess, and pay PBKDF2's thousands of \
-             rounds for each guess. For carol the table `offline` held \
-             {waiting} message{}, alice's `<message>` with the `from` the \
-             server stamped. Carol never logged in: she had no connection \
-             for the server to write it to, so it was stored, to be \
-             delivered when she next connects.",
-            records.credentials.len(),
-            mechanisms.join(" and "),
-            if waiting == 1 { "" } else { "s" }
+        crate::tr!(
+            "answer-04-records",
+            rows = records.credentials.len(),
+            mechanisms = worked::and_list(&mechanisms),
+            waiting = records.offline.len()
         )
     }
 
@@ -478,27 +454,18 @@ impl Seen {
             .filter(|(_, l)| l.kind == TraceKind::Out)
             .map(|(who, _)| who.clone())
             .collect();
-        let mut text = format!(
-            "The server sent {} copies of bob's message to \
-             `alice@localhost`, one to each of her online connections: {}. \
-             A bare JID names the account, so a chat message goes to every \
-             device of the highest priority.",
-            to.len(),
-            to.join(" and ")
-        );
+        let mut text = vec![crate::tr!(
+            "answer-04-copies",
+            copies = to.len(),
+            to = worked::and_list(&to)
+        )];
         if let Some(replaced) = &self.replaced {
-            text.push_str(&format!(
-                " The old laptop session was ended: the server wrote a \
-                 stream error to it and closed the stream, and its client \
-                 reported \"{}\". The new connection asked for the same \
-                 resource, `laptop`; RFC 6120 lets a server either refuse \
-                 the newcomer or end the old one, and this server keeps the \
-                 newer, because it is the one the person is using now: the \
-                 old one is most likely a laptop left open somewhere.",
-                replaced.error
+            text.push(crate::tr!(
+                "answer-04-replaced",
+                error = replaced.error.to_string()
             ));
         }
-        text
+        worked::sentences(&text)
     }
 
     /// Exercise 6: stream headers per connection, and fresh ids.
@@ -509,36 +476,32 @@ impl Seen {
             .iter()
             .find(|s| s.kind == StreamKind::Component);
         let Some(client) = client else {
-            return "The `streams` step showed no client connection.".into();
+            return crate::tr!("answer-04-no-client-stream");
         };
-        let ids: Vec<&str> = client
+        let ids = client
             .headers
             .iter()
             .filter(|(kind, _)| *kind == TraceKind::Out)
             .filter_map(|(_, xml)| view::stream_id(xml))
-            .collect();
-        let gateway = component
-            .map(|c| {
-                format!(
-                    " The gateway's connection carried {}: a component logs \
-                     in with `<handshake>`, not SASL, so its stream never \
-                     restarts.",
-                    c.headers.len()
-                )
+            .map(str::to_owned)
+            .reduce(|first, next| {
+                crate::tr!("answer-04-then", first = first, next = next)
             })
             .unwrap_or_default();
-        format!(
-            "Each client connection carried {} stream headers: the client's \
-             and the server's, twice. On connection {} ({}) the server's \
-             ids were {}. After SASL succeeded the client started a new \
-             stream on the same TCP connection, and a new stream gets a \
-             new, random id from the server: the second stream is the one \
-             that lasts.{gateway}",
-            client.headers.len(),
-            client.conn,
-            client.jid,
-            ids.join(" and then ")
-        )
+        let mut text = vec![crate::tr!(
+            "answer-04-streams",
+            headers = client.headers.len(),
+            conn = client.conn.to_string(),
+            jid = client.jid.to_string(),
+            ids = ids
+        )];
+        if let Some(c) = component {
+            text.push(crate::tr!(
+                "answer-04-gateway-stream",
+                headers = c.headers.len()
+            ));
+        }
+        worked::sentences(&text)
     }
 }
 // ANCHOR_END: answers

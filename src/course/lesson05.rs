@@ -36,9 +36,9 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use base64::Engine;
 
-use super::Demo;
 use super::relay::{self, Relay};
 use super::two_servers::{Lane, PASSWORD, Seen, TwoServers, wait_for};
+use super::{Demo, worked};
 use crate::show::hops::{self, Rung};
 use crate::show::structure as view;
 use crate::show::{fold, hex, style, width, wrap};
@@ -1020,20 +1020,13 @@ impl World {
             .filter(|(tls, _)| *tls)
             .map(|(_, id)| id.as_str())
             .collect();
-        format!(
-            "Alice's connection joined {} (her client) and {} (a.example's \
-             port for clients). Her client was only given the server's \
-             address; the kernel picked her end, {}, when she connected: \
-             its port comes from the ephemeral range. a.example gave her \
-             first stream the id {first}. After STARTTLS the stream \
-             restarted, and a.example gave the new stream a new id, {}; \
-             after SASL it restarted once more, with {}. Every new stream \
-             gets a fresh id, so yes, it changed.",
-            self.alice_addr,
-            self.stage.a.c2s,
-            self.alice_addr,
-            after.first().unwrap_or(&"?"),
-            after.get(1).unwrap_or(&"?"),
+        crate::tr!(
+            "answer-05-connect",
+            client = self.alice_addr.to_string(),
+            server = self.stage.a.c2s.to_string(),
+            first = first,
+            tls = *after.first().unwrap_or(&"?"),
+            sasl = *after.get(1).unwrap_or(&"?")
         )
     }
 
@@ -1051,31 +1044,24 @@ impl World {
         let (Some(first), Some(challenge)) =
             (payload("auth"), payload("challenge"))
         else {
-            return "The `authenticate` step showed no SCRAM exchange.".into();
+            return crate::tr!("answer-05-no-scram");
         };
         let mine = scram_field(&first, "r").unwrap_or("?");
         let combined = scram_field(&challenge, "r").unwrap_or("?");
-        let theirs = combined.strip_prefix(mine).unwrap_or("?");
-        format!(
-            "In the server-first message the salt is s={}, the iteration \
-             count i={}. Its nonce r= starts with alice's own \
-             nonce from her client-first, {mine}, and goes on with the \
-             server's part, {theirs}, fresh for this login. Alice's proof \
-             p= is computed over the whole exchange, both nonces included. \
-             A recorded `<response>` is therefore worth nothing: at the \
-             next login the server picks a new nonce, expects a proof over \
-             that one, and the old proof does not match. (And the \
-             eavesdropper saw only TLS records in the first place, as the \
-             `wire` step showed.)",
-            scram_field(&challenge, "s").unwrap_or("?"),
-            scram_field(&challenge, "i").unwrap_or("?"),
+        crate::tr!(
+            "answer-05-scram",
+            salt = scram_field(&challenge, "s").unwrap_or("?"),
+            iterations = scram_field(&challenge, "i").unwrap_or("?"),
+            mine = mine,
+            theirs = combined.strip_prefix(mine).unwrap_or("?")
         )
     }
 
     /// Exercise 3: the first `db:verify`, and where its id came from.
     fn answer_dialback(&self) -> String {
         let start = self.s2s.first().map(|s| s.at);
-        let at = |s: &Seen| start.map_or(0.0, |t| ms(t, s.at));
+        let at =
+            |s: &Seen| format!("{:.2}", start.map_or(0.0, |t| ms(t, s.at)));
         // The ladder holds a.example's records of both connections: what
         // it wrote and what it read. The sender follows from which.
         let sender = |s: &Seen| direction(s).map_or(s.by, |(from, _)| from);
@@ -1085,56 +1071,51 @@ impl World {
                 && !s.text.contains("type=")
         });
         let Some(verify) = verify else {
-            return "The `s2s` step showed no db:verify.".into();
+            return crate::tr!("answer-05-no-verify");
         };
         let id = view::stream_id(&verify.text).unwrap_or("?");
+        let mut text = vec![crate::tr!(
+            "answer-05-verify",
+            sender = sender(verify).name(),
+            at = at(verify),
+            link = link_of(verify),
+            linkname = link_name(verify),
+            id = id
+        )];
         let header = self.s2s.iter().find(|s| {
             s.kind != TraceKind::Note
                 && s.text.contains("<stream:stream")
                 && view::stream_id(&s.text) == Some(id)
         });
-        let given = header.map_or_else(String::new, |h| {
-            format!(
-                " That id was given at {:.2} ms by {}, in its stream header \
-                 on the {} connection ({}): the header of the stream on \
-                 which the other server had presented its key with \
-                 db:result.",
-                at(h),
-                sender(h).name(),
-                link_of(h),
-                link_name(h),
-            )
-        });
-        format!(
-            "{} sent the first db:verify, at {:.2} ms, on the {} \
-             connection ({}), carrying id {id}.{given} The receiver of a \
-             key asks the domain it claims to be, on its own connection \
-             there, whether that key was made for that stream; the id ties \
-             the question to one stream.",
-            sender(verify).name(),
-            at(verify),
-            link_of(verify),
-            link_name(verify),
-        )
+        if let Some(h) = header {
+            text.push(crate::tr!(
+                "answer-05-verify-given",
+                at = at(h),
+                by = sender(h).name(),
+                link = link_of(h),
+                linkname = link_name(h)
+            ));
+        }
+        text.push(crate::tr!("answer-05-verify-why"));
+        worked::sentences(&text)
     }
 
     /// Exercise 4: the kernel's connections.
     fn answer_kernel(&self) -> String {
         let k = &self.kept;
-        format!(
-            "The kernel listed {} connections of this lesson, and {} of them \
-             ended at a server's listening port: alice's and bob's at \
-             their own servers' client ports ({} and {}), and the two \
-             between the servers at each one's server port. For XMPP to be \
-             peer-to-peer there would have to be a row joining alice's \
-             address {} and bob's {} directly; there was {}.",
-            k.connections,
-            k.at_listeners,
-            self.stage.a.c2s,
-            self.stage.b.c2s,
-            self.alice_addr,
-            self.bob_addr,
-            if k.direct { "one" } else { "none" }
+        crate::tr!(
+            "answer-05-kernel",
+            connections = k.connections,
+            listeners = k.at_listeners,
+            aport = self.stage.a.c2s.to_string(),
+            bport = self.stage.b.c2s.to_string(),
+            alice = self.alice_addr.to_string(),
+            bob = self.bob_addr.to_string(),
+            direct = if k.direct {
+                crate::tr!("answer-05-direct-one")
+            } else {
+                crate::tr!("answer-05-direct-none")
+            }
         )
     }
 
@@ -1143,51 +1124,48 @@ impl World {
         let hops = &self.kept.hops;
         let Some(slowest) = hops.iter().max_by(|x, y| x.2.total_cmp(&y.2))
         else {
-            return "The `exchange` step recorded no hops.".into();
+            return crate::tr!("answer-05-no-hops");
         };
         let all: Vec<String> = hops
             .iter()
             .map(|(f, t, ms, _)| {
-                format!("{} → {} {ms:.2} ms", f.name(), t.name())
+                crate::tr!(
+                    "answer-05-hop",
+                    from = f.name(),
+                    to = t.name(),
+                    ms = format!("{ms:.2}")
+                )
             })
             .collect();
-        let stamped = hops.iter().find(|h| h.3.is_some()).map_or_else(
-            String::new,
-            |(f, _, _, from)| {
-                format!(
-                    " Alice's client wrote no from; the first hop that \
-                     carried one left {}, with from={}: a.example, her \
-                     server, added it, and b.example only checked it.",
-                    f.name(),
-                    from.as_deref().unwrap_or("?")
-                )
-            },
-        );
-        format!(
-            "The hops took {}. The slowest was {} → {}, {:.2} ms: on \
-             loopback every hop is short, and the differences come from \
-             which program was busy (a first message may also wait for a \
-             task to wake up), not from distance.{stamped}",
-            all.join(", "),
-            slowest.0.name(),
-            slowest.1.name(),
-            slowest.2
-        )
+        let mut text = vec![crate::tr!(
+            "answer-05-exchange",
+            hops = worked::comma_list(&all),
+            from = slowest.0.name(),
+            to = slowest.1.name(),
+            ms = format!("{:.2}", slowest.2)
+        )];
+        if let Some((f, _, _, from)) = hops.iter().find(|h| h.3.is_some()) {
+            text.push(crate::tr!(
+                "answer-05-stamped",
+                left = f.name(),
+                from = from.as_deref().unwrap_or("?")
+            ));
+        }
+        worked::sentences(&text)
     }
 
     /// Exercise 6: the address tried, and the error sent back.
     fn answer_down(&self) -> String {
-        let tried = self
+        let note = self
             .kept
             .failure
             .clone()
-            .unwrap_or_else(|| "(no note)".into());
-        format!(
-            "a.example tried b.example's server port, {}, and noted: {tried}. \
-             It sent alice's message back to her with type=\"error\" and \
-             the condition <{}/>: an error stanza, not silence.",
-            self.stage.b.s2s,
-            self.kept.condition.as_deref().unwrap_or("?")
+            .unwrap_or_else(|| crate::tr!("answer-05-no-note"));
+        crate::tr!(
+            "answer-05-down",
+            port = self.stage.b.s2s.to_string(),
+            note = note,
+            condition = self.kept.condition.as_deref().unwrap_or("?")
         )
     }
 }
@@ -1204,11 +1182,11 @@ fn link_of(s: &Seen) -> &'static str {
 }
 
 /// The same, in words.
-fn link_name(s: &Seen) -> &'static str {
+fn link_name(s: &Seen) -> String {
     if link_of(s) == "a→b" {
-        "the one a.example opened to b.example"
+        crate::tr!("answer-05-link-a-b")
     } else {
-        "the one b.example opened to a.example"
+        crate::tr!("answer-05-link-b-a")
     }
 }
 

@@ -15,10 +15,10 @@
 
 use anyhow::{Context, bail};
 
-use super::Demo;
 use super::inband::{self, BinaryRun, Passthrough};
 use super::overhead::Cost;
 use super::pros_cons::{Unknown, World};
+use super::{Demo, worked};
 use crate::show::costs as view;
 use crate::xmpp::framing::Limits;
 
@@ -120,99 +120,93 @@ impl CostDemo {
     /// Exercise 1: the 1-byte message on Bob's link, and the break-even.
     fn answer_overhead(&self) -> String {
         let Some((clear, one)) = self.seen.costs.first() else {
-            return "The `overhead` step did not run.".into();
+            return crate::tr!("answer-step-not-run", step = "overhead");
         };
+        // Shares with one decimal, as the table prints them.
         let share = |i: usize| {
-            self.seen.costs.get(i).map_or(0.0, |(_, s)| s.body_share())
+            let share =
+                self.seen.costs.get(i).map_or(0.0, |(_, s)| s.body_share());
+            format!("{share:.1}")
         };
-        let overhead = one.overhead_on_wire();
-        format!(
-            "With TLS, the {}-byte message took {} bytes on Bob's link \
-             (the `on the wire` column): {} bytes of XML as Bob got it, {} \
-             of TLS record around it, {} of TCP/IP headers. The body's \
-             share was {:.1} %. Everything but the body, {overhead} bytes, \
-             stays about the same whatever the body's length (the envelope \
-             does not grow with the text), so the body is half of the \
-             message when it is about as long: roughly {overhead} bytes. \
-             The table agrees: the body's share was {:.1} % at 64 bytes and \
-             {:.1} % at 1024.",
-            one.body,
-            one.delivered_on_wire(),
-            clear.delivered.bytes,
-            one.delivered.bytes.saturating_sub(clear.delivered.bytes),
-            one.delivered_on_wire().saturating_sub(one.delivered.bytes),
-            one.body_share(),
-            share(1),
-            share(2),
+        crate::tr!(
+            "answer-06-overhead",
+            body = one.body,
+            wire = one.delivered_on_wire(),
+            xml = clear.delivered.bytes,
+            tls = one.delivered.bytes.saturating_sub(clear.delivered.bytes),
+            headers =
+                one.delivered_on_wire().saturating_sub(one.delivered.bytes),
+            share = format!("{:.1}", one.body_share()),
+            overhead = one.overhead_on_wire(),
+            share64 = share(1),
+            share1024 = share(2)
         )
     }
 
     /// Exercise 2: base64's padding, and a photo in-band.
     fn answer_base64(&self) -> String {
         let Some(run) = &self.seen.binary else {
-            return "The `base64` step did not run.".into();
+            return crate::tr!("answer-step-not-run", step = "base64");
         };
-        let groups = run.raw.div_ceil(3);
-        let left = run.raw % 3;
         let limits = Limits::default();
         let photo = inband::base64_len(PHOTO) + run.envelope();
-        format!(
-            "Base64 writes 4 characters for every group of 3 bytes, and a \
-             last group that is not full still gets all 4 (padded with \
-             `=`). {} bytes are {} full groups and {left} byte{} left over, \
-             so {groups} groups × 4 = {} characters, not the {:.0} that \
-             4/3 gives. A 3 MB photo ({PHOTO} bytes) would be {} characters \
-             of base64, plus the {} bytes of XML around it that your run \
-             measured: {photo} bytes, about {:.1} MB, in one stanza. This \
-             server refuses any stanza above {} bytes ({} KiB), so it would \
-             not accept it: the largest file that fits is {} KiB. That is \
-             why real clients send files beside the stream instead, with HTTP \
-             File Upload.",
-            run.raw,
-            run.raw / 3,
-            if left == 1 { "" } else { "s" },
-            run.encoded,
-            run.raw as f64 * 4.0 / 3.0,
-            inband::base64_len(PHOTO),
-            run.envelope(),
-            photo as f64 / 1e6,
-            limits.max_element_bytes,
-            limits.max_element_bytes / 1024,
-            inband::largest_inband(limits, run.envelope()) / 1024,
+        crate::tr!(
+            "answer-06-base64",
+            raw = run.raw,
+            full = run.raw / 3,
+            left = run.raw % 3,
+            groups = run.raw.div_ceil(3),
+            encoded = run.encoded,
+            naive = format!("{:.0}", run.raw as f64 * 4.0 / 3.0),
+            photo = PHOTO,
+            photo64 = inband::base64_len(PHOTO),
+            envelope = run.envelope(),
+            stanza = photo,
+            megabytes = format!("{:.1}", photo as f64 / 1e6),
+            max = limits.max_element_bytes,
+            maxkib = limits.max_element_bytes / 1024,
+            largest = inband::largest_inband(limits, run.envelope()) / 1024
         )
     }
 
     /// Exercise 3: what the server rewrote, and why it does not matter.
     fn answer_extension(&self) -> String {
-        let changed = self
-            .seen
-            .extension
-            .as_ref()
-            .map(view::changes)
-            .unwrap_or_else(|| "The `extension` step did not run.".into());
-        let condition = self
-            .seen
-            .unknown
-            .as_ref()
-            .and_then(Unknown::condition)
-            .map(|c| {
-                format!(
-                    " Your `unknown-iq` step shows what happens without \
-                     asking first: the server answered <{c}/>."
-                )
-            })
-            .unwrap_or_default();
-        format!(
-            "{changed} The server parses every stanza into elements and \
-             attributes and writes it out again in its own style; `'…'` and \
-             `\"…\"` are two spellings of the same attribute value, so the \
-             XML means exactly the same and any software that reads the \
-             extension as XML gets the same element. Only code that \
-             compared raw bytes would break, which is why XMPP extensions \
-             never do. To avoid a request the other side cannot answer, a \
-             client first asks which features it supports: Service \
-             Discovery, XEP-0030.{condition}"
-        )
+        let changed = match self.seen.extension.as_ref() {
+            None => crate::tr!("answer-step-not-run", step = "extension"),
+            Some(pass) => changes(pass),
+        };
+        let mut text = vec![changed, crate::tr!("answer-06-extension")];
+        if let Some(c) = self.seen.unknown.as_ref().and_then(Unknown::condition)
+        {
+            text.push(crate::tr!("answer-06-unknown", condition = c));
+        }
+        worked::sentences(&text)
+    }
+}
+
+/// What the server changed in the hand-written extension, as the
+/// `extension` step says it (`show::costs::changes`), in the answer's
+/// language.
+fn changes(pass: &Passthrough) -> String {
+    match pass.changes() {
+        Some(list) if list.is_empty() => {
+            crate::tr!("answer-06-changed-nothing")
+        }
+        Some(list) => {
+            let each: Vec<String> = list
+                .iter()
+                .map(|c| {
+                    crate::tr!(
+                        "answer-06-change",
+                        was = c.was.to_string(),
+                        now = c.now.to_string(),
+                        times = c.times
+                    )
+                })
+                .collect();
+            crate::tr!("answer-06-changed", changes = worked::comma_list(&each))
+        }
+        None => crate::tr!("answer-06-changed-length"),
     }
 }
 

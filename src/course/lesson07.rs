@@ -29,7 +29,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use anyhow::bail;
 
-use super::Demo;
+use super::{Demo, worked};
 use crate::capture::interfaces;
 use crate::capture::live;
 use crate::capture::privileges;
@@ -156,27 +156,23 @@ impl Demo for OsiDemo {
 fn answer_fields(d: Option<&Dissection>) -> String {
     let ip = match d.and_then(|d| d.find(crate::wire::Layer::Ipv4)) {
         Some(Header::Ipv4(ip)) => ip,
-        _ => return "The `layers` step did not show an IPv4 header.".into(),
+        _ => return crate::tr!("answer-07-no-ipv4"),
     };
     let Some(t) = d.and_then(tcp_of) else {
-        return "The `layers` step did not show a TCP header.".into();
+        return crate::tr!("answer-07-no-tcp");
     };
-    format!(
-        "Your tree showed `protocol: {}` in the IPv4 header: that number \
-         told the receiving kernel to hand the packet's contents to TCP (17 \
-         would have meant UDP). The TCP header's `destination_port: {}` told \
-         TCP which socket gets the bytes: the server's, the one listening on \
-         port {}. (The `source_port` {} is the client's, where the answer \
-         goes.) Each header names the next reader: Ethernet's `type` names \
-         IPv4, IPv4's `protocol` names TCP, TCP's port names the program.",
-        ip.protocol, t.dst_port, t.dst_port, t.src_port
+    crate::tr!(
+        "answer-07-fields",
+        protocol = ip.protocol.to_string(),
+        dst = t.dst_port,
+        src = t.src_port
     )
 }
 
 /// Exercise 2: headers against data, in this frame and for one character.
 fn answer_header_share(d: Option<&Dissection>) -> String {
     let Some(d) = d else {
-        return "There was no frame to measure.".into();
+        return crate::tr!("answer-07-no-frame");
     };
     let data: usize = d
         .layers
@@ -189,92 +185,64 @@ fn answer_header_share(d: Option<&Dissection>) -> String {
     let share = |part: usize, of: usize| {
         format!("{:.0}%", 100.0 * part as f64 / of.max(1) as f64)
     };
-    format!(
-        "The `encapsulation` step counted {headers} bytes of headers in a \
-         {total}-byte frame: {} of it, for {data} bytes of XML. With a \
-         one-character message the same {headers} bytes of headers would \
-         carry 1 byte of data: {headers} of {} bytes, {} headers. That is \
-         why a chat message's cost is mostly its envelopes, and why lesson \
-         6 counts XML's own overhead on top.",
-        share(headers, total),
-        headers + 1,
-        share(headers, headers + 1)
+    crate::tr!(
+        "answer-07-header-share",
+        headers = headers,
+        total = total,
+        share = share(headers, total),
+        data = data,
+        one = headers + 1,
+        oneshare = share(headers, headers + 1)
     )
 }
 
 impl OsiDemo {
     /// Exercise 3: the SYN's options, from the capture step.
     fn answer_syn(&self) -> String {
-        let why = "MSS and the window scale are settings for the whole \
-                   connection, and each side must know the other's before \
-                   the first byte of data is sent, so they travel once, in \
-                   the SYN and the SYN-ACK, and are not allowed later. \
-                   Timestamps are different: they measure round trips, so \
-                   once both SYNs offered them, every segment carries a \
-                   fresh pair (the tree's `options` line shows them on the \
-                   data segment).";
+        let why = crate::tr!("answer-07-syn-why");
         let Some((number, options)) = &self.seen.syn else {
-            return format!(
-                "Without a capture this run saw no SYN; `sudo netlab \
-                 handshake` shows one. {why}"
-            );
+            return worked::sentences(&[crate::tr!("answer-07-no-syn"), why]);
         };
         let mss = options.iter().find_map(|o| match o {
             TcpOption::MaxSegmentSize(m) => Some(*m),
             _ => None,
         });
-        let mut text = format!(
-            "Your SYN was frame {number} of the capture, and its options \
-             were {}. ",
-            options
-                .iter()
-                .filter(|o| !matches!(o, TcpOption::NoOp))
-                .map(|o| format!("`{o}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        let shown: Vec<String> = options
+            .iter()
+            .filter(|o| !matches!(o, TcpOption::NoOp))
+            .map(|o| o.to_string())
+            .collect();
+        let mut text = vec![crate::tr!(
+            "answer-07-syn",
+            number = *number,
+            options = worked::comma_list(&worked::code(&shown))
+        )];
         if let Some(mss) = mss {
             let packet = u32::from(mss) + 40;
             let limit = if packet == 65_535 {
-                "the largest IPv4 packet there is (`lo`'s MTU is larger \
-                 still)"
+                crate::tr!("answer-07-mss-largest")
             } else {
-                "the MTU of the link"
+                crate::tr!("answer-07-mss-mtu")
             };
-            text.push_str(&format!(
-                "MSS {mss} is the largest segment this side will take: \
-                 {mss} + 40 bytes of IPv4 and TCP headers = {packet}, \
-                 {limit}. "
+            text.push(crate::tr!(
+                "answer-07-mss",
+                mss = mss,
+                packet = packet,
+                limit = limit
             ));
         }
-        text.push_str(why);
-        text
+        text.push(why);
+        worked::sentences(&text)
     }
 
     /// Exercise 4: netlab's summary against tshark's.
     fn answer_tshark(&self) -> String {
         let ours = if self.seen.frames > 0 {
-            format!(
-                "This lesson's own capture listed {} frames of one \
-                 connection: SYN, SYN-ACK, ACK, data and its ACKs, then the \
-                 two FINs and the last ACK. ",
-                self.seen.frames
-            )
+            crate::tr!("answer-07-frames", frames = self.seen.frames)
         } else {
-            "This run could not capture (no CAP_NET_RAW), so there is no \
-             list to compare with; run the exercise with `sudo`. "
-                .into()
+            crate::tr!("answer-07-no-capture")
         };
-        ours + "`netlab socket demo` makes a connection of the same shape, \
-                so your file should hold the same kinds of frames. The two \
-                tools agree on what is in the file: the same number of \
-                frames, the same addresses, ports, flags and lengths. They \
-                differ in how they print it: tshark counts sequence \
-                numbers from 0 (`Seq=0`, relative), netlab's summary prints \
-                them as on the wire; tshark prints the window already scaled \
-                (`Win=65536`) where netlab prints the raw field (`win=64`), \
-                and the scale as a factor (`WS=1024`) where netlab prints the \
-                shift (`WS 10`, 2^10 = 1024)."
+        worked::sentences(&[ours, crate::tr!("answer-07-tshark")])
     }
 }
 
@@ -290,13 +258,13 @@ fn row<'a>(printed: &'a str, label: &str) -> Vec<&'a str> {
         .unwrap_or_default()
 }
 
-/// Whether a lab step's output is the recording, and how to say so.
-fn source(printed: &str) -> &'static str {
+/// An answer from a lab step's output, said to come from the recording
+/// when that is what the step showed.
+fn from(printed: &str, answer: String) -> String {
     if printed.contains("recorded run") {
-        "Without root this run showed the recording, so these numbers come \
-         from the recording, not from your machine. "
+        worked::sentences(&[crate::tr!("answer-07-recorded"), answer])
     } else {
-        ""
+        answer
     }
 }
 
@@ -304,17 +272,17 @@ fn source(printed: &str) -> &'static str {
 fn answer_ttl(printed: &str) -> String {
     let ttl = row(printed, "IPv4 TTL");
     let [before, after, ..] = ttl[..] else {
-        return "The router step did not show the TTL row.".into();
+        return crate::tr!("answer-07-no-ttl");
     };
     let hops = before.parse::<u32>().unwrap_or(64);
-    format!(
-        "{}The datagram left host a with TTL {before} and reached host b \
-         with TTL {after}: one router, one less. Every router takes one \
-         off and drops a packet whose TTL reaches 0, so a TTL of 64 dies at \
-         the 64th router; the packet can cross 63 routers and still be \
-         delivered. (Host a's kernel chose {hops}, Linux's default, \
-         `/proc/sys/net/ipv4/ip_default_ttl`.)",
-        source(printed)
+    from(
+        printed,
+        crate::tr!(
+            "answer-07-ttl",
+            before = before,
+            after = after,
+            chosen = hops
+        ),
     )
 }
 
@@ -329,17 +297,11 @@ fn answer_next_hop(printed: &str) -> String {
     let (Some(first), Some(mac_b)) =
         (dest.first(), links.get(1).and_then(|l| l.last()))
     else {
-        return "The router step did not show the links.".into();
+        return crate::tr!("answer-07-no-links");
     };
-    format!(
-        "{}Host a addressed the frame to {first}: the \"one link\" lines \
-         show that this is the router's r-eth0, the other end of a's cable. \
-         Host b's eth0 is {mac_b}, on another link that a's frame never \
-         reaches. A MAC address only means something on one link, so a \
-         sends to the next hop its route names (`default via 198.18.1.1`), \
-         and the router builds a new frame, with its own r-eth1 as the \
-         source, for b's link.",
-        source(printed)
+    from(
+        printed,
+        crate::tr!("answer-07-next-hop", dest = *first, macb = *mac_b),
     )
 }
 
@@ -352,27 +314,25 @@ fn answer_learning(printed: &str) -> String {
         .map(|l| {
             let w: Vec<&str> = l.split_whitespace().collect();
             match w[..] {
-                [mac, _, port, _, host, ..] => format!(
-                    "{mac} on port {port} (host {})",
-                    host.trim_end_matches(',')
+                [mac, _, port, _, host, ..] => crate::tr!(
+                    "answer-07-entry",
+                    mac = mac,
+                    port = port,
+                    host = host.trim_end_matches(',')
                 ),
                 _ => l.trim().to_string(),
             }
         })
         .collect();
-    if learned.is_empty() {
-        return "The switch step did not show the table after.".into();
-    }
-    format!(
-        "{}The table was empty before and gained {} entries: {}. A bridge \
-         learns from the *source* address of each frame that arrives: a's \
-         address from a's ARP broadcast (\"who has 198.18.3.2?\"), which came \
-         in on sw-a, and b's from b's ARP reply, which came in on sw-b. \
-         Host c only received (the broadcast) and sent nothing, so no frame \
-         ever arrived from c's port to teach the bridge its address.",
-        source(printed),
-        learned.len(),
-        learned.join("; ")
+    let count = learned.len();
+    let Some(entries) = learned.into_iter().reduce(|first, next| {
+        crate::tr!("answer-07-entry-next", first = first, next = next)
+    }) else {
+        return crate::tr!("answer-07-no-table");
+    };
+    from(
+        printed,
+        crate::tr!("answer-07-learning", count = count, entries = entries),
     )
 }
 // ANCHOR_END: answers

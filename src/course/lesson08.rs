@@ -10,7 +10,7 @@ use std::ops::RangeInclusive;
 use anyhow::bail;
 use tabled::Tabled;
 
-use super::Demo;
+use super::{Demo, worked};
 use crate::capture::interfaces;
 use crate::show::{style, table, width, wrap, wrap_commands};
 
@@ -103,102 +103,65 @@ const FAR: Ipv4Addr = Ipv4Addr::new(192, 0, 2, 10);
 
 /// Exercise 1: the route to 192.0.2.10, from this machine's table.
 fn answer_route() -> String {
-    let check = "`ip route get 192.0.2.10` prints the same choice.";
-    match route::to(FAR) {
+    let how = match route::to(FAR) {
         Ok(Some(r)) => {
             let (net, len) = r.network;
-            let how = match r.gateway {
-                Some(gw) => format!(
-                    "the most specific route containing it is `{}` via \
-                     {gw}: no interface has an address on 192.0.2.10's \
-                     network, so the packet goes to that *gateway* (the \
-                     next router) through {}",
-                    if len == 0 {
+            let interface = r.interface.as_str();
+            match r.gateway {
+                Some(gw) => crate::tr!(
+                    "answer-08-route-gateway",
+                    interface = interface,
+                    route = if len == 0 {
                         "default".to_string()
                     } else {
                         format!("{net}/{len}")
                     },
-                    r.interface
+                    gateway = gw.to_string()
                 ),
-                None => format!(
-                    "it is inside {net}/{len}, the network of {}'s own \
-                     address in the `interfaces` table, so the packet goes \
-                     straight out of {} to 192.0.2.10 itself, no router \
-                     between",
-                    r.interface, r.interface
+                None => crate::tr!(
+                    "answer-08-route-direct",
+                    interface = interface,
+                    network = format!("{net}/{len}")
                 ),
-            };
-            format!(
-                "On this machine it would leave through **{}**: {how}. \
-                 The kernel picks, of all routes whose network contains the \
-                 address, the one with the longest prefix. {check}",
-                r.interface
-            )
+            }
         }
-        Ok(None) => format!(
-            "This machine has no route that contains 192.0.2.10 (no \
-             default route either): sending would fail with ENETUNREACH. \
-             {check}"
-        ),
-        Err(e) => format!("The routing table could not be read ({e}). {check}"),
-    }
+        Ok(None) => crate::tr!("answer-08-no-route"),
+        Err(e) => {
+            crate::tr!("answer-08-route-unreadable", error = e.to_string())
+        }
+    };
+    worked::sentences(&[how, crate::tr!("answer-08-route-check")])
 }
 
 impl AddressDemo {
     /// Exercise 2: `localhost` and `::1`.
     fn answer_localhost(&self) -> String {
         let Some(l) = &self.seen.localhost else {
-            return "The `localhost` step did not run.".into();
+            return crate::tr!("answer-step-not-run", step = "localhost");
         };
-        let listed = l
-            .addresses
-            .iter()
-            .map(IpAddr::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let listed: Vec<String> =
+            l.addresses.iter().map(IpAddr::to_string).collect();
+        let addresses = worked::comma_list(&listed);
         if l.addresses.iter().any(IpAddr::is_ipv6) {
-            format!(
-                "Yes: `getaddrinfo(\"localhost\")` returned {listed}, so \
-                 `::1` is included; a client tries the addresses in that \
-                 order."
-            )
+            crate::tr!("answer-08-localhost-yes", addresses = addresses)
         } else {
-            format!(
-                "No: `getaddrinfo(\"localhost\")` returned only {listed}, \
-                 because the `/etc/hosts` lines naming localhost are IPv4 \
-                 only. The line `::1 localhost` (Debian writes `::1 \
-                 localhost ip6-localhost ip6-loopback`) would add it. `::1` \
-                 itself works either way: the `families` step connected \
-                 over it."
-            )
+            crate::tr!("answer-08-localhost-no", addresses = addresses)
         }
     }
 
     /// Exercise 3: the size of the ephemeral range, and the 4-tuple.
     fn answer_ephemeral(&self) -> String {
         let Some((range, seen)) = &self.seen.ephemeral else {
-            return "The `ephemeral` step did not run.".into();
+            return crate::tr!("answer-step-not-run", step = "ephemeral");
         };
         let size = u32::from(*range.end()) - u32::from(*range.start()) + 1;
-        format!(
-            "Your range is {}–{}: {} − {} + 1 = {size} ports. A TCP \
-             connection is told apart by four numbers: source address, \
-             source port, destination address, destination port. From one \
-             client address to one server address and port, only the \
-             source port can change, so at most {size} connections can \
-             exist at once (fewer while closed ones wait in TIME_WAIT). To \
-             another server port or address, the same source ports can be \
-             used again, because the four numbers differ: the limit is per \
-             destination, not global. Your 5 connections got {}, all to one \
-             server, each a different source port.",
-            range.start(),
-            range.end(),
-            range.end(),
-            range.start(),
-            seen.iter()
-                .map(u16::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+        let ports: Vec<String> = seen.iter().map(u16::to_string).collect();
+        crate::tr!(
+            "answer-08-ephemeral",
+            start = *range.start(),
+            end = *range.end(),
+            size = size,
+            ports = worked::comma_list(&ports)
         )
     }
 
@@ -216,29 +179,23 @@ impl AddressDemo {
             })
             .unwrap_or_default();
         let who = match (allowed, refused) {
-            (Some(_), Some((_, e))) => format!(
-                "You ran the lesson with CAP_NET_BIND_SERVICE (as root): \
-                 the `errors` step's `bind(127.0.0.1:80)` returned 0, and \
-                 only the thread that dropped the capability got {e}. So \
-                 `netlab socket listen 127.0.0.1:80` listens for you; an \
-                 ordinary user gets {e} and the fix line: {fix}."
+            (Some(_), Some((_, e))) => crate::tr!(
+                "answer-08-privileged-root",
+                error = e,
+                fix = fix.as_str()
             ),
-            (None, Some((_, e))) => format!(
-                "You ran the lesson as an ordinary user: the `errors` \
-                 step's `bind(127.0.0.1:80)` returned {e}, and so will \
-                 `netlab socket listen 127.0.0.1:80`. Its fix line is the \
-                 step's: {fix}. With `sudo` the same command listens, \
-                 because root has the capability."
+            (None, Some((_, e))) => crate::tr!(
+                "answer-08-privileged-user",
+                error = e,
+                fix = fix.as_str()
             ),
-            _ => "The `errors` step did not try port 80.".into(),
+            _ => crate::tr!("answer-08-privileged-untried"),
         };
         let start = self.seen.unprivileged_start.unwrap_or(1024);
-        format!(
-            "{who} Port 8080 works for everyone: this kernel lets \
-             unprivileged programs bind from port {start} up (the `ports` \
-             step read it from \
-             `/proc/sys/net/ipv4/ip_unprivileged_port_start`)."
-        )
+        worked::sentences(&[
+            who,
+            crate::tr!("answer-08-unprivileged-start", start = start),
+        ])
     }
 }
 // ANCHOR_END: answers

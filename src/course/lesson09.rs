@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use anyhow::bail;
 
-use super::Demo;
 use super::app_acks;
+use super::{Demo, worked};
 use crate::capture::live;
 use crate::show::analogies::{self, Evidence};
 use crate::show::{ladder, style, width, wrap};
@@ -117,17 +117,13 @@ impl Demo for TransportDemo {
 // ANCHOR: answers
 /// `1 read`, `3 reads`.
 fn reads(n: usize) -> String {
-    if n == 1 {
-        "1 read".into()
-    } else {
-        format!("{n} reads")
-    }
+    crate::tr!("answer-09-reads", reads = n)
 }
 
 /// What an answer says when the lab could not be built.
-const NO_LAB: &str = "This run could not build the lab (it needs root), \
-                      so it measured no loss; run `sudo netlab lesson 9 \
-                      --answers` to answer from your own numbers.";
+fn no_lab() -> String {
+    crate::tr!("answer-09-no-lab")
+}
 
 impl TransportDemo {
     /// The `acks` step: the same conversation without and with stream
@@ -142,190 +138,130 @@ impl TransportDemo {
     /// Exercise 6: which acknowledgment noticed.
     fn answer_acks(&self) -> String {
         let Some([without, with]) = &self.seen.acks else {
-            return "The `acks` step did not run.".into();
+            return crate::tr!("answer-step-not-run", step = "acks");
         };
         let queue = |r: &app_acks::Run| match r.send_queue {
-            Some(n) => format!("{n} bytes"),
-            None => "(not found)".into(),
+            Some(n) => crate::tr!("answer-09-bytes", bytes = n),
+            None => crate::tr!("answer-09-not-found"),
         };
-        let waiting = with.before_cut.map_or(0, |c| c.unacked);
-        format!(
-            "The relay swallowed {} bytes without stream management and {} \
-             with it (the second run also carried an `<r/>`), while alice's \
-             kernel had {} and {} left to send: TCP had every byte \
-             acknowledged, by the relay's kernel, so TCP saw nothing wrong. \
-             Only stream management noticed: its count said {waiting} \
-             messages were sent and not yet handled by the server, and the \
-             server's `<resumed/>` confirmed it, so alice sent them again \
-             and bob got {} of {}, against {} of {} without it. TCP's \
-             acknowledgment covers one hop between two kernels; an \
-             application's acknowledgment covers what the application \
-             handled.",
-            count(without.swallowed),
-            count(with.swallowed),
-            queue(without),
-            queue(with),
-            with.received.len(),
-            with.sent.len(),
-            without.received.len(),
-            without.sent.len(),
+        crate::tr!(
+            "answer-09-acks",
+            without = count(without.swallowed),
+            with = count(with.swallowed),
+            queuewithout = queue(without),
+            queuewith = queue(with),
+            waiting = with.before_cut.map_or(0, |c| c.unacked),
+            got = with.received.len(),
+            sent = with.sent.len(),
+            gotwithout = without.received.len(),
+            sentwithout = without.sent.len()
         )
     }
 
     /// Exercise 1: retransmissions against lost datagrams.
     fn answer_loss(&self) -> String {
         let Some(l) = &self.evidence.loss else {
-            return NO_LAB.into();
+            return no_lab();
         };
-        format!(
-            "With {}% dropped each way, TCP delivered {} of {} bytes and \
-             its kernel retransmitted {} segments to do it, in {}; UDP \
-             lost {} of {} datagrams ({:.1}%), close to the {}% the rule \
-             drops, since datagrams cross once and nothing resends them. \
-             The two numbers measure different things: UDP's loss is what \
-             the application sees, TCP's retransmissions are what its \
-             kernel did so the application sees none. With `netlab compare \
-             --loss 20` expect UDP to lose about one datagram in five, TCP \
-             to retransmit many more segments and take much longer (each \
-             loss makes it wait and slow down), and still deliver every \
-             byte.",
-            l.loss_percent,
-            count(l.tcp_bytes_received),
-            count(l.tcp_bytes_sent),
-            count(l.tcp_retransmissions),
-            duration(l.tcp_elapsed),
-            count(l.udp_lost),
-            count(l.udp_sent),
-            100.0 * l.udp_lost as f64 / l.udp_sent.max(1) as f64,
-            l.loss_percent
+        crate::tr!(
+            "answer-09-loss",
+            percent = l.loss_percent,
+            received = count(l.tcp_bytes_received),
+            bytes = count(l.tcp_bytes_sent),
+            retransmitted = count(l.tcp_retransmissions),
+            took = duration(l.tcp_elapsed),
+            lost = count(l.udp_lost),
+            datagrams = count(l.udp_sent),
+            share = format!(
+                "{:.1}",
+                100.0 * l.udp_lost as f64 / l.udp_sent.max(1) as f64
+            )
         )
     }
 
     /// Exercise 2: fragments of 3,000 bytes, and the MSS.
     fn answer_fragments(&self) -> String {
         let mss = match self.seen.mss {
-            Some(m) => format!(
-                "Your handshake step's SYN announced `MSS {m}`: on `lo`, \
-                 whose packets may be huge; on the lab's 1,500-byte link it \
-                 would be 1,460 (1,500 − 20 IPv4 − 20 TCP)."
-            ),
-            None => "(This run captured no SYN: `sudo netlab handshake` \
-                     shows its MSS.)"
-                .into(),
+            Some(m) => crate::tr!("answer-09-mss", mss = m),
+            None => crate::tr!("answer-09-no-mss"),
         };
         let Some(f) = &self.seen.fragments else {
-            return format!(
-                "{NO_LAB} A 3,000-byte UDP payload is 3,028 bytes of IP \
-                 datagram, cut into 3 fragments on a 1,500-byte link; the \
-                 receiver can rebuild the datagram only from all of them, \
-                 and IP and UDP resend nothing. TCP avoids fragments: each \
-                 side's SYN announces its MSS, the largest segment it takes, \
-                 and the sender cuts the stream into segments that fit one \
-                 packet. {mss}"
-            );
+            return worked::sentences(&[
+                no_lab(),
+                crate::tr!("answer-09-fragments-no-lab"),
+                mss,
+            ]);
         };
         let mtu = f.mtu as usize;
         // Every fragment but the last carries a multiple of 8 bytes
         // (RFC 791 § 3.1, fragment offset in units of 8).
         let per = (mtu.saturating_sub(20) / 8 * 8).max(8);
         let count = (3000usize + 8).div_ceil(per);
-        let above = f.rows.iter().find(|r| r.fragments > 0).map_or(
-            String::new(),
-            |r| {
-                format!(
-                    "In the `fragments` step, {} bytes of payload already \
-                     made {} fragments on this {mtu}-byte link. ",
-                    r.payload, r.fragments
-                )
-            },
-        );
-        format!(
-            "{above}A 3,000-byte payload plus the 8-byte UDP header is 3,008 \
-             bytes for IP to carry; each fragment holds at most {per} (the \
-             MTU minus 20 bytes of IPv4 header, rounded down to a multiple \
-             of 8), so it travels as {count} fragments. The receiver \
-             rebuilds the datagram only when all {count} are there, and \
-             neither IP nor UDP resends one, so one lost fragment loses all \
-             3,000 bytes. TCP never lets it come to that: each side's SYN \
-             announces its MSS, the largest segment it takes, and the \
-             sender cuts the stream into segments that fit one packet; a \
-             lost segment is sent again alone. {mss}"
-        )
+        let mut text = Vec::new();
+        if let Some(r) = f.rows.iter().find(|r| r.fragments > 0) {
+            text.push(crate::tr!(
+                "answer-09-fragments-seen",
+                payload = r.payload,
+                fragments = r.fragments,
+                mtu = mtu
+            ));
+        }
+        text.push(crate::tr!("answer-09-fragments", per = per, count = count));
+        text.push(mss);
+        worked::sentences(&text)
     }
 
     /// Exercise 3: the paced writes.
     fn answer_paced(&self) -> String {
-        let back_to_back =
-            self.evidence
-                .boundaries
-                .as_ref()
-                .map_or(String::new(), |b| {
-                    format!(
-                        "Back to back, the three writes came out as {} ({}); ",
-                        reads(b.tcp_reads.len()),
-                        analogies::sizes(&b.tcp_reads)
-                    )
-                });
-        format!(
-            "{back_to_back}with {} between them, the server needed {} \
-             ({}). A `read()` returns what has arrived so far: the \
-             reader was already waiting, and each write arrived alone long \
-             before the next was sent. That is timing, not a promise: TCP \
-             still keeps no boundaries, and on a slow network or with a busy \
-             reader two writes can meet in one read again, so a protocol \
-             cannot use pauses as its framing. Typing lines slowly into \
-             `netlab socket connect` shows the same thing: one read per \
-             line, because you are the pause.",
-            duration(PAUSE),
-            reads(self.seen.paced.len()),
-            analogies::sizes(&self.seen.paced)
-        )
+        let (pause, paced) = (duration(PAUSE), &self.seen.paced);
+        let Some(b) = &self.evidence.boundaries else {
+            return crate::tr!(
+                "answer-09-paced-alone",
+                pause = pause,
+                reads = reads(paced.len()),
+                sizes = analogies::sizes(paced)
+            );
+        };
+        worked::sentences(&[
+            crate::tr!(
+                "answer-09-back-to-back",
+                reads = reads(b.tcp_reads.len()),
+                sizes = analogies::sizes(&b.tcp_reads)
+            ),
+            crate::tr!(
+                "answer-09-paced",
+                pause = pause,
+                reads = reads(paced.len()),
+                sizes = analogies::sizes(paced)
+            ),
+        ])
     }
 
     /// Exercise 4: a transport for a chat app.
     fn answer_chat(&self) -> String {
-        let lost = self.evidence.loss.as_ref().map_or(String::new(), |l| {
-            format!(
-                " (on the lossy link UDP lost {} of {} datagrams)",
-                count(l.udp_lost),
-                count(l.udp_sent)
-            )
-        });
-        format!(
-            "TCP, as XMPP does. 200 bytes fits easily in one datagram, so \
-             UDP's size limit is no problem, but a chat must not lose or \
-             reorder messages{lost}, and the server must be able to push to \
-             a client behind a home router, which an open TCP connection \
-             allows. Over TCP you build one thing yourself: framing, because \
-             writes come out merged (the `boundaries` step); XMPP frames by \
-             XML elements. Over UDP you would build much more: numbering, \
-             acknowledgments and resending for every message, putting them \
-             back in order, and keep-alives so the connection through the \
-             router stays open."
-        )
+        match &self.evidence.loss {
+            Some(l) => crate::tr!(
+                "answer-09-chat-lost",
+                lost = count(l.udp_lost),
+                datagrams = count(l.udp_sent)
+            ),
+            None => crate::tr!("answer-09-chat"),
+        }
     }
 
     /// Exercise 5: the analogies' numbers.
     fn answer_analogies(&self) -> String {
         let Some(l) = &self.evidence.loss else {
-            return format!(
-                "{NO_LAB} An SMS centre stores a message until the phone is \
-                 reachable, so it would have lost none; a reserved circuit \
-                 drops nothing, so any retransmission shows TCP reserved \
-                 nothing."
-            );
+            return worked::sentences(&[
+                no_lab(),
+                crate::tr!("answer-09-analogies-no-lab"),
+            ]);
         };
-        format!(
-            "UDP lost {} of {} datagrams. An SMS centre would have lost \
-             none: it stores each message and tries again until the phone \
-             is reachable. The number that shows TCP reserved nothing is its \
-             {} retransmissions: on a reserved circuit, capacity is set \
-             aside for the call and nothing of it is dropped; TCP's segments \
-             queued and were dropped like everyone else's, and its kernel \
-             sent them again.",
-            count(l.udp_lost),
-            count(l.udp_sent),
-            count(l.tcp_retransmissions)
+        crate::tr!(
+            "answer-09-analogies",
+            lost = count(l.udp_lost),
+            datagrams = count(l.udp_sent),
+            retransmitted = count(l.tcp_retransmissions)
         )
     }
 }

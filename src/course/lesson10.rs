@@ -12,7 +12,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use anyhow::bail;
 
-use super::Demo;
+use super::{Demo, worked};
 use crate::show::{steps, style};
 use crate::sockets::proc_net::TcpState;
 use crate::sockets::step::{Side, Step};
@@ -114,21 +114,24 @@ impl SocketDemo {
     fn answer_port(&self) -> String {
         let port = self.walk.server_port();
         let Ok(range) = ports::ephemeral_range() else {
-            return format!("Your listener got port {port}.");
+            return crate::tr!("answer-10-port", port = port);
         };
-        let inside = if range.contains(&port) {
-            "inside it: for port 0 the kernel picks from the same range \
-             it uses for clients"
+        let (start, end) = (*range.start(), *range.end());
+        if range.contains(&port) {
+            crate::tr!(
+                "answer-10-port-inside",
+                port = port,
+                start = start,
+                end = end
+            )
         } else {
-            "outside it: this kernel picks a bound port 0 from elsewhere"
-        };
-        format!(
-            "Your listener got port {port}. This machine's ephemeral range \
-             (`/proc/sys/net/ipv4/ip_local_port_range`) is {}–{}, so {port} \
-             is {inside}.",
-            range.start(),
-            range.end()
-        )
+            crate::tr!(
+                "answer-10-port-outside",
+                port = port,
+                start = start,
+                end = end
+            )
+        }
     }
 
     /// Exercise 2: the table after `connect()`, and the full queue.
@@ -139,49 +142,38 @@ impl SocketDemo {
             .last()
             .map(|s| &s.table[..])
             .unwrap_or_default();
-        let unowned = table.iter().find(|o| o.row.inode == 0);
-        let mut text =
-            format!("After `connect` the table showed {} sockets", table.len());
-        if let Some(o) = unowned {
-            text.push_str(&format!(
-                "; the one with no owner (inode 0) was {} → {}, the \
-                 server's end that the kernel finished but nobody had \
-                 `accept()`ed",
-                o.row.local, o.row.remote
-            ));
-        }
-        text.push('.');
+        let mut text = vec![match table.iter().find(|o| o.row.inode == 0) {
+            Some(o) => crate::tr!(
+                "answer-10-table-unowned",
+                sockets = table.len(),
+                local = o.row.local.to_string(),
+                remote = o.row.remote.to_string()
+            ),
+            None => crate::tr!("answer-10-table", sockets = table.len()),
+        }];
         if let Some(f) = &self.seen.backlog {
             let left: Vec<String> =
                 f.left_out().map(|c| c.addr.to_string()).collect();
-            text.push_str(&format!(
-                " The `backlog` step answered the second question: with \
-                 backlog {}, the queue held {} finished connections (Recv-Q \
-                 {}) and the next client, {}, stayed in SYN_SENT: the \
-                 server's kernel dropped its SYN without a word.",
-                f.backlog,
-                f.clients.len() - left.len(),
-                f.queued,
-                if left.is_empty() {
-                    "none".into()
+            text.push(crate::tr!(
+                "answer-10-backlog",
+                backlog = f.backlog,
+                held = f.clients.len() - left.len(),
+                queued = f.queued,
+                left = if left.is_empty() {
+                    crate::tr!("answer-10-backlog-none")
                 } else {
-                    left.join(", ")
+                    worked::comma_list(&left)
                 }
             ));
-            match f.got_in_after {
-                Some(t) => text.push_str(&format!(
-                    " After one `accept()` made room, its TCP sent the SYN \
-                     again and it got in {} later; a program would only \
-                     have seen `connect()` take longer.",
-                    crate::units::duration(t)
-                )),
-                None => text.push_str(
-                    " It had not got in a few seconds after `accept()` \
-                     made room: its retries back off (1 s, 2 s, 4 s …).",
+            text.push(match f.got_in_after {
+                Some(t) => crate::tr!(
+                    "answer-10-got-in",
+                    after = crate::units::duration(t)
                 ),
-            }
+                None => crate::tr!("answer-10-not-in"),
+            });
         }
-        text
+        worked::sentences(&text)
     }
 
     /// Exercise 3: what `ss` shows, and who ends in TIME_WAIT.
@@ -192,48 +184,30 @@ impl SocketDemo {
                 .find(|o| o.row.state == TcpState::TimeWait)
                 .map(|o| (o.owner.clone(), o.row.local))
         });
-        let ours = match waiting {
-            Some((owner, addr)) => format!(
-                " This lesson's `close` step shows the same rule: its \
-                 client closed first, and the socket in TIME_WAIT was \
-                 {addr}, held by `{owner}`."
-            ),
-            None => String::new(),
-        };
-        "While both run, `ss -tn 'sport = :7000'` shows one row: the \
-         server's accepted socket, ESTAB, local port 7000, peer nc's \
-         ephemeral port. (The listener is in LISTEN, which `ss` lists only \
-         with `-l`; nc's own socket has the ephemeral port as its source, \
-         so `'dport = :7000'` shows it.) Ctrl-C makes nc close first: nc's \
-         socket sends the first FIN and stays in TIME_WAIT for 60 s, seen \
-         with `ss -tn 'dport = :7000'`; the server's socket, which \
-         answered the FIN, is gone. The side that closes first waits, so \
-         that a late segment of this connection cannot land in a new one \
-         between the same two ports."
-            .to_string()
-            + &ours
+        let mut text = vec![crate::tr!("answer-10-time-wait")];
+        if let Some((owner, addr)) = waiting {
+            text.push(crate::tr!(
+                "answer-10-time-wait-ours",
+                addr = addr.to_string(),
+                owner = owner
+            ));
+        }
+        worked::sentences(&text)
     }
 
     /// Exercise 4: no `accept()` for UDP.
     fn answer_udp(&self) -> String {
-        let refused = self
-            .seen
-            .udp
-            .iter()
-            .find(|s| s.call.starts_with("listen"))
-            .map(|s| {
-                format!(
-                    " In the `udp` step, `{}` returned {}.",
-                    s.call, s.returned
-                )
-            })
-            .unwrap_or_default();
-        format!(
-            "UDP has no connections, so there is nothing to accept: the \
-             listener's one socket receives every datagram with \
-             `recvfrom()`, and each datagram carries its sender's address.\
-             {refused}"
-        )
+        let mut text = vec![crate::tr!("answer-10-udp")];
+        if let Some(s) =
+            self.seen.udp.iter().find(|s| s.call.starts_with("listen"))
+        {
+            text.push(crate::tr!(
+                "answer-10-udp-refused",
+                call = s.call.as_str(),
+                returned = s.returned.as_str()
+            ));
+        }
+        worked::sentences(&text)
     }
 }
 // ANCHOR_END: answers

@@ -27,6 +27,7 @@
 //!   party saw
 //! - [`pros_cons`]: lesson 6's server and clients, measured once;
 //!   [`overhead`], [`inband`]: the measurements themselves
+//! - [`worked`]: the words the lessons' worked answers share
 //!
 //! Book: `book/src/introduction.md`. Run: `netlab lessons`.
 
@@ -64,6 +65,7 @@ pub mod traits;
 pub mod two_servers;
 pub mod typed_component;
 pub mod typist;
+pub mod worked;
 pub mod xmpp_stage;
 pub mod zh;
 

@@ -1,6 +1,6 @@
 //! The message catalogue: the sentences the demos and tools compose in
 //! code (a socket error's why and fix, lesson 8's attempts, the player's
-//! own words), in English and in Chinese.
+//! own words, the worked answers), in English and in Chinese.
 //!
 //! The messages are [Project Fluent] files, one per area, in
 //! `locales/en/` and `locales/zh/`: a translator edits a text file, not
@@ -45,6 +45,11 @@ use super::Lang;
 /// Every file of the catalogue: its name, then its English and Chinese
 /// text.
 pub const FILES: &[(&str, &str, &str)] = &[
+    (
+        "answers",
+        include_str!("../../locales/en/answers.ftl"),
+        include_str!("../../locales/zh/answers.ftl"),
+    ),
     (
         "glossary",
         include_str!("../../locales/en/glossary.ftl"),
@@ -128,7 +133,7 @@ pub fn text_in(lang: Lang, id: &str, args: &[(&str, Value<'_>)]) -> String {
 /// to full-width punctuation, which carries its own space. (A Latin word
 /// among Chinese keeps a space on each side, as mainland typesetting
 /// does in mixed text.)
-fn one_paragraph(text: &str) -> String {
+pub(crate) fn one_paragraph(text: &str) -> String {
     let wide = |c: Option<char>| {
         c.and_then(unicode_width::UnicodeWidthChar::width) == Some(2)
     };
