@@ -125,13 +125,18 @@ pub fn exercises(narration: &str) -> Vec<String> {
         match (numbered, found.last_mut()) {
             (Some((_, text)), _) => found.push(text.to_string()),
             (None, Some(last)) if !trimmed.is_empty() => {
-                last.push(' ');
+                last.push('\n');
                 last.push_str(trimmed);
             }
             _ => {}
         }
     }
+    // A question's lines joined as the catalogue joins a message's: no
+    // space between two Chinese characters (`属性`, not `属 性`).
     found
+        .iter()
+        .map(|q| crate::lang::catalogue::one_paragraph(q))
+        .collect()
 }
 
 /// Prints the worked answers of a lesson that has just been played: each
