@@ -245,11 +245,12 @@ fn loopback() -> anyhow::Result<String> {
         demo.sender,
         demo.receiver,
         style::kernel(&wrap(
-            &format!(
-                "kernel: recvfrom() says the datagram came from {}: \
-                 127.42.0.1 is this host too, like every address in \
-                 127.0.0.0/8",
-                demo.seen_from
+            &crate::show::labelled(
+                &crate::tr!("kernel-label"),
+                &crate::tr!(
+                    "ports-loopback",
+                    from = demo.seen_from.to_string()
+                )
             ),
             width::current(),
             8
@@ -266,7 +267,7 @@ fn localhost(l: &addressing::Localhost) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let _ = writeln!(out, "/etc/hosts lines naming localhost:");
+    let _ = writeln!(out, "{}", crate::tr!("ports-hosts-lines"));
     for line in &l.hosts_lines {
         let _ = writeln!(out, "    {line}");
     }
@@ -275,12 +276,10 @@ fn localhost(l: &addressing::Localhost) -> String {
         out,
         "{}",
         wrap(
-            if has_v6 {
-                "localhost is both 127.0.0.1 and ::1 here: a client tries them in \
-             the order above"
+            &if has_v6 {
+                crate::tr!("ports-localhost-both")
             } else {
-                "localhost is only IPv4 here: this /etc/hosts has no `::1 \
-             localhost` line, although ::1 itself works (see next step)"
+                crate::tr!("ports-localhost-v4")
             },
             width::current(),
             0
@@ -294,19 +293,31 @@ fn families() -> String {
     for f in addressing::families() {
         let _ = writeln!(
             out,
-            "{}: loopback {}, {} bits per address, sockaddr {} bytes",
+            "{}: {}",
             style::heading(f.name),
-            f.loopback,
-            f.bits,
-            f.sockaddr_len
+            crate::tr!(
+                "ports-family",
+                loopback = f.loopback.to_string(),
+                bits = f.bits,
+                sockaddr = f.sockaddr_len
+            )
         );
         let _ = match &f.connection {
             Ok((client, server)) => writeln!(
                 out,
-                "      connected {client} → {server} over {}",
-                f.name
+                "      {}",
+                crate::tr!(
+                    "ports-family-connected",
+                    client = client.to_string(),
+                    server = server.to_string(),
+                    family = f.name
+                )
             ),
-            Err(e) => writeln!(out, "      could not connect: {e}"),
+            Err(e) => writeln!(
+                out,
+                "      {}",
+                crate::tr!("ports-family-failed", error = e.to_string())
+            ),
         };
     }
     out
@@ -335,17 +346,9 @@ fn port_classes(start: u16) -> anyhow::Result<String> {
 
     let port = ports::same_port_both_protocols(LOOPBACK)?;
     for line in [
-        "The article says 0–1024 are reserved: the reserved range ends at \
-         1023 (RFC 6335 § 6)."
-            .to_string(),
-        format!(
-            "This kernel lets unprivileged programs bind from port {start} \
-             up (/proc/sys/net/ipv4/ip_unprivileged_port_start)."
-        ),
-        format!(
-            "TCP and UDP have separate port spaces: a TCP and a UDP socket \
-             were both bound to 127.0.0.1:{port} at the same time."
-        ),
+        crate::tr!("ports-article-reserved"),
+        crate::tr!("ports-unprivileged-start", start = start),
+        crate::tr!("ports-separate-spaces", port = port),
     ] {
         let _ = write!(out, "\n{}", wrap(&line, width::current(), 0));
     }
@@ -355,25 +358,32 @@ fn port_classes(start: u16) -> anyhow::Result<String> {
 
 fn ephemeral(range: &RangeInclusive<u16>, seen: &[u16]) -> String {
     let inside = seen.iter().all(|p| range.contains(p));
-    let text = format!(
-        "ephemeral range: {}–{} (/proc/sys/net/ipv4/ip_local_port_range); \
-         RFC 6335's dynamic range is 49152–65535.\n5 connections got local \
-         ports {}: {}.",
-        range.start(),
-        range.end(),
-        seen.iter()
-            .map(u16::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-        if inside {
-            "all inside the kernel's range, chosen by the kernel, not by IANA"
-        } else {
-            "not all inside the range: something changed the setting meanwhile"
-        }
-    );
-    text.lines()
-        .map(|l| wrap(l, width::current(), 0) + "\n")
-        .collect()
+    let ports = seen
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let verdict = if inside {
+        crate::tr!("ports-ephemeral-inside")
+    } else {
+        crate::tr!("ports-ephemeral-outside")
+    };
+    [
+        crate::tr!(
+            "ports-ephemeral-range",
+            start = *range.start(),
+            end = *range.end()
+        ),
+        crate::tr!(
+            "ports-ephemeral-seen",
+            count = seen.len(),
+            ports = ports,
+            verdict = verdict
+        ),
+    ]
+    .iter()
+    .map(|l| wrap(l, width::current(), 0) + "\n")
+    .collect()
 }
 
 #[derive(Tabled)]
