@@ -32,26 +32,24 @@ use super::width::current as columns;
 /// The `login` step: Alice's login counted, plaintext and TLS.
 pub fn login(logins: &Logins) -> String {
     let line = |label: &str, c: Counts| {
+        // The counts right-aligned so both lines' columns agree.
         format!(
-            "  {label:<10} up {:>5} bytes, down {:>5} bytes, {} segments \
-             with data\n",
-            c.up.bytes,
-            c.down.bytes,
-            c.reads()
+            "  {} {}\n",
+            padded(label, 10),
+            crate::tr!(
+                "costs-login-counts",
+                up = format!("{:>5}", c.up.bytes),
+                down = format!("{:>5}", c.down.bytes),
+                segments = c.reads()
+            )
         )
     };
-    let mut out = String::from(
-        "Alice logging in, counted by her relay from connect() to her \
-         bound resource:\n",
-    );
-    out.push_str(&line("plaintext", logins.plain));
+    let mut out = para(&crate::tr!("costs-login"));
+    out.push_str(&line(&crate::tr!("costs-plaintext"), logins.plain));
     out.push_str(&line("TLS", logins.tls));
-    out.push_str(&para(&format!(
-        "TLS added {} bytes: the TLS handshake (key exchange, the server's \
-         certificate) and one more stream restart inside it. All of it is \
-         paid once per connection, and an XMPP connection stays open for \
-         hours.",
-        logins.tls_extra()
+    out.push_str(&para(&crate::tr!(
+        "costs-tls-added",
+        bytes = logins.tls_extra()
     )));
     out
 }
@@ -86,15 +84,11 @@ pub fn overhead(costs: &[(Cost, Cost)]) -> String {
     let mut out = Table::new(rows).with(Style::sharp()).to_string();
     out.push('\n');
     if let Some((one, _)) = costs.first() {
-        out.push_str(&para(&format!(
-            "XML sent: what Alice's client wrote, counted on her link; \
-             {} bytes of it are the envelope around the body. To Bob: the \
-             same stanza on Bob's link, {} bytes longer because the server \
-             stamped from=. In TLS: the same on a TLS connection. On the \
-             wire: plus {HEADERS_ON_LO} bytes of TCP/IP headers per segment \
-             (lesson 7), what Bob's network carried.",
-            one.envelope(),
-            one.stamp()
+        out.push_str(&para(&crate::tr!(
+            "costs-columns",
+            envelope = one.envelope(),
+            stamp = one.stamp(),
+            headers = HEADERS_ON_LO
         )));
     }
     out
@@ -106,48 +100,44 @@ pub fn tls_record(clear: &Cost, sealed: &Cost) -> String {
     let first = |bytes: &[u8]| bytes[..8.min(bytes.len())].to_vec();
     let (plain, start) =
         (first(&clear.delivered_start), &sealed.delivered_start);
-    let mut out = format!(
-        "the {}-byte message, first bytes on Bob's link:\n",
-        clear.body
-    );
+    let mut out = para(&crate::tr!("costs-first-bytes", body = clear.body));
     let _ = writeln!(
         out,
-        "  plaintext  {}  {:?}",
+        "  {} {}  {:?}",
+        padded(&crate::tr!("costs-plaintext"), 10),
         style::code(&hex(&plain)),
         String::from_utf8_lossy(&plain)
     );
     let _ = writeln!(
         out,
-        "  TLS        {}  (no text: encrypted)",
-        style::code(&hex(&first(start)))
+        "  {} {}  {}",
+        padded("TLS", 10),
+        style::code(&hex(&first(start))),
+        crate::tr!("costs-encrypted")
     );
     let Ok((record, _)) = tls_record::Repr::parse(start) else {
-        out.push_str("(the bytes do not start with a TLS record header)\n");
+        out.push_str(&para(&crate::tr!("costs-no-record")));
         return out;
     };
     let [major, minor] = record.version.to_be_bytes();
     let inner = u64::from(record.length).saturating_sub(clear.delivered.bytes);
     let counted = if sealed.delivered.bytes == u64::from(record.length) + 5 {
-        format!(
-            "The relay counted {} bytes: 5 + {}, one record.",
-            sealed.delivered.bytes, record.length
+        crate::tr!(
+            "costs-one-record",
+            bytes = sealed.delivered.bytes,
+            length = record.length
         )
     } else {
-        format!(
-            "The relay counted {} bytes: more than one record.",
-            sealed.delivered.bytes
-        )
+        crate::tr!("costs-more-records", bytes = sealed.delivered.bytes)
     };
-    out.push_str(&para(&format!(
-        "The TLS record header, 5 bytes (RFC 8446 § 5.1): type {:#04x} = \
-         application data; version {major:#04x} {minor:#04x}, which TLS 1.3 \
-         writes as \"1.2\" on purpose so that old middleboxes let it \
-         through; length {} = the {} bytes of XML + {inner} (1 byte of real \
-         content type, 16 bytes of authentication tag, RFC 8446 § 5.2). \
-         {counted}",
-        u8::from(record.content_type),
-        record.length,
-        clear.delivered.bytes,
+    out.push_str(&para(&crate::tr!(
+        "costs-record-header",
+        kind = format!("{:#04x}", u8::from(record.content_type)),
+        version = format!("{major:#04x} {minor:#04x}"),
+        length = record.length,
+        xml = clear.delivered.bytes,
+        inner = inner,
+        counted = counted
     )));
     out
 }
@@ -155,46 +145,40 @@ pub fn tls_record(clear: &Cost, sealed: &Cost) -> String {
 /// The `base64` step: a file sent in-band, and the largest that fits.
 pub fn base64(run: &BinaryRun, limits: Limits) -> String {
     let ratio = |n: u64| n as f64 / run.raw as f64;
-    let mut out = para(&format!(
-        "a {}-byte file of random bytes (like a photo or a zip), sent \
-         in-band as XEP-0231 Bits of Binary:",
-        run.raw
-    ));
+    let mut out = para(&crate::tr!("costs-file", bytes = run.raw));
+    let sizes = [
+        (crate::tr!("costs-base64-text"), run.encoded as u64),
+        (crate::tr!("costs-alice-sent"), run.sent),
+        (crate::tr!("costs-bob-got"), run.delivered),
+    ];
+    for (i, (label, n)) in sizes.iter().enumerate() {
+        let bytes = crate::tr!("costs-bytes", bytes = format!("{n:>6}"));
+        let _ =
+            write!(out, "  {} {bytes}  ×{:.3}", padded(label, 18), ratio(*n));
+        // The first line says where its ratio comes from.
+        if i == 0 {
+            let _ = write!(out, "  (4 × ⌈{} / 3⌉)", run.raw);
+        }
+        out.push('\n');
+    }
     let _ = writeln!(
         out,
-        "  base64 text        {:>6} bytes  ×{:.3}  (4 × ⌈{} / 3⌉)",
-        run.encoded,
-        ratio(run.encoded as u64),
-        run.raw
-    );
-    let _ = writeln!(
-        out,
-        "  stanza Alice sent  {:>6} bytes  ×{:.3}",
-        run.sent,
-        ratio(run.sent)
-    );
-    let _ = writeln!(
-        out,
-        "  stanza Bob got     {:>6} bytes  ×{:.3}",
-        run.delivered,
-        ratio(run.delivered)
-    );
-    let _ = writeln!(
-        out,
-        "  Bob decoded it: {}",
+        "  {}",
         if run.intact {
-            "the same bytes"
+            crate::tr!("costs-decoded-same")
         } else {
-            "DIFFERENT bytes"
+            crate::tr!("costs-decoded-different")
         },
     );
-    let _ = writeln!(out, "  content id: {}", run.cid);
-    out.push_str(&para(&format!(
-        "This server refuses any stanza above {} KiB (Limits in \
-         src/xmpp/framing/mod.rs; RFC 6120 § 13.12 asks servers for such a \
-         limit), so the largest file that fits in one message is {} KiB.",
-        limits.max_element_bytes / 1024,
-        inband::largest_inband(limits, run.envelope()) / 1024
+    let _ = writeln!(
+        out,
+        "  {}",
+        crate::tr!("costs-content-id", cid = run.cid.as_str())
+    );
+    out.push_str(&para(&crate::tr!(
+        "costs-largest",
+        limit = limits.max_element_bytes / 1024,
+        largest = inband::largest_inband(limits, run.envelope()) / 1024
     )));
     out
 }
@@ -202,24 +186,24 @@ pub fn base64(run: &BinaryRun, limits: Limits) -> String {
 /// The `extension` step: the payload as sent, as kept, and the same
 /// payload typed by hand and written again by the server.
 pub fn extension(pass: &Passthrough) -> String {
-    let mut out = String::from("Alice's client wrote this payload:\n");
+    let mut out = para(&crate::tr!("costs-payload-written"));
     let _ = writeln!(out, "    {}", style::code(&xml_at(&pass.sent, 4)));
-    let _ = writeln!(
-        out,
-        "exactly these {} bytes are in what Bob's link carried: {}",
-        pass.sent.len(),
-        if pass.identical { "yes" } else { "no" }
-    );
-    let _ = writeln!(
-        out,
-        "Bob's stanza layer kept it, uninterpreted, in \
-         Message.payloads:\n    {}",
-        pass.payloads.join(", ")
-    );
-    let _ = writeln!(out, "\nThe same payload typed by hand, single quotes:");
+    out.push_str(&para(&crate::tr!(
+        "costs-payload-carried",
+        bytes = pass.sent.len(),
+        answer = if pass.identical {
+            crate::tr!("costs-yes")
+        } else {
+            crate::tr!("costs-no")
+        }
+    )));
+    out.push_str(&para(&crate::tr!("costs-payload-kept")));
+    let _ = writeln!(out, "    {}", pass.payloads.join(", "));
+    out.push('\n');
+    out.push_str(&para(&crate::tr!("costs-by-hand")));
     let _ =
         writeln!(out, "    {}", style::code(&xml_at(&pass.hand_written, 4)));
-    let _ = writeln!(out, "reached Bob as:");
+    out.push_str(&para(&crate::tr!("costs-reached-bob")));
     let _ =
         writeln!(out, "    {}", style::code(&xml_at(&pass.hand_delivered, 4)));
     out.push_str(&para(&changes(pass)));
@@ -229,35 +213,42 @@ pub fn extension(pass: &Passthrough) -> String {
 /// What the server changed in the hand-written payload, in words.
 pub fn changes(pass: &Passthrough) -> String {
     match pass.changes() {
-        Some(list) if list.is_empty() => {
-            "What changed: nothing, byte for byte.".into()
-        }
+        Some(list) if list.is_empty() => crate::tr!("costs-changed-nothing"),
         Some(list) => {
             let each: Vec<String> = list
                 .iter()
                 .map(|c| {
-                    format!("{} became {} ({} times)", c.was, c.now, c.times)
+                    crate::tr!(
+                        "costs-became",
+                        was = c.was.to_string(),
+                        now = c.now.to_string(),
+                        times = c.times
+                    )
                 })
                 .collect();
-            format!(
-                "What changed: {}; every other character is the same.",
-                each.join(", ")
+            crate::tr!(
+                "costs-changed",
+                each = each.join(&crate::tr!("costs-list-separator"))
             )
         }
-        None => "What changed: more than single characters (the length \
-                 differs)."
-            .into(),
+        None => crate::tr!("costs-changed-length"),
     }
 }
 
 /// The `unknown-iq` step: a request the server does not understand.
 pub fn unknown(request: &Unknown) -> String {
+    // Both labels padded to one width; the XML starts after them.
+    let (asks, answers) = (
+        crate::tr!("costs-alice-asks"),
+        crate::tr!("costs-server-answers"),
+    );
+    let at = super::width::of(&asks).max(super::width::of(&answers)) + 1;
     format!(
         "{} {}\n{} {}\n",
-        style::client("alice asks the server:"),
-        style::code(&xml_at(&request.asked.to_xml(), 23)),
-        style::server("the server answers:   "),
-        style::code(&xml_at(&request.answer.to_xml(), 23))
+        style::client(&padded(&asks, at - 1)),
+        style::code(&xml_at(&request.asked.to_xml(), at)),
+        style::server(&padded(&answers, at - 1)),
+        style::code(&xml_at(&request.answer.to_xml(), at))
     )
 }
 
@@ -265,6 +256,13 @@ pub fn unknown(request: &Unknown) -> String {
 /// fit, continuation lines two columns further in.
 fn xml_at(xml: &str, at: usize) -> String {
     fold(xml, columns() - at, 2).replace('\n', &format!("\n{:at$}", ""))
+}
+
+/// `text` padded with spaces to `width` display columns (Chinese counts
+/// two per character).
+fn padded(text: &str, width: usize) -> String {
+    let pad = width.saturating_sub(super::width::of(text));
+    format!("{text}{}", " ".repeat(pad))
 }
 
 /// A paragraph wrapped to the design width, ending with a newline.
