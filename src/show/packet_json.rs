@@ -36,12 +36,15 @@
 
 use std::fmt::Display;
 use std::io::{self, Write};
+use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use super::packet::{number, osi_name, osi_of, tcpip_name, title_of};
 use super::packet_json_fields::{Context, fields};
+use super::plain_text::{self, Ipv4Text};
 use crate::wire::Error;
 use crate::wire::dissect::Dissection;
+use crate::wire::ethernet::MacAddr;
 
 /// The version of the shape written here, and of
 /// `schemas/dissect.schema.json`.
@@ -84,7 +87,7 @@ pub fn write<W: Write>(
     let mut context = Context::default();
     line.list("layers", &d.layers, |layer, decoded| {
         let osi = osi_of(decoded.header.layer());
-        layer.text("layer", &title_of(&decoded.header))?;
+        layer.str("layer", &title_of(&decoded.header))?;
         layer.num("osi", osi)?;
         layer.str("osi_name", osi_name(osi))?;
         layer.str("tcpip", tcpip_name(osi))?;
@@ -205,6 +208,26 @@ impl<'w, W: Write> Members<'w, W> {
         out.write_all(b"\"")?;
         Escaped(out).write_all(text.as_bytes())?;
         out.write_all(b"\"")
+    }
+
+    /// Text that needs no escaping (digits, dots, colons, letters: an
+    /// address or a name of our own), between quotes. The caller makes
+    /// sure it holds no quote, backslash or control character.
+    pub fn plain(&mut self, name: &str, text: &[u8]) -> io::Result<()> {
+        let out = self.key(name)?;
+        out.write_all(b"\"")?;
+        out.write_all(text)?;
+        out.write_all(b"\"")
+    }
+
+    /// A MAC address, `02:d3:45:62:b9:9e`.
+    pub fn mac(&mut self, name: &str, address: &MacAddr) -> io::Result<()> {
+        self.plain(name, &plain_text::mac(address))
+    }
+
+    /// An IPv4 address, `10.0.0.53`.
+    pub fn ipv4(&mut self, name: &str, address: Ipv4Addr) -> io::Result<()> {
+        self.plain(name, Ipv4Text::new(address).as_bytes())
     }
 
     /// Anything that displays itself, as a string.
