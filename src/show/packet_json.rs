@@ -87,7 +87,7 @@ pub fn write<W: Write>(
     let mut context = Context::default();
     line.list("layers", &d.layers, |layer, decoded| {
         let osi = osi_of(decoded.header.layer());
-        layer.str("layer", &title_of(&decoded.header))?;
+        layer.escaped("layer", &title_of(&decoded.header))?;
         layer.num("osi", osi)?;
         layer.str("osi_name", osi_name(osi))?;
         layer.str("tcpip", tcpip_name(osi))?;
@@ -106,7 +106,7 @@ pub fn write<W: Write>(
         None => line.null("problem")?,
     }
     match &d.undissected {
-        Some(what) => line.str("undissected", what)?,
+        Some(what) => line.escaped("undissected", what)?,
         None => line.null("undissected")?,
     }
     let at = line.key("data")?;
@@ -137,8 +137,8 @@ fn problem<W: Write>(p: &mut Members<'_, W>, e: &Error) -> io::Result<()> {
         Error::Malformed { layer, rule, spec } => {
             p.str("kind", "malformed")?;
             p.text("layer", layer)?;
-            p.str("rule", rule)?;
-            p.str("spec", spec)?;
+            p.escaped("rule", rule)?;
+            p.escaped("spec", spec)?;
         }
         // Only `emit` returns this; a parser never does. Named anyway so
         // that the writer is total.
@@ -202,8 +202,16 @@ impl<'w, W: Write> Members<'w, W> {
         self.key(name)?.write_all(b"null")
     }
 
-    /// A string, escaped.
-    pub fn str(&mut self, name: &str, text: &str) -> io::Result<()> {
+    /// A word of our own (`"good"`, `"UDP"`, `"data link"`): a constant
+    /// in this crate, so there is nothing to escape and no need to scan
+    /// it for that. Text from the packet goes through [`Members::escaped`].
+    pub fn str(&mut self, name: &str, word: &'static str) -> io::Result<()> {
+        debug_assert!(!word.bytes().any(needs_escape), "{word:?}");
+        self.plain(name, word.as_bytes())
+    }
+
+    /// A string from outside (the packet, an error), escaped.
+    pub fn escaped(&mut self, name: &str, text: &str) -> io::Result<()> {
         let out = self.key(name)?;
         out.write_all(b"\"")?;
         Escaped(out).write_all(text.as_bytes())?;
@@ -294,6 +302,12 @@ fn string<W: Write>(out: &mut W, value: &dyn Display) -> io::Result<()> {
     out.write_all(b"\"")
 }
 
+/// What a JSON string may not hold as it is (RFC 8259 § 7): the quote,
+/// the backslash and the control characters.
+fn needs_escape(byte: u8) -> bool {
+    byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
 /// Passes text through, escaping what JSON strings may not contain.
 struct Escaped<'a, W: Write>(&'a mut W);
 
@@ -302,10 +316,7 @@ impl<W: Write> Write for Escaped<'_, W> {
         let mut rest = bytes;
         // Most text needs no escaping: find the next byte that does, copy
         // everything before it in one go.
-        while let Some(at) = rest
-            .iter()
-            .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
-        {
+        while let Some(at) = rest.iter().position(|&b| needs_escape(b)) {
             self.0.write_all(&rest[..at])?;
             match rest[at] {
                 b'"' => self.0.write_all(b"\\\"")?,

@@ -577,10 +577,10 @@ fn record<W: Write>(
 }
 
 fn xmpp_fields<W: Write>(f: &mut Members<'_, W>, p: &Peek) -> io::Result<()> {
-    f.str("element", &p.element)?;
+    f.escaped("element", &p.element)?;
     // The peek keeps only `to`, `from`, `type`, `id` and `version`.
     for (name, value) in &p.attributes {
-        f.str(super::packet_fields::attribute_name(name), value)?;
+        f.escaped(super::packet_fields::attribute_name(name), value)?;
     }
     f.str("recognised_by", p.because)
 }
