@@ -50,6 +50,7 @@ pub mod packet;
 pub mod packet_fields;
 pub mod packet_json;
 pub mod packet_json_fields;
+pub mod plain_text;
 pub mod steps;
 pub mod structure;
 pub mod style;

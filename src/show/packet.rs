@@ -10,6 +10,7 @@
 //! Read before: `wire::dissect`. Book: `book/src/lesson-07.md`.
 //! Run: `netlab dissect FILE`.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -85,8 +86,9 @@ fn mark(layer: Layer) -> char {
     }
 }
 
-/// A header's name as the tree shows it.
-pub fn title_of(header: &Header) -> String {
+/// A header's name as the tree shows it; borrowed, so that naming a
+/// layer costs no allocation (the JSON names every layer of every frame).
+pub fn title_of(header: &Header) -> Cow<'static, str> {
     match header {
         Header::Ethernet(e) if e.vlan.is_some() => {
             "Ethernet II + 802.1Q".into()
@@ -94,7 +96,7 @@ pub fn title_of(header: &Header) -> String {
         Header::Ethernet(_) => "Ethernet II".into(),
         Header::Ipv4(_) => "IPv4".into(),
         Header::Ipv6(_) => "IPv6".into(),
-        Header::Ipv6Ext(e) => format!("IPv6 {}", e.kind),
+        Header::Ipv6Ext(e) => format!("IPv6 {}", e.kind).into(),
         Header::Arp(_) => "ARP".into(),
         Header::Icmpv4(_) => "ICMP".into(),
         Header::Icmpv6(..) => "ICMPv6".into(),
@@ -451,13 +453,7 @@ fn endpoint<W: io::Write>(
 ) -> io::Result<()> {
     match ip {
         IpAddr::V4(v4) => {
-            let [a, b, c, d] = v4.octets();
-            for (i, octet) in [a, b, c, d].into_iter().enumerate() {
-                if i > 0 {
-                    out.write_all(b".")?;
-                }
-                number(out, octet)?;
-            }
+            out.write_all(super::plain_text::Ipv4Text::new(v4).as_bytes())?;
             out.write_all(b":")?;
             number(out, port)
         }

@@ -36,12 +36,15 @@
 
 use std::fmt::Display;
 use std::io::{self, Write};
+use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use super::packet::{number, osi_name, osi_of, tcpip_name, title_of};
 use super::packet_json_fields::{Context, fields};
+use super::plain_text::{self, Ipv4Text};
 use crate::wire::Error;
 use crate::wire::dissect::Dissection;
+use crate::wire::ethernet::MacAddr;
 
 /// The version of the shape written here, and of
 /// `schemas/dissect.schema.json`.
@@ -84,7 +87,7 @@ pub fn write<W: Write>(
     let mut context = Context::default();
     line.list("layers", &d.layers, |layer, decoded| {
         let osi = osi_of(decoded.header.layer());
-        layer.text("layer", &title_of(&decoded.header))?;
+        layer.escaped("layer", &title_of(&decoded.header))?;
         layer.num("osi", osi)?;
         layer.str("osi_name", osi_name(osi))?;
         layer.str("tcpip", tcpip_name(osi))?;
@@ -103,7 +106,7 @@ pub fn write<W: Write>(
         None => line.null("problem")?,
     }
     match &d.undissected {
-        Some(what) => line.str("undissected", what)?,
+        Some(what) => line.escaped("undissected", what)?,
         None => line.null("undissected")?,
     }
     let at = line.key("data")?;
@@ -134,8 +137,8 @@ fn problem<W: Write>(p: &mut Members<'_, W>, e: &Error) -> io::Result<()> {
         Error::Malformed { layer, rule, spec } => {
             p.str("kind", "malformed")?;
             p.text("layer", layer)?;
-            p.str("rule", rule)?;
-            p.str("spec", spec)?;
+            p.escaped("rule", rule)?;
+            p.escaped("spec", spec)?;
         }
         // Only `emit` returns this; a parser never does. Named anyway so
         // that the writer is total.
@@ -199,12 +202,40 @@ impl<'w, W: Write> Members<'w, W> {
         self.key(name)?.write_all(b"null")
     }
 
-    /// A string, escaped.
-    pub fn str(&mut self, name: &str, text: &str) -> io::Result<()> {
+    /// A word of our own (`"good"`, `"UDP"`, `"data link"`): a constant
+    /// in this crate, so there is nothing to escape and no need to scan
+    /// it for that. Text from the packet goes through [`Members::escaped`].
+    pub fn str(&mut self, name: &str, word: &'static str) -> io::Result<()> {
+        debug_assert!(!word.bytes().any(needs_escape), "{word:?}");
+        self.plain(name, word.as_bytes())
+    }
+
+    /// A string from outside (the packet, an error), escaped.
+    pub fn escaped(&mut self, name: &str, text: &str) -> io::Result<()> {
         let out = self.key(name)?;
         out.write_all(b"\"")?;
         Escaped(out).write_all(text.as_bytes())?;
         out.write_all(b"\"")
+    }
+
+    /// Text that needs no escaping (digits, dots, colons, letters: an
+    /// address or a name of our own), between quotes. The caller makes
+    /// sure it holds no quote, backslash or control character.
+    pub fn plain(&mut self, name: &str, text: &[u8]) -> io::Result<()> {
+        let out = self.key(name)?;
+        out.write_all(b"\"")?;
+        out.write_all(text)?;
+        out.write_all(b"\"")
+    }
+
+    /// A MAC address, `02:d3:45:62:b9:9e`.
+    pub fn mac(&mut self, name: &str, address: &MacAddr) -> io::Result<()> {
+        self.plain(name, &plain_text::mac(address))
+    }
+
+    /// An IPv4 address, `10.0.0.53`.
+    pub fn ipv4(&mut self, name: &str, address: Ipv4Addr) -> io::Result<()> {
+        self.plain(name, Ipv4Text::new(address).as_bytes())
     }
 
     /// Anything that displays itself, as a string.
@@ -271,6 +302,12 @@ fn string<W: Write>(out: &mut W, value: &dyn Display) -> io::Result<()> {
     out.write_all(b"\"")
 }
 
+/// What a JSON string may not hold as it is (RFC 8259 § 7): the quote,
+/// the backslash and the control characters.
+fn needs_escape(byte: u8) -> bool {
+    byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
 /// Passes text through, escaping what JSON strings may not contain.
 struct Escaped<'a, W: Write>(&'a mut W);
 
@@ -279,10 +316,7 @@ impl<W: Write> Write for Escaped<'_, W> {
         let mut rest = bytes;
         // Most text needs no escaping: find the next byte that does, copy
         // everything before it in one go.
-        while let Some(at) = rest
-            .iter()
-            .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
-        {
+        while let Some(at) = rest.iter().position(|&b| needs_escape(b)) {
             self.0.write_all(&rest[..at])?;
             match rest[at] {
                 b'"' => self.0.write_all(b"\\\"")?,

@@ -95,8 +95,8 @@ fn ethernet_fields<W: Write>(
     f: &mut Members<'_, W>,
     e: &ethernet::Repr,
 ) -> io::Result<()> {
-    f.text("destination", &e.dst)?;
-    f.text("source", &e.src)?;
+    f.mac("destination", &e.dst)?;
+    f.mac("source", &e.src)?;
     if let Some(tag) = e.vlan {
         // IEEE 802.1Q § 9.6: the tag control information's three fields.
         f.num("vlan", tag.vid)?;
@@ -140,8 +140,8 @@ fn ipv4_fields<W: Write>(
         "checksum_status",
         if ip.checksum_ok { "good" } else { "bad" },
     )?;
-    f.text("source", &ip.src)?;
-    f.text("destination", &ip.dst)?;
+    f.ipv4("source", ip.src)?;
+    f.ipv4("destination", ip.dst)?;
     if !ip.options.is_empty() {
         // RFC 791 § 3.1 options; rare today, given as bytes in hex.
         f.text("options", &Hex(&ip.options))?;
@@ -272,10 +272,10 @@ fn arp_fields<W: Write>(
             target_mac,
             target_ip,
         } => {
-            f.text("sender_mac", sender_mac)?;
-            f.text("sender_ip", sender_ip)?;
-            f.text("target_mac", target_mac)?;
-            f.text("target_ip", target_ip)
+            f.mac("sender_mac", sender_mac)?;
+            f.ipv4("sender_ip", *sender_ip)?;
+            f.mac("target_mac", target_mac)?;
+            f.ipv4("target_ip", *target_ip)
         }
         Addresses::Other {
             sender_hardware,
@@ -528,7 +528,7 @@ fn record<W: Write>(
     r.num("ttl", rr.ttl)?;
     r.text("rdata", &Rdata(&rr.data))?;
     match &rr.data {
-        RecordData::A(ip) => r.text("address", ip),
+        RecordData::A(ip) => r.ipv4("address", *ip),
         RecordData::Aaaa(ip) => r.text("address", ip),
         RecordData::Cname(name)
         | RecordData::Ns(name)
@@ -577,10 +577,10 @@ fn record<W: Write>(
 }
 
 fn xmpp_fields<W: Write>(f: &mut Members<'_, W>, p: &Peek) -> io::Result<()> {
-    f.str("element", &p.element)?;
+    f.escaped("element", &p.element)?;
     // The peek keeps only `to`, `from`, `type`, `id` and `version`.
     for (name, value) in &p.attributes {
-        f.str(super::packet_fields::attribute_name(name), value)?;
+        f.escaped(super::packet_fields::attribute_name(name), value)?;
     }
     f.str("recognised_by", p.because)
 }

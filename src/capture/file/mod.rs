@@ -59,6 +59,7 @@
 
 mod pcap;
 mod pcapng;
+mod read_ahead;
 mod writer;
 
 #[cfg(test)]
@@ -72,11 +73,12 @@ use std::io::{self, Chain, Cursor, Read};
 use std::path::Path;
 
 use pcap_file::PcapError;
-use pcap_file::pcap::PcapReader;
+use pcap_file::pcap::PcapParser;
 use pcap_file::pcapng::PcapNgReader;
 
 use super::{Frame, LinkType};
 use pcapng::Interface;
+use read_ahead::ReadAhead;
 
 /// The magic numbers, as the first four bytes read big-endian.
 mod magic {
@@ -199,8 +201,9 @@ impl fmt::Display for Format {
 /// The bytes a reader parses: the four magic bytes we already read to
 /// decide the format, put back in front of the rest of the input.
 ///
-/// No `BufReader` here: pcap-file's readers keep their own 8 MB buffer and
-/// read into it in large chunks, so a second buffer would only copy twice.
+/// No `BufReader` here: pcap is read ahead by `read_ahead.rs`, and
+/// pcap-file's pcapng reader keeps its own 8 MB buffer, so a second buffer
+/// would only copy twice.
 type Input = Chain<Cursor<[u8; 4]>, Box<dyn Read>>;
 
 /// Frames from a pcap or pcapng file, one at a time.
@@ -219,7 +222,8 @@ pub struct Reader {
 /// The format-specific half of a [`Reader`].
 enum Source {
     Pcap {
-        reader: PcapReader<Input>,
+        input: ReadAhead,
+        parser: PcapParser,
         linktype: LinkType,
         nanos: bool,
     },
@@ -266,16 +270,19 @@ impl Reader {
 
         let source = match format {
             Format::Pcap { nanos, .. } => {
-                let reader = PcapReader::new(input)
+                let mut input = ReadAhead::new(input);
+                let parser = input
+                    .parse(PcapParser::new)
                     .map_err(|e| bad_header("pcap", e))?;
                 // The 32-bit field holds the link type in its low 16 bits;
                 // the high bits may carry the FCS length
                 // ([draft-ietf-opsawg-pcap] § 4, "LinkType and additional
                 // information").
-                let word = u32::from(reader.header().datalink);
+                let word = u32::from(parser.header().datalink);
                 let linktype = LinkType(word & 0xffff);
                 Source::Pcap {
-                    reader,
+                    input,
+                    parser,
                     linktype,
                     nanos,
                 }
@@ -326,10 +333,11 @@ impl Iterator for Reader {
         let number = self.delivered + 1;
         let item = match &mut self.source {
             Source::Pcap {
-                reader,
+                input,
+                parser,
                 linktype,
                 nanos,
-            } => pcap::next_pcap(reader, *linktype, *nanos, number),
+            } => pcap::next_pcap(input, parser, *linktype, *nanos, number),
             Source::PcapNg { reader, interfaces } => {
                 pcapng::next_pcapng(reader, interfaces, number)
             }
@@ -368,7 +376,7 @@ fn explain(what: &str, err: PcapError) -> Result<String, io::Error> {
     let reason = match err {
         // pcap-file reports a record that runs past the end of the input
         // as an end-of-file error, and so also a length field so damaged
-        // it points beyond the file (or beyond pcap-file's 8 MB buffer).
+        // it points beyond the file (or beyond the 8 MB a record may have).
         PcapError::IoError(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
             format!(
                 "the file ends in the middle of this {what}: it was cut \

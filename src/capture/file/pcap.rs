@@ -54,14 +54,16 @@
 
 use std::time::Duration;
 
-use pcap_file::pcap::PcapReader;
+use pcap_file::pcap::PcapParser;
 
-use super::{Error, Input, corrupt};
+use super::read_ahead::ReadAhead;
+use super::{Error, corrupt};
 use crate::capture::{Frame, LinkType};
 
 /// The next pcap record as a frame.
 pub(super) fn next_pcap(
-    reader: &mut PcapReader<Input>,
+    input: &mut ReadAhead,
+    parser: &PcapParser,
     linktype: LinkType,
     nanos: bool,
     number: u64,
@@ -71,37 +73,51 @@ pub(super) fn next_pcap(
     // a frame cut short by the snaplen looks like (`tcpdump -s 96`), so it
     // would refuse every truncated frame. We take the raw record and check
     // it ourselves.
-    let raw = match reader.next_raw_packet()? {
+    match input.at_end() {
+        Ok(true) => return None,
+        Ok(false) => {}
+        Err(e) => return Some(Err(Error::Io(e))),
+    }
+    // The record is copied out of the read-ahead buffer as it is parsed:
+    // the buffer is refilled under it.
+    let raw = match input.parse(|bytes| {
+        let (rest, raw) = parser.next_raw_packet(bytes)?;
+        Ok((
+            rest,
+            (raw.ts_sec, raw.ts_frac, raw.orig_len, raw.data.to_vec()),
+        ))
+    }) {
         Ok(raw) => raw,
         Err(e) => return Some(Err(corrupt(number, "record", e))),
     };
+    let (ts_sec, ts_frac, orig_len, data) = raw;
 
     // [draft-ietf-opsawg-pcap] § 5: the fraction counts microseconds, or
     // nanoseconds with the a1b23c4d magic; a second or more means the
     // record header is not really a record header.
     let per_second = if nanos { 1_000_000_000 } else { 1_000_000 };
-    if raw.ts_frac >= per_second {
+    if ts_frac >= per_second {
         let unit = if nanos { "ns" } else { "µs" };
         return Some(Err(Error::Corrupt {
             frame: number,
             reason: format!(
                 "the record's fraction of a second is {} {unit}, a second \
                  or more (its header is probably damaged)",
-                raw.ts_frac
+                ts_frac
             ),
         }));
     }
     let nanoseconds = if nanos {
-        raw.ts_frac
+        ts_frac
     } else {
-        raw.ts_frac * 1000 // < 10^6 · 1000, fits in a u32
+        ts_frac * 1000 // < 10^6 · 1000, fits in a u32
     };
 
     Some(Ok(Frame {
-        timestamp: Duration::new(u64::from(raw.ts_sec), nanoseconds),
+        timestamp: Duration::new(u64::from(ts_sec), nanoseconds),
         linktype,
-        data: raw.data.into_owned(),
-        orig_len: raw.orig_len,
+        data,
+        orig_len,
         interface: 0,
         comment: None,
     }))
