@@ -42,12 +42,13 @@
 //! the diagram, and a `Repr` (the header as plain Rust values) with `parse`
 //! (bytes → `Repr`) and `emit` (`Repr` → bytes).
 //!
-//! The fields of Ethernet, 802.1Q, ARP (Ethernet/IPv4), IPv4, ICMP, TCP
-//! and UDP are read through `pnet_packet`'s views (`Ipv4Packet::get_ttl`,
-//! …) and written through its mutable ones; IPv6, its extension headers,
-//! ICMPv6, DNS, TLS records and the XMPP peek are still read by hand (DNS
-//! on purpose: [`dns`] says why). pnet's `new()` checks only the fixed
-//! size of a header, so every file checks the length fields itself first.
+//! The fields of Ethernet, 802.1Q, ARP (Ethernet/IPv4), IPv4, IPv6 and
+//! its extension headers, ICMP, ICMPv6, TCP and UDP are read through
+//! `pnet_packet`'s views (`Ipv4Packet::get_ttl`, …) and written through
+//! its mutable ones; DNS, TLS records, IPv6 options, AH and the XMPP peek
+//! are read by hand (DNS on purpose: [`dns`] says why; pnet has no view
+//! for the others). pnet's `new()` checks only the fixed size of a
+//! header, so every file checks the length fields itself first.
 //!
 //! Two rules hold everywhere in this module:
 //!
