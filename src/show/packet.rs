@@ -19,6 +19,7 @@ use colored::{Color, Colorize};
 use super::packet_fields::{Rdata, each_field};
 use crate::wire::arp::Addresses;
 use crate::wire::dissect::{Dissection, Header};
+use crate::wire::quoted::Quote;
 use crate::wire::{Error, Layer};
 
 /// OSI's name for a layer number.
@@ -99,7 +100,7 @@ pub fn title_of(header: &Header) -> String {
         Header::Icmpv4(_) => "ICMP".into(),
         Header::Icmpv6(..) => "ICMPv6".into(),
         Header::Dns(_) => "DNS".into(),
-        Header::Tcp(..) => "TCP".into(),
+        Header::Tcp(..) | Header::TcpStart(_) => "TCP".into(),
         Header::Udp(..) => "UDP".into(),
         Header::Xmpp(_) => "XMPP".into(),
     }
@@ -132,8 +133,9 @@ pub fn tree(d: &Dissection) -> String {
         let l = layer.header.layer();
         let osi = osi_of(l);
         let head = format!(
-            "▸ {} · OSI {osi} {} · TCP/IP {} · bytes {}–{} ({})",
+            "▸ {}{} · OSI {osi} {} · TCP/IP {} · bytes {}–{} ({})",
             title_of(&layer.header),
+            if layer.quoted { " (quoted)" } else { "" },
             osi_name(osi),
             tcpip_name(osi),
             layer.bytes.start,
@@ -144,6 +146,9 @@ pub fn tree(d: &Dissection) -> String {
         for (name, value) in fields(&layer.header) {
             let _ = writeln!(out, "    {:<17} {value}", format!("{name}:"));
         }
+    }
+    if let Some(q) = &d.quote {
+        let _ = writeln!(out, "{}", quote_note(q));
     }
     if let Some(e) = &d.problem {
         let _ = writeln!(out, "▸ {}", problem(e).red().bold());
@@ -170,6 +175,33 @@ pub fn tree(d: &Dissection) -> String {
         );
     }
     out
+}
+
+/// What an ICMP error's quote holds: "(the ICMP error quotes 28 of the
+/// 56 bytes of the packet that caused it; the quote ends 8 bytes into
+/// its 20-byte TCP header: cut by the sender, not malformed)".
+pub fn quote_note(q: &Quote) -> String {
+    let mut note = match q.original {
+        Some(original) => format!(
+            "  (the ICMP error quotes {} of the {original} bytes of the \
+             packet that caused it",
+            q.bytes.len()
+        ),
+        None => format!(
+            "  (the ICMP error quotes {} bytes of the packet that caused it",
+            q.bytes.len()
+        ),
+    };
+    if let Some(cut) = q.cut {
+        let _ = write!(
+            note,
+            "; the quote ends {} bytes into its {}-byte {} header: cut by \
+             the sender, not malformed",
+            cut.available, cut.needed, cut.layer
+        );
+    }
+    note.push(')');
+    note
 }
 
 /// Which layer each byte belongs to (`None`: data or unclaimed).
@@ -329,6 +361,10 @@ pub fn write_summary<W: io::Write>(
     let mut ip: Option<(IpAddr, IpAddr)> = None;
     let mut wrote = false;
     for layer in &d.layers {
+        // A quoted packet is the one the ICMP error is about, not this one.
+        if layer.quoted {
+            break;
+        }
         match &layer.header {
             Header::Ipv4(v4) => ip = Some((v4.src.into(), v4.dst.into())),
             Header::Ipv6(v6) => ip = Some((v6.src.into(), v6.dst.into())),
@@ -406,7 +442,7 @@ pub fn write_summary<W: io::Write>(
             Header::Xmpp(p) => {
                 write!(out, " XMPP <{}>", p.element)?;
             }
-            Header::Ethernet(_) | Header::Ipv6Ext(_) => {}
+            Header::Ethernet(_) | Header::Ipv6Ext(_) | Header::TcpStart(_) => {}
         }
     }
     if !wrote {

@@ -228,6 +228,12 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
                 f("options", Show(&Joined(t.options.iter().filter(shown))));
             }
         }
+        // The 8 bytes of TCP an ICMP error quotes (wire::quoted).
+        Header::TcpStart(t) => {
+            f("source_port", Num(t.src_port as u64));
+            f("destination_port", Num(t.dst_port as u64));
+            f("sequence", Num(t.seq as u64));
+        }
         Header::Udp(u, sum) => {
             f("source_port", Num(u.src_port as u64));
             f("destination_port", Num(u.dst_port as u64));
@@ -408,6 +414,8 @@ pub fn verdict(sum: Checksum) -> &'static str {
         Checksum::Bad => "(BAD)",
         Checksum::Offloaded => "(offloaded: filled in after capture)",
         Checksum::Absent => "(none)",
-        Checksum::Unverifiable => "(unverified: capture cut short)",
+        Checksum::Unverifiable => {
+            "(unverified: the bytes it covers are cut off)"
+        }
     }
 }

@@ -85,6 +85,12 @@ pub fn fields<W: Write>(
         Header::Icmpv4(i) => icmpv4_fields(f, i),
         Header::Icmpv6(i, sum) => icmpv6_fields(f, i, *sum),
         Header::Tcp(t, sum) => tcp_fields(f, t, *sum, context),
+        // The 8 bytes of TCP an ICMP error quotes (wire::quoted).
+        Header::TcpStart(t) => {
+            f.num("source_port", t.src_port)?;
+            f.num("destination_port", t.dst_port)?;
+            f.num("sequence", t.seq)
+        }
         Header::Udp(u, sum) => udp_fields(f, u, *sum),
         Header::Dns(d) => dns_fields(f, d),
         Header::Xmpp(p) => xmpp_fields(f, p),

@@ -304,6 +304,23 @@ impl Repr {
     pub fn parse(
         packet: &[u8],
     ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        Self::parse_inner(packet, false)
+    }
+
+    /// Like [`Repr::parse`], for a packet whose end is missing: cut by a
+    /// capture's snapshot length, or quoted in an ICMPv6 error
+    /// ([`super::quoted`]). The 40-byte header must be whole; the payload
+    /// range then stops at the end of `packet`.
+    pub fn parse_captured(
+        packet: &[u8],
+    ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        Self::parse_inner(packet, true)
+    }
+
+    fn parse_inner(
+        packet: &[u8],
+        cut_allowed: bool,
+    ) -> Result<(Repr, core::ops::Range<usize>), Error> {
         // pnet's `Ipv6Packet::new` checks exactly this much, and no more.
         check_len(Layer::Ipv6, packet, HEADER_LEN)?;
         let ip = Ipv6Packet::new(packet)
@@ -344,7 +361,10 @@ impl Repr {
         // pnet's `payload()` would clamp to the buffer without a word, so
         // this check is what tells the student the capture lost bytes.
         let end = HEADER_LEN + payload_len;
-        check_len(Layer::Ipv6, packet, end)?;
+        if !cut_allowed {
+            check_len(Layer::Ipv6, packet, end)?;
+        }
+        let end = end.min(packet.len());
 
         let repr = Repr {
             traffic_class: ip.get_traffic_class(),

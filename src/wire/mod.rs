@@ -34,6 +34,7 @@
 //! | [`arp`]         | ARP, IPv4 address → MAC        | [RFC 826]        |
 //! | [`icmpv4`]      | ICMP for IPv4: ping, errors    | [RFC 792]        |
 //! | [`icmpv6`]      | ICMP for IPv6: ping, errors, NDP | [RFC 4443]     |
+//! | [`quoted`]      | the packet an ICMP error quotes | [RFC 792], [RFC 4443] |
 //! | [`dns`]         | DNS messages, names, records   | [RFC 1035 § 4]   |
 //! | [`tls_record`]  | TLS record headers             | [RFC 8446 § 5.1] |
 //!
@@ -87,6 +88,7 @@ pub mod icmpv4;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod quoted;
 pub mod tcp;
 pub mod tcp_flow;
 pub mod tls_record;
