@@ -155,6 +155,9 @@ fn every_layer_of_a_built_capture_matches_the_schema() {
         );
     }
     assert!(lines.iter().any(|l| l["cut_short"] == true));
+    assert!(lines.iter().any(|l| {
+        l["layers"][0]["fields"]["tags"][1]["tpid_name"] == "802.1Q"
+    }));
     // Quoted packets: whole, cut between headers, cut inside one.
     assert!(lines.iter().any(|l| l["quote"]["cut"].is_null()));
     assert!(lines.iter().any(|l| l["quote"]["cut"]["layer"] == "TCP"));
@@ -576,6 +579,14 @@ fn ethernet_frames() -> Vec<(Vec<u8>, Option<u32>)> {
         Some(0x6064),
         &ipv4(17, 0, &udp(53, 40003, &message, V4)),
     ));
+    // Q-in-Q: an S-TAG (0x88a8) over the C-TAG, then IPv4 and UDP.
+    let mut qinq = eth(
+        0x0800,
+        Some(0x6064),
+        &ipv4(17, 0, &udp(40011, 9, b"q-in-q", V4)),
+    );
+    qinq.splice(12..12, [0x88, 0xa8, 0x00, 0xc8]);
+    push(qinq);
     // UDP without a checksum, in IPv4 with options (NOP, NOP, NOP, EOL).
     let mut plain = udp(40004, 9, b"no checksum", V4);
     plain[6..8].copy_from_slice(&[0, 0]);

@@ -16,7 +16,8 @@
 //!   writes queries only) and written with [`PcapNgWriter`]: a TCP
 //!   handshake with options, data with PSH,ACK, a padded FIN, an ECN SYN,
 //!   TCP over IPv6, DNS over TCP, UDP with IPv4 options, a VLAN-tagged
-//!   datagram, a DNS query and response, an ICMP echo request, an ICMPv6
+//!   datagram, a Q-in-Q one (S-TAG 0x88a8 over C-TAG 0x8100, which tshark
+//!   calls `ieee8021ad` and `vlan`), three stacked 0x8100 tags, a DNS query and response, an ICMP echo request, an ICMPv6
 //!   echo reply, ICMP and ICMPv6 errors quoting the packet that caused
 //!   them (IPv4 + UDP, IPv4 + 8 bytes of TCP, IPv4 + a whole TCP header,
 //!   IPv6 + UDP, IPv6 + 8 bytes of TCP: tshark shows the quoted fields as
@@ -99,6 +100,9 @@ const FIELDS: &[(&str, Kind)] = &[
     ("vlan.id", Num),
     ("vlan.dei", Bool),
     ("vlan.etype", Hex(4)),
+    ("ieee8021ad.priority", Num),
+    ("ieee8021ad.id", Num),
+    ("ieee8021ad.dei", Bool),
     ("arp.hw.type", Num),
     ("arp.proto.type", Hex(4)),
     ("arp.opcode", Num),
@@ -209,7 +213,7 @@ const KNOWN_BUGS: &[(&str, Option<u64>, &str, &str)] = &[];
 /// entry that matches nothing fails the test.
 const ON_PURPOSE: &[(&str, Option<u64>, &str, &str)] = &[(
     "built",
-    Some(18),
+    Some(20),
     "tcp.seq",
     "the 8 bytes of TCP an ICMPv6 error quotes hold the sequence number \
      (RFC 5927 § 4.1 checks it); netlab shows it, tshark shows it for a \
@@ -556,13 +560,57 @@ fn built_frames() -> Vec<Frame> {
         ethernet_frame(
             ROUTER_MAC,
             CLIENT_MAC,
-            Some(VlanTag {
+            &[VlanTag {
+                tpid: EtherType::Vlan,
                 pcp: 3,
                 dei: false,
                 vid: 100,
-            }),
+            }],
             EtherType::Ipv4,
             &ipv4_packet(&ip, &datagram),
+        ),
+    ));
+
+    // Q-in-Q: a provider's S-TAG (TPID 0x88a8, VLAN 200) over the
+    // customer's C-TAG (0x8100, VLAN 100, priority 5, DEI set).
+    let tag = |tpid, pcp, dei, vid| VlanTag {
+        tpid,
+        pcp,
+        dei,
+        vid,
+    };
+    let ip = ipv4_repr(CLIENT, SERVER, IpProtocol::Udp, 0x0779, 63);
+    let datagram = udp_datagram(40002, 10000, b"q-in-q", c, s);
+    list.push((
+        "Q-in-Q: 802.1ad S-TAG 200 over 802.1Q C-TAG 100, UDP",
+        ethernet_frame(
+            ROUTER_MAC,
+            CLIENT_MAC,
+            &[
+                tag(EtherType::ServiceVlan, 0, false, 200),
+                tag(EtherType::Vlan, 5, true, 100),
+            ],
+            EtherType::Ipv4,
+            &ipv4_packet(&ip, &datagram),
+        ),
+    ));
+    // Three 0x8100 tags stacked, then IPv6.
+    let (c6, s6) = (IpAddr::V6(CLIENT6), IpAddr::V6(SERVER6));
+    list.push((
+        "three stacked 802.1Q tags, IPv6 UDP",
+        ethernet_frame(
+            ROUTER_MAC,
+            CLIENT_MAC,
+            &[
+                tag(EtherType::Vlan, 1, false, 10),
+                tag(EtherType::Vlan, 0, false, 20),
+                tag(EtherType::Vlan, 7, false, 4094),
+            ],
+            EtherType::Ipv6,
+            &ipv6_packet(
+                ipv6_repr(CLIENT6, SERVER6, IpProtocol::Udp, 0x00005),
+                &udp_datagram(40003, 10001, b"three tags", c6, s6),
+            ),
         ),
     ));
 
@@ -726,7 +774,7 @@ fn built_frames() -> Vec<Frame> {
         ethernet_frame(
             MacAddr([0xff; 6]),
             CLIENT_MAC,
-            None,
+            &[],
             EtherType::Arp,
             &packet,
         ),
@@ -875,14 +923,14 @@ fn ipv6_repr(
 fn ethernet_frame(
     dst: MacAddr,
     src: MacAddr,
-    vlan: Option<VlanTag>,
+    tags: &[VlanTag],
     ethertype: EtherType,
     payload: &[u8],
 ) -> Vec<u8> {
     let repr = ethernet::Repr {
         dst,
         src,
-        vlan,
+        tags: tags.to_vec(),
         ethertype,
     };
     let mut frame = vec![0u8; repr.header_len()];
@@ -897,13 +945,13 @@ fn ethernet_frame(
 /// Client to router: IPv4 in Ethernet.
 fn eth_ipv4(ip: ipv4::Repr, payload: &[u8]) -> Vec<u8> {
     let packet = ipv4_packet(&ip, payload);
-    ethernet_frame(ROUTER_MAC, CLIENT_MAC, None, EtherType::Ipv4, &packet)
+    ethernet_frame(ROUTER_MAC, CLIENT_MAC, &[], EtherType::Ipv4, &packet)
 }
 
 /// Router to client: IPv4 in Ethernet.
 fn eth_ipv4_rev(ip: ipv4::Repr, payload: &[u8]) -> Vec<u8> {
     let packet = ipv4_packet(&ip, payload);
-    ethernet_frame(CLIENT_MAC, ROUTER_MAC, None, EtherType::Ipv4, &packet)
+    ethernet_frame(CLIENT_MAC, ROUTER_MAC, &[], EtherType::Ipv4, &packet)
 }
 
 /// An IPv6 header, its payload length set, and `payload`.
@@ -921,13 +969,13 @@ fn ipv6_packet(ip: ipv6::Repr, payload: &[u8]) -> Vec<u8> {
 /// Client to router: IPv6 in Ethernet.
 fn eth_ipv6(ip: ipv6::Repr, payload: &[u8]) -> Vec<u8> {
     let packet = ipv6_packet(ip, payload);
-    ethernet_frame(ROUTER_MAC, CLIENT_MAC, None, EtherType::Ipv6, &packet)
+    ethernet_frame(ROUTER_MAC, CLIENT_MAC, &[], EtherType::Ipv6, &packet)
 }
 
 /// Router to client: IPv6 in Ethernet.
 fn eth_ipv6_rev(ip: ipv6::Repr, payload: &[u8]) -> Vec<u8> {
     let packet = ipv6_packet(ip, payload);
-    ethernet_frame(CLIENT_MAC, ROUTER_MAC, None, EtherType::Ipv6, &packet)
+    ethernet_frame(CLIENT_MAC, ROUTER_MAC, &[], EtherType::Ipv6, &packet)
 }
 
 /// An ICMP error `message` quoting `quote`, checksummed.
@@ -1305,6 +1353,35 @@ fn tcp_options(v: &mut Values, options: &Json) {
     }
 }
 
+/// The type fields and the 802.1Q tags. netlab's `type` is the one after
+/// the last tag; each type field on the wire names what follows it: the
+/// first TPID (tshark's eth.type), then each tag's next TPID or, after
+/// the last, the payload's type (vlan.etype). tshark names an S-TAG
+/// (0x88a8) `ieee8021ad` and shows no type field for it.
+fn ethernet_tags(v: &mut Values, f: &Json) {
+    let tags = f["tags"].as_array().cloned().unwrap_or_default();
+    let Some(first) = tags.first() else {
+        copy(v, f, "eth.type", "type");
+        return;
+    };
+    copy(v, first, "eth.type", "tpid");
+    for (i, tag) in tags.iter().enumerate() {
+        let next = tags.get(i + 1).map_or(&f["type"], |t| &t["tpid"]);
+        if tag["tpid"] == 0x88a8 {
+            copy(v, tag, "ieee8021ad.id", "vlan");
+            copy(v, tag, "ieee8021ad.priority", "priority");
+            copy(v, tag, "ieee8021ad.dei", "dei");
+        } else {
+            copy(v, tag, "vlan.id", "vlan");
+            copy(v, tag, "vlan.priority", "priority");
+            copy(v, tag, "vlan.dei", "dei");
+            if let Some(next) = text(next) {
+                put(v, "vlan.etype", next);
+            }
+        }
+    }
+}
+
 /// netlab's fields of one frame under tshark's names.
 fn netlab_values(frame: &NetlabFrame) -> Values {
     let mut v = Values::new();
@@ -1318,17 +1395,7 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
             "Ethernet II" | "Ethernet II + 802.1Q" => {
                 copy(&mut v, f, "eth.dst", "destination");
                 copy(&mut v, f, "eth.src", "source");
-                if f.get("vlan").is_some() {
-                    copy(&mut v, f, "vlan.id", "vlan");
-                    copy(&mut v, f, "vlan.priority", "priority");
-                    copy(&mut v, f, "vlan.dei", "dei");
-                    // netlab's `type` is the one after the tag; the outer
-                    // one is the 802.1Q TPID, 0x8100 (802.1Q § 9.5).
-                    put(&mut v, "eth.type", "0x8100".into());
-                    copy(&mut v, f, "vlan.etype", "type");
-                } else {
-                    copy(&mut v, f, "eth.type", "type");
-                }
+                ethernet_tags(&mut v, f);
             }
             "ARP" => {
                 copy(&mut v, f, "arp.hw.type", "hardware_type");

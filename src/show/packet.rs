@@ -89,7 +89,7 @@ fn mark(layer: Layer) -> char {
 /// A header's name as the tree shows it.
 pub fn title_of(header: &Header) -> String {
     match header {
-        Header::Ethernet(e) if e.vlan.is_some() => {
+        Header::Ethernet(e) if !e.tags.is_empty() => {
             "Ethernet II + 802.1Q".into()
         }
         Header::Ethernet(_) => "Ethernet II".into(),

@@ -54,8 +54,20 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
         Header::Ethernet(e) => {
             f("destination", Show(&e.dst));
             f("source", Show(&e.src));
-            if let Some(tag) = e.vlan {
-                f("vlan", Num(tag.vid as u64));
+            // One pair of lines per tag, outermost first; a Q-in-Q
+            // service tag says so.
+            for tag in &e.tags {
+                match tag.tpid {
+                    EtherType::Vlan => f("vlan", Num(tag.vid as u64)),
+                    tpid => f(
+                        "vlan",
+                        Show(&format_args!(
+                            "{} (service tag, TPID {:#06x})",
+                            tag.vid,
+                            u16::from(tpid)
+                        )),
+                    ),
+                }
                 f("priority", Num(tag.pcp as u64));
             }
             f("type", Show(&ShowEtherType(e.ethertype)));

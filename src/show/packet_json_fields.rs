@@ -103,11 +103,20 @@ fn ethernet_fields<W: Write>(
 ) -> io::Result<()> {
     f.text("destination", &e.dst)?;
     f.text("source", &e.src)?;
-    if let Some(tag) = e.vlan {
-        // IEEE 802.1Q § 9.6: the tag control information's three fields.
+    if let Some(tag) = e.tags.first() {
+        // IEEE 802.1Q § 9.6: the tag control information's three fields,
+        // of the outermost tag (schema 1 had room for one).
         f.num("vlan", tag.vid)?;
         f.num("priority", tag.pcp)?;
         f.bool("dei", tag.dei)?;
+        // Every tag, outermost first, with its TPID: Q-in-Q stacks them.
+        f.list("tags", &e.tags, |t, tag| {
+            t.num("tpid", u16::from(tag.tpid))?;
+            t.str("tpid_name", ethertype_name(tag.tpid))?;
+            t.num("vlan", tag.vid)?;
+            t.num("priority", tag.pcp)?;
+            t.bool("dei", tag.dei)
+        })?;
     }
     // For a tagged frame, the type after the tag: what the payload is.
     f.num("type", u16::from(e.ethertype))?;
@@ -609,6 +618,7 @@ fn ethertype_name(ethertype: EtherType) -> &'static str {
         EtherType::Arp => "ARP",
         EtherType::Ipv6 => "IPv6",
         EtherType::Vlan => "802.1Q",
+        EtherType::ServiceVlan => "802.1ad",
         EtherType::Unknown(raw) if raw <= 1500 => "802.3 length",
         EtherType::Unknown(_) => "unknown",
     }

@@ -185,6 +185,13 @@ pub fn dissect(frame: &[u8], link: Link, original: usize) -> Dissection {
                     EtherType::Ipv4 => out.ipv4(frame, payload),
                     EtherType::Ipv6 => out.ipv6(frame, payload),
                     EtherType::Arp => out.arp(frame, payload),
+                    // Only past ethernet::MAX_TAGS stacked tags.
+                    tag if tag.is_tag() => {
+                        out.undissected = Some(format!(
+                            "more than {} stacked VLAN tags",
+                            ethernet::MAX_TAGS
+                        ));
+                    }
                     other => {
                         out.undissected = Some(format!("EtherType {other}"));
                     }
@@ -901,6 +908,31 @@ mod tests {
         let d = dissect(&frame, Link::Ethernet, frame.len());
         assert!(matches!(d.problem, Some(Error::Malformed { .. })));
         assert_eq!(d.quote.map(|q| q.cut), Some(None));
+    }
+
+    #[test]
+    fn q_in_q_reaches_ip_and_too_deep_a_stack_is_named() {
+        // S-TAG 200 over C-TAG 100 in front of the loopback SYN's IPv4.
+        let mut frame = SYN_FRAME[..12].to_vec();
+        frame.extend_from_slice(&[0x88, 0xa8, 0x00, 0xc8, 0x81, 0x00]);
+        frame.extend_from_slice(&[0x00, 0x64]);
+        frame.extend_from_slice(&SYN_FRAME[12..]);
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        assert_eq!(d.problem, None);
+        assert_eq!(layers(&frame), [Layer::Ethernet, Layer::Ipv4, Layer::Tcp]);
+        assert_eq!(d.layers[0].bytes, 0..22);
+
+        let mut deep = SYN_FRAME[..12].to_vec();
+        for _ in 0..=ethernet::MAX_TAGS {
+            deep.extend_from_slice(&[0x81, 0x00, 0x00, 0x01]);
+        }
+        deep.extend_from_slice(&SYN_FRAME[12..]);
+        let d = dissect(&deep, Link::Ethernet, deep.len());
+        assert_eq!(d.problem, None);
+        assert_eq!(
+            d.undissected.as_deref(),
+            Some("more than 8 stacked VLAN tags")
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //!
 //! ```text
 //!  ┌──────────────────────────────────────────────────────────────────┐
-//!  │ Ethernet II  dst · src · [802.1Q tag] · EtherType   OSI layer 2  │
+//!  │ Ethernet II  dst · src · [802.1Q tags] · EtherType  OSI layer 2  │
 //!  │ ┌──────────────────────────────────────────────────────────────┐ │
 //!  │ │ IPv4  version · IHL · total length · … · protocol · src · dst│ │
 //!  │ │ ┌──────────────────────────────────────────────────────────┐ │ │
@@ -25,7 +25,7 @@
 //!
 //! | file            | header                        | spec             |
 //! |-----------------|-------------------------------|------------------|
-//! | [`ethernet`]    | Ethernet II and 802.1Q tag    | IEEE 802.3, 802.1Q |
+//! | [`ethernet`]    | Ethernet II, 802.1Q tags (Q-in-Q) | IEEE 802.3, 802.1Q |
 //! | [`ipv4`]        | IPv4, and the protocol numbers | [RFC 791 § 3.1]  |
 //! | [`tcp`]         | TCP and its options           | [RFC 9293 § 3.1] |
 //! | [`udp`]         | UDP                           | [RFC 768]        |
