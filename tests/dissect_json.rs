@@ -155,6 +155,14 @@ fn every_layer_of_a_built_capture_matches_the_schema() {
         );
     }
     assert!(lines.iter().any(|l| l["cut_short"] == true));
+    // A header the snap length cut: the fields that are there.
+    assert!(
+        lines
+            .iter()
+            .flat_map(|l| l["layers"].as_array().into_iter().flatten())
+            .any(|layer| layer["partial"] == true),
+        "no partial header"
+    );
     assert!(lines.iter().any(|l| {
         l["layers"][0]["fields"]["tags"][1]["tpid_name"] == "802.1Q"
     }));
@@ -303,6 +311,11 @@ fn the_schema_rejects_what_it_should() {
     assert!(broken(&|l| l["extra"] = json!(true)));
     // `quoted` is there only to say yes; a quote needs its three keys.
     assert!(broken(&|l| l["layers"][2]["quoted"] = json!(false)));
+    assert!(broken(&|l| l["layers"][2]["partial"] = json!(false)));
+    // A partial header is one of the four fixed headers partial.rs reads.
+    assert!(broken(&|l| {
+        l["layers"][0]["partial"] = json!(true);
+    }));
     assert!(broken(&|l| l["quote"] = json!({"bytes": [0, 1]})));
     let _ = std::fs::remove_dir_all(&d);
 }

@@ -103,6 +103,8 @@ pub fn title_of(header: &Header) -> String {
         Header::Tcp(..) | Header::TcpStart(_) => "TCP".into(),
         Header::Udp(..) => "UDP".into(),
         Header::Xmpp(_) => "XMPP".into(),
+        // The layer's own name: the JSON keeps its layer names.
+        Header::Partial(p) => p.layer.to_string(),
     }
 }
 
@@ -132,8 +134,15 @@ pub fn tree(d: &Dissection) -> String {
     for layer in &d.layers {
         let l = layer.header.layer();
         let osi = osi_of(l);
+        // A header the bytes ran out in says how much of it there is.
+        let cut = match &layer.header {
+            Header::Partial(p) => {
+                format!(" (cut: {} of its {} bytes)", p.available, p.needed)
+            }
+            _ => String::new(),
+        };
         let head = format!(
-            "▸ {}{} · OSI {osi} {} · TCP/IP {} · bytes {}–{} ({})",
+            "▸ {}{}{cut} · OSI {osi} {} · TCP/IP {} · bytes {}–{} ({})",
             title_of(&layer.header),
             if layer.quoted { " (quoted)" } else { "" },
             osi_name(osi),
@@ -150,8 +159,24 @@ pub fn tree(d: &Dissection) -> String {
     if let Some(q) = &d.quote {
         let _ = writeln!(out, "{}", quote_note(q));
     }
-    if let Some(e) = &d.problem {
-        let _ = writeln!(out, "▸ {}", problem(e).red().bold());
+    match &d.problem {
+        // Bytes missing because the snapshot length cut them: a cut, not
+        // a fault of the packet (the closing line gives the numbers).
+        Some(Error::Truncated {
+            layer,
+            needed,
+            available,
+        }) if d.is_cut_short() => {
+            let line = format!(
+                "(cut: {layer} needs {needed} bytes, the capture kept \
+                 {available})"
+            );
+            let _ = writeln!(out, "▸ {}", line.red().bold());
+        }
+        Some(e) => {
+            let _ = writeln!(out, "▸ {}", problem(e).red().bold());
+        }
+        None => {}
     }
     if !d.rest.is_empty() {
         let _ = writeln!(
@@ -442,7 +467,10 @@ pub fn write_summary<W: io::Write>(
             Header::Xmpp(p) => {
                 write!(out, " XMPP <{}>", p.element)?;
             }
-            Header::Ethernet(_) | Header::Ipv6Ext(_) | Header::TcpStart(_) => {}
+            Header::Ethernet(_)
+            | Header::Ipv6Ext(_)
+            | Header::TcpStart(_)
+            | Header::Partial(_) => {}
         }
     }
     if !wrote {

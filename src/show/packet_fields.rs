@@ -240,6 +240,12 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
                 f("options", Show(&Joined(t.options.iter().filter(shown))));
             }
         }
+        // What there is of a cut header (wire::partial).
+        Header::Partial(p) => {
+            for (name, value) in &p.fields {
+                f(name, Show(value));
+            }
+        }
         // The 8 bytes of TCP an ICMP error quotes (wire::quoted).
         Header::TcpStart(t) => {
             f("source_port", Num(t.src_port as u64));

@@ -41,7 +41,7 @@ use std::time::Duration;
 use super::packet::{number, osi_name, osi_of, tcpip_name, title_of};
 use super::packet_json_fields::{Context, fields};
 use crate::wire::Error;
-use crate::wire::dissect::Dissection;
+use crate::wire::dissect::{Dissection, Header};
 use crate::wire::quoted::Quote;
 
 /// The version of the shape written here, and of
@@ -93,6 +93,11 @@ pub fn write<W: Write>(
         // and a key on every layer would cost every line.
         if decoded.quoted {
             layer.bool("quoted", true)?;
+        }
+        // Only on a header the bytes ran out in: its fields are those
+        // whose bytes are there.
+        if matches!(decoded.header, Header::Partial(_)) {
+            layer.bool("partial", true)?;
         }
         let at = layer.key("bytes")?;
         at.write_all(b"[")?;

@@ -42,6 +42,7 @@ use crate::wire::icmpv4;
 use crate::wire::icmpv6;
 use crate::wire::ipv4::{self, IpProtocol};
 use crate::wire::ipv6::{self, ExtensionBody, Ipv6Option, NextHeader};
+use crate::wire::partial;
 use crate::wire::tcp::{self, Flags, TcpOption};
 use crate::wire::udp;
 use crate::wire::xml_peek::Peek;
@@ -85,6 +86,17 @@ pub fn fields<W: Write>(
         Header::Icmpv4(i) => icmpv4_fields(f, i),
         Header::Icmpv6(i, sum) => icmpv6_fields(f, i, *sum),
         Header::Tcp(t, sum) => tcp_fields(f, t, *sum, context),
+        // What there is of a cut header (wire::partial), typed.
+        Header::Partial(p) => {
+            for (name, value) in &p.fields {
+                match value {
+                    partial::Value::Num(n) => f.num(name, *n)?,
+                    partial::Value::Bool(on) => f.bool(name, *on)?,
+                    partial::Value::Addr(ip) => f.text(name, ip)?,
+                }
+            }
+            Ok(())
+        }
         // The 8 bytes of TCP an ICMP error quotes (wire::quoted).
         Header::TcpStart(t) => {
             f.num("source_port", t.src_port)?;

@@ -28,6 +28,7 @@ use super::checksum::{finish, pseudo_header_sum};
 use super::ethernet::{self, EtherType};
 use super::ipv4::{self, IpProtocol};
 use super::ipv6::{self, NextHeader};
+use super::partial::Partial;
 use super::quoted::{Cut, Quote, TcpStart};
 use super::{Error, Layer, arp, dns, icmpv4, icmpv6, tcp, udp, xml_peek};
 
@@ -90,6 +91,9 @@ pub enum Header {
     /// The first 8 bytes of a TCP header, quoted in an ICMP error that
     /// kept no more of it (RFC 792 promises only these).
     TcpStart(TcpStart),
+    /// The fields that are there of a header the bytes ran out in: cut by
+    /// the snapshot length or by an ICMP error's quote.
+    Partial(Partial),
 }
 
 impl Header {
@@ -107,6 +111,7 @@ impl Header {
             Header::Tcp(..) | Header::TcpStart(_) => Layer::Tcp,
             Header::Udp(..) => Layer::Udp,
             Header::Xmpp(_) => Layer::Xmpp,
+            Header::Partial(p) => p.layer,
         }
     }
 }
@@ -222,6 +227,22 @@ impl Dissection {
         });
     }
 
+    /// Shows what is there of the `layer` header at `base` whose bytes ran
+    /// out (a [`Partial`], as Wireshark does), then hands the error back.
+    fn partial(
+        &mut self,
+        layer: Layer,
+        bytes: &[u8],
+        base: usize,
+        e: Error,
+    ) -> Error {
+        if let Some(p) = Partial::read(layer, bytes, &e) {
+            let end = base + p.len;
+            self.push(Header::Partial(p), base..end);
+        }
+        e
+    }
+
     fn stop(mut self, problem: Error) -> Dissection {
         self.problem = Some(problem);
         self
@@ -240,6 +261,7 @@ impl Dissection {
         let (ip, payload) = match parse(packet) {
             Ok(parsed) => parsed,
             Err(e) => {
+                let e = self.partial(Layer::Ipv4, packet, at.start, e);
                 self.problem = Some(e);
                 return;
             }
@@ -269,6 +291,7 @@ impl Dissection {
         let (ip, payload) = match ipv6::Repr::parse(packet) {
             Ok(parsed) => parsed,
             Err(e) => {
+                let e = self.partial(Layer::Ipv6, packet, at.start, e);
                 self.problem = Some(e);
                 return;
             }
@@ -417,7 +440,8 @@ impl Dissection {
         // depends on that.
         let (inner, protocol) = match bytes.first().map(|b| b >> 4) {
             Some(4) => {
-                let (ip, payload) = ipv4::Repr::parse_captured(bytes)?;
+                let (ip, payload) = ipv4::Repr::parse_captured(bytes)
+                    .map_err(|e| self.partial(Layer::Ipv4, bytes, base, e))?;
                 quote.original = Some(ip.total_len());
                 let (protocol, first_fragment) =
                     (ip.protocol, ip.fragment_offset == 0);
@@ -429,7 +453,8 @@ impl Dissection {
                 (base + payload.start..base + payload.end, protocol)
             }
             Some(6) => {
-                let (ip, payload) = ipv6::Repr::parse_captured(bytes)?;
+                let (ip, payload) = ipv6::Repr::parse_captured(bytes)
+                    .map_err(|e| self.partial(Layer::Ipv6, bytes, base, e))?;
                 quote.original = Some(ip.total_len());
                 let next = ip.next_header;
                 self.push(Header::Ipv6(ip), base..base + payload.start);
@@ -457,7 +482,10 @@ impl Dissection {
             IpProtocol::Udp => {
                 // The 8 bytes are the whole UDP header; its length field
                 // counts the datagram the quote cut.
-                let (repr, payload) = udp::Repr::parse_captured(segment)?;
+                let (repr, payload) = udp::Repr::parse_captured(segment)
+                    .map_err(|e| {
+                        self.partial(Layer::Udp, segment, inner.start, e)
+                    })?;
                 let header = inner.start..inner.start + payload.start;
                 self.push(Header::Udp(repr, Checksum::Unverifiable), header);
                 self.rest =
@@ -478,7 +506,10 @@ impl Dissection {
                 // Usually it keeps the 8 bytes RFC 792 asks for: ports and
                 // sequence number, and the TCP header is cut after them.
                 Err(cut @ Error::Truncated { .. }) => {
-                    let (start, used) = TcpStart::parse(segment)?;
+                    let (start, used) =
+                        TcpStart::parse(segment).map_err(|e| {
+                            self.partial(Layer::Tcp, segment, inner.start, e)
+                        })?;
                     let header = inner.start..inner.start + used.end;
                     self.push(Header::TcpStart(start), header);
                     self.rest = inner.start + used.end..inner.end;
@@ -540,7 +571,10 @@ impl Dissection {
                     self.rest = end..data.end;
                 }
             }
-            Err(e) => self.problem = Some(e),
+            Err(e) => {
+                let e = self.partial(Layer::Tcp, segment, at.start, e);
+                self.problem = Some(e);
+            }
         }
     }
 
@@ -573,7 +607,10 @@ impl Dissection {
                     self.dns(frame, data, false);
                 }
             }
-            Err(e) => self.problem = Some(e),
+            Err(e) => {
+                let e = self.partial(Layer::Udp, datagram, at.start, e);
+                self.problem = Some(e);
+            }
         }
     }
 }
@@ -618,6 +655,7 @@ fn verdict(
 mod tests {
     use super::*;
     use crate::wire::fixtures::SYN_FRAME;
+    use crate::wire::partial::Value;
     use crate::wire::quoted::Cut;
 
     #[test]
@@ -751,11 +789,32 @@ mod tests {
     #[test]
     fn a_snapshot_cut_keeps_the_headers_it_has() {
         // The capture kept 60 of the frame's 74 bytes: TCP's options are
-        // cut, so TCP is truncated, but Ethernet and IPv4 are whole.
+        // cut, so TCP is truncated, but Ethernet and IPv4 are whole, and
+        // TCP's fixed 20 bytes are shown as a partial header.
         let d = dissect(&SYN_FRAME[..60], Link::Ethernet, SYN_FRAME.len());
         assert!(d.is_cut_short());
-        assert_eq!(d.layers.len(), 2);
+        assert_eq!(d.layers.len(), 3);
+        match &d.layers[2].header {
+            Header::Partial(p) => {
+                assert_eq!(
+                    (p.layer, p.needed, p.available),
+                    (Layer::Tcp, 40, 26)
+                );
+                assert_eq!(p.fields[1], ("destination_port", Value::Num(5222)));
+            }
+            other => panic!("expected a partial TCP header, got {other:?}"),
+        }
+        assert_eq!(d.layers[2].bytes, 34..54);
         assert!(matches!(d.problem, Some(Error::Truncated { .. })));
+        // Cut before IPv4's destination: what comes before it is shown.
+        let d = dissect(&SYN_FRAME[..30], Link::Ethernet, SYN_FRAME.len());
+        match &d.layers[1].header {
+            Header::Partial(p) => {
+                assert_eq!(p.layer, Layer::Ipv4);
+                assert_eq!(p.fields.last().map(|f| f.0), Some("source"));
+            }
+            other => panic!("expected a partial IPv4 header, got {other:?}"),
+        }
         // Cut after the TCP header of a frame with data: all three parse.
         let mut long = SYN_FRAME.to_vec();
         long.extend_from_slice(&[0u8; 100]);

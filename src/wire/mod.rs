@@ -35,6 +35,7 @@
 //! | [`icmpv4`]      | ICMP for IPv4: ping, errors    | [RFC 792]        |
 //! | [`icmpv6`]      | ICMP for IPv6: ping, errors, NDP | [RFC 4443]     |
 //! | [`quoted`]      | the packet an ICMP error quotes | [RFC 792], [RFC 4443] |
+//! | [`partial`]     | what is there of a cut header  | (each header's) |
 //! | [`dns`]         | DNS messages, names, records   | [RFC 1035 § 4]   |
 //! | [`tls_record`]  | TLS record headers             | [RFC 8446 § 5.1] |
 //!
@@ -88,6 +89,7 @@ pub mod icmpv4;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod partial;
 pub mod quoted;
 pub mod tcp;
 pub mod tcp_flow;
