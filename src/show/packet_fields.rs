@@ -242,8 +242,21 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
         }
         // What there is of a cut header (wire::partial).
         Header::Partial(p) => {
+            use crate::wire::partial::Value::Num as N;
             for (name, value) in &p.fields {
-                f(name, Show(value));
+                // In hex where the whole header shows them in hex.
+                match (*name, value) {
+                    ("identification" | "checksum", N(n)) => {
+                        f(name, Show(&format_args!("{n:#06x}")));
+                    }
+                    ("traffic_class", N(n)) => {
+                        f(name, Show(&format_args!("{n:#04x}")));
+                    }
+                    ("flow_label", N(n)) => {
+                        f(name, Show(&format_args!("{n:#07x}")));
+                    }
+                    _ => f(name, Show(value)),
+                }
             }
         }
         // The 8 bytes of TCP an ICMP error quotes (wire::quoted).
