@@ -482,14 +482,23 @@ pub fn write_summary<W: io::Write>(
             _ => out.write_all(b"data")?,
         }
     }
-    if let Some(e) = &d.problem {
-        write!(out, " {}", problem(e))?;
-    } else if d.is_cut_short() {
-        write!(
+    // A snapshot length's cut is said to be one, as in the tree.
+    match &d.problem {
+        Some(Error::Truncated { layer, needed, .. }) if d.is_cut_short() => {
+            write!(
+                out,
+                " (cut: {layer} needs {needed} bytes; captured {} of {} \
+                 bytes)",
+                d.captured, d.original
+            )?;
+        }
+        Some(e) => write!(out, " {}", problem(e))?,
+        None if d.is_cut_short() => write!(
             out,
-            " (truncated: capture kept {} of {} bytes)",
+            " (cut: captured {} of {} bytes)",
             d.captured, d.original
-        )?;
+        )?,
+        None => {}
     }
     Ok(())
 }
