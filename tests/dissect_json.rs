@@ -9,7 +9,8 @@
 //!   tag, ARP for Ethernet/IPv4 and for other address types, IPv4 with
 //!   options, every IPv6 extension header (Hop-by-Hop with each option,
 //!   Routing, Fragment, AH, Destination Options), every ICMP and ICMPv6
-//!   message the dissector names, TCP with every option, UDP with and
+//!   message the dissector names (the errors with the packet they quote,
+//!   whole or cut), TCP with every option, UDP with and
 //!   without a checksum, DNS over UDP and TCP with every record type,
 //!   XMPP, plus what stops a dissection: a malformed header, a truncated
 //!   one, a frame cut by the snap length, a later fragment, an unknown
@@ -154,6 +155,30 @@ fn every_layer_of_a_built_capture_matches_the_schema() {
         );
     }
     assert!(lines.iter().any(|l| l["cut_short"] == true));
+    // A header the snap length cut: the fields that are there.
+    assert!(
+        lines
+            .iter()
+            .flat_map(|l| l["layers"].as_array().into_iter().flatten())
+            .any(|layer| layer["partial"] == true),
+        "no partial header"
+    );
+    assert!(lines.iter().any(|l| {
+        l["layers"][0]["fields"]["tags"][1]["tpid_name"] == "802.1Q"
+    }));
+    // Quoted packets: whole, cut between headers, cut inside one.
+    assert!(lines.iter().any(|l| l["quote"]["cut"].is_null()));
+    assert!(lines.iter().any(|l| l["quote"]["cut"]["layer"] == "TCP"));
+    assert!(lines.iter().any(|l| l["quote"]["original"].is_null()));
+    assert!(
+        lines
+            .iter()
+            .flat_map(|l| l["layers"].as_array().into_iter().flatten())
+            .any(|layer| layer["quoted"] == true
+                && layer["fields"]["flags"].is_null()
+                && layer["layer"] == "TCP"),
+        "no quoted TCP start"
+    );
     assert!(lines.iter().any(|l| l["undissected"].is_string()));
     let statuses: BTreeSet<&str> = lines
         .iter()
@@ -284,6 +309,14 @@ fn the_schema_rejects_what_it_should() {
     assert!(broken(&|l| l["schema"] = json!(2)));
     assert!(broken(&|l| l["problem"] = json!("(truncated: …)")));
     assert!(broken(&|l| l["extra"] = json!(true)));
+    // `quoted` is there only to say yes; a quote needs its three keys.
+    assert!(broken(&|l| l["layers"][2]["quoted"] = json!(false)));
+    assert!(broken(&|l| l["layers"][2]["partial"] = json!(false)));
+    // A partial header is one of the four fixed headers partial.rs reads.
+    assert!(broken(&|l| {
+        l["layers"][0]["partial"] = json!(true);
+    }));
+    assert!(broken(&|l| l["quote"] = json!({"bytes": [0, 1]})));
     let _ = std::fs::remove_dir_all(&d);
 }
 
@@ -559,6 +592,14 @@ fn ethernet_frames() -> Vec<(Vec<u8>, Option<u32>)> {
         Some(0x6064),
         &ipv4(17, 0, &udp(53, 40003, &message, V4)),
     ));
+    // Q-in-Q: an S-TAG (0x88a8) over the C-TAG, then IPv4 and UDP.
+    let mut qinq = eth(
+        0x0800,
+        Some(0x6064),
+        &ipv4(17, 0, &udp(40011, 9, b"q-in-q", V4)),
+    );
+    qinq.splice(12..12, [0x88, 0xa8, 0x00, 0xc8]);
+    push(qinq);
     // UDP without a checksum, in IPv4 with options (NOP, NOP, NOP, EOL).
     let mut plain = udp(40004, 9, b"no checksum", V4);
     plain[6..8].copy_from_slice(&[0, 0]);
@@ -640,6 +681,27 @@ fn ethernet_frames() -> Vec<(Vec<u8>, Option<u32>)> {
             &ipv6(58, &icmpv6(kind, code, rest, data)),
         ));
     }
+
+    // Quotes: the 8 bytes of TCP RFC 792 promises, a quote cut inside
+    // the quoted IPv4 header, and an IPv6 packet quoted in ICMPv6.
+    let quoted_tcp =
+        &ipv4(6, 0x4000, &tcp((40009, 443), 0x02, &[], &[], V4))[..28];
+    push(eth(
+        0x0800,
+        None,
+        &ipv4(1, 0, &icmp(11, 0, [0; 4], quoted_tcp)),
+    ));
+    push(eth(
+        0x0800,
+        None,
+        &ipv4(1, 0, &icmp(3, 1, [0; 4], &quoted_tcp[..12])),
+    ));
+    let quoted6 = ipv6(6, &tcp((40010, 443), 0x02, &[], &[], V6));
+    push(eth(
+        0x86dd,
+        None,
+        &ipv6(58, &icmpv6(2, 0, [0, 0, 0x05, 0x00], &quoted6[..48])),
+    ));
 
     // What stops a dissection.
     let mut malformed = ipv4(17, 0, &udp(1, 2, b"x", V4));

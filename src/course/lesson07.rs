@@ -561,7 +561,7 @@ fn built_frame(payload: &[u8]) -> anyhow::Result<Vec<u8>> {
     let eth = ethernet::Repr {
         dst: MacAddr([0; 6]),
         src: MacAddr([0; 6]),
-        vlan: None,
+        tags: Vec::new(),
         ethertype: EtherType::Ipv4,
     };
     let (l2, l3) = (eth.header_len(), ip.header_len());

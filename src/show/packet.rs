@@ -20,6 +20,7 @@ use colored::{Color, Colorize};
 use super::packet_fields::{Rdata, each_field};
 use crate::wire::arp::Addresses;
 use crate::wire::dissect::{Dissection, Header};
+use crate::wire::quoted::Quote;
 use crate::wire::{Error, Layer};
 
 /// OSI's name for a layer number.
@@ -90,7 +91,7 @@ fn mark(layer: Layer) -> char {
 /// layer costs no allocation (the JSON names every layer of every frame).
 pub fn title_of(header: &Header) -> Cow<'static, str> {
     match header {
-        Header::Ethernet(e) if e.vlan.is_some() => {
+        Header::Ethernet(e) if !e.tags.is_empty() => {
             "Ethernet II + 802.1Q".into()
         }
         Header::Ethernet(_) => "Ethernet II".into(),
@@ -101,9 +102,11 @@ pub fn title_of(header: &Header) -> Cow<'static, str> {
         Header::Icmpv4(_) => "ICMP".into(),
         Header::Icmpv6(..) => "ICMPv6".into(),
         Header::Dns(_) => "DNS".into(),
-        Header::Tcp(..) => "TCP".into(),
+        Header::Tcp(..) | Header::TcpStart(_) => "TCP".into(),
         Header::Udp(..) => "UDP".into(),
         Header::Xmpp(_) => "XMPP".into(),
+        // The layer's own name: the JSON keeps its layer names.
+        Header::Partial(p) => p.layer.to_string().into(),
     }
 }
 
@@ -133,9 +136,17 @@ pub fn tree(d: &Dissection) -> String {
     for layer in &d.layers {
         let l = layer.header.layer();
         let osi = osi_of(l);
+        // A header the bytes ran out in says how much of it there is.
+        let cut = match &layer.header {
+            Header::Partial(p) => {
+                format!(" (cut: {} of its {} bytes)", p.available, p.needed)
+            }
+            _ => String::new(),
+        };
         let head = format!(
-            "▸ {} · OSI {osi} {} · TCP/IP {} · bytes {}–{} ({})",
+            "▸ {}{}{cut} · OSI {osi} {} · TCP/IP {} · bytes {}–{} ({})",
             title_of(&layer.header),
+            if layer.quoted { " (quoted)" } else { "" },
             osi_name(osi),
             tcpip_name(osi),
             layer.bytes.start,
@@ -147,8 +158,27 @@ pub fn tree(d: &Dissection) -> String {
             let _ = writeln!(out, "    {:<17} {value}", format!("{name}:"));
         }
     }
-    if let Some(e) = &d.problem {
-        let _ = writeln!(out, "▸ {}", problem(e).red().bold());
+    if let Some(q) = &d.quote {
+        let _ = writeln!(out, "{}", quote_note(q));
+    }
+    match &d.problem {
+        // Bytes missing because the snapshot length cut them: a cut, not
+        // a fault of the packet (the closing line gives the numbers).
+        Some(Error::Truncated {
+            layer,
+            needed,
+            available,
+        }) if d.is_cut_short() => {
+            let line = format!(
+                "(cut: {layer} needs {needed} bytes, the capture kept \
+                 {available})"
+            );
+            let _ = writeln!(out, "▸ {}", line.red().bold());
+        }
+        Some(e) => {
+            let _ = writeln!(out, "▸ {}", problem(e).red().bold());
+        }
+        None => {}
     }
     if !d.rest.is_empty() {
         let _ = writeln!(
@@ -172,6 +202,33 @@ pub fn tree(d: &Dissection) -> String {
         );
     }
     out
+}
+
+/// What an ICMP error's quote holds: "(the ICMP error quotes 28 of the
+/// 56 bytes of the packet that caused it; the quote ends 8 bytes into
+/// its 20-byte TCP header: cut by the sender, not malformed)".
+pub fn quote_note(q: &Quote) -> String {
+    let mut note = match q.original {
+        Some(original) => format!(
+            "  (the ICMP error quotes {} of the {original} bytes of the \
+             packet that caused it",
+            q.bytes.len()
+        ),
+        None => format!(
+            "  (the ICMP error quotes {} bytes of the packet that caused it",
+            q.bytes.len()
+        ),
+    };
+    if let Some(cut) = q.cut {
+        let _ = write!(
+            note,
+            "; the quote ends {} bytes into its {}-byte {} header: cut by \
+             the sender, not malformed",
+            cut.available, cut.needed, cut.layer
+        );
+    }
+    note.push(')');
+    note
 }
 
 /// Which layer each byte belongs to (`None`: data or unclaimed).
@@ -331,6 +388,10 @@ pub fn write_summary<W: io::Write>(
     let mut ip: Option<(IpAddr, IpAddr)> = None;
     let mut wrote = false;
     for layer in &d.layers {
+        // A quoted packet is the one the ICMP error is about, not this one.
+        if layer.quoted {
+            break;
+        }
         match &layer.header {
             Header::Ipv4(v4) => ip = Some((v4.src.into(), v4.dst.into())),
             Header::Ipv6(v6) => ip = Some((v6.src.into(), v6.dst.into())),
@@ -408,7 +469,10 @@ pub fn write_summary<W: io::Write>(
             Header::Xmpp(p) => {
                 write!(out, " XMPP <{}>", p.element)?;
             }
-            Header::Ethernet(_) | Header::Ipv6Ext(_) => {}
+            Header::Ethernet(_)
+            | Header::Ipv6Ext(_)
+            | Header::TcpStart(_)
+            | Header::Partial(_) => {}
         }
     }
     if !wrote {
@@ -420,14 +484,23 @@ pub fn write_summary<W: io::Write>(
             _ => out.write_all(b"data")?,
         }
     }
-    if let Some(e) = &d.problem {
-        write!(out, " {}", problem(e))?;
-    } else if d.is_cut_short() {
-        write!(
+    // A snapshot length's cut is said to be one, as in the tree.
+    match &d.problem {
+        Some(Error::Truncated { layer, needed, .. }) if d.is_cut_short() => {
+            write!(
+                out,
+                " (cut: {layer} needs {needed} bytes; captured {} of {} \
+                 bytes)",
+                d.captured, d.original
+            )?;
+        }
+        Some(e) => write!(out, " {}", problem(e))?,
+        None if d.is_cut_short() => write!(
             out,
-            " (truncated: capture kept {} of {} bytes)",
+            " (cut: captured {} of {} bytes)",
             d.captured, d.original
-        )?;
+        )?,
+        None => {}
     }
     Ok(())
 }

@@ -54,8 +54,20 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
         Header::Ethernet(e) => {
             f("destination", Show(&e.dst));
             f("source", Show(&e.src));
-            if let Some(tag) = e.vlan {
-                f("vlan", Num(tag.vid as u64));
+            // One pair of lines per tag, outermost first; a Q-in-Q
+            // service tag says so.
+            for tag in &e.tags {
+                match tag.tpid {
+                    EtherType::Vlan => f("vlan", Num(tag.vid as u64)),
+                    tpid => f(
+                        "vlan",
+                        Show(&format_args!(
+                            "{} (service tag, TPID {:#06x})",
+                            tag.vid,
+                            u16::from(tpid)
+                        )),
+                    ),
+                }
                 f("priority", Num(tag.pcp as u64));
             }
             f("type", Show(&ShowEtherType(e.ethertype)));
@@ -227,6 +239,31 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
             if t.options.iter().any(|o| shown(&o)) {
                 f("options", Show(&Joined(t.options.iter().filter(shown))));
             }
+        }
+        // What there is of a cut header (wire::partial).
+        Header::Partial(p) => {
+            use crate::wire::partial::Value::Num as N;
+            for (name, value) in &p.fields {
+                // In hex where the whole header shows them in hex.
+                match (*name, value) {
+                    ("identification" | "checksum", N(n)) => {
+                        f(name, Show(&format_args!("{n:#06x}")));
+                    }
+                    ("traffic_class", N(n)) => {
+                        f(name, Show(&format_args!("{n:#04x}")));
+                    }
+                    ("flow_label", N(n)) => {
+                        f(name, Show(&format_args!("{n:#07x}")));
+                    }
+                    _ => f(name, Show(value)),
+                }
+            }
+        }
+        // The 8 bytes of TCP an ICMP error quotes (wire::quoted).
+        Header::TcpStart(t) => {
+            f("source_port", Num(t.src_port as u64));
+            f("destination_port", Num(t.dst_port as u64));
+            f("sequence", Num(t.seq as u64));
         }
         Header::Udp(u, sum) => {
             f("source_port", Num(u.src_port as u64));
@@ -408,6 +445,8 @@ pub fn verdict(sum: Checksum) -> &'static str {
         Checksum::Bad => "(BAD)",
         Checksum::Offloaded => "(offloaded: filled in after capture)",
         Checksum::Absent => "(none)",
-        Checksum::Unverifiable => "(unverified: capture cut short)",
+        Checksum::Unverifiable => {
+            "(unverified: the bytes it covers are cut off)"
+        }
     }
 }

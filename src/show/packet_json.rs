@@ -43,8 +43,9 @@ use super::packet::{number, osi_name, osi_of, tcpip_name, title_of};
 use super::packet_json_fields::{Context, fields};
 use super::plain_text::{self, Ipv4Text};
 use crate::wire::Error;
-use crate::wire::dissect::Dissection;
+use crate::wire::dissect::{Dissection, Header};
 use crate::wire::ethernet::MacAddr;
+use crate::wire::quoted::Quote;
 
 /// The version of the shape written here, and of
 /// `schemas/dissect.schema.json`.
@@ -91,6 +92,16 @@ pub fn write<W: Write>(
         layer.num("osi", osi)?;
         layer.str("osi_name", osi_name(osi))?;
         layer.str("tcpip", tcpip_name(osi))?;
+        // Only on headers quoted in an ICMP error: most frames have none,
+        // and a key on every layer would cost every line.
+        if decoded.quoted {
+            layer.bool("quoted", true)?;
+        }
+        // Only on a header the bytes ran out in: its fields are those
+        // whose bytes are there.
+        if matches!(decoded.header, Header::Partial(_)) {
+            layer.bool("partial", true)?;
+        }
         let at = layer.key("bytes")?;
         at.write_all(b"[")?;
         number(at, decoded.bytes.start)?;
@@ -101,6 +112,10 @@ pub fn write<W: Write>(
         context.after(&decoded.header);
         Ok(())
     })?;
+    // Only on ICMP errors, for the same reason as `quoted`.
+    if let Some(q) = &d.quote {
+        line.object("quote", |o| quote(o, q))?;
+    }
     match &d.problem {
         Some(e) => line.object("problem", |p| problem(p, e))?,
         None => line.null("problem")?,
@@ -118,6 +133,30 @@ pub fn write<W: Write>(
     line.close()
 }
 // ANCHOR_END: write
+
+/// The packet an ICMP error quotes: where it is, how long it was, and
+/// the header the quote ends in (`cut`, `null` when it ends between
+/// headers).
+fn quote<W: Write>(o: &mut Members<'_, W>, q: &Quote) -> io::Result<()> {
+    let at = o.key("bytes")?;
+    at.write_all(b"[")?;
+    number(at, q.bytes.start)?;
+    at.write_all(b",")?;
+    number(at, q.bytes.end)?;
+    at.write_all(b"]")?;
+    match q.original {
+        Some(n) => o.num("original", n)?,
+        None => o.null("original")?,
+    }
+    match q.cut {
+        Some(cut) => o.object("cut", |c| {
+            c.text("layer", &cut.layer)?;
+            c.num("needed", cut.needed)?;
+            c.num("available", cut.available)
+        }),
+        None => o.null("cut"),
+    }
+}
 
 /// What stopped the descent: `truncated` (the capture has fewer bytes
 /// than the header needs) or `malformed` (a field breaks a rule), with

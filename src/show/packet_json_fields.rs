@@ -42,6 +42,7 @@ use crate::wire::icmpv4;
 use crate::wire::icmpv6;
 use crate::wire::ipv4::{self, IpProtocol};
 use crate::wire::ipv6::{self, ExtensionBody, Ipv6Option, NextHeader};
+use crate::wire::partial;
 use crate::wire::tcp::{self, Flags, TcpOption};
 use crate::wire::udp;
 use crate::wire::xml_peek::Peek;
@@ -85,6 +86,23 @@ pub fn fields<W: Write>(
         Header::Icmpv4(i) => icmpv4_fields(f, i),
         Header::Icmpv6(i, sum) => icmpv6_fields(f, i, *sum),
         Header::Tcp(t, sum) => tcp_fields(f, t, *sum, context),
+        // What there is of a cut header (wire::partial), typed.
+        Header::Partial(p) => {
+            for (name, value) in &p.fields {
+                match value {
+                    partial::Value::Num(n) => f.num(name, *n)?,
+                    partial::Value::Bool(on) => f.bool(name, *on)?,
+                    partial::Value::Addr(ip) => f.text(name, ip)?,
+                }
+            }
+            Ok(())
+        }
+        // The 8 bytes of TCP an ICMP error quotes (wire::quoted).
+        Header::TcpStart(t) => {
+            f.num("source_port", t.src_port)?;
+            f.num("destination_port", t.dst_port)?;
+            f.num("sequence", t.seq)
+        }
         Header::Udp(u, sum) => udp_fields(f, u, *sum),
         Header::Dns(d) => dns_fields(f, d),
         Header::Xmpp(p) => xmpp_fields(f, p),
@@ -97,11 +115,20 @@ fn ethernet_fields<W: Write>(
 ) -> io::Result<()> {
     f.mac("destination", &e.dst)?;
     f.mac("source", &e.src)?;
-    if let Some(tag) = e.vlan {
-        // IEEE 802.1Q § 9.6: the tag control information's three fields.
+    if let Some(tag) = e.tags.first() {
+        // IEEE 802.1Q § 9.6: the tag control information's three fields,
+        // of the outermost tag (schema 1 had room for one).
         f.num("vlan", tag.vid)?;
         f.num("priority", tag.pcp)?;
         f.bool("dei", tag.dei)?;
+        // Every tag, outermost first, with its TPID: Q-in-Q stacks them.
+        f.list("tags", &e.tags, |t, tag| {
+            t.num("tpid", u16::from(tag.tpid))?;
+            t.str("tpid_name", ethertype_name(tag.tpid))?;
+            t.num("vlan", tag.vid)?;
+            t.num("priority", tag.pcp)?;
+            t.bool("dei", tag.dei)
+        })?;
     }
     // For a tagged frame, the type after the tag: what the payload is.
     f.num("type", u16::from(e.ethertype))?;
@@ -603,6 +630,7 @@ fn ethertype_name(ethertype: EtherType) -> &'static str {
         EtherType::Arp => "ARP",
         EtherType::Ipv6 => "IPv6",
         EtherType::Vlan => "802.1Q",
+        EtherType::ServiceVlan => "802.1ad",
         EtherType::Unknown(raw) if raw <= 1500 => "802.3 length",
         EtherType::Unknown(_) => "unknown",
     }

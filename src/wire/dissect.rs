@@ -28,6 +28,8 @@ use super::checksum::{finish, pseudo_header_sum};
 use super::ethernet::{self, EtherType};
 use super::ipv4::{self, IpProtocol};
 use super::ipv6::{self, NextHeader};
+use super::partial::Partial;
+use super::quoted::{Cut, Quote, TcpStart};
 use super::{Error, Layer, arp, dns, icmpv4, icmpv6, tcp, udp, xml_peek};
 
 /// The DNS port (RFC 1035 § 4.2).
@@ -86,6 +88,12 @@ pub enum Header {
     Udp(udp::Repr, Checksum),
     /// An XMPP element recognised at the start of a TCP payload.
     Xmpp(xml_peek::Peek),
+    /// The first 8 bytes of a TCP header, quoted in an ICMP error that
+    /// kept no more of it (RFC 792 promises only these).
+    TcpStart(TcpStart),
+    /// The fields that are there of a header the bytes ran out in: cut by
+    /// the snapshot length or by an ICMP error's quote.
+    Partial(Partial),
 }
 
 impl Header {
@@ -100,9 +108,10 @@ impl Header {
             Header::Icmpv4(_) => Layer::Icmpv4,
             Header::Icmpv6(..) => Layer::Icmpv6,
             Header::Dns(_) => Layer::Dns,
-            Header::Tcp(..) => Layer::Tcp,
+            Header::Tcp(..) | Header::TcpStart(_) => Layer::Tcp,
             Header::Udp(..) => Layer::Udp,
             Header::Xmpp(_) => Layer::Xmpp,
+            Header::Partial(p) => p.layer,
         }
     }
 }
@@ -114,6 +123,9 @@ pub struct Decoded {
     pub header: Header,
     /// The header's own bytes (not its payload).
     pub bytes: Range<usize>,
+    /// Whether the header is quoted inside an ICMP error: it belongs to
+    /// the packet that caused the error, not to this one.
+    pub quoted: bool,
 }
 
 /// A frame taken apart.
@@ -134,13 +146,18 @@ pub struct Dissection {
     /// What the undissected rest is, when a header named a protocol this
     /// dissector does not read: `IP protocol unknown (47)`.
     pub undissected: Option<String>,
+    /// The packet an ICMP or ICMPv6 error quotes, if the frame is one:
+    /// where it is, how long it was, and where the quote cuts it.
+    pub quote: Option<Quote>,
 }
 
 impl Dissection {
-    /// The first header of `layer`, if the frame has one.
+    /// The first header of `layer` that belongs to this frame, if it has
+    /// one: headers quoted in an ICMP error are someone else's packet.
     pub fn find(&self, layer: Layer) -> Option<&Header> {
         self.layers
             .iter()
+            .filter(|d| !d.quoted)
             .map(|d| &d.header)
             .find(|h| h.layer() == layer)
     }
@@ -162,6 +179,7 @@ pub fn dissect(frame: &[u8], link: Link, original: usize) -> Dissection {
         captured: frame.len(),
         original: original.max(frame.len()),
         undissected: None,
+        quote: None,
     };
     match link {
         Link::Ethernet => match ethernet::Repr::parse(frame) {
@@ -172,6 +190,13 @@ pub fn dissect(frame: &[u8], link: Link, original: usize) -> Dissection {
                     EtherType::Ipv4 => out.ipv4(frame, payload),
                     EtherType::Ipv6 => out.ipv6(frame, payload),
                     EtherType::Arp => out.arp(frame, payload),
+                    // Only past ethernet::MAX_TAGS stacked tags.
+                    tag if tag.is_tag() => {
+                        out.undissected = Some(format!(
+                            "more than {} stacked VLAN tags",
+                            ethernet::MAX_TAGS
+                        ));
+                    }
                     other => {
                         out.undissected = Some(format!("EtherType {other}"));
                     }
@@ -195,7 +220,27 @@ pub fn dissect(frame: &[u8], link: Link, original: usize) -> Dissection {
 impl Dissection {
     fn push(&mut self, header: Header, bytes: Range<usize>) {
         self.rest = bytes.end..self.rest.end.max(bytes.end);
-        self.layers.push(Decoded { header, bytes });
+        self.layers.push(Decoded {
+            header,
+            bytes,
+            quoted: false,
+        });
+    }
+
+    /// Shows what is there of the `layer` header at `base` whose bytes ran
+    /// out (a [`Partial`], as Wireshark does), then hands the error back.
+    fn partial(
+        &mut self,
+        layer: Layer,
+        bytes: &[u8],
+        base: usize,
+        e: Error,
+    ) -> Error {
+        if let Some(p) = Partial::read(layer, bytes, &e) {
+            let end = base + p.len;
+            self.push(Header::Partial(p), base..end);
+        }
+        e
     }
 
     fn stop(mut self, problem: Error) -> Dissection {
@@ -216,6 +261,7 @@ impl Dissection {
         let (ip, payload) = match parse(packet) {
             Ok(parsed) => parsed,
             Err(e) => {
+                let e = self.partial(Layer::Ipv4, packet, at.start, e);
                 self.problem = Some(e);
                 return;
             }
@@ -245,6 +291,7 @@ impl Dissection {
         let (ip, payload) = match ipv6::Repr::parse(packet) {
             Ok(parsed) => parsed,
             Err(e) => {
+                let e = self.partial(Layer::Ipv6, packet, at.start, e);
                 self.problem = Some(e);
                 return;
             }
@@ -308,11 +355,16 @@ impl Dissection {
             IpProtocol::Udp => self.udp(frame, at, src, dst, whole),
             IpProtocol::Icmp => match icmpv4::Repr::parse(&frame[at.clone()]) {
                 Ok((repr, data)) => {
+                    let error = repr.message.is_error();
                     self.push(
                         Header::Icmpv4(repr),
                         at.start..at.start + data.start,
                     );
-                    self.rest = at.start + data.start..at.start + data.end;
+                    let data = at.start + data.start..at.start + data.end;
+                    self.rest = data.clone();
+                    if error {
+                        self.quoted(frame, data);
+                    }
                 }
                 Err(e) => self.problem = Some(e),
             },
@@ -331,15 +383,145 @@ impl Dissection {
                             }
                             _ => Checksum::Bad,
                         };
+                        let error = repr.message.is_error();
                         let header = at.start..at.start + data.start;
                         self.push(Header::Icmpv6(repr, sum), header);
-                        self.rest = at.start + data.start..at.start + data.end;
+                        let data = at.start + data.start..at.start + data.end;
+                        self.rest = data.clone();
+                        if error {
+                            self.quoted(frame, data);
+                        }
                     }
                     Err(e) => self.problem = Some(e),
                 }
             }
             other => self.undissected = Some(format!("IP protocol {other}")),
         }
+    }
+
+    /// The packet an ICMP or ICMPv6 error quotes, in `at`: its IP header
+    /// and as much of its transport header as the quote holds
+    /// ([`super::quoted`]). Every header found here is marked quoted.
+    ///
+    /// A quote ending inside a header is a [`Cut`], recorded in
+    /// [`Dissection::quote`], not a problem: quoting a few bytes is what
+    /// the RFCs ask of the sender. A header that breaks a rule is still a
+    /// problem.
+    fn quoted(&mut self, frame: &[u8], at: Range<usize>) {
+        let first = self.layers.len();
+        let mut quote = Quote {
+            bytes: at.clone(),
+            original: None,
+            cut: None,
+        };
+        let outcome = self.quoted_layers(frame, at, &mut quote);
+        for layer in &mut self.layers[first..] {
+            layer.quoted = true;
+        }
+        if let Err(e) = outcome {
+            match Cut::from_error(&e) {
+                Some(cut) => quote.cut = Some(cut),
+                None => self.problem = Some(e),
+            }
+        }
+        self.quote = Some(quote);
+    }
+
+    fn quoted_layers(
+        &mut self,
+        frame: &[u8],
+        at: Range<usize>,
+        quote: &mut Quote,
+    ) -> Result<(), Error> {
+        let bytes = &frame[at.clone()];
+        let base = at.start;
+        // The quote's own IP version nibble says which IP it is: an ICMP
+        // error about an IPv6 packet travels in IPv6, but nothing here
+        // depends on that.
+        let (inner, protocol) = match bytes.first().map(|b| b >> 4) {
+            Some(4) => {
+                let (ip, payload) = ipv4::Repr::parse_captured(bytes)
+                    .map_err(|e| self.partial(Layer::Ipv4, bytes, base, e))?;
+                quote.original = Some(ip.total_len());
+                let (protocol, first_fragment) =
+                    (ip.protocol, ip.fragment_offset == 0);
+                self.push(Header::Ipv4(ip), base..base + payload.start);
+                self.rest = base + payload.start..base + payload.end;
+                if !first_fragment {
+                    return Ok(());
+                }
+                (base + payload.start..base + payload.end, protocol)
+            }
+            Some(6) => {
+                let (ip, payload) = ipv6::Repr::parse_captured(bytes)
+                    .map_err(|e| self.partial(Layer::Ipv6, bytes, base, e))?;
+                quote.original = Some(ip.total_len());
+                let next = ip.next_header;
+                self.push(Header::Ipv6(ip), base..base + payload.start);
+                self.rest = base + payload.start..base + payload.end;
+                let chain = ipv6::Chain::parse(bytes, next, payload)?;
+                for ext in &chain.headers {
+                    let range = base + ext.range.start..base + ext.range.end;
+                    self.push(Header::Ipv6Ext(ext.clone()), range);
+                }
+                let inner =
+                    base + chain.payload.start..base + chain.payload.end;
+                self.rest = inner.clone();
+                let first_fragment =
+                    chain.fragment().is_none_or(|(offset, _)| offset == 0);
+                match chain.protocol() {
+                    Some(protocol) if first_fragment => (inner, protocol),
+                    _ => return Ok(()),
+                }
+            }
+            // Not an IP packet this dissector reads: left as data.
+            _ => return Ok(()),
+        };
+        let segment = &frame[inner.clone()];
+        match protocol {
+            IpProtocol::Udp => {
+                // The 8 bytes are the whole UDP header; its length field
+                // counts the datagram the quote cut.
+                let (repr, payload) = udp::Repr::parse_captured(segment)
+                    .map_err(|e| {
+                        self.partial(Layer::Udp, segment, inner.start, e)
+                    })?;
+                let header = inner.start..inner.start + payload.start;
+                self.push(Header::Udp(repr, Checksum::Unverifiable), header);
+                self.rest =
+                    inner.start + payload.start..inner.start + payload.end;
+            }
+            IpProtocol::Tcp => match tcp::Repr::parse(segment) {
+                // Routers that quote more than 8 bytes (RFC 1812 § 4.3.2.3)
+                // may keep the whole TCP header.
+                Ok((repr, payload)) => {
+                    let header = inner.start..inner.start + payload.start;
+                    self.push(
+                        Header::Tcp(repr, Checksum::Unverifiable),
+                        header,
+                    );
+                    self.rest =
+                        inner.start + payload.start..inner.start + payload.end;
+                }
+                // Usually it keeps the 8 bytes RFC 792 asks for: ports and
+                // sequence number, and the TCP header is cut after them.
+                Err(cut @ Error::Truncated { .. }) => {
+                    let (start, used) =
+                        TcpStart::parse(segment).map_err(|e| {
+                            self.partial(Layer::Tcp, segment, inner.start, e)
+                        })?;
+                    let header = inner.start..inner.start + used.end;
+                    self.push(Header::TcpStart(start), header);
+                    self.rest = inner.start + used.end..inner.end;
+                    return Err(cut);
+                }
+                Err(e) => return Err(e),
+            },
+            other => {
+                self.undissected = Some(format!("quoted IP protocol {other}"));
+            }
+        }
+        Ok(())
     }
 
     /// A DNS message in `at`: the whole UDP payload, or a TCP payload
@@ -389,7 +571,10 @@ impl Dissection {
                     self.rest = end..data.end;
                 }
             }
-            Err(e) => self.problem = Some(e),
+            Err(e) => {
+                let e = self.partial(Layer::Tcp, segment, at.start, e);
+                self.problem = Some(e);
+            }
         }
     }
 
@@ -422,7 +607,10 @@ impl Dissection {
                     self.dns(frame, data, false);
                 }
             }
-            Err(e) => self.problem = Some(e),
+            Err(e) => {
+                let e = self.partial(Layer::Udp, datagram, at.start, e);
+                self.problem = Some(e);
+            }
         }
     }
 }
@@ -467,6 +655,8 @@ fn verdict(
 mod tests {
     use super::*;
     use crate::wire::fixtures::SYN_FRAME;
+    use crate::wire::partial::Value;
+    use crate::wire::quoted::Cut;
 
     #[test]
     fn dissects_the_loopback_syn_to_tcp() {
@@ -557,7 +747,13 @@ mod tests {
             ),
             (
                 &ICMP_PORT_UNREACHABLE_FRAME,
-                &[Layer::Ethernet, Layer::Ipv4, Layer::Icmpv4],
+                &[
+                    Layer::Ethernet,
+                    Layer::Ipv4,
+                    Layer::Icmpv4,
+                    Layer::Ipv4,
+                    Layer::Udp,
+                ],
             ),
             (
                 &ICMPV6_ECHO_FRAME,
@@ -593,11 +789,32 @@ mod tests {
     #[test]
     fn a_snapshot_cut_keeps_the_headers_it_has() {
         // The capture kept 60 of the frame's 74 bytes: TCP's options are
-        // cut, so TCP is truncated, but Ethernet and IPv4 are whole.
+        // cut, so TCP is truncated, but Ethernet and IPv4 are whole, and
+        // TCP's fixed 20 bytes are shown as a partial header.
         let d = dissect(&SYN_FRAME[..60], Link::Ethernet, SYN_FRAME.len());
         assert!(d.is_cut_short());
-        assert_eq!(d.layers.len(), 2);
+        assert_eq!(d.layers.len(), 3);
+        match &d.layers[2].header {
+            Header::Partial(p) => {
+                assert_eq!(
+                    (p.layer, p.needed, p.available),
+                    (Layer::Tcp, 40, 26)
+                );
+                assert_eq!(p.fields[1], ("destination_port", Value::Num(5222)));
+            }
+            other => panic!("expected a partial TCP header, got {other:?}"),
+        }
+        assert_eq!(d.layers[2].bytes, 34..54);
         assert!(matches!(d.problem, Some(Error::Truncated { .. })));
+        // Cut before IPv4's destination: what comes before it is shown.
+        let d = dissect(&SYN_FRAME[..30], Link::Ethernet, SYN_FRAME.len());
+        match &d.layers[1].header {
+            Header::Partial(p) => {
+                assert_eq!(p.layer, Layer::Ipv4);
+                assert_eq!(p.fields.last().map(|f| f.0), Some("source"));
+            }
+            other => panic!("expected a partial IPv4 header, got {other:?}"),
+        }
         // Cut after the TCP header of a frame with data: all three parse.
         let mut long = SYN_FRAME.to_vec();
         long.extend_from_slice(&[0u8; 100]);
@@ -606,6 +823,175 @@ mod tests {
         let d = dissect(&long[..SYN_FRAME.len()], Link::Ethernet, long.len());
         assert_eq!(d.layers.len(), 3, "{:?}", d.problem);
         assert_eq!(d.problem, None);
+    }
+
+    /// The port-unreachable fixture with its quote cut to `len` bytes,
+    /// the outer IPv4 total length made to match.
+    fn quote_cut_to(len: usize) -> Vec<u8> {
+        use crate::wire::fixtures::ICMP_PORT_UNREACHABLE_FRAME;
+        let mut frame = ICMP_PORT_UNREACHABLE_FRAME[..42 + len].to_vec();
+        let total = u16::try_from(frame.len() - 14).expect("short frame");
+        frame[16..18].copy_from_slice(&total.to_be_bytes());
+        frame
+    }
+
+    #[test]
+    fn an_icmp_error_quotes_the_packet_that_caused_it() {
+        use crate::wire::fixtures::ICMP_PORT_UNREACHABLE_FRAME;
+        let frame = &ICMP_PORT_UNREACHABLE_FRAME;
+        let d = dissect(frame, Link::Ethernet, frame.len());
+        assert_eq!(d.problem, None);
+        let quoted: Vec<bool> = d.layers.iter().map(|l| l.quoted).collect();
+        assert_eq!(quoted, [false, false, false, true, true]);
+        assert_eq!(d.layers[3].bytes, 42..62);
+        assert!(matches!(
+            d.layers[4].header,
+            Header::Udp(ref u, Checksum::Unverifiable) if u.dst_port == 9999
+        ));
+        assert_eq!(
+            d.quote,
+            Some(Quote {
+                bytes: 42..75,
+                original: Some(33),
+                cut: None
+            })
+        );
+        // The quoted UDP header is the probe's, not this frame's.
+        assert_eq!(d.find(Layer::Udp), None);
+        assert!(
+            matches!(d.find(Layer::Ipv4), Some(Header::Ipv4(ip)) if ip.ttl == 64)
+        );
+        assert_eq!(d.rest, 70..75, "the quoted payload, \"hello\"");
+    }
+
+    #[test]
+    fn a_quote_cut_anywhere_is_a_cut_never_a_problem() {
+        for len in 0..=33 {
+            let frame = quote_cut_to(len);
+            let d = dissect(&frame, Link::Ethernet, frame.len());
+            assert_eq!(d.problem, None, "quote of {len} bytes");
+            let quote = d.quote.expect("an error quotes");
+            assert_eq!(quote.bytes.len(), len);
+            let cut = match len {
+                0 | 28.. => None,
+                1..20 => Some(Cut {
+                    layer: Layer::Ipv4,
+                    needed: 20,
+                    available: len,
+                }),
+                _ => Some(Cut {
+                    layer: Layer::Udp,
+                    needed: 8,
+                    available: len - 20,
+                }),
+            };
+            assert_eq!(quote.cut, cut, "quote of {len} bytes");
+            assert_eq!(quote.original.is_some(), len >= 20);
+        }
+    }
+
+    #[test]
+    fn a_quoted_tcp_header_shows_its_first_8_bytes() {
+        // Time exceeded, quoting the loopback SYN's IPv4 header and the
+        // first 8 bytes of its TCP header, as RFC 792 asks.
+        let mut frame = quote_cut_to(0);
+        frame[34] = 11;
+        frame[35] = 0;
+        frame.extend_from_slice(&SYN_FRAME[14..42]);
+        let total = u16::try_from(frame.len() - 14).expect("short frame");
+        frame[16..18].copy_from_slice(&total.to_be_bytes());
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        assert_eq!(d.problem, None);
+        assert_eq!(
+            d.layers[4].header,
+            Header::TcpStart(TcpStart {
+                src_port: 54321,
+                dst_port: 5222,
+                seq: 0x5a1b_2c3d,
+            })
+        );
+        assert_eq!(d.find(Layer::Tcp), None);
+        let quote = d.quote.expect("quoted");
+        assert_eq!(quote.original, Some(60));
+        assert_eq!(
+            quote.cut,
+            Some(Cut {
+                layer: Layer::Tcp,
+                needed: 20,
+                available: 8
+            })
+        );
+    }
+
+    #[test]
+    fn an_icmpv6_error_quotes_ipv6_and_its_extension_headers() {
+        use crate::wire::fixtures::{ICMPV6_ECHO_FRAME, IPV6_SYN_FRAME};
+        // Packet too big (MTU 1280), quoting the IPv6 SYN cut after the
+        // Hop-by-Hop header and 8 bytes of TCP.
+        let mut frame = ICMPV6_ECHO_FRAME[..54].to_vec();
+        frame.extend_from_slice(&[2, 0, 0, 0, 0, 0, 5, 0]);
+        frame.extend_from_slice(&IPV6_SYN_FRAME[14..70]);
+        let len = u16::try_from(frame.len() - 54).expect("short frame");
+        frame[18..20].copy_from_slice(&len.to_be_bytes());
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        let layers: Vec<(Layer, bool)> = d
+            .layers
+            .iter()
+            .map(|l| (l.header.layer(), l.quoted))
+            .collect();
+        assert_eq!(
+            layers,
+            [
+                (Layer::Ethernet, false),
+                (Layer::Ipv6, false),
+                (Layer::Icmpv6, false),
+                (Layer::Ipv6, true),
+                (Layer::Ipv6Ext, true),
+                (Layer::Tcp, true),
+            ]
+        );
+        assert_eq!(d.problem, None);
+        let quote = d.quote.expect("quoted");
+        assert_eq!(quote.original, Some(68));
+        assert_eq!(quote.cut.map(|c| c.layer), Some(Layer::Tcp));
+        for cut in 0..frame.len() {
+            let d = dissect(&frame[..cut], Link::Ethernet, frame.len());
+            assert!(d.rest.end <= cut);
+        }
+    }
+
+    #[test]
+    fn a_malformed_quote_is_still_a_problem() {
+        let mut frame = quote_cut_to(33);
+        frame[42] = 0x44; // the quoted header's IHL: 16 bytes
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        assert!(matches!(d.problem, Some(Error::Malformed { .. })));
+        assert_eq!(d.quote.map(|q| q.cut), Some(None));
+    }
+
+    #[test]
+    fn q_in_q_reaches_ip_and_too_deep_a_stack_is_named() {
+        // S-TAG 200 over C-TAG 100 in front of the loopback SYN's IPv4.
+        let mut frame = SYN_FRAME[..12].to_vec();
+        frame.extend_from_slice(&[0x88, 0xa8, 0x00, 0xc8, 0x81, 0x00]);
+        frame.extend_from_slice(&[0x00, 0x64]);
+        frame.extend_from_slice(&SYN_FRAME[12..]);
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        assert_eq!(d.problem, None);
+        assert_eq!(layers(&frame), [Layer::Ethernet, Layer::Ipv4, Layer::Tcp]);
+        assert_eq!(d.layers[0].bytes, 0..22);
+
+        let mut deep = SYN_FRAME[..12].to_vec();
+        for _ in 0..=ethernet::MAX_TAGS {
+            deep.extend_from_slice(&[0x81, 0x00, 0x00, 0x01]);
+        }
+        deep.extend_from_slice(&SYN_FRAME[12..]);
+        let d = dissect(&deep, Link::Ethernet, deep.len());
+        assert_eq!(d.problem, None);
+        assert_eq!(
+            d.undissected.as_deref(),
+            Some("more than 8 stacked VLAN tags")
+        );
     }
 
     #[test]

@@ -27,6 +27,23 @@
 //!                                                  3b  1b   12b
 //! ```
 //!
+//! A provider can carry a customer's tagged frames across its own network
+//! by putting a tag of its own in front: *Q-in-Q*. The outer, "service"
+//! tag (S-TAG) has the TPID 0x88A8, the inner "customer" one (C-TAG)
+//! 0x8100 (IEEE 802.1Q § 9.5, Table 9-1; the S-TAG came from 802.1ad,
+//! folded into 802.1Q in 2011). Each tag is the same four bytes, so a
+//! reader just keeps going while the type says "a tag follows":
+//!
+//! ```text
+//!  12     14     16     18     20     22
+//! ┬──────┬──────┬──────┬──────┬──────┬─ ─
+//! │0x88a8│ TCI  │0x8100│ TCI  │ type │ …
+//! │ S-TAG, VID 200     │ C-TAG, VID 100
+//! ┴──────┴──────┴──────┴──────┴──────┴─ ─
+//! ```
+//!
+//! [`Repr::parse`] reads up to [`MAX_TAGS`] of them, outermost first.
+//!
 //! ## Which part is pnet, which is ours
 //!
 //! The fields are read and written through [`pnet_packet::ethernet`] and
@@ -36,7 +53,9 @@
 //! header are there, and answers `None` when they are not; we check first,
 //! so that a short frame becomes an [`Error::Truncated`] that says which
 //! layer ran out of bytes and by how much. Deciding *whether* a tag follows
-//! (the TPID), and the enums with names for a student, are ours too.
+//! (the TPID, and how many tags to read), and the enums with names for a
+//! student, are ours too. pnet's `VlanPacket` reads any tag's four bytes
+//! after the TPID, whatever the TPID was.
 //!
 //! Specs: IEEE 802.3 § 3.1.1 (MAC frame format) and § 3.2.6
 //! (Length/Type field), IEEE 802.1Q § 9.6 (VLAN tag control information),
@@ -81,6 +100,18 @@ pub(crate) mod field {
 pub const HEADER_LEN: usize = field::PAYLOAD;
 /// The length of a header carrying one 802.1Q tag.
 pub const TAGGED_HEADER_LEN: usize = field::TAGGED_PAYLOAD;
+/// The length of one tag: TCI and the type after it (the TPID takes the
+/// place of the type before it).
+pub const TAG_LEN: usize = 4;
+
+/// The most stacked tags [`Repr::parse`] reads.
+///
+/// IEEE 802.1Q stacks two in practice (an S-TAG over a C-TAG), and some
+/// carriers add a third; nothing in the standard sets a limit, and each
+/// tag is only 4 bytes. Eight is far beyond any real network and keeps
+/// the work per frame small: a frame with more leaves the rest,
+/// starting with the ninth tag, undissected.
+pub const MAX_TAGS: usize = 8;
 
 /// A 48-bit hardware (MAC) address, shown as `02:00:00:00:00:01`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -117,8 +148,11 @@ pub enum EtherType {
     Arp,
     /// 0x86DD, Internet Protocol version 6.
     Ipv6,
-    /// 0x8100, an IEEE 802.1Q VLAN tag follows.
+    /// 0x8100, an IEEE 802.1Q VLAN tag follows (a customer tag, C-TAG).
     Vlan,
+    /// 0x88A8, an IEEE 802.1Q service tag (S-TAG) follows: the outer tag
+    /// of Q-in-Q, first defined by IEEE 802.1ad.
+    ServiceVlan,
     /// Any other value. Values up to 1500 are not a type at all but the
     /// payload length of an IEEE 802.3 frame (§ 3.2.6).
     Unknown(u16),
@@ -131,6 +165,7 @@ impl From<u16> for EtherType {
             0x0806 => EtherType::Arp,
             0x86dd => EtherType::Ipv6,
             0x8100 => EtherType::Vlan,
+            0x88a8 => EtherType::ServiceVlan,
             other => EtherType::Unknown(other),
         }
     }
@@ -143,6 +178,7 @@ impl From<EtherType> for u16 {
             EtherType::Arp => 0x0806,
             EtherType::Ipv6 => 0x86dd,
             EtherType::Vlan => 0x8100,
+            EtherType::ServiceVlan => 0x88a8,
             EtherType::Unknown(raw) => raw,
         }
     }
@@ -155,6 +191,7 @@ impl fmt::Display for EtherType {
             EtherType::Arp => f.write_str("ARP (0x0806)"),
             EtherType::Ipv6 => f.write_str("IPv6 (0x86dd)"),
             EtherType::Vlan => f.write_str("802.1Q (0x8100)"),
+            EtherType::ServiceVlan => f.write_str("802.1ad (0x88a8)"),
             // IEEE 802.3 § 3.2.6: a value of at most 1500 (0x05dc) is a
             // length, 1536 (0x0600) or more a type.
             EtherType::Unknown(raw) if *raw <= 1500 => {
@@ -165,9 +202,20 @@ impl fmt::Display for EtherType {
     }
 }
 
+impl EtherType {
+    /// Whether the value is a tag protocol identifier: a VLAN tag follows
+    /// instead of the payload (IEEE 802.1Q § 9.5).
+    pub fn is_tag(self) -> bool {
+        matches!(self, EtherType::Vlan | EtherType::ServiceVlan)
+    }
+}
+
 /// An IEEE 802.1Q tag: which virtual LAN, and at what priority.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct VlanTag {
+    /// The tag protocol identifier in front of it:
+    /// [`EtherType::Vlan`] (C-TAG) or [`EtherType::ServiceVlan`] (S-TAG).
+    pub tpid: EtherType,
     /// Priority code point, 0 to 7 (IEEE 802.1Q § 6.9.3): the frame's
     /// class of service.
     pub pcp: u8,
@@ -180,9 +228,11 @@ pub struct VlanTag {
 }
 
 impl VlanTag {
-    /// Splits the 16-bit tag control information into its three fields.
+    /// Splits the 16-bit tag control information into its three fields,
+    /// for a customer tag (TPID 0x8100).
     pub fn from_tci(tci: u16) -> Self {
         VlanTag {
+            tpid: EtherType::Vlan,
             pcp: (tci >> 13) as u8,
             dei: tci & 0x1000 != 0,
             vid: tci & 0x0fff,
@@ -199,15 +249,16 @@ impl VlanTag {
 }
 
 /// An Ethernet II header as plain values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Repr {
     /// Where the frame goes on this link.
     pub dst: MacAddr,
     /// Which card sent it.
     pub src: MacAddr,
-    /// The 802.1Q tag, if the frame carries one.
-    pub vlan: Option<VlanTag>,
-    /// What the payload is. For a tagged frame, the type *after* the tag.
+    /// The 802.1Q tags, outermost first: none, one, or a Q-in-Q stack.
+    pub tags: Vec<VlanTag>,
+    /// What the payload is. For a tagged frame, the type *after* the last
+    /// tag.
     pub ethertype: EtherType,
 }
 
@@ -218,8 +269,8 @@ impl Repr {
     /// sender added to reach the 60-byte minimum is in there too, and the
     /// layer above must use its own length to ignore it).
     ///
-    /// Only one 802.1Q tag is read; a second one (Q-in-Q) shows up as an
-    /// [`EtherType::Vlan`] payload.
+    /// Stacked tags are read up to [`MAX_TAGS`]; past that, `ethertype`
+    /// is the next tag's TPID and the payload starts at that tag.
     pub fn parse(
         frame: &[u8],
     ) -> Result<(Repr, core::ops::Range<usize>), Error> {
@@ -231,42 +282,40 @@ impl Repr {
         let src = eth.get_source().octets();
         let ethertype = EtherType::from(eth.get_ethertype().0);
 
-        // IEEE 802.1Q § 9.5: the tag opens with a Tag Protocol Identifier,
-        // 0x8100 for a customer VLAN tag, where the EtherType would be.
-        // pnet's `VlanPacket` reads the four bytes after the TPID.
-        let (vlan, ethertype, payload) = if ethertype == EtherType::Vlan {
-            check_len(Layer::Vlan, frame, TAGGED_HEADER_LEN)?;
-            let tag = VlanPacket::new(&frame[field::TCI.start..])
+        // IEEE 802.1Q § 9.5: a tag opens with a Tag Protocol Identifier,
+        // 0x8100 for a customer VLAN tag or 0x88A8 for a service tag, where
+        // the EtherType would be. pnet's `VlanPacket` reads the four bytes
+        // after the TPID: the tag control information and the next type,
+        // which may be another TPID.
+        let mut tags = Vec::new();
+        let mut ethertype = ethertype;
+        let mut payload = field::PAYLOAD;
+        while ethertype.is_tag() && tags.len() < MAX_TAGS {
+            check_len(Layer::Vlan, frame, payload + TAG_LEN)?;
+            let tag = VlanPacket::new(&frame[payload..])
                 .expect("check_len proved the 4 bytes of the tag");
-            let vlan = VlanTag {
+            tags.push(VlanTag {
+                tpid: ethertype,
                 pcp: tag.get_priority_code_point().0,
                 dei: tag.get_drop_eligible_indicator() != 0,
                 vid: tag.get_vlan_identifier(),
-            };
-            (
-                Some(vlan),
-                EtherType::from(tag.get_ethertype().0),
-                field::TAGGED_PAYLOAD,
-            )
-        } else {
-            (None, ethertype, field::PAYLOAD)
-        };
+            });
+            ethertype = EtherType::from(tag.get_ethertype().0);
+            payload += TAG_LEN;
+        }
 
         let repr = Repr {
             dst: MacAddr(dst),
             src: MacAddr(src),
-            vlan,
+            tags,
             ethertype,
         };
         Ok((repr, payload..frame.len()))
     }
 
-    /// How many bytes [`Repr::emit`] writes: 14, or 18 with a tag.
+    /// How many bytes [`Repr::emit`] writes: 14, and 4 for each tag.
     pub fn header_len(&self) -> usize {
-        match self.vlan {
-            Some(_) => TAGGED_HEADER_LEN,
-            None => HEADER_LEN,
-        }
+        HEADER_LEN + TAG_LEN * self.tags.len()
     }
 
     /// Writes the header into the start of `buffer`; the payload goes
@@ -277,20 +326,22 @@ impl Repr {
             .expect("check_room proved the 14 bytes pnet's view needs");
         eth.set_destination(self.dst.0.into());
         eth.set_source(self.src.0.into());
-        match self.vlan {
-            Some(tag) => {
-                eth.set_ethertype(pnet_ethertype(EtherType::Vlan));
-                let mut vlan =
-                    MutableVlanPacket::new(&mut buffer[field::TCI.start..])
-                        .expect("check_room proved the 4 bytes of the tag");
-                // pnet stores what it is given; cut each value to its
-                // field width first, as the wire would.
-                vlan.set_priority_code_point(ClassOfService(tag.pcp & 0x07));
-                vlan.set_drop_eligible_indicator(u8::from(tag.dei));
-                vlan.set_vlan_identifier(tag.vid & 0x0fff);
-                vlan.set_ethertype(pnet_ethertype(self.ethertype));
-            }
-            None => eth.set_ethertype(pnet_ethertype(self.ethertype)),
+        // Each type field names what follows it: the first tag's TPID,
+        // then each tag's next TPID, and last the payload's type.
+        let next = |at: usize| {
+            self.tags.get(at).map_or(self.ethertype, |tag| tag.tpid)
+        };
+        eth.set_ethertype(pnet_ethertype(next(0)));
+        for (i, tag) in self.tags.iter().enumerate() {
+            let at = HEADER_LEN + TAG_LEN * i;
+            let mut vlan = MutableVlanPacket::new(&mut buffer[at..])
+                .expect("check_room proved the 4 bytes of the tag");
+            // pnet stores what it is given; cut each value to its field
+            // width first, as the wire would.
+            vlan.set_priority_code_point(ClassOfService(tag.pcp & 0x07));
+            vlan.set_drop_eligible_indicator(u8::from(tag.dei));
+            vlan.set_vlan_identifier(tag.vid & 0x0fff);
+            vlan.set_ethertype(pnet_ethertype(next(i + 1)));
         }
         Ok(())
     }
@@ -311,7 +362,7 @@ mod tests {
         let (repr, payload) = Repr::parse(&SYN_FRAME).expect("valid frame");
         assert_eq!(repr.dst, MacAddr([0; 6]));
         assert_eq!(repr.src, MacAddr([0; 6]));
-        assert_eq!(repr.vlan, None);
+        assert!(repr.tags.is_empty());
         assert_eq!(repr.ethertype, EtherType::Ipv4);
         assert_eq!(payload, 14..74);
     }
@@ -323,12 +374,13 @@ mod tests {
         assert_eq!(repr.dst, MacAddr::BROADCAST);
         assert_eq!(repr.src.to_string(), "02:00:00:00:00:01");
         assert_eq!(
-            repr.vlan,
-            Some(VlanTag {
+            repr.tags,
+            [VlanTag {
+                tpid: EtherType::Vlan,
                 pcp: 5,
                 dei: false,
                 vid: 100
-            })
+            }]
         );
         assert_eq!(repr.ethertype, EtherType::Arp);
         assert_eq!(payload, 18..22);
@@ -385,7 +437,8 @@ mod tests {
         assert_eq!(EtherType::from(0x0800).to_string(), "IPv4 (0x0800)");
         assert_eq!(EtherType::from(0x88cc).to_string(), "unknown (0x88cc)");
         assert_eq!(EtherType::from(46).to_string(), "802.3 length 46");
-        for raw in [0x0800, 0x0806, 0x86dd, 0x8100, 0x1234] {
+        assert_eq!(EtherType::from(0x88a8).to_string(), "802.1ad (0x88a8)");
+        for raw in [0x0800, 0x0806, 0x86dd, 0x8100, 0x88a8, 0x1234] {
             assert_eq!(u16::from(EtherType::from(raw)), raw);
         }
     }
@@ -405,6 +458,87 @@ mod tests {
         let tag = VlanPacket::new(&frame[field::TCI.start..]).expect("4");
         assert_eq!(tag.get_vlan_identifier(), 100);
         assert_eq!(tag.get_ethertype().0, 0x0806);
+    }
+
+    /// A Q-in-Q frame: S-TAG (0x88a8) VLAN 200 over C-TAG (0x8100)
+    /// VLAN 100 with priority 5 and DEI set, then IPv4, then 2 bytes
+    /// standing for the packet.
+    const QINQ_FRAME: [u8; 24] = [
+        0x02, 0, 0, 0, 0, 0x01, // destination
+        0x02, 0, 0, 0, 0, 0x02, // source
+        0x88, 0xa8, // TPID: a service tag follows
+        0x00, 0xc8, // PCP 0, DEI 0, VID 200
+        0x81, 0x00, // TPID: a customer tag follows
+        0xb0, 0x64, // PCP 5, DEI 1, VID 100
+        0x08, 0x00, // EtherType: IPv4
+        0x45, 0x00,
+    ];
+
+    #[test]
+    fn parses_q_in_q_outermost_first() {
+        let (repr, payload) = Repr::parse(&QINQ_FRAME).expect("valid frame");
+        assert_eq!(
+            repr.tags,
+            [
+                VlanTag {
+                    tpid: EtherType::ServiceVlan,
+                    pcp: 0,
+                    dei: false,
+                    vid: 200
+                },
+                VlanTag {
+                    tpid: EtherType::Vlan,
+                    pcp: 5,
+                    dei: true,
+                    vid: 100
+                }
+            ]
+        );
+        assert_eq!(repr.ethertype, EtherType::Ipv4);
+        assert_eq!(payload, 22..24);
+        assert_eq!(repr.header_len(), 22);
+        let mut out = vec![0u8; repr.header_len()];
+        repr.emit(&mut out).expect("buffer is header_len long");
+        assert_eq!(out, QINQ_FRAME[..22]);
+    }
+
+    #[test]
+    fn every_truncation_of_a_tag_stack_is_an_error() {
+        for len in 0..22 {
+            let err = Repr::parse(&QINQ_FRAME[..len]).expect_err("short");
+            let (layer, needed) = match len {
+                0..14 => (Layer::Ethernet, 14),
+                14..18 => (Layer::Vlan, 18),
+                _ => (Layer::Vlan, 22),
+            };
+            assert_eq!(
+                err,
+                Error::Truncated {
+                    layer,
+                    needed,
+                    available: len
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn stacks_deeper_than_the_cap_leave_the_rest_unread() {
+        // Nine customer tags: eight are read, the ninth TPID is the type.
+        let mut frame = QINQ_FRAME[..12].to_vec();
+        for vid in 1..=9u16 {
+            frame.extend_from_slice(&[0x81, 0x00]);
+            frame.extend_from_slice(&vid.to_be_bytes());
+        }
+        frame.extend_from_slice(&[0x08, 0x00]);
+        let (repr, payload) = Repr::parse(&frame).expect("valid frame");
+        assert_eq!(repr.tags.len(), MAX_TAGS);
+        assert_eq!(repr.tags[7].vid, 8);
+        assert_eq!(repr.ethertype, EtherType::Vlan);
+        assert_eq!(payload.start, 14 + 4 * MAX_TAGS);
+        for cut in 0..frame.len() {
+            let _ = Repr::parse(&frame[..cut]);
+        }
     }
 
     #[test]

@@ -30,6 +30,18 @@
 //!   ([RFC 4443 § 2.3], [RFC 8200 § 8.1]), so it needs the addresses:
 //!   [`checksum_ok`].
 //!
+//! ## Which part is pnet, which is ours
+//!
+//! The common header (type, code, checksum) is read through pnet's
+//! [`Icmpv6Packet`] and written through [`MutableIcmpv6Packet`]; the echo
+//! identifier and sequence number through [`EchoRequestPacket`] (request
+//! and reply share the layout). pnet has no view for packet too big or
+//! parameter problem, and its neighbour-discovery views parse the options
+//! that follow, so those four bytes are read by hand. The 8-byte check in
+//! front is ours, so a short message says "ICMPv6 is truncated" rather
+//! than pnet's bare `None`; so are the checksum (it needs the IPv6
+//! pseudo-header, [`super::checksum`]) and the names of types and codes.
+//!
 //! Read before: [`super::ipv6`], [`super::icmpv4`], [`super::checksum`].
 //! Book: `book/src/lesson-07.md`. Run: `netlab lesson 7`.
 //!
@@ -41,11 +53,20 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
 
+use pnet_packet::Packet;
+use pnet_packet::icmpv6::echo_request::EchoRequestPacket;
+use pnet_packet::icmpv6::{
+    Icmpv6Code, Icmpv6Packet, Icmpv6Type, MutableIcmpv6Packet,
+};
+
 use super::checksum::segment_checksum;
 use super::ipv4::IpProtocol;
-use super::{Error, Layer, check_len, check_room, read_u16, read_u32};
+use super::{Error, Layer, check_len, check_room};
 
-/// Byte ranges of the header, as in the diagram above.
+/// Byte ranges of the header, as in the diagram above. pnet's getters read
+/// most of these (the test `pnet_reads_the_ranges_of_the_diagram` checks
+/// it), so some are used only by the tests.
+#[allow(dead_code)]
 pub(crate) mod field {
     use crate::wire::Field;
 
@@ -436,38 +457,54 @@ impl Repr {
     pub fn parse(
         message: &[u8],
     ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        // pnet's views need 4 (Icmpv6Packet) or 8 (echo) bytes; we check
+        // for the 8 every message has, so a short one says which layer
+        // ran out of bytes rather than pnet's bare `None`.
         check_len(Layer::Icmpv6, message, HEADER_LEN)?;
-        let message_type = message[field::TYPE];
-        let code = message[field::CODE];
+        let icmp = Icmpv6Packet::new(message)
+            .expect("check_len proved the 8 bytes pnet's views need");
+        let message_type = icmp.get_icmpv6_type().0;
+        let code = icmp.get_icmpv6_code().0;
+        // Echo request and reply share a layout; pnet's request view
+        // reads the identifier and sequence number of both.
+        let echo = || {
+            let echo = EchoRequestPacket::new(message)
+                .expect("check_len proved the 8 bytes pnet's views need");
+            (echo.get_identifier(), echo.get_sequence_number())
+        };
+        // pnet has no view for packet too big or parameter problem, and
+        // its NDP views want the whole body: the four type-specific bytes
+        // are read by hand.
         let mut rest = [0u8; 4];
         rest.copy_from_slice(&message[field::REST]);
+        let rest_u32 = u32::from_be_bytes(rest);
 
-        // A type whose RFC fixes the code at 0 is only decoded with code
-        // 0; otherwise it is kept whole as Other, so emit rebuilds it.
-        // (RFC 4861 § 6.1.1, for one: a node "MUST silently discard" a
-        // router solicitation whose "ICMP Code is 0" is not true.)
         let parsed = match (message_type, code) {
             (1, _) => Message::DestinationUnreachable {
                 code: Unreachable::from(code),
             },
-            (2, 0) => Message::PacketTooBig {
-                mtu: read_u32(message, field::MTU.start),
-            },
+            (2, 0) => Message::PacketTooBig { mtu: rest_u32 },
             (3, _) => Message::TimeExceeded {
                 code: TimeExceeded::from(code),
             },
             (4, _) => Message::ParameterProblem {
                 code,
-                pointer: read_u32(message, field::POINTER.start),
+                pointer: rest_u32,
             },
-            (128, 0) => Message::EchoRequest {
-                identifier: read_u16(message, field::ECHO_IDENT.start),
-                sequence: read_u16(message, field::ECHO_SEQ.start),
-            },
-            (129, 0) => Message::EchoReply {
-                identifier: read_u16(message, field::ECHO_IDENT.start),
-                sequence: read_u16(message, field::ECHO_SEQ.start),
-            },
+            (128, 0) => {
+                let (identifier, sequence) = echo();
+                Message::EchoRequest {
+                    identifier,
+                    sequence,
+                }
+            }
+            (129, 0) => {
+                let (identifier, sequence) = echo();
+                Message::EchoReply {
+                    identifier,
+                    sequence,
+                }
+            }
             _ => match (Ndp::from_type(message_type), code) {
                 (Some(kind), 0) => Message::Ndp { kind, rest },
                 _ => Message::Other {
@@ -479,7 +516,7 @@ impl Repr {
         };
         let repr = Repr {
             message: parsed,
-            checksum: read_u16(message, field::CHECKSUM.start),
+            checksum: icmp.get_checksum(),
         };
         Ok((repr, HEADER_LEN..message.len()))
     }
@@ -497,14 +534,18 @@ impl Repr {
         dst: Ipv6Addr,
     ) -> Result<(), Error> {
         check_room(Layer::Icmpv6, message, HEADER_LEN)?;
-        message[field::TYPE] = self.message.message_type();
-        message[field::CODE] = self.message.code();
+        // The four type-specific bytes first; pnet's `Icmpv6Packet` sees
+        // them as the start of its payload.
         message[field::REST].copy_from_slice(&self.message.rest());
+        let mut icmp = MutableIcmpv6Packet::new(message)
+            .expect("check_room proved the 8 bytes pnet's view needs");
+        icmp.set_icmpv6_type(Icmpv6Type(self.message.message_type()));
+        icmp.set_icmpv6_code(Icmpv6Code(self.message.code()));
         // RFC 4443 § 2.3: "For computing the checksum, the checksum field
         // is first set to zero."
-        message[field::CHECKSUM].copy_from_slice(&[0, 0]);
+        icmp.set_checksum(0);
         let Some(checksum) = segment_checksum(
-            message,
+            icmp.packet(),
             IpAddr::V6(src),
             IpAddr::V6(dst),
             IpProtocol::Icmpv6,
@@ -513,12 +554,12 @@ impl Repr {
                 layer: Layer::Icmpv6,
                 rule: format!(
                     "message of {} bytes is too long for a checksum",
-                    message.len()
+                    icmp.packet().len()
                 ),
                 spec: "RFC 4443 § 2.3",
             });
         };
-        message[field::CHECKSUM].copy_from_slice(&checksum.to_be_bytes());
+        icmp.set_checksum(checksum);
         Ok(())
     }
 }
@@ -667,6 +708,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn pnet_reads_the_ranges_of_the_diagram() {
+        let mut message = [0u8; 8];
+        message[field::TYPE] = 128;
+        message[field::CODE] = 3;
+        message[field::CHECKSUM].copy_from_slice(&0xbeefu16.to_be_bytes());
+        message[field::ECHO_IDENT].copy_from_slice(&0x1234u16.to_be_bytes());
+        message[field::ECHO_SEQ].copy_from_slice(&0x0506u16.to_be_bytes());
+        let icmp = Icmpv6Packet::new(&message).expect("4 bytes");
+        assert_eq!(icmp.get_icmpv6_type().0, 128);
+        assert_eq!(icmp.get_icmpv6_code().0, 3);
+        assert_eq!(icmp.get_checksum(), 0xbeef);
+        assert_eq!(&icmp.payload()[..2], &message[field::REST][..2]);
+        let echo = EchoRequestPacket::new(&message).expect("8 bytes");
+        assert_eq!(echo.get_identifier(), 0x1234);
+        assert_eq!(echo.get_sequence_number(), 0x0506);
+        assert_eq!(field::MTU, field::POINTER);
+        assert_eq!(field::DATA, HEADER_LEN);
+    }
+
+    #[test]
+    fn a_bad_checksum_is_reported_not_rejected() {
+        let mut message = echo().to_vec();
+        message[2] ^= 0xff;
+        let (repr, _) = Repr::parse(&message).expect("still parses");
+        assert_eq!(repr.checksum, 0x8eb1 ^ 0xff00);
+        assert!(!checksum_ok(&message, LO, LO));
     }
 
     #[test]

@@ -49,6 +49,29 @@
 //! checking each header's own length against what is left, and says where
 //! the upper-layer header starts and which protocol it is.
 //!
+//! ## Which part is pnet, which is ours
+//!
+//! The fixed header is read through pnet's view, [`Ipv6Packet`]
+//! (`get_hop_limit()`, `get_source()`, …), and written through
+//! [`MutableIpv6Packet`]. In the chain, the next-header and length bytes
+//! are read through [`ExtensionPacket`], the Fragment header through
+//! [`FragmentPacket`] and the Routing header's type and segments left
+//! through [`RoutingPacket`].
+//!
+//! What stays ours is what pnet does not promise. `Ipv6Packet::new` checks
+//! only that 40 bytes are there; its `payload()` quietly clamps a payload
+//! length that points past the buffer, and `ExtensionPacket::payload()`
+//! does the same with a lying Hdr Ext Len. So the payload length and every
+//! extension header's length are checked against the buffer, with the
+//! RFC's sentence at each check, before pnet's view of them is used. Also
+//! ours: the walk itself (which header may follow which, where it stops,
+//! the cap on its length), AH's length in 4-byte words (pnet's generic
+//! extension view would count 8-byte units) and its two words, the
+//! Hop-by-Hop and Destination options (pnet has no view for them), and
+//! the fragment offset: pnet's `get_fragment_offset()` returns the raw
+//! word with only M and one reserved bit masked off, not the offset in
+//! 8-byte units, so we split the word ourselves.
+//!
 //! Read before: [`super::ipv4`]. Read next: [`super::icmpv6`],
 //! [`super::tcp`], [`super::udp`]. Book: `book/src/lesson-07.md`.
 //! Run: `netlab lesson 7`.
@@ -59,10 +82,21 @@
 use std::fmt;
 use std::net::Ipv6Addr;
 
-use super::ipv4::IpProtocol;
-use super::{Error, Layer, check_len, check_room, read_u16, read_u32};
+use pnet_packet::Packet;
+use pnet_packet::ip::IpNextHeaderProtocol;
+use pnet_packet::ipv6::{
+    ExtensionPacket, FragmentPacket, Ipv6Packet, MutableIpv6Packet,
+    RoutingPacket,
+};
 
-/// Byte ranges of the fixed header, as in the diagram above.
+use super::ipv4::IpProtocol;
+use super::{Error, Layer, check_len, check_room, read_u32};
+
+/// Byte ranges of the fixed header, as in the diagram above. pnet's
+/// getters read these same ranges (the test
+/// `pnet_reads_the_ranges_of_the_diagram` checks it), so most are used only
+/// by the tests.
+#[allow(dead_code)]
 pub(crate) mod field {
     use crate::wire::Field;
 
@@ -84,7 +118,10 @@ pub(crate) mod field {
 }
 
 /// Byte ranges shared by the extension headers, as drawn on
-/// [`ExtensionHeader`].
+/// [`ExtensionHeader`]. pnet's `ExtensionPacket`, `FragmentPacket` and
+/// `RoutingPacket` read most of them (checked by
+/// `pnet_reads_the_ranges_of_the_diagram`); AH's are read by hand.
+#[allow(dead_code)]
 pub(crate) mod ext_field {
     use crate::wire::Field;
 
@@ -267,11 +304,30 @@ impl Repr {
     pub fn parse(
         packet: &[u8],
     ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        Self::parse_inner(packet, false)
+    }
+
+    /// Like [`Repr::parse`], for a packet whose end is missing: cut by a
+    /// capture's snapshot length, or quoted in an ICMPv6 error
+    /// ([`super::quoted`]). The 40-byte header must be whole; the payload
+    /// range then stops at the end of `packet`.
+    pub fn parse_captured(
+        packet: &[u8],
+    ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        Self::parse_inner(packet, true)
+    }
+
+    fn parse_inner(
+        packet: &[u8],
+        cut_allowed: bool,
+    ) -> Result<(Repr, core::ops::Range<usize>), Error> {
+        // pnet's `Ipv6Packet::new` checks exactly this much, and no more.
         check_len(Layer::Ipv6, packet, HEADER_LEN)?;
+        let ip = Ipv6Packet::new(packet)
+            .expect("check_len proved the 40 bytes pnet's view needs");
 
         // "Version: 4-bit Internet Protocol version number = 6."
-        let first_word = read_u32(packet, field::VER_TC_FLOW.start);
-        let version = first_word >> 28;
+        let version = ip.get_version();
         if version != 6 {
             return Err(malformed(format!("version {version} is not 6")));
         }
@@ -281,9 +337,8 @@ impl Repr {
         // header, in octets. (Note that any extension headers present are
         // considered part of the payload, i.e., included in the length
         // count.)"
-        let payload_len =
-            usize::from(read_u16(packet, field::PAYLOAD_LEN.start));
-        let next_header = NextHeader::from(packet[field::NEXT_HEADER]);
+        let payload_len = usize::from(ip.get_payload_length());
+        let next_header = NextHeader::from(ip.get_next_header().0);
 
         // A payload length of 0 with a Hop-by-Hop header next is how a
         // *jumbogram* (over 65535 bytes) says "my real length is in the
@@ -303,18 +358,22 @@ impl Repr {
 
         // The payload length can point past the buffer when the capture
         // was cut short (a snap length): the bytes are missing, not wrong.
+        // pnet's `payload()` would clamp to the buffer without a word, so
+        // this check is what tells the student the capture lost bytes.
         let end = HEADER_LEN + payload_len;
-        check_len(Layer::Ipv6, packet, end)?;
+        if !cut_allowed {
+            check_len(Layer::Ipv6, packet, end)?;
+        }
+        let end = end.min(packet.len());
 
         let repr = Repr {
-            // Bits 4..12 of the first word, then the low 20 bits.
-            traffic_class: ((first_word >> 20) & 0xff) as u8,
-            flow_label: first_word & 0x000f_ffff,
+            traffic_class: ip.get_traffic_class(),
+            flow_label: ip.get_flow_label(),
             payload_len,
             next_header,
-            hop_limit: packet[field::HOP_LIMIT],
-            src: ipv6_at(packet, field::SRC_ADDR.start),
-            dst: ipv6_at(packet, field::DST_ADDR.start),
+            hop_limit: ip.get_hop_limit(),
+            src: ip.get_source(),
+            dst: ip.get_destination(),
         };
         Ok((repr, HEADER_LEN..end))
     }
@@ -358,14 +417,17 @@ impl Repr {
         }
         check_room(Layer::Ipv6, buffer, HEADER_LEN)?;
 
-        let first_word =
-            (6 << 28) | (u32::from(self.traffic_class) << 20) | self.flow_label;
-        buffer[field::VER_TC_FLOW].copy_from_slice(&first_word.to_be_bytes());
-        buffer[field::PAYLOAD_LEN].copy_from_slice(&payload_len.to_be_bytes());
-        buffer[field::NEXT_HEADER] = u8::from(self.next_header);
-        buffer[field::HOP_LIMIT] = self.hop_limit;
-        buffer[field::SRC_ADDR].copy_from_slice(&self.src.octets());
-        buffer[field::DST_ADDR].copy_from_slice(&self.dst.octets());
+        let mut ip = MutableIpv6Packet::new(&mut buffer[..HEADER_LEN])
+            .expect("check_room proved the 40 bytes pnet's view needs");
+        ip.set_version(6);
+        ip.set_traffic_class(self.traffic_class);
+        // Checked above to fit in the field's 20 bits.
+        ip.set_flow_label(self.flow_label);
+        ip.set_payload_length(payload_len);
+        ip.set_next_header(IpNextHeaderProtocol(u8::from(self.next_header)));
+        ip.set_hop_limit(self.hop_limit);
+        ip.set_source(self.src);
+        ip.set_destination(self.dst);
         Ok(())
     }
 }
@@ -629,10 +691,13 @@ fn read_extension(
     at: usize,
 ) -> Result<ExtensionHeader, Error> {
     // Every extension header is at least 8 bytes: the two bytes of next
-    // header and length, padded to a multiple of 8 (RFC 8200 § 4).
+    // header and length, padded to a multiple of 8 (RFC 8200 § 4). pnet's
+    // `ExtensionPacket::new` would accept 2.
     check_ext_len(bytes, at + 8)?;
-    let next_header = NextHeader::from(bytes[at + ext_field::NEXT_HEADER]);
-    let length_field = usize::from(bytes[at + ext_field::LENGTH]);
+    let common = ExtensionPacket::new(&bytes[at..])
+        .expect("check_ext_len proved the 8 bytes pnet's view needs");
+    let next_header = NextHeader::from(common.get_next_header().0);
+    let length_field = usize::from(common.get_hdr_ext_len());
 
     let len = match kind {
         // "Fragment header: ... Reserved 8-bit reserved field" — there is
@@ -640,6 +705,9 @@ fn read_extension(
         NextHeader::Fragment => 8,
         // "Payload Length: This 8-bit field specifies the length of AH in
         // 32-bit words (4-byte units), minus '2'." (RFC 4302 § 2.2)
+        // pnet's `ExtensionPacket` would count it in 8-byte units, as for
+        // the other headers: the byte is read through it, the length is
+        // ours.
         NextHeader::Ah => (length_field + 2) * 4,
         // "Hdr Ext Len: 8-bit unsigned integer. Length of the ... header
         // in 8-octet units, not including the first 8 octets."
@@ -647,19 +715,27 @@ fn read_extension(
         _ => (length_field + 1) * 8,
     };
     let end = at + len;
+    // The length byte can lie; pnet's `payload()` would clamp it to the
+    // buffer without a word, so it is checked here first.
     check_ext_len(bytes, end)?;
     let header = &bytes[at..end];
 
     let body = match kind {
         NextHeader::Fragment => {
-            let offset_m = read_u16(header, ext_field::FRAG_OFFSET_M.start);
+            let fragment = FragmentPacket::new(header)
+                .expect("the Fragment header is the 8 bytes checked");
+            // pnet's `get_fragment_offset()` masks off only the M bit and
+            // the low reserved bit, and does not shift: it returns the
+            // offset times 8 with a reserved bit mixed in. So the raw
+            // word is read through pnet and split here.
+            let offset_m = fragment.get_fragment_offset_with_flags();
             ExtensionBody::Fragment {
                 // "Fragment Offset: 13-bit unsigned integer. The offset,
                 // in 8-octet units" — the high 13 bits of the word.
                 offset: offset_m >> 3,
                 // "M flag: 1 = more fragments; 0 = last fragment."
                 more_fragments: offset_m & 0x0001 != 0,
-                identification: read_u32(header, ext_field::FRAG_IDENT.start),
+                identification: fragment.get_id(),
             }
         }
         NextHeader::Ah => {
@@ -674,20 +750,32 @@ fn read_extension(
                     "RFC 4302 § 2.2",
                 ));
             }
+            // pnet has no view for AH (RFC 4302): its two words are ours.
             ExtensionBody::Auth {
                 spi: read_u32(header, ext_field::AH_SPI.start),
                 sequence: read_u32(header, ext_field::AH_SEQ.start),
             }
         }
-        NextHeader::Routing => ExtensionBody::Routing {
-            routing_type: header[ext_field::ROUTING_TYPE],
-            segments_left: header[ext_field::SEGMENTS_LEFT],
-        },
-        // Hop-by-Hop and Destination Options.
-        _ => ExtensionBody::Options(parse_options(
-            &header[ext_field::OPTIONS..],
-            at + ext_field::OPTIONS,
-        )?),
+        NextHeader::Routing => {
+            let routing = RoutingPacket::new(header)
+                .expect("a Routing header has at least the 8 bytes checked");
+            ExtensionBody::Routing {
+                routing_type: routing.get_routing_type(),
+                segments_left: routing.get_segments_left(),
+            }
+        }
+        // Hop-by-Hop and Destination Options: pnet's `payload()` is the
+        // option bytes, which we have checked end inside `header`. pnet
+        // has no view for the options themselves (RFC 8200 § 4.2), so
+        // their type-length-value walk is ours.
+        _ => {
+            let options = ExtensionPacket::new(header)
+                .expect("the options header is the bytes checked");
+            ExtensionBody::Options(parse_options(
+                options.payload(),
+                at + ext_field::OPTIONS,
+            )?)
+        }
     };
     Ok(ExtensionHeader {
         kind,
@@ -773,14 +861,6 @@ fn ext_malformed(rule: String, spec: &'static str) -> Error {
         rule,
         spec,
     }
-}
-
-/// The sixteen bytes at `at` as an address. The caller has checked the
-/// length.
-fn ipv6_at(packet: &[u8], at: usize) -> Ipv6Addr {
-    let mut octets = [0u8; 16];
-    octets.copy_from_slice(&packet[at..at + 16]);
-    Ipv6Addr::from(octets)
 }
 
 #[cfg(test)]
@@ -1104,6 +1184,94 @@ mod tests {
                 let mut packet = syn().to_vec();
                 packet[at] = value;
                 let _ = chain_of(&packet);
+            }
+        }
+    }
+
+    #[test]
+    fn pnet_reads_the_ranges_of_the_diagram() {
+        let mut packet = [0u8; 48];
+        packet[field::VER_TC_FLOW]
+            .copy_from_slice(&0x6b9a_bcdeu32.to_be_bytes());
+        packet[field::PAYLOAD_LEN].copy_from_slice(&8u16.to_be_bytes());
+        packet[field::NEXT_HEADER] = 44;
+        packet[field::HOP_LIMIT] = 7;
+        packet[field::SRC_ADDR][15] = 1;
+        packet[field::DST_ADDR][15] = 2;
+        let ip = Ipv6Packet::new(&packet).expect("40 bytes");
+        assert_eq!(ip.get_version(), 6);
+        assert_eq!(ip.get_traffic_class(), 0xb9);
+        assert_eq!(ip.get_flow_label(), 0xa_bcde);
+        assert_eq!(ip.get_payload_length(), 8);
+        assert_eq!(ip.get_next_header().0, 44);
+        assert_eq!(ip.get_hop_limit(), 7);
+        assert_eq!(ip.get_source(), "::1".parse::<Ipv6Addr>().expect("ip"));
+        assert_eq!(
+            ip.get_destination(),
+            "::2".parse::<Ipv6Addr>().expect("ip")
+        );
+
+        // A Fragment header: offset 185, M set, one reserved bit set.
+        let mut ext = [0u8; 8];
+        ext[ext_field::NEXT_HEADER] = 6;
+        let word = (185u16 << 3) | 0b101;
+        ext[ext_field::FRAG_OFFSET_M].copy_from_slice(&word.to_be_bytes());
+        ext[ext_field::FRAG_IDENT].copy_from_slice(&7u32.to_be_bytes());
+        let fragment = FragmentPacket::new(&ext).expect("8 bytes");
+        assert_eq!(fragment.get_next_header().0, 6);
+        assert_eq!(fragment.get_fragment_offset_with_flags(), word);
+        assert_eq!(fragment.get_id(), 7);
+        // Why the offset is split by hand: pnet's answer is neither the
+        // offset (185) nor the offset in bytes (1480).
+        assert_eq!(fragment.get_fragment_offset(), (185 << 3) | 0b100);
+
+        let routing_bytes = [6, 0, 4, 2, 0, 0, 0, 0];
+        let routing = RoutingPacket::new(&routing_bytes).expect("8 bytes");
+        assert_eq!(
+            routing.get_routing_type(),
+            routing_bytes[ext_field::ROUTING_TYPE]
+        );
+        assert_eq!(
+            routing.get_segments_left(),
+            routing_bytes[ext_field::SEGMENTS_LEFT]
+        );
+    }
+
+    #[test]
+    fn pnet_alone_clamps_lying_lengths_silently() {
+        // Why our checks stand in front: a payload length of 1000 in a
+        // 68-byte buffer, and a Hop-by-Hop header claiming 2048 bytes.
+        let mut packet = syn().to_vec();
+        packet[4..6].copy_from_slice(&1000u16.to_be_bytes());
+        packet[41] = 255;
+        let ip = Ipv6Packet::new(&packet).expect("pnet checks only 40 bytes");
+        assert_eq!(ip.payload().len(), 28, "not the 1000 the header claims");
+        let ext = ExtensionPacket::new(&packet[40..]).expect("2 bytes");
+        assert_eq!(ext.payload().len(), 26, "not the 2046 Hdr Ext Len claims");
+        assert!(matches!(Repr::parse(&packet), Err(Error::Truncated { .. })));
+        packet[4..6].copy_from_slice(&28u16.to_be_bytes());
+        assert!(matches!(
+            chain_of(&packet),
+            Err(Error::Truncated {
+                layer: Layer::Ipv6Ext,
+                needed: 2088,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn every_prefix_of_every_ipv6_fixture_is_safe() {
+        use crate::wire::fixtures::{
+            ICMPV6_ECHO_FRAME, ICMPV6_ECHO_IPV6, IPV6_SYN_FRAME, IPV6_SYN_IPV6,
+        };
+        for packet in [
+            &IPV6_SYN_FRAME[IPV6_SYN_IPV6],
+            &ICMPV6_ECHO_FRAME[ICMPV6_ECHO_IPV6],
+        ] {
+            for len in 0..=packet.len() {
+                let result = chain_of(&packet[..len]);
+                assert_eq!(result.is_ok(), len == packet.len(), "cut at {len}");
             }
         }
     }

@@ -7,7 +7,7 @@
 //!
 //! ```text
 //!  ┌──────────────────────────────────────────────────────────────────┐
-//!  │ Ethernet II  dst · src · [802.1Q tag] · EtherType   OSI layer 2  │
+//!  │ Ethernet II  dst · src · [802.1Q tags] · EtherType  OSI layer 2  │
 //!  │ ┌──────────────────────────────────────────────────────────────┐ │
 //!  │ │ IPv4  version · IHL · total length · … · protocol · src · dst│ │
 //!  │ │ ┌──────────────────────────────────────────────────────────┐ │ │
@@ -25,7 +25,7 @@
 //!
 //! | file            | header                        | spec             |
 //! |-----------------|-------------------------------|------------------|
-//! | [`ethernet`]    | Ethernet II and 802.1Q tag    | IEEE 802.3, 802.1Q |
+//! | [`ethernet`]    | Ethernet II, 802.1Q tags (Q-in-Q) | IEEE 802.3, 802.1Q |
 //! | [`ipv4`]        | IPv4, and the protocol numbers | [RFC 791 § 3.1]  |
 //! | [`tcp`]         | TCP and its options           | [RFC 9293 § 3.1] |
 //! | [`udp`]         | UDP                           | [RFC 768]        |
@@ -34,6 +34,8 @@
 //! | [`arp`]         | ARP, IPv4 address → MAC        | [RFC 826]        |
 //! | [`icmpv4`]      | ICMP for IPv4: ping, errors    | [RFC 792]        |
 //! | [`icmpv6`]      | ICMP for IPv6: ping, errors, NDP | [RFC 4443]     |
+//! | [`quoted`]      | the packet an ICMP error quotes | [RFC 792], [RFC 4443] |
+//! | [`partial`]     | what is there of a cut header  | (each header's) |
 //! | [`dns`]         | DNS messages, names, records   | [RFC 1035 § 4]   |
 //! | [`tls_record`]  | TLS record headers             | [RFC 8446 § 5.1] |
 //!
@@ -42,12 +44,13 @@
 //! the diagram, and a `Repr` (the header as plain Rust values) with `parse`
 //! (bytes → `Repr`) and `emit` (`Repr` → bytes).
 //!
-//! The fields of Ethernet, 802.1Q, ARP (Ethernet/IPv4), IPv4, ICMP, TCP
-//! and UDP are read through `pnet_packet`'s views (`Ipv4Packet::get_ttl`,
-//! …) and written through its mutable ones; IPv6, its extension headers,
-//! ICMPv6, DNS, TLS records and the XMPP peek are still read by hand (DNS
-//! on purpose: [`dns`] says why). pnet's `new()` checks only the fixed
-//! size of a header, so every file checks the length fields itself first.
+//! The fields of Ethernet, 802.1Q, ARP (Ethernet/IPv4), IPv4, IPv6 and
+//! its extension headers, ICMP, ICMPv6, TCP and UDP are read through
+//! `pnet_packet`'s views (`Ipv4Packet::get_ttl`, …) and written through
+//! its mutable ones; DNS, TLS records, IPv6 options, AH and the XMPP peek
+//! are read by hand (DNS on purpose: [`dns`] says why; pnet has no view
+//! for the others). pnet's `new()` checks only the fixed size of a
+//! header, so every file checks the length fields itself first.
 //!
 //! Two rules hold everywhere in this module:
 //!
@@ -86,6 +89,8 @@ pub mod icmpv4;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod partial;
+pub mod quoted;
 pub mod tcp;
 pub mod tcp_flow;
 pub mod tls_record;
