@@ -170,6 +170,10 @@ fn every_layer_of_a_built_capture_matches_the_schema() {
     assert!(lines.iter().any(|l| l["quote"]["cut"].is_null()));
     assert!(lines.iter().any(|l| l["quote"]["cut"]["layer"] == "TCP"));
     assert!(lines.iter().any(|l| l["quote"]["original"].is_null()));
+    assert!(lines.iter().any(|l| {
+        l["layers"][4]["layer"] == "ICMP"
+            && l["layers"][4]["fields"]["checksum_status"] == "unverified"
+    }));
     assert!(
         lines
             .iter()
@@ -695,6 +699,13 @@ fn ethernet_frames() -> Vec<(Vec<u8>, Option<u32>)> {
         0x0800,
         None,
         &ipv4(1, 0, &icmp(3, 1, [0; 4], &quoted_tcp[..12])),
+    ));
+    // An error about a ping: the echo's 8 bytes, checksum unverified.
+    let ping = ipv4(1, 0, &icmp(8, 0, [0, 1, 0, 2], b"traceroute -I"));
+    push(eth(
+        0x0800,
+        None,
+        &ipv4(1, 0, &icmp(11, 0, [0; 4], &ping[..28])),
     ));
     let quoted6 = ipv6(6, &tcp((40010, 443), 0x02, &[], &[], V6));
     push(eth(

@@ -99,7 +99,7 @@ pub fn title_of(header: &Header) -> Cow<'static, str> {
         Header::Ipv6(_) => "IPv6".into(),
         Header::Ipv6Ext(e) => format!("IPv6 {}", e.kind).into(),
         Header::Arp(_) => "ARP".into(),
-        Header::Icmpv4(_) => "ICMP".into(),
+        Header::Icmpv4(..) => "ICMP".into(),
         Header::Icmpv6(..) => "ICMPv6".into(),
         Header::Dns(_) => "DNS".into(),
         Header::Tcp(..) | Header::TcpStart(_) => "TCP".into(),
@@ -423,7 +423,7 @@ pub fn write_summary<W: io::Write>(
                     wrote = true;
                 }
             }
-            Header::Icmpv4(i) => {
+            Header::Icmpv4(i, _) => {
                 let (s, dst) = ip.unwrap_or(UNSPECIFIED);
                 write!(out, "ICMP {s} → {dst} {}", i.message)?;
                 wrote = true;

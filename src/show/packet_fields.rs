@@ -182,7 +182,7 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
                 }
             }
         }
-        Header::Icmpv4(i) => {
+        Header::Icmpv4(i, sum) => {
             f("type", Num(i.message.message_type() as u64));
             f("code", Num(i.message.code() as u64));
             f("message", Show(&i.message));
@@ -201,11 +201,7 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
             }
             f(
                 "checksum",
-                Show(&format_args!(
-                    "{:#06x} {}",
-                    i.checksum,
-                    if i.checksum_ok { "(good)" } else { "(BAD)" }
-                )),
+                Show(&format_args!("{:#06x} {}", i.checksum, verdict(*sum))),
             );
         }
         Header::Icmpv6(i, sum) => {

@@ -83,7 +83,7 @@ pub fn fields<W: Write>(
         Header::Ipv6(ip) => ipv6_fields(f, ip),
         Header::Ipv6Ext(e) => extension_fields(f, e),
         Header::Arp(a) => arp_fields(f, a),
-        Header::Icmpv4(i) => icmpv4_fields(f, i),
+        Header::Icmpv4(i, sum) => icmpv4_fields(f, i, *sum),
         Header::Icmpv6(i, sum) => icmpv6_fields(f, i, *sum),
         Header::Tcp(t, sum) => tcp_fields(f, t, *sum, context),
         // What there is of a cut header (wire::partial), typed.
@@ -321,6 +321,7 @@ fn arp_fields<W: Write>(
 fn icmpv4_fields<W: Write>(
     f: &mut Members<'_, W>,
     i: &icmpv4::Repr,
+    sum: Checksum,
 ) -> io::Result<()> {
     use icmpv4::Message;
     f.num("type", i.message.message_type())?;
@@ -349,10 +350,7 @@ fn icmpv4_fields<W: Write>(
         Message::TimeExceeded { .. } | Message::Other { .. } => {}
     }
     f.num("checksum", i.checksum)?;
-    f.str(
-        "checksum_status",
-        if i.checksum_ok { "good" } else { "bad" },
-    )
+    f.str("checksum_status", status(sum))
 }
 
 fn icmpv6_fields<W: Write>(

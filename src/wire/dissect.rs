@@ -76,8 +76,9 @@ pub enum Header {
     Ipv6Ext(ipv6::ExtensionHeader),
     /// ARP, which asks which MAC address has an IPv4 address.
     Arp(arp::Repr),
-    /// ICMP for IPv4 (its checksum verdict is inside).
-    Icmpv4(icmpv4::Repr),
+    /// ICMP for IPv4, and its checksum verdict: unverifiable when the
+    /// message is cut (by the snap length, or in a quote).
+    Icmpv4(icmpv4::Repr, Checksum),
     /// ICMPv6, and its checksum verdict.
     Icmpv6(icmpv6::Repr, Checksum),
     /// A DNS message (over UDP or TCP port 53).
@@ -105,7 +106,7 @@ impl Header {
             Header::Ipv6(_) => Layer::Ipv6,
             Header::Ipv6Ext(_) => Layer::Ipv6Ext,
             Header::Arp(_) => Layer::Arp,
-            Header::Icmpv4(_) => Layer::Icmpv4,
+            Header::Icmpv4(..) => Layer::Icmpv4,
             Header::Icmpv6(..) => Layer::Icmpv6,
             Header::Dns(_) => Layer::Dns,
             Header::Tcp(..) | Header::TcpStart(_) => Layer::Tcp,
@@ -356,8 +357,13 @@ impl Dissection {
             IpProtocol::Icmp => match icmpv4::Repr::parse(&frame[at.clone()]) {
                 Ok((repr, data)) => {
                     let error = repr.message.is_error();
+                    let sum = match (whole, repr.checksum_ok) {
+                        (false, _) => Checksum::Unverifiable,
+                        (true, true) => Checksum::Good,
+                        (true, false) => Checksum::Bad,
+                    };
                     self.push(
-                        Header::Icmpv4(repr),
+                        Header::Icmpv4(repr, sum),
                         at.start..at.start + data.start,
                     );
                     let data = at.start + data.start..at.start + data.end;
@@ -438,6 +444,9 @@ impl Dissection {
         // The quote's own IP version nibble says which IP it is: an ICMP
         // error about an IPv6 packet travels in IPv6, but nothing here
         // depends on that.
+        // The quoted packet's addresses, for the checksum of a quoted
+        // ICMPv6 message.
+        let mut addresses = None;
         let (inner, protocol) = match bytes.first().map(|b| b >> 4) {
             Some(4) => {
                 let (ip, payload) = ipv4::Repr::parse_captured(bytes)
@@ -456,6 +465,7 @@ impl Dissection {
                 let (ip, payload) = ipv6::Repr::parse_captured(bytes)
                     .map_err(|e| self.partial(Layer::Ipv6, bytes, base, e))?;
                 quote.original = Some(ip.total_len());
+                addresses = Some((ip.src, ip.dst));
                 let next = ip.next_header;
                 self.push(Header::Ipv6(ip), base..base + payload.start);
                 self.rest = base + payload.start..base + payload.end;
@@ -478,6 +488,8 @@ impl Dissection {
             _ => return Ok(()),
         };
         let segment = &frame[inner.clone()];
+        // Whether the quote holds the whole quoted packet.
+        let whole = quote.original.is_some_and(|n| n <= bytes.len());
         match protocol {
             IpProtocol::Udp => {
                 // The 8 bytes are the whole UDP header; its length field
@@ -517,6 +529,35 @@ impl Dissection {
                 }
                 Err(e) => return Err(e),
             },
+            // An error about a ping (traceroute -I, say) quotes the echo.
+            // Its checksum covers the whole message, which only a quote
+            // that holds all of it can check. An error quoted in an error
+            // is not followed further (RFC 792 forbids sending one).
+            IpProtocol::Icmp => {
+                let (repr, _) = icmpv4::Repr::parse(segment)?;
+                let sum = match (whole, repr.checksum_ok) {
+                    (false, _) => Checksum::Unverifiable,
+                    (true, true) => Checksum::Good,
+                    (true, false) => Checksum::Bad,
+                };
+                let header = inner.start..inner.start + icmpv4::HEADER_LEN;
+                self.push(Header::Icmpv4(repr, sum), header);
+            }
+            IpProtocol::Icmpv6 => {
+                let (repr, _) = icmpv6::Repr::parse(segment)?;
+                let sum = match addresses {
+                    Some((s, d)) if whole => {
+                        if icmpv6::checksum_ok(segment, s, d) {
+                            Checksum::Good
+                        } else {
+                            Checksum::Bad
+                        }
+                    }
+                    _ => Checksum::Unverifiable,
+                };
+                let header = inner.start..inner.start + icmpv6::HEADER_LEN;
+                self.push(Header::Icmpv6(repr, sum), header);
+            }
             other => {
                 self.undissected = Some(format!("quoted IP protocol {other}"));
             }
@@ -958,6 +999,57 @@ mod tests {
             let d = dissect(&frame[..cut], Link::Ethernet, frame.len());
             assert!(d.rest.end <= cut);
         }
+    }
+
+    #[test]
+    fn a_quoted_ping_is_read_its_checksum_checked_only_when_whole() {
+        use crate::wire::fixtures::ICMP_ECHO_FRAME;
+        // Time exceeded, quoting the loopback ping: whole, then cut to
+        // the 8 bytes RFC 792 promises (what `traceroute -I` gets back).
+        let echo_packet = &ICMP_ECHO_FRAME[14..];
+        for (kept, sum) in [
+            (echo_packet.len(), Checksum::Good),
+            (28, Checksum::Unverifiable),
+        ] {
+            let mut frame = quote_cut_to(0);
+            frame[34] = 11;
+            frame[35] = 0;
+            frame.extend_from_slice(&echo_packet[..kept]);
+            let total = u16::try_from(frame.len() - 14).expect("short");
+            frame[16..18].copy_from_slice(&total.to_be_bytes());
+            let d = dissect(&frame, Link::Ethernet, frame.len());
+            assert_eq!(d.problem, None);
+            match &d.layers[4] {
+                Decoded {
+                    header: Header::Icmpv4(repr, found),
+                    quoted: true,
+                    bytes,
+                } => {
+                    assert!(matches!(
+                        repr.message,
+                        icmpv4::Message::EchoRequest { .. }
+                    ));
+                    assert_eq!(*found, sum, "quote of {kept} bytes");
+                    assert_eq!(*bytes, 62..70);
+                }
+                other => panic!("expected a quoted ICMP header: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_cut_icmp_message_has_an_unverifiable_checksum() {
+        use crate::wire::fixtures::ICMP_ECHO_FRAME;
+        let cut = ICMP_ECHO_FRAME.len() - 2;
+        let d = dissect(
+            &ICMP_ECHO_FRAME[..cut],
+            Link::Ethernet,
+            ICMP_ECHO_FRAME.len(),
+        );
+        assert!(matches!(
+            d.find(Layer::Icmpv4),
+            Some(Header::Icmpv4(_, Checksum::Unverifiable))
+        ));
     }
 
     #[test]

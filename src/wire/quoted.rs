@@ -41,7 +41,12 @@
 //! A quoted UDP header is whole in those 8 bytes and is read by
 //! [`super::udp`]; a quoted TCP header that is whole (some routers quote
 //! more) by [`super::tcp`]. A TCP header cut before its 20 bytes is read
-//! here, as a [`TcpStart`].
+//! here, as a [`TcpStart`]. A quoted ICMP or ICMPv6 message (an error
+//! about a ping, as `traceroute -I` gets back) has its 8-byte header in
+//! those 8 bytes too; its checksum covers the whole message, so it can
+//! only be checked when the quote holds all of it. The checksums of a
+//! quoted UDP or TCP header are never checked: the quote is the start of
+//! the segment at best.
 //!
 //! ## Which part is pnet, which is ours
 //!
