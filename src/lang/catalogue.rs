@@ -66,6 +66,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/zh/lesson01.ftl"),
     ),
     (
+        "lesson02",
+        include_str!("../../locales/en/lesson02.ftl"),
+        include_str!("../../locales/zh/lesson02.ftl"),
+    ),
+    (
         "lesson06",
         include_str!("../../locales/en/lesson06.ftl"),
         include_str!("../../locales/zh/lesson06.ftl"),

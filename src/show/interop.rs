@@ -25,15 +25,15 @@ const CAROL: &str = "carol ";
 /// The `client` step.
 pub fn client(a: &AliceIn) -> String {
     format!(
-        "{} listening on {}, in this process, without TLS\n{} {}\n",
+        "{} {}\n{} {}\n",
         style::server("server"),
-        a.server,
+        crate::tr!("interop-listening", addr = a.server.to_string()),
         style::client("alice "),
         wrap(
-            &format!(
-                "netlab's Client logged alice in ({}, with the exchanges of \
-                 lesson 1), bound {} and sent <presence/>",
-                a.mechanism, a.jid,
+            &crate::tr!(
+                "interop-alice-in",
+                mechanism = a.mechanism.to_string(),
+                jid = a.jid.to_string()
             ),
             columns() - 7,
             7
@@ -44,11 +44,14 @@ pub fn client(a: &AliceIn) -> String {
 /// The `open` step.
 pub fn open(o: &Opened) -> String {
     format!(
-        "{} connect() to {} from {}\n       a plain TCP socket: no XMPP \
-         library from here on\n{}",
+        "{} {}\n       {}\n{}",
         style::client(BOB),
-        o.server,
-        o.local,
+        crate::tr!(
+            "interop-connect",
+            server = o.server.to_string(),
+            local = o.local.to_string()
+        ),
+        crate::tr!("interop-plain-socket"),
         exchange(&o.exchange)
     )
 }
@@ -57,11 +60,11 @@ pub fn open(o: &Opened) -> String {
 pub fn auth(a: &Auth) -> String {
     // RFC 4616 § 2: [authorization id] NUL user NUL password.
     format!(
-        "{} base64( NUL \"{}\" NUL \"{PASSWORD}\" ) = {}\n       (RFC 4616: \
-         authorization identity, here empty, NUL, user, NUL, password)\n{}",
+        "{} base64( NUL \"{}\" NUL \"{PASSWORD}\" ) = {}\n       {}\n{}",
         style::client(BOB),
         a.user,
         a.initial,
+        crate::tr!("interop-plain-layout"),
         exchange(&a.exchange)
     )
 }
@@ -70,18 +73,18 @@ pub fn auth(a: &Auth) -> String {
 pub fn message(t: &Talk) -> String {
     let mut out = typed(BOB, &t.typed);
     out.push_str(&format!(
-        "{} her Client received it, {} after bob's write; as it parsed \
-         it:\n{}\n",
+        "{} {}\n{}\n",
         style::client("alice "),
-        duration(t.took),
+        crate::tr!("interop-received", took = duration(t.took)),
         indent(&t.parsed.to_xml())
     ));
     out.push_str(&format!(
-        "{} her Client answers (Client::send)\n",
+        "{} {}\n",
         style::client("alice "),
+        crate::tr!("interop-answers")
     ));
     out.push_str(&received(&t.answer));
-    out.push_str("\nThe server's trace of these two messages:\n");
+    out.push_str(&format!("\n{}\n", crate::tr!("interop-trace")));
     for line in &t.trace {
         let who = line
             .jid
@@ -96,19 +99,17 @@ pub fn message(t: &Talk) -> String {
 /// The `close` step.
 pub fn close(c: &Closed) -> String {
     exchange(&c.exchange)
-        + &last_read(
-            BOB,
-            c.read_after,
-            "the server closed the TCP connection too",
-        )
+        + &last_read(BOB, c.read_after, &crate::tr!("interop-closed-too"))
 }
 
 /// The `read()` after the server's last word: 0 means it closed.
 fn last_read(who: &str, n: usize, closed: &str) -> String {
+    let more;
     let what = if n == 0 {
         closed
     } else {
-        "more bytes came after the server's last word"
+        more = crate::tr!("interop-more-bytes");
+        &more
     };
     format!("{} read() = {n}: {what}\n", style::client(who))
 }
@@ -116,19 +117,22 @@ fn last_read(who: &str, n: usize, closed: &str) -> String {
 /// The `early` step.
 pub fn early(e: &Early) -> String {
     let mut out = format!(
-        "{} a third socket, which sends a message without logging in\n       \
-         connect() from {}; stream opened: {} bytes typed, {} read\n",
+        "{} {}\n       {}\n",
         style::client(CAROL),
-        e.local,
-        e.opened.typed.len(),
-        e.opened.answer.len()
+        crate::tr!("interop-third-socket"),
+        crate::tr!(
+            "interop-carol-opened",
+            local = e.local.to_string(),
+            typed = e.opened.typed.len(),
+            read = e.opened.answer.len()
+        )
     );
     out.push_str(&typed(CAROL, &e.refused.typed));
     out.push_str(&received(&e.refused.answer));
     out.push_str(&last_read(
         CAROL,
         e.read_after,
-        "the server closed the connection",
+        &crate::tr!("interop-closed"),
     ));
     out
 }
@@ -141,9 +145,9 @@ pub fn exchange(e: &Exchange) -> String {
 /// What `who` typed, with its size.
 fn typed(who: &str, xml: &str) -> String {
     format!(
-        "{} typed {} bytes:\n{}\n",
+        "{} {}\n{}\n",
         style::client(who),
-        xml.len(),
+        crate::tr!("interop-typed", bytes = xml.len()),
         indent(xml)
     )
 }
@@ -151,9 +155,9 @@ fn typed(who: &str, xml: &str) -> String {
 /// What the server sent, with its size; one line per top-level piece.
 fn received(answer: &str) -> String {
     format!(
-        "{} sent {} bytes:\n{}\n",
+        "{} {}\n{}\n",
         style::server("server"),
-        answer.len(),
+        crate::tr!("interop-sent", bytes = answer.len()),
         split_top_level(answer)
             .iter()
             .map(|piece| indent(piece))
