@@ -120,11 +120,15 @@ pub fn early(e: &Early) -> String {
         "{} {}\n       {}\n",
         style::client(CAROL),
         crate::tr!("interop-third-socket"),
-        crate::tr!(
-            "interop-carol-opened",
-            local = e.local.to_string(),
-            typed = e.opened.typed.len(),
-            read = e.opened.answer.len()
+        wrap(
+            &crate::tr!(
+                "interop-carol-opened",
+                local = e.local.to_string(),
+                typed = e.opened.typed.len(),
+                read = e.opened.answer.len()
+            ),
+            columns() - 7,
+            7
         )
     );
     out.push_str(&typed(CAROL, &e.refused.typed));
