@@ -102,12 +102,7 @@ pub fn write<W: Write>(
         if matches!(decoded.header, Header::Partial(_)) {
             layer.bool("partial", true)?;
         }
-        let at = layer.key("bytes")?;
-        at.write_all(b"[")?;
-        number(at, decoded.bytes.start)?;
-        at.write_all(b",")?;
-        number(at, decoded.bytes.end)?;
-        at.write_all(b"]")?;
+        layer.span("bytes", &decoded.bytes)?;
         layer.object("fields", |f| fields(f, &decoded.header, &context))?;
         context.after(&decoded.header);
         Ok(())
@@ -124,12 +119,7 @@ pub fn write<W: Write>(
         Some(what) => line.escaped("undissected", what)?,
         None => line.null("undissected")?,
     }
-    let at = line.key("data")?;
-    at.write_all(b"[")?;
-    number(at, d.rest.start)?;
-    at.write_all(b",")?;
-    number(at, d.rest.end)?;
-    at.write_all(b"]")?;
+    line.span("data", &d.rest)?;
     line.close()
 }
 // ANCHOR_END: write
@@ -138,12 +128,7 @@ pub fn write<W: Write>(
 /// the header the quote ends in (`cut`, `null` when it ends between
 /// headers).
 fn quote<W: Write>(o: &mut Members<'_, W>, q: &Quote) -> io::Result<()> {
-    let at = o.key("bytes")?;
-    at.write_all(b"[")?;
-    number(at, q.bytes.start)?;
-    at.write_all(b",")?;
-    number(at, q.bytes.end)?;
-    at.write_all(b"]")?;
+    o.span("bytes", &q.bytes)?;
     match q.original {
         Some(n) => o.num("original", n)?,
         None => o.null("original")?,
@@ -222,6 +207,20 @@ impl<'w, W: Write> Members<'w, W> {
         self.out.write_all(name.as_bytes())?;
         self.out.write_all(b"\":")?;
         Ok(self.out)
+    }
+
+    /// A byte range as `[start,end]`.
+    pub fn span(
+        &mut self,
+        name: &str,
+        range: &std::ops::Range<usize>,
+    ) -> io::Result<()> {
+        let out = self.key(name)?;
+        out.write_all(b"[")?;
+        number(out, range.start)?;
+        out.write_all(b",")?;
+        number(out, range.end)?;
+        out.write_all(b"]")
     }
 
     /// A number.
