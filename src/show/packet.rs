@@ -13,13 +13,15 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 
 use colored::{Color, Colorize};
 
 use super::packet_fields::{Rdata, each_field};
+use super::plain_text::{Ipv4Text, Ipv6Text};
 use crate::wire::arp::Addresses;
 use crate::wire::dissect::{Dissection, Header};
+use crate::wire::dns::RecordData;
 use crate::wire::quoted::Quote;
 use crate::wire::{Error, Layer};
 
@@ -401,7 +403,9 @@ pub fn write_summary<W: io::Write>(
                     endpoint(out, s, t.src_port)?;
                     out.write_all(" → ".as_bytes())?;
                     endpoint(out, dst, t.dst_port)?;
-                    write!(out, " [{}] seq=", t.flags)?;
+                    out.write_all(b" [")?;
+                    out.write_all(t.flags.text().as_bytes())?;
+                    out.write_all(b"] seq=")?;
                     number(out, t.seq)?;
                     out.write_all(b" ack=")?;
                     number(out, t.ack)?;
@@ -425,12 +429,16 @@ pub fn write_summary<W: io::Write>(
             }
             Header::Icmpv4(i, _) => {
                 let (s, dst) = ip.unwrap_or(UNSPECIFIED);
-                write!(out, "ICMP {s} → {dst} {}", i.message)?;
+                out.write_all(b"ICMP ")?;
+                between(out, s, dst)?;
+                write!(out, " {}", i.message)?;
                 wrote = true;
             }
             Header::Icmpv6(i, _) => {
                 let (s, dst) = ip.unwrap_or(UNSPECIFIED);
-                write!(out, "ICMPv6 {s} → {dst} {}", i.message)?;
+                out.write_all(b"ICMPv6 ")?;
+                between(out, s, dst)?;
+                write!(out, " {}", i.message)?;
                 wrote = true;
             }
             Header::Arp(a) => {
@@ -457,13 +465,27 @@ pub fn write_summary<W: io::Write>(
                 wrote = true;
             }
             Header::Dns(m) => {
-                let kind = if m.response { "response" } else { "query" };
-                write!(out, " DNS {kind} {:#06x}", m.id)?;
+                out.write_all(if m.response {
+                    b" DNS response 0x"
+                } else {
+                    b" DNS query 0x"
+                })?;
+                out.write_all(&hex4(m.id))?;
                 if let Some(q) = m.questions.first() {
-                    write!(out, " {} {}", q.qtype, q.name)?;
+                    out.write_all(b" ")?;
+                    match q.qtype.name() {
+                        Some(name) => out.write_all(name.as_bytes())?,
+                        None => write!(out, "{}", q.qtype)?,
+                    }
+                    write!(out, " {}", q.name)?;
                 }
                 for r in m.answers.iter().take(3) {
-                    write!(out, " → {}", Rdata(&r.data))?;
+                    out.write_all(" → ".as_bytes())?;
+                    match &r.data {
+                        RecordData::A(v4) => address(out, (*v4).into())?,
+                        RecordData::Aaaa(v6) => address(out, (*v6).into())?,
+                        other => write!(out, "{}", Rdata(other))?,
+                    }
                 }
             }
             Header::Xmpp(p) => {
@@ -518,6 +540,32 @@ pub fn number<W: io::Write>(
     out.write_all(itoa::Buffer::new().format(n).as_bytes())
 }
 
+/// `10.0.0.53` or `2001:db8::53`, as `Display` writes them but without
+/// `core::fmt` (see `super::plain_text`).
+fn address<W: io::Write>(out: &mut W, ip: IpAddr) -> io::Result<()> {
+    match ip {
+        IpAddr::V4(v4) => out.write_all(Ipv4Text::new(v4).as_bytes()),
+        IpAddr::V6(v6) => out.write_all(Ipv6Text::new(v6).as_bytes()),
+    }
+}
+
+/// `10.0.0.1 → 10.0.0.53`.
+fn between<W: io::Write>(
+    out: &mut W,
+    from: IpAddr,
+    to: IpAddr,
+) -> io::Result<()> {
+    address(out, from)?;
+    out.write_all(" → ".as_bytes())?;
+    address(out, to)
+}
+
+/// Four lowercase hex digits, as `{:04x}` writes a `u16`.
+fn hex4(n: u16) -> [u8; 4] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    [12, 8, 4, 0].map(|shift| HEX[usize::from((n >> shift) & 0xf)])
+}
+
 /// `127.0.0.1:5222`, or `[::1]:5222` for IPv6.
 fn endpoint<W: io::Write>(
     out: &mut W,
@@ -526,11 +574,16 @@ fn endpoint<W: io::Write>(
 ) -> io::Result<()> {
     match ip {
         IpAddr::V4(v4) => {
-            out.write_all(super::plain_text::Ipv4Text::new(v4).as_bytes())?;
+            out.write_all(Ipv4Text::new(v4).as_bytes())?;
             out.write_all(b":")?;
             number(out, port)
         }
-        IpAddr::V6(_) => write!(out, "{}", SocketAddr::new(ip, port)),
+        IpAddr::V6(v6) => {
+            out.write_all(b"[")?;
+            out.write_all(Ipv6Text::new(v6).as_bytes())?;
+            out.write_all(b"]:")?;
+            number(out, port)
+        }
     }
 }
 

@@ -36,12 +36,12 @@
 
 use std::fmt::Display;
 use std::io::{self, Write};
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
-use super::packet::{number, osi_name, osi_of, tcpip_name, title_of};
+use super::packet::{osi_name, osi_of, tcpip_name, title_of};
 use super::packet_json_fields::{Context, fields};
-use super::plain_text::{self, Ipv4Text};
+use super::plain_text::{self, Ipv4Text, Ipv6Text};
 use crate::wire::Error;
 use crate::wire::dissect::{Dissection, Header};
 use crate::wire::ethernet::MacAddr;
@@ -67,8 +67,8 @@ pub fn render(number: u64, time: Duration, d: &Dissection) -> String {
 /// frame of captures with millions, and writing each value straight into
 /// the output — escaped on the way — avoids building a value tree and a
 /// string for every field first.
-pub fn write<W: Write>(
-    out: &mut W,
+pub fn write(
+    out: &mut Vec<u8>,
     frame: u64,
     time: Duration,
     d: &Dissection,
@@ -78,8 +78,14 @@ pub fn write<W: Write>(
     line.num("number", frame)?;
     // Seconds with all nine decimals: exact for nanosecond captures (an
     // f64 would round them).
-    let at = line.key("time")?;
-    write!(at, "{}.{:09}", time.as_secs(), time.subsec_nanos())?;
+    let at = line.key("time");
+    digits(at, time.as_secs());
+    at.push(b'.');
+    let mut nanos = itoa::Buffer::new();
+    let nanos = nanos.format(time.subsec_nanos());
+    at.extend_from_slice(&b"000000000"[nanos.len()..]);
+    at.extend_from_slice(nanos.as_bytes());
+    at.push(b',');
     line.num("captured", d.captured)?;
     line.num("original", d.original)?;
     line.bool("cut_short", d.is_cut_short())?;
@@ -127,7 +133,7 @@ pub fn write<W: Write>(
 /// The packet an ICMP error quotes: where it is, how long it was, and
 /// the header the quote ends in (`cut`, `null` when it ends between
 /// headers).
-fn quote<W: Write>(o: &mut Members<'_, W>, q: &Quote) -> io::Result<()> {
+fn quote(o: &mut Members<'_>, q: &Quote) -> io::Result<()> {
     o.span("bytes", &q.bytes)?;
     match q.original {
         Some(n) => o.num("original", n)?,
@@ -146,7 +152,7 @@ fn quote<W: Write>(o: &mut Members<'_, W>, q: &Quote) -> io::Result<()> {
 /// What stopped the descent: `truncated` (the capture has fewer bytes
 /// than the header needs) or `malformed` (a field breaks a rule), with
 /// the parts of the message a program may want on their own.
-fn problem<W: Write>(p: &mut Members<'_, W>, e: &Error) -> io::Result<()> {
+fn problem(p: &mut Members<'_>, e: &Error) -> io::Result<()> {
     match e {
         Error::Truncated {
             layer,
@@ -176,73 +182,89 @@ fn problem<W: Write>(p: &mut Members<'_, W>, e: &Error) -> io::Result<()> {
 }
 
 /// The members of one JSON object being written: each call adds
-/// `"name":value`, with the comma between members; [`Members::close`]
-/// writes the closing brace.
-pub struct Members<'w, W: Write> {
-    out: &'w mut W,
-    first: bool,
+/// `"name":value,`; [`Members::close`] turns the last comma into the
+/// closing brace.
+///
+/// The object is written into a `Vec<u8>` (one frame's line, handed to
+/// the output in one write) rather than any `io::Write`: a line is about
+/// 60 members and 1.3 kB, and a million-frame capture writes each of them
+/// a million times. On a `Vec` a byte is a `push`, and writing the comma
+/// *after* each value (and taking the last one back at the end) spares
+/// the "is this the first member?" question before every key. Writing
+/// into a `Vec` cannot fail; the methods keep `io::Result` so that the
+/// code around them reads like any other writer.
+pub struct Members<'w> {
+    out: &'w mut Vec<u8>,
 }
 
-impl<'w, W: Write> Members<'w, W> {
+impl<'w> Members<'w> {
     /// Writes `{` and starts an object.
-    pub fn open(out: &'w mut W) -> io::Result<Self> {
-        out.write_all(b"{")?;
-        Ok(Members { out, first: true })
+    pub fn open(out: &'w mut Vec<u8>) -> io::Result<Self> {
+        out.push(b'{');
+        Ok(Members { out })
     }
 
-    /// Writes `}`.
+    /// Writes `}`, in place of the comma after the last member.
     pub fn close(self) -> io::Result<()> {
-        self.out.write_all(b"}")
+        close(self.out, b'}');
+        Ok(())
     }
 
-    /// Writes the comma and `"name":`, and returns the output for the
-    /// value. Names are plain identifiers chosen in this crate: nothing
-    /// to escape.
-    pub fn key(&mut self, name: &str) -> io::Result<&mut W> {
-        if !self.first {
-            self.out.write_all(b",")?;
-        }
-        self.first = false;
-        self.out.write_all(b"\"")?;
-        self.out.write_all(name.as_bytes())?;
-        self.out.write_all(b"\":")?;
-        Ok(self.out)
+    /// Writes `"name":` and returns the output for the value, which must
+    /// be followed by a comma. Names are plain identifiers chosen in this
+    /// crate: nothing to escape.
+    #[inline]
+    fn key(&mut self, name: &str) -> &mut Vec<u8> {
+        self.out.push(b'"');
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.extend_from_slice(b"\":");
+        self.out
     }
 
     /// A byte range as `[start,end]`.
+    #[inline]
     pub fn span(
         &mut self,
         name: &str,
         range: &std::ops::Range<usize>,
     ) -> io::Result<()> {
-        let out = self.key(name)?;
-        out.write_all(b"[")?;
-        number(out, range.start)?;
-        out.write_all(b",")?;
-        number(out, range.end)?;
-        out.write_all(b"]")
+        let out = self.key(name);
+        out.push(b'[');
+        digits(out, range.start);
+        out.push(b',');
+        digits(out, range.end);
+        out.extend_from_slice(b"],");
+        Ok(())
     }
 
     /// A number.
+    #[inline]
     pub fn num(&mut self, name: &str, n: impl itoa::Integer) -> io::Result<()> {
-        let out = self.key(name)?;
-        number(out, n)
+        let out = self.key(name);
+        digits(out, n);
+        out.push(b',');
+        Ok(())
     }
 
     /// `true` or `false`.
+    #[inline]
     pub fn bool(&mut self, name: &str, on: bool) -> io::Result<()> {
-        let out = self.key(name)?;
-        out.write_all(if on { b"true" } else { b"false" })
+        let out = self.key(name);
+        out.extend_from_slice(if on { b"true," } else { b"false," });
+        Ok(())
     }
 
     /// `null`.
+    #[inline]
     pub fn null(&mut self, name: &str) -> io::Result<()> {
-        self.key(name)?.write_all(b"null")
+        self.key(name).extend_from_slice(b"null,");
+        Ok(())
     }
 
     /// A word of our own (`"good"`, `"UDP"`, `"data link"`): a constant
     /// in this crate, so there is nothing to escape and no need to scan
     /// it for that. Text from the packet goes through [`Members::escaped`].
+    #[inline]
     pub fn str(&mut self, name: &str, word: &'static str) -> io::Result<()> {
         debug_assert!(!word.bytes().any(needs_escape), "{word:?}");
         self.plain(name, word.as_bytes())
@@ -250,20 +272,23 @@ impl<'w, W: Write> Members<'w, W> {
 
     /// A string from outside (the packet, an error), escaped.
     pub fn escaped(&mut self, name: &str, text: &str) -> io::Result<()> {
-        let out = self.key(name)?;
-        out.write_all(b"\"")?;
+        let out = self.key(name);
+        out.push(b'"');
         Escaped(out).write_all(text.as_bytes())?;
-        out.write_all(b"\"")
+        out.extend_from_slice(b"\",");
+        Ok(())
     }
 
     /// Text that needs no escaping (digits, dots, colons, letters: an
     /// address or a name of our own), between quotes. The caller makes
     /// sure it holds no quote, backslash or control character.
+    #[inline]
     pub fn plain(&mut self, name: &str, text: &[u8]) -> io::Result<()> {
-        let out = self.key(name)?;
-        out.write_all(b"\"")?;
-        out.write_all(text)?;
-        out.write_all(b"\"")
+        let out = self.key(name);
+        out.push(b'"');
+        out.extend_from_slice(text);
+        out.extend_from_slice(b"\",");
+        Ok(())
     }
 
     /// A MAC address, `02:d3:45:62:b9:9e`.
@@ -276,22 +301,31 @@ impl<'w, W: Write> Members<'w, W> {
         self.plain(name, Ipv4Text::new(address).as_bytes())
     }
 
+    /// An IPv6 address, `2001:db8::53`.
+    pub fn ipv6(&mut self, name: &str, address: Ipv6Addr) -> io::Result<()> {
+        self.plain(name, Ipv6Text::new(address).as_bytes())
+    }
+
     /// Anything that displays itself, as a string.
     pub fn text(&mut self, name: &str, value: &dyn Display) -> io::Result<()> {
-        let out = self.key(name)?;
-        string(out, value)
+        let out = self.key(name);
+        string(out, value)?;
+        out.push(b',');
+        Ok(())
     }
 
     /// A nested object, its members written by `each`.
     pub fn object(
         &mut self,
         name: &str,
-        each: impl FnOnce(&mut Members<'_, W>) -> io::Result<()>,
+        each: impl FnOnce(&mut Members<'_>) -> io::Result<()>,
     ) -> io::Result<()> {
-        let out = self.key(name)?;
+        let out = self.key(name);
         let mut inner = Members::open(out)?;
         each(&mut inner)?;
-        inner.close()
+        inner.close()?;
+        out.push(b',');
+        Ok(())
     }
 
     /// An array with one object per item, its members written by `each`.
@@ -299,19 +333,19 @@ impl<'w, W: Write> Members<'w, W> {
         &mut self,
         name: &str,
         items: impl IntoIterator<Item = T>,
-        mut each: impl FnMut(&mut Members<'_, W>, T) -> io::Result<()>,
+        mut each: impl FnMut(&mut Members<'_>, T) -> io::Result<()>,
     ) -> io::Result<()> {
-        let out = self.key(name)?;
-        out.write_all(b"[")?;
-        for (i, item) in items.into_iter().enumerate() {
-            if i > 0 {
-                out.write_all(b",")?;
-            }
+        let out = self.key(name);
+        out.push(b'[');
+        for item in items {
             let mut inner = Members::open(&mut *out)?;
             each(&mut inner, item)?;
             inner.close()?;
+            out.push(b',');
         }
-        out.write_all(b"]")
+        close(out, b']');
+        out.push(b',');
+        Ok(())
     }
 
     /// An array of strings.
@@ -320,24 +354,39 @@ impl<'w, W: Write> Members<'w, W> {
         name: &str,
         items: impl IntoIterator<Item = T>,
     ) -> io::Result<()> {
-        let out = self.key(name)?;
-        out.write_all(b"[")?;
-        for (i, item) in items.into_iter().enumerate() {
-            if i > 0 {
-                out.write_all(b",")?;
-            }
+        let out = self.key(name);
+        out.push(b'[');
+        for item in items {
             string(out, &item)?;
+            out.push(b',');
         }
-        out.write_all(b"]")
+        close(out, b']');
+        out.push(b',');
+        Ok(())
     }
+}
+
+/// Ends an object or array: `end` in place of the comma after its last
+/// member, or after the opening bracket when it has none (`{}`, `[]`).
+fn close(out: &mut Vec<u8>, end: u8) {
+    match out.last_mut() {
+        Some(last) if *last == b',' => *last = end,
+        _ => out.push(end),
+    }
+}
+
+/// A number in decimal.
+fn digits(out: &mut Vec<u8>, n: impl itoa::Integer) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// A JSON string: the value's text between quotes, escaped as RFC 8259
 /// § 7 requires (quote, backslash and control characters).
-fn string<W: Write>(out: &mut W, value: &dyn Display) -> io::Result<()> {
-    out.write_all(b"\"")?;
+fn string(out: &mut Vec<u8>, value: &dyn Display) -> io::Result<()> {
+    out.push(b'"');
     write!(Escaped(out), "{value}")?;
-    out.write_all(b"\"")
+    out.push(b'"');
+    Ok(())
 }
 
 /// What a JSON string may not hold as it is (RFC 8259 § 7): the quote,

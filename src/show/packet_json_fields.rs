@@ -30,7 +30,7 @@
 //! Read before: [`super::packet_json`] (the line around these fields),
 //! `wire::dissect` (the headers). Book: `book/src/lesson-07.md`.
 
-use std::io::{self, Write};
+use std::io;
 
 use super::packet_fields::Rdata;
 use super::packet_json::Members;
@@ -72,8 +72,8 @@ impl Context {
 }
 
 /// Writes the fields of `header` into the object `f`.
-pub fn fields<W: Write>(
-    f: &mut Members<'_, W>,
+pub fn fields(
+    f: &mut Members<'_>,
     header: &Header,
     context: &Context,
 ) -> io::Result<()> {
@@ -109,10 +109,7 @@ pub fn fields<W: Write>(
     }
 }
 
-fn ethernet_fields<W: Write>(
-    f: &mut Members<'_, W>,
-    e: &ethernet::Repr,
-) -> io::Result<()> {
+fn ethernet_fields(f: &mut Members<'_>, e: &ethernet::Repr) -> io::Result<()> {
     f.mac("destination", &e.dst)?;
     f.mac("source", &e.src)?;
     if let Some(tag) = e.tags.first() {
@@ -135,10 +132,7 @@ fn ethernet_fields<W: Write>(
     f.str("type_name", ethertype_name(e.ethertype))
 }
 
-fn ipv4_fields<W: Write>(
-    f: &mut Members<'_, W>,
-    ip: &ipv4::Repr,
-) -> io::Result<()> {
+fn ipv4_fields(f: &mut Members<'_>, ip: &ipv4::Repr) -> io::Result<()> {
     f.num("version", 4)?;
     f.num("header_length", ip.header_len())?;
     f.num("dscp", ip.dscp)?;
@@ -176,10 +170,7 @@ fn ipv4_fields<W: Write>(
     Ok(())
 }
 
-fn ipv6_fields<W: Write>(
-    f: &mut Members<'_, W>,
-    ip: &ipv6::Repr,
-) -> io::Result<()> {
+fn ipv6_fields(f: &mut Members<'_>, ip: &ipv6::Repr) -> io::Result<()> {
     f.num("version", 6)?;
     f.num("traffic_class", ip.traffic_class)?;
     // RFC 8200 § 7: the traffic class is DSCP and ECN, as in IPv4.
@@ -189,27 +180,24 @@ fn ipv6_fields<W: Write>(
     f.num("payload_length", ip.payload_len)?;
     next_header(f, ip.next_header)?;
     f.num("hop_limit", ip.hop_limit)?;
-    f.text("source", &ip.src)?;
-    f.text("destination", &ip.dst)
+    f.ipv6("source", ip.src)?;
+    f.ipv6("destination", ip.dst)
 }
 
-fn next_header<W: Write>(
-    f: &mut Members<'_, W>,
-    next: NextHeader,
-) -> io::Result<()> {
+fn next_header(f: &mut Members<'_>, next: NextHeader) -> io::Result<()> {
     f.num("next_header", u8::from(next))?;
     f.str("next_header_name", next_header_name(next))
 }
 
-fn extension_fields<W: Write>(
-    f: &mut Members<'_, W>,
+fn extension_fields(
+    f: &mut Members<'_>,
     e: &ipv6::ExtensionHeader,
 ) -> io::Result<()> {
     f.num("length", e.range.len())?;
     next_header(f, e.next_header)?;
     match &e.body {
         ExtensionBody::Options(options) => {
-            f.list("options", options, |o, option| ipv6_option(o, option))
+            f.list("options", options, ipv6_option)
         }
         ExtensionBody::Routing {
             routing_type,
@@ -237,10 +225,7 @@ fn extension_fields<W: Write>(
 }
 
 /// One Hop-by-Hop or Destination option (RFC 8200 § 4.2).
-fn ipv6_option<W: Write>(
-    o: &mut Members<'_, W>,
-    option: &Ipv6Option,
-) -> io::Result<()> {
+fn ipv6_option(o: &mut Members<'_>, option: &Ipv6Option) -> io::Result<()> {
     match option {
         Ipv6Option::Pad1 => {
             o.num("type", 0)?;
@@ -269,10 +254,7 @@ fn ipv6_option<W: Write>(
     }
 }
 
-fn arp_fields<W: Write>(
-    f: &mut Members<'_, W>,
-    a: &arp::Repr,
-) -> io::Result<()> {
+fn arp_fields(f: &mut Members<'_>, a: &arp::Repr) -> io::Result<()> {
     f.num("hardware_type", u16::from(a.hardware_type))?;
     f.str(
         "hardware_type_name",
@@ -318,8 +300,8 @@ fn arp_fields<W: Write>(
     }
 }
 
-fn icmpv4_fields<W: Write>(
-    f: &mut Members<'_, W>,
+fn icmpv4_fields(
+    f: &mut Members<'_>,
     i: &icmpv4::Repr,
     sum: Checksum,
 ) -> io::Result<()> {
@@ -353,8 +335,8 @@ fn icmpv4_fields<W: Write>(
     f.str("checksum_status", status(sum))
 }
 
-fn icmpv6_fields<W: Write>(
-    f: &mut Members<'_, W>,
+fn icmpv6_fields(
+    f: &mut Members<'_>,
     i: &icmpv6::Repr,
     sum: Checksum,
 ) -> io::Result<()> {
@@ -387,8 +369,8 @@ fn icmpv6_fields<W: Write>(
     f.str("checksum_status", status(sum))
 }
 
-fn tcp_fields<W: Write>(
-    f: &mut Members<'_, W>,
+fn tcp_fields(
+    f: &mut Members<'_>,
     t: &tcp::Repr,
     sum: Checksum,
     context: &Context,
@@ -402,7 +384,7 @@ fn tcp_fields<W: Write>(
     if let Some(left) = context.ip_payload {
         f.num("payload_length", left.saturating_sub(t.header_len()))?;
     }
-    f.text("flags", &t.flags)?;
+    f.str("flags", t.flags.text())?;
     f.num("flags_value", t.flags.0)?;
     // RFC 9293 § 3.1 and RFC 3168 § 6.1, high bit to low.
     for (flag, name) in [
@@ -423,14 +405,11 @@ fn tcp_fields<W: Write>(
     f.num("urgent_pointer", t.urgent)?;
     // Every option in wire order, padding (NOP, EOL) included, so that a
     // program sees the header as it was.
-    f.list("options", &t.options, |o, option| tcp_option(o, option))
+    f.list("options", &t.options, tcp_option)
 }
 
 /// One TCP option: its kind number, a short name, and its values.
-fn tcp_option<W: Write>(
-    o: &mut Members<'_, W>,
-    option: &TcpOption,
-) -> io::Result<()> {
+fn tcp_option(o: &mut Members<'_>, option: &TcpOption) -> io::Result<()> {
     match option {
         TcpOption::EndOfList => {
             o.num("kind", 0)?;
@@ -476,8 +455,8 @@ fn tcp_option<W: Write>(
     }
 }
 
-fn udp_fields<W: Write>(
-    f: &mut Members<'_, W>,
+fn udp_fields(
+    f: &mut Members<'_>,
     u: &udp::Repr,
     sum: Checksum,
 ) -> io::Result<()> {
@@ -488,10 +467,7 @@ fn udp_fields<W: Write>(
     f.str("checksum_status", status(sum))
 }
 
-fn dns_fields<W: Write>(
-    f: &mut Members<'_, W>,
-    d: &dns::Repr,
-) -> io::Result<()> {
+fn dns_fields(f: &mut Members<'_>, d: &dns::Repr) -> io::Result<()> {
     f.num("id", d.id)?;
     f.str("kind", if d.response { "response" } else { "query" })?;
     f.num("opcode", u8::from(d.opcode))?;
@@ -541,10 +517,7 @@ fn dns_flags_value(d: &dns::Repr) -> u16 {
 
 /// One resource record (RFC 1035 § 4.1.3): owner, type, class, TTL, and
 /// its data both as zone-file text (`rdata`) and field by field.
-fn record<W: Write>(
-    r: &mut Members<'_, W>,
-    rr: &dns::Record,
-) -> io::Result<()> {
+fn record(r: &mut Members<'_>, rr: &dns::Record) -> io::Result<()> {
     r.text("name", &rr.name)?;
     r.num("type", u16::from(rr.rtype))?;
     r.text("type_name", &rr.rtype)?;
@@ -601,7 +574,7 @@ fn record<W: Write>(
     }
 }
 
-fn xmpp_fields<W: Write>(f: &mut Members<'_, W>, p: &Peek) -> io::Result<()> {
+fn xmpp_fields(f: &mut Members<'_>, p: &Peek) -> io::Result<()> {
     f.escaped("element", &p.element)?;
     // The peek keeps only `to`, `from`, `type`, `id` and `version`.
     for (name, value) in &p.attributes {

@@ -106,7 +106,8 @@ fn run_to(options: &Options, mut out: impl Write) -> anyhow::Result<u64> {
         // One line: "FILE: not a capture file: it starts with …".
         .map_err(|e| anyhow::anyhow!("{}: {e}", options.input))?;
         let mut number = 0;
-        for frame in reader {
+        let mut reader = reader;
+        while let Some(frame) = reader.next() {
             let frame = match frame {
                 Ok(frame) => frame,
                 Err(e) => {
@@ -125,6 +126,7 @@ fn run_to(options: &Options, mut out: impl Write) -> anyhow::Result<u64> {
             if !show(&mut out, number, &frame, link, options.style)? {
                 return Ok(number);
             }
+            reader.recycle(frame.data);
         }
         number
     };
@@ -143,6 +145,13 @@ fn open(input: &str) -> anyhow::Result<Box<dyn Read>> {
     })
 }
 
+thread_local! {
+    /// The JSON line being built, reused from frame to frame rather than
+    /// allocated for each.
+    static LINE: std::cell::RefCell<Vec<u8>> =
+        std::cell::RefCell::new(Vec::with_capacity(4096));
+}
+
 /// Prints one frame; `Ok(false)` when the reader went away (`| head`).
 pub(crate) fn show(
     out: &mut impl Write,
@@ -157,10 +166,12 @@ pub(crate) fn show(
         Style::Json => {
             // Build the line in memory, then hand it over in one write:
             // the many small writes of the JSON writer are cheapest on a Vec.
-            let mut line = Vec::with_capacity(2048);
-            let _ = packet_json::write(&mut line, number, frame.timestamp, &d);
-            line.push(b'\n');
-            out.write_all(&line)
+            LINE.with_borrow_mut(|line| {
+                line.clear();
+                let _ = packet_json::write(line, number, frame.timestamp, &d);
+                line.push(b'\n');
+                out.write_all(line)
+            })
         }
         Style::Full => {
             let mut text = format!(

@@ -328,9 +328,11 @@ impl From<RecordType> for u16 {
     }
 }
 
-impl fmt::Display for RecordType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self {
+impl RecordType {
+    /// The type's mnemonic (`A`, `SRV`), or `None` for a type this
+    /// dissector does not name.
+    pub fn name(self) -> Option<&'static str> {
+        Some(match self {
             RecordType::A => "A",
             RecordType::Ns => "NS",
             RecordType::Cname => "CNAME",
@@ -342,10 +344,18 @@ impl fmt::Display for RecordType {
             RecordType::Srv => "SRV",
             RecordType::Opt => "OPT",
             RecordType::Any => "ANY",
+            RecordType::Unknown(_) => return None,
+        })
+    }
+}
+
+impl fmt::Display for RecordType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
             // RFC 3597 § 5: unknown types are written TYPE<number>.
-            RecordType::Unknown(raw) => return write!(f, "TYPE{raw}"),
-        };
-        f.write_str(name)
+            None => write!(f, "TYPE{}", u16::from(*self)),
+        }
     }
 }
 
@@ -476,12 +486,27 @@ impl fmt::Display for Name {
             if i > 0 {
                 f.write_str(".")?;
             }
-            for &byte in label {
+            // Runs of bytes that need no escape are written in one go:
+            // most labels are one such run (`example`, `_xmpp-client`).
+            let mut rest = &label[..];
+            while !rest.is_empty() {
+                let plain = rest
+                    .iter()
+                    .position(|&b| {
+                        !matches!(b, 0x21..=0x7e) || b == b'.' || b == b'\\'
+                    })
+                    .unwrap_or(rest.len());
+                let (run, after) = rest.split_at(plain);
+                // Printable ASCII: always UTF-8.
+                f.write_str(std::str::from_utf8(run).map_err(|_| fmt::Error)?)?;
+                let Some((&byte, after)) = after.split_first() else {
+                    break;
+                };
                 match byte {
                     b'.' | b'\\' => write!(f, "\\{}", char::from(byte))?,
-                    0x21..=0x7e => write!(f, "{}", char::from(byte))?,
                     _ => write!(f, "\\{byte:03}")?,
                 }
+                rest = after;
             }
         }
         Ok(())

@@ -165,6 +165,19 @@ impl Flags {
     pub fn contains(self, other: Flags) -> bool {
         self.0 & other.0 == other.0
     }
+
+    /// The same text as `Display` (`SYN,ACK`), without formatting it:
+    /// there are only 256 combinations, so all of them are written once,
+    /// on first use, and every segment after that looks its text up.
+    /// `netlab dissect` shows the flags of every TCP segment of a capture.
+    pub fn text(self) -> &'static str {
+        static TEXT: std::sync::OnceLock<Vec<String>> =
+            std::sync::OnceLock::new();
+        let all = TEXT.get_or_init(|| {
+            (0..=u8::MAX).map(|bits| Flags(bits).to_string()).collect()
+        });
+        &all[usize::from(self.0)]
+    }
 }
 
 impl core::ops::BitOr for Flags {
@@ -867,5 +880,12 @@ mod tests {
         assert_eq!((Flags::FIN | Flags::ACK).to_string(), "FIN,ACK");
         assert_eq!(Flags(0xff).to_string(), "FIN,SYN,RST,PSH,ACK,URG,ECE,CWR");
         assert_eq!(Flags::default().to_string(), "none");
+    }
+
+    #[test]
+    fn flag_text_is_display_text() {
+        for bits in 0..=u8::MAX {
+            assert_eq!(Flags(bits).text(), Flags(bits).to_string());
+        }
     }
 }

@@ -217,6 +217,9 @@ pub struct Reader {
     delivered: u64,
     /// Set after an error or the end of the file.
     done: bool,
+    /// A frame's buffer handed back with [`Reader::recycle`], to hold the
+    /// next frame's bytes instead of a fresh allocation.
+    spare: Vec<u8>,
 }
 
 /// The format-specific half of a [`Reader`].
@@ -302,12 +305,20 @@ impl Reader {
             source,
             delivered: 0,
             done: false,
+            spare: Vec::new(),
         })
     }
 
     /// The format found in the first four bytes.
     pub fn format(&self) -> Format {
         self.format
+    }
+
+    /// Hands a frame's buffer back once the frame has been used: the next
+    /// pcap frame is read into it. A program going through a million
+    /// frames then allocates one buffer, not a million.
+    pub fn recycle(&mut self, data: Vec<u8>) {
+        self.spare = data;
     }
 }
 
@@ -337,7 +348,14 @@ impl Iterator for Reader {
                 parser,
                 linktype,
                 nanos,
-            } => pcap::next_pcap(input, parser, *linktype, *nanos, number),
+            } => pcap::next_pcap(
+                input,
+                parser,
+                *linktype,
+                *nanos,
+                number,
+                std::mem::take(&mut self.spare),
+            ),
             Source::PcapNg { reader, interfaces } => {
                 pcapng::next_pcapng(reader, interfaces, number)
             }

@@ -67,6 +67,7 @@ pub(super) fn next_pcap(
     linktype: LinkType,
     nanos: bool,
     number: u64,
+    mut data: Vec<u8>,
 ) -> Option<Result<Frame, Error>> {
     // pcap-file 2.0.0's checked `next_packet` rejects a record whose
     // original length exceeds the file's snaplen. But that is exactly what
@@ -78,19 +79,19 @@ pub(super) fn next_pcap(
         Ok(false) => {}
         Err(e) => return Some(Err(Error::Io(e))),
     }
-    // The record is copied out of the read-ahead buffer as it is parsed:
-    // the buffer is refilled under it.
+    // The record is copied out of the read-ahead buffer as it is parsed
+    // (the buffer is refilled under it), into `data`: a recycled frame's
+    // buffer, or an empty one.
     let raw = match input.parse(|bytes| {
         let (rest, raw) = parser.next_raw_packet(bytes)?;
-        Ok((
-            rest,
-            (raw.ts_sec, raw.ts_frac, raw.orig_len, raw.data.to_vec()),
-        ))
+        data.clear();
+        data.extend_from_slice(&raw.data);
+        Ok((rest, (raw.ts_sec, raw.ts_frac, raw.orig_len)))
     }) {
         Ok(raw) => raw,
         Err(e) => return Some(Err(corrupt(number, "record", e))),
     };
-    let (ts_sec, ts_frac, orig_len, data) = raw;
+    let (ts_sec, ts_frac, orig_len) = raw;
 
     // [draft-ietf-opsawg-pcap] § 5: the fraction counts microseconds, or
     // nanoseconds with the a1b23c4d magic; a second or more means the
