@@ -1128,11 +1128,12 @@ impl World {
 
     /// Exercise 6: the address tried, and the error sent back.
     fn answer_down(&self) -> String {
+        // Kept as the server wrote it; said in the reader's language.
         let note = self
             .kept
             .failure
-            .clone()
-            .unwrap_or_else(|| crate::tr!("answer-05-no-note"));
+            .as_deref()
+            .map_or_else(|| crate::tr!("answer-05-no-note"), server_notes::say);
         crate::tr!(
             "answer-05-down",
             port = self.stage.b.s2s.to_string(),
