@@ -17,6 +17,10 @@
 //! turns it into rungs for [`crate::show::hops`]; nothing is typed in:
 //! addresses, ids, nonces, keys and times are this run's.
 //!
+//! The sentences are in the message catalogue (`locales/*/lesson05.ftl`),
+//! in English and Chinese; the servers' own notes on the ladder are
+//! said again in the reader's language by [`server_notes`].
+//!
 //! Read before: `two_servers.rs`, `src/xmpp/server/federation.rs`.
 //! Book: `book/src/lesson-05.md`. Run: `netlab lesson 5`.
 //! Specs: [RFC 6120] (§ 3.2 finding servers, § 5 STARTTLS, § 6 SASL,
@@ -40,8 +44,9 @@ use super::relay::{self, Relay};
 use super::two_servers::{Lane, PASSWORD, Seen, TwoServers, wait_for};
 use super::{Demo, worked};
 use crate::show::hops::{self, Rung};
+use crate::show::server_notes;
 use crate::show::structure as view;
-use crate::show::{fold, hex, style, width, wrap};
+use crate::show::{fold, hex, labelled, style, width, wrap};
 use crate::sockets::proc_net::{self, TcpState};
 use crate::xmpp::client::Client;
 use crate::xmpp::framing::{Element, parse_one};
@@ -168,26 +173,26 @@ impl World {
     fn connect(&self) -> anyhow::Result<String> {
         let (a, b) = (&self.stage.a, &self.stage.b);
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{} clients on {}, servers on {}",
-            style::server("a.example listens for"),
-            a.c2s,
-            a.s2s
-        );
-        let _ = writeln!(
-            out,
-            "{} clients on {}, servers on {}",
-            style::server("b.example listens for"),
-            b.c2s,
-            b.s2s
-        );
-        out.push_str(&para(&format!(
-            "alice's client was given a.example's address, {}. The kernel \
-             made the TCP connection (three-way handshake, lesson 9) before \
-             a.example's accept() returned; /proc/net/tcp lists its two \
-             ends:",
-            a.c2s
+        for (name, server) in [("a.example", a), ("b.example", b)] {
+            let _ = writeln!(
+                out,
+                "{}",
+                labelled(
+                    &style::server(&crate::tr!(
+                        "lesson05-listens",
+                        server = name
+                    )),
+                    &crate::tr!(
+                        "lesson05-listens-on",
+                        c2s = server.c2s.to_string(),
+                        s2s = server.s2s.to_string()
+                    )
+                )
+            );
+        }
+        out.push_str(&para(&crate::tr!(
+            "lesson05-given-address",
+            addr = a.c2s.to_string()
         )));
         out.push_str(&pair_rows(self.alice_addr, a.c2s)?);
         // Up to and including <proceed/>: what happens before TLS.
@@ -199,8 +204,8 @@ impl World {
         out.push_str(&ladder(&rungs));
         let _ = writeln!(
             out,
-            "bob did the same with b.example, from {}.",
-            self.bob_addr
+            "{}",
+            crate::tr!("lesson05-bob-too", addr = self.bob_addr.to_string())
         );
         Ok(out)
     }
@@ -223,22 +228,20 @@ impl World {
         let cert = &self.stage.a.identity;
         let mut out = String::new();
         let subject = tls::subject_common_name(&cert.cert_der)
-            .unwrap_or_else(|| "(none)".into());
+            .unwrap_or_else(|| crate::tr!("lesson05-no-subject"));
         let _ = writeln!(
             out,
-            "{} subject CN={subject}, SHA-256 fingerprint:",
-            style::server("a.example's certificate:")
+            "{}",
+            labelled(
+                &style::server(&crate::tr!("lesson05-certificate")),
+                &crate::tr!("lesson05-subject", subject = subject)
+            )
         );
         let fingerprint = &cert.sha256_fingerprint;
         for piece in fold(fingerprint, 48, 0).lines() {
             let _ = writeln!(out, "    {}", style::code(piece));
         }
-        out.push_str(&para(
-            "alice's client pinned exactly this certificate, and the TLS \
-             handshake succeeded: the server holds its private key. That \
-             authenticates the server to alice — and says nothing about \
-             alice. SASL, inside TLS, authenticates her:",
-        ));
+        out.push_str(&para(&crate::tr!("lesson05-pinned")));
         let stream = self.alice_stream(&self.login);
         let after_tls: Vec<Seen> = stream
             .into_iter()
@@ -253,16 +256,11 @@ impl World {
             .map(|s| format!("{} {}", s.text, sasl_text(&s.text)))
             .collect();
         let leaked = pieces.iter().filter(|p| p.contains(PASSWORD)).count();
-        out.push_str(&para(&format!(
-            "The password ({PASSWORD:?}) appears in {} of the {} lines the \
-             four parties recorded during alice's and bob's logins, base64 \
-             decoded.",
-            if leaked == 0 {
-                "none".to_owned()
-            } else {
-                leaked.to_string()
-            },
-            pieces.len()
+        out.push_str(&para(&crate::tr!(
+            "lesson05-password",
+            password = format!("{PASSWORD:?}"),
+            leaked = leaked,
+            lines = pieces.len()
         )));
         Ok(out)
     }
@@ -318,23 +316,18 @@ impl World {
         })?;
         let record = data[first + auth];
         let text = sent[auth];
-        let mut out = para(&format!(
-            "alice logged in a second time, through a relay on {} that \
-             copies every byte to a.example and keeps a copy (lesson 6): \
-             the relay sees what a capture would. Her <auth>, as a.example \
-             parsed it after decrypting, {} bytes:",
-            relay_addr,
-            text.len()
+        let mut out = para(&crate::tr!(
+            "lesson05-relay-login",
+            relay = relay_addr.to_string(),
+            bytes = text.len()
         ));
         for piece in fold(text, width::current() - 4, 0).lines() {
             let _ = writeln!(out, "    {}", style::code(piece));
         }
-        let _ = writeln!(
-            out,
-            "the same bytes as the relay carried them, one TLS record of {} \
-             bytes:",
-            record.len()
-        );
+        out.push_str(&para(&crate::tr!(
+            "lesson05-one-record",
+            bytes = record.len()
+        )));
         let hex = hex(&record[..record.len().min(24)]);
         for piece in fold(&format!("{hex} …"), width::current() - 4, 0).lines()
         {
@@ -346,21 +339,18 @@ impl World {
             .zip(&sent)
             .filter(|(r, s)| r.len() as i64 - s.len() as i64 == extra)
             .count();
-        out.push_str(&para(&format!(
-            "17 = application data, 03 03 = \"TLS 1.2\" (TLS 1.3 says so on \
-             purpose), then the length; the rest is ciphertext. The record \
-             is {extra} bytes longer than the XML{} {matched} of the {} \
-             pieces alice sent after TLS were each exactly {extra} bytes \
-             longer on the wire.",
+        out.push_str(&para(&crate::tr!(
+            "lesson05-record-read",
+            extra = extra,
             // TLS 1.3 adds 5 + 1 + 16 (RFC 8446 § 5.2); TLS 1.2 with
             // AES-GCM would add 5 + 8 + 16. Explain only what was seen.
-            if extra == 22 {
-                ": 5 of header, 1 of real content type and 16 of \
-                 authentication tag (TLS 1.3, RFC 8446 § 5.2)."
+            why = if extra == 22 {
+                crate::tr!("lesson05-record-tls13")
             } else {
-                "."
+                crate::tr!("lesson05-record-other")
             },
-            sent.len()
+            matched = matched,
+            pieces = sent.len()
         )));
         Ok(out)
     }
@@ -433,11 +423,10 @@ impl World {
                 ms: at,
                 from: Lane::A.index(),
                 to: Lane::A.index(),
-                label: format!(
-                    "a.example has no stream to b.example yet: step 4 \
-                     happens here ({} pieces of XML, {:.1} ms; next)",
-                    pieces.count(),
-                    ms(first.at, last.at)
+                label: crate::tr!(
+                    "lesson05-step4-here",
+                    pieces = pieces.count(),
+                    ms = format!("{:.1}", ms(first.at, last.at))
                 ),
                 detail: Vec::new(),
             });
@@ -445,12 +434,7 @@ impl World {
         }
         self.s2s = setup;
         let mut out = hops::render(&lane_names(), &rungs);
-        out.push_str(&para(
-            "The servers did it all: alice named bob@b.example; a.example \
-             stamped from=, carried the request to b.example, kept bob's \
-             answer in alice's roster (the roster push), and b.example sent \
-             bob's presence, because bob allowed it.",
-        ));
+        out.push_str(&para(&crate::tr!("lesson05-servers-did-it")));
         Ok(out)
     }
 
@@ -476,14 +460,12 @@ impl World {
             .iter()
             .filter_map(|s| attr_of(&s.text, "db:verify", "id"))
             .collect();
-        out.push_str(&para(&format!(
-            "a→b marks the TCP connection a.example opened to b.example, \
-             b→a the one b.example opened back. Each server proved its \
-             name on its own connection: the receiver asked the claimed \
-             domain itself (db:verify, on its own connection there, with \
-             the stream id {}) whether it made the key. Two connections, one \
-             each way: that is the article's \"mutual\".",
-            ids.into_iter().collect::<Vec<_>>().join(" and ")
+        out.push_str(&para(&crate::tr!(
+            "lesson05-links",
+            ids = ids
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join(&crate::tr!("lesson05-and"))
         )));
         out
     }
@@ -492,11 +474,15 @@ impl World {
 
     fn kernel(&mut self) -> anyhow::Result<String> {
         let (a, b) = (&self.stage.a, &self.stage.b);
-        let listening: HashMap<SocketAddr, &str> = [
-            (a.c2s, "a.example (clients)"),
-            (a.s2s, "a.example (servers)"),
-            (b.c2s, "b.example (clients)"),
-            (b.s2s, "b.example (servers)"),
+        let clients =
+            |server| crate::tr!("lesson05-for-clients", server = server);
+        let servers =
+            |server| crate::tr!("lesson05-for-servers", server = server);
+        let listening: HashMap<SocketAddr, String> = [
+            (a.c2s, clients("a.example")),
+            (a.s2s, servers("a.example")),
+            (b.c2s, clients("b.example")),
+            (b.s2s, servers("b.example")),
         ]
         .into_iter()
         .collect();
@@ -532,11 +518,7 @@ impl World {
             let name = dialers.get(&r.local).copied().unwrap_or("");
             order.iter().position(|o| *o == name)
         });
-        let mut out = para(
-            "Every ESTABLISHED TCP connection of this lesson, as the kernel \
-             lists them in /proc/net/tcp (each once, from the side that \
-             connected):",
-        );
+        let mut out = para(&crate::tr!("lesson05-kernel-lists"));
         for row in &ours {
             let _ = writeln!(
                 out,
@@ -544,7 +526,7 @@ impl World {
                 dialers.get(&row.local).copied().unwrap_or("?"),
                 row.local.to_string(),
                 row.remote.to_string(),
-                listening.get(&row.remote).copied().unwrap_or("?")
+                listening.get(&row.remote).map_or("?", String::as_str)
             );
         }
         // ANCHOR: not_p2p
@@ -563,13 +545,15 @@ impl World {
             .filter(|r| listening.contains_key(&r.remote))
             .count();
         self.kept.direct = direct;
-        out.push_str(&para(&format!(
-            "{} connections, and every one ends at a server's listening \
-             socket. A connection between alice and bob: {}. Between the \
-             two servers: {between}, one each way. Not peer-to-peer: \
-             client–server, and servers federating.",
-            ours.len(),
-            if direct { "yes" } else { "none" }
+        out.push_str(&para(&crate::tr!(
+            "lesson05-kernel-verdict",
+            connections = ours.len(),
+            direct = if direct {
+                crate::tr!("lesson05-direct-yes")
+            } else {
+                crate::tr!("lesson05-direct-none")
+            },
+            between = between
         )));
         Ok(out)
     }
@@ -609,12 +593,14 @@ impl World {
                     attr_of(&sent.text, "message", "from").map(str::to_owned),
                 ));
                 let mut detail = vec![sent.text.clone()];
-                detail.push(format!(
-                    "from={} to={} — arrived {:.2} ms later",
-                    attr_of(&sent.text, "message", "from")
-                        .unwrap_or("(none: the server stamps it)"),
-                    attr_of(&sent.text, "message", "to").unwrap_or("?"),
-                    ms(sent.at, got.at)
+                detail.push(crate::tr!(
+                    "lesson05-hop",
+                    from = attr_of(&sent.text, "message", "from").map_or_else(
+                        || crate::tr!("lesson05-from-none"),
+                        str::to_owned
+                    ),
+                    to = attr_of(&sent.text, "message", "to").unwrap_or("?"),
+                    ms = format!("{:.2}", ms(sent.at, got.at))
                 ));
                 rungs.push(Rung {
                     ms: ms(start, sent.at),
@@ -628,17 +614,16 @@ impl World {
                 ms: ms(start, path.last().map_or(start, |h| h.1.at)),
                 from: path.last().map_or(0, |h| h.3.index()),
                 to: path.last().map_or(0, |h| h.3.index()),
-                label: format!("{} hops, {total:.2} ms", path.len()),
+                label: crate::tr!(
+                    "lesson05-hops-took",
+                    hops = path.len(),
+                    ms = format!("{total:.2}")
+                ),
                 detail: Vec::new(),
             });
         }
         out.push_str(&hops::render(&lane_names(), &rungs));
-        out.push_str(&para(
-            "Times are from each party's own record: when the sender wrote \
-             the bytes, when the receiver had parsed them. On loopback a hop \
-             costs a fraction of a millisecond; across the Internet each \
-             server-to-server hop adds the distance between the servers.",
-        ));
+        out.push_str(&para(&crate::tr!("lesson05-times")));
         Ok(out)
     }
 
@@ -666,10 +651,10 @@ impl World {
             .iter()
             .find(|s| s.kind == TraceKind::Note && s.text.starts_with("failed"))
             .map(|s| s.text.clone());
-        let mut out = para(&format!(
-            "b.example was stopped: its listening sockets ({} and {}) are \
-             closed. alice writes to bob again:",
-            self.stage.b.c2s, self.stage.b.s2s
+        let mut out = para(&crate::tr!(
+            "lesson05-stopped",
+            c2s = self.stage.b.c2s.to_string(),
+            s2s = self.stage.b.s2s.to_string()
         ));
         out.push_str(&ladder(&seen));
         let condition = bounced
@@ -677,15 +662,14 @@ impl World {
             .find(|e| e.local_name() == "error")
             .and_then(|e| e.elements().next())
             .map_or_else(
-                || "(no error)".to_owned(),
+                || crate::tr!("lesson05-no-error"),
                 |c| c.local_name().to_owned(),
             );
         self.kept.condition = Some(condition.clone());
-        out.push_str(&para(&format!(
-            "alice's client got back her message with type={} and the \
-             condition <{condition}/>: a.example could not reach b.example, \
-             said so, and dropped nothing in silence.",
-            bounced.attr("type").unwrap_or("?")
+        out.push_str(&para(&crate::tr!(
+            "lesson05-bounced",
+            type = bounced.attr("type").unwrap_or("?"),
+            condition = condition.as_str()
         )));
         Ok(out)
     }
@@ -713,7 +697,7 @@ fn rungs_of(seen: &[Seen]) -> Vec<Rung> {
         .filter_map(|s| {
             let (from, to) = direction(s)?;
             let (label, detail) = if s.kind == TraceKind::Note {
-                (s.text.clone(), Vec::new())
+                (server_notes::say(&s.text), Vec::new())
             } else {
                 describe(s)
             };
@@ -791,28 +775,16 @@ fn sasl_text(xml: &str) -> String {
         return String::new();
     }
     let what = match element.local_name() {
-        "auth" => {
-            "client-first: n,, = no channel binding; n= the user; r= \
-             alice's random nonce"
-        }
-        "challenge" => {
-            "server-first: r= her nonce + the server's; s= the salt stored \
-             with her account; i= PBKDF2 iterations"
-        }
-        "response" => {
-            "client-final: p= the proof, made from the password and never \
-             the password"
-        }
-        "success" => {
-            "server-final: v= the server's signature: it knows her stored \
-             keys"
-        }
+        "auth" => crate::tr!("lesson05-sasl-auth"),
+        "challenge" => crate::tr!("lesson05-sasl-challenge"),
+        "response" => crate::tr!("lesson05-sasl-response"),
+        "success" => crate::tr!("lesson05-sasl-success"),
         _ => return String::new(),
     };
     let Some(text) = sasl_payload(&element) else {
         return String::new();
     };
-    format!("= {text} ({what})")
+    crate::tr!("lesson05-sasl-decoded", text = text, what = what)
 }
 
 /// A SASL element's base64 payload, decoded: `n,,n=alice,r=…`.
@@ -898,11 +870,11 @@ fn pair_rows(client: SocketAddr, server: SocketAddr) -> anyhow::Result<String> {
             let _ = writeln!(
                 out,
                 "  {}",
-                style::kernel(&format!(
-                    "local {:<17} remote {:<17} {}",
-                    row.local.to_string(),
-                    row.remote.to_string(),
-                    row.state
+                style::kernel(&crate::tr!(
+                    "lesson05-pair",
+                    local = format!("{:<17}", row.local.to_string()),
+                    remote = format!("{:<17}", row.remote.to_string()),
+                    state = row.state.to_string()
                 ))
             );
         }
@@ -1156,11 +1128,12 @@ impl World {
 
     /// Exercise 6: the address tried, and the error sent back.
     fn answer_down(&self) -> String {
+        // Kept as the server wrote it; said in the reader's language.
         let note = self
             .kept
             .failure
-            .clone()
-            .unwrap_or_else(|| crate::tr!("answer-05-no-note"));
+            .as_deref()
+            .map_or_else(|| crate::tr!("answer-05-no-note"), server_notes::say);
         crate::tr!(
             "answer-05-down",
             port = self.stage.b.s2s.to_string(),
@@ -1197,7 +1170,7 @@ mod tests {
     #[test]
     fn every_step_runs_and_fits_80_columns() {
         colored::control::set_override(false);
-        let mut demo = demo();
+        let mut demo = HowItWorks { world: None };
         let steps = demo.steps();
         let out: Vec<String> = steps
             .iter()
@@ -1256,6 +1229,25 @@ mod tests {
         let first_hop = between(exchange, "arrived ", " ms");
         assert!(answers[4].contains(&format!("{first_hop} ms")));
         assert!(answers[5].contains("remote-server-not-found"));
+
+        // Every note the servers wrote (the ladder shows no client's) has
+        // a form show/server_notes.rs knows, so it can be said in Chinese;
+        // in English it comes back word for word.
+        let world = demo.world.as_ref().expect("started");
+        let notes = world
+            .login
+            .iter()
+            .chain(&world.s2s)
+            .filter(|s| s.kind == TraceKind::Note && direction(s).is_some())
+            .map(|s| s.text.as_str())
+            .chain(world.kept.failure.as_deref());
+        for note in notes {
+            assert_eq!(
+                server_notes::known(note).as_deref(),
+                Some(note),
+                "a note show/server_notes.rs does not know"
+            );
+        }
     }
 
     #[test]

@@ -71,6 +71,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/zh/lesson02.ftl"),
     ),
     (
+        "lesson05",
+        include_str!("../../locales/en/lesson05.ftl"),
+        include_str!("../../locales/zh/lesson05.ftl"),
+    ),
+    (
         "lesson06",
         include_str!("../../locales/en/lesson06.ftl"),
         include_str!("../../locales/zh/lesson06.ftl"),

@@ -123,10 +123,11 @@ fn arrow_line(lanes: usize, rung: &Rung) -> String {
     cells.into_iter().collect::<String>().trim_end().to_owned()
 }
 
-/// Whether a note fits on its line, after the `●`.
+/// Whether a note fits on its line, after the `●` (in display columns:
+/// a Chinese note takes two per character).
 fn fits_beside(rung: &Rung) -> bool {
     let room = width::current().saturating_sub(FIRST + SPACING * rung.from + 2);
-    rung.label.chars().count() <= room
+    width::of(&rung.label) <= room
 }
 
 /// `text` shortened to `room` characters, with `…` when cut.

@@ -18,6 +18,8 @@
 //! - [`journey`]: one chat message through every layer (`netlab trace`)
 //! - [`xmpp_trace`]: the XML console, one line per stanza
 //! - [`conversation`]: a lesson's trace, `alice → server  <xml>`
+//! - [`hops`]: lesson 5's ladder across alice, two servers and bob
+//! - [`server_notes`]: a server's notes in the reader's language
 //! - [`im`]: lesson 1's steps
 //! - [`interop`]: lesson 2's hand-typed XML and the server's answers
 //! - [`traits`]: lesson 3's stanza, JIDs, race and login offer
@@ -51,6 +53,7 @@ pub mod packet_fields;
 pub mod packet_json;
 pub mod packet_json_fields;
 pub mod plain_text;
+pub mod server_notes;
 pub mod steps;
 pub mod structure;
 pub mod style;
