@@ -71,6 +71,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/zh/lesson02.ftl"),
     ),
     (
+        "lesson03",
+        include_str!("../../locales/en/lesson03.ftl"),
+        include_str!("../../locales/zh/lesson03.ftl"),
+    ),
+    (
         "lesson06",
         include_str!("../../locales/en/lesson06.ftl"),
         include_str!("../../locales/zh/lesson06.ftl"),
