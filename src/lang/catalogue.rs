@@ -76,6 +76,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/zh/lesson03.ftl"),
     ),
     (
+        "lesson04",
+        include_str!("../../locales/en/lesson04.ftl"),
+        include_str!("../../locales/zh/lesson04.ftl"),
+    ),
+    (
         "lesson06",
         include_str!("../../locales/en/lesson06.ftl"),
         include_str!("../../locales/zh/lesson06.ftl"),
