@@ -136,6 +136,40 @@ fn composed_sentences_follow_the_language() {
     }
 }
 
+/// Lessons 3 and 4 compose their demos' sentences, column names and
+/// labels from the catalogue too; the XML, JIDs and IRC lines they show
+/// stay as the wire has them.
+#[test]
+fn lessons_3_and_4_compose_in_chinese() {
+    let columns = [("COLUMNS", "80")];
+    let zh = netlab(&["lesson", "3", "--lang", "zh"], &columns);
+    for chinese in [
+        "服务器只改了一处：加上了 from=",
+        "本地部分是空的：在 '@localhost' 里",
+        "│ XMPP 推送",
+        "base64 解码后：n,,n=alice,r=",
+    ] {
+        assert!(zh.contains(chinese), "{chinese} not in {zh}");
+    }
+    for english in ["the server read from", "Not JIDs", "poll every", "bytes)"]
+    {
+        assert!(!zh.contains(english), "{english} in {zh}");
+    }
+    let zh = netlab(&["lesson", "4", "--lang", "zh"], &columns);
+    for chinese in [
+        "服务器这端，连着 alice/laptop",
+        "服务器 → bob/phone",
+        "(alice/laptop) 流错误 conflict",
+        "3 条客户端连接各携带了 4 个流首部。",
+    ] {
+        assert!(zh.contains(chinese), "{chinese} not in {zh}");
+    }
+    for english in ["'s client", "server →", "the server's trace", "kernel:"]
+    {
+        assert!(!zh.contains(english), "{english} in {zh}");
+    }
+}
+
 /// A tool's error, explained in the language asked for.
 #[test]
 fn a_tools_error_is_explained_in_chinese() {

@@ -277,7 +277,7 @@ answer-04-sockets-listening =
     { $names }。监听套接字不和任何人相连；它只是等待，它接受的每条连接
     都会得到一个自己的新套接字。
 # answer-04-sockets-listening 里的一个监听套接字：
-# “127.0.0.1:5222（server, client port）”。
+# “127.0.0.1:5222（服务器，客户端端口）”。
 answer-04-listener = { $addr }（{ $owner }）
 answer-04-no-handshake = `roles` 这一步没有显示握手。
 answer-04-handshake-same = 相同的值

@@ -22,7 +22,7 @@
 use anyhow::{Context, bail};
 
 use super::structure::{
-    self, Journey, Records, Replaced, Socket, Streams, World,
+    self, Journey, Owner, Records, Replaced, Socket, Streams, World,
 };
 use super::xmpp_stage::TraceLine;
 use super::{Demo, worked};
@@ -113,30 +113,23 @@ impl Demo for StructureDemo {
 fn roles(world: &mut World, seen: &mut Seen) -> anyhow::Result<String> {
     let mut out = view::cast(&world.cast()?);
     out.push('\n');
-    out.push_str(&view::para(
-        "The gateway's login, from the server's trace (namespaces kept: \
-         they tell a component's stream from a client's):",
-    ));
+    out.push_str(&view::para(&crate::tr!("structure-gateway-login")));
     seen.gateway_login = world.component_login(structure::GATEWAY.0);
     out.push_str(&view::trace(&seen.gateway_login));
     out.push('\n');
-    out.push_str(&view::para(&format!(
-        "{} registers on IRC: two lines typed, then the gateway's welcome \
-         ({} lines; the first and the last):",
-        structure::IRC_NICK,
-        world.irc_login.welcome.len()
+    out.push_str(&view::para(&crate::tr!(
+        "structure-irc-registers",
+        nick = structure::IRC_NICK,
+        lines = world.irc_login.welcome.len()
     )));
     out.push_str(&view::irc_login(&world.irc_login));
     let sockets = world.sockets()?;
-    let connections = sockets
-        .iter()
-        .filter(|s| s.owner.contains("'s end for"))
-        .count();
+    let connections =
+        sockets.iter().filter(|s| s.owner.is_accepted_end()).count();
     out.push('\n');
-    out.push_str(&view::kernel(&format!(
-        "kernel: /proc/net/tcp, every row with one of the three listening \
-         ports: three listeners and {connections} connections, each seen \
-         from both ends"
+    out.push_str(&view::kernel(&crate::tr!(
+        "structure-kernel-rows",
+        connections = connections
     )));
     out.push_str(&view::sockets(&sockets));
     seen.sockets = sockets;
@@ -144,117 +137,104 @@ fn roles(world: &mut World, seen: &mut Seen) -> anyhow::Result<String> {
 }
 
 fn routing(world: &mut World, seen: &mut Seen) -> anyhow::Result<String> {
-    let mut out = style::heading("client → server → client").to_string();
+    let alice = view::client_writes("alice");
+    let mut out =
+        style::heading(&crate::tr!("structure-client-to-client")).to_string();
     out.push('\n');
     let journey = world.client_to_client()?;
-    out.push_str(&view::journey("alice's client", &journey));
-    out.push_str(&view::para(
-        "Routed by the localpart: the server found bob in its table of who \
-         is online and wrote the message into his connection, with from \
-         added.",
-    ));
+    out.push_str(&view::journey(&alice, &journey));
+    out.push_str(&view::para(&crate::tr!("structure-by-localpart")));
     seen.to_bob = Some(journey);
     out.push('\n');
     out.push_str(
-        &style::heading("client → server → gateway → IRC").to_string(),
+        &style::heading(&crate::tr!("structure-client-to-irc")).to_string(),
     );
     out.push('\n');
     let (journey, read) = world.client_to_gateway()?;
-    out.push_str(&view::journey("alice's client", &journey));
-    out.push_str(&view::para(&format!(
-        "Routed by the domain: {} belongs to a component, so the server \
-         handed the message over without looking at the localpart; it only \
-         added from. The gateway wrote one line on mallory's IRC \
-         connection:",
-        structure::GATEWAY.0
+    out.push_str(&view::journey(&alice, &journey));
+    out.push_str(&view::para(&crate::tr!(
+        "structure-by-domain",
+        domain = structure::GATEWAY.0
     )));
-    let gateway = style::server("gateway → mallory").to_string();
+    let gateway = view::from_gateway(structure::IRC_NICK);
     out.push_str(&view::lines(&gateway, &read));
     let xml = journey.lines.last().map_or(0, |(_, l)| l.text.len());
     let irc = read.last().map_or(0, |l| l.len() + 2);
-    out.push_str(&view::para(&format!(
-        "The same sentence: {xml} bytes of XML from the server to the \
-         gateway, {irc} bytes of IRC from the gateway to mallory (CR LF \
-         included)."
+    out.push_str(&view::para(&crate::tr!(
+        "structure-same-sentence",
+        xml = xml,
+        irc = irc
     )));
     seen.to_gateway = Some((journey, xml, irc));
     out.push('\n');
     out.push_str(
-        &style::heading("IRC → gateway → server → client").to_string(),
+        &style::heading(&crate::tr!("structure-irc-to-client")).to_string(),
     );
     out.push('\n');
     let (_, journey) = world.gateway_to_client()?;
-    let mallory = style::client("mallory → gateway").to_string();
-    out.push_str("mallory types:\n");
-    out.push_str(&view::lines(&mallory, std::slice::from_ref(&journey.typed)));
-    out.push_str("the server's trace:\n");
-    out.push_str(&view::trace(&journey.lines));
-    out.push_str(&view::para(
-        "The gateway wrote from itself, mallory@gw.localhost, and the \
-         server let it pass: the address is in the gateway's own domain.",
+    let mallory = view::to_gateway(structure::IRC_NICK);
+    out.push_str(&crate::tr!(
+        "structure-nick-types",
+        nick = structure::IRC_NICK
     ));
+    out.push('\n');
+    out.push_str(&view::lines(&mallory, std::slice::from_ref(&journey.typed)));
+    out.push_str(&view::trace_heading());
+    out.push_str(&view::trace(&journey.lines));
+    out.push_str(&view::para(&crate::tr!("structure-gateway-from")));
     seen.from_gateway = Some(journey);
     out.push('\n');
-    out.push_str(&style::heading("a component that lies").to_string());
+    out.push_str(
+        &style::heading(&crate::tr!("structure-lying-component")).to_string(),
+    );
     out.push('\n');
     let journey = world.component_lies()?;
-    out.push_str(&view::journey("the bot, bot.localhost,", &journey));
-    out.push_str(&view::para(
-        "from=\"alice@localhost/laptop\" is not in bot.localhost: the \
-         server ended the component's stream with invalid-from and routed \
-         nothing. Bob never saw the message.",
+    out.push_str(&view::journey(
+        &crate::tr!("structure-bot-writes", domain = structure::BOT.0),
+        &journey,
     ));
+    out.push_str(&view::para(&crate::tr!("structure-lie-refused")));
     Ok(out)
 }
 
 fn jobs(world: &mut World, seen: &mut Seen) -> anyhow::Result<String> {
-    let mut out = style::heading("1. client records").to_string();
+    let mut out =
+        style::heading(&crate::tr!("structure-job-records")).to_string();
     out.push('\n');
     let stored = world.make_records()?;
-    out.push_str(&view::journey("alice's client", &stored));
-    out.push_str(&view::para(
-        "Nothing went out: carol is offline. Alice and bob have also asked \
-         for each other's presence. What the server now keeps:",
-    ));
+    out.push_str(&view::journey(&view::client_writes("alice"), &stored));
+    out.push_str(&view::para(&crate::tr!("structure-nothing-went-out")));
     out.push('\n');
     let records = world.records()?;
     out.push_str(&view::records(&records));
     seen.records = Some(records);
 
     out.push('\n');
-    out.push_str(&style::heading("2. connection management").to_string());
+    out.push_str(
+        &style::heading(&crate::tr!("structure-job-connections")).to_string(),
+    );
     out.push('\n');
     let bare = world.second_device()?;
-    out.push_str(&view::para(
-        "alice logs in a second time, from her phone: a second TCP \
-         connection for the same account. The server's table of \
-         connections (from its trace), with the kernel's state of each:",
-    ));
+    out.push_str(&view::para(&crate::tr!("structure-second-device")));
     out.push_str(&view::sessions(&world.sessions()?));
     let replaced = world.replace_laptop()?;
     out.push('\n');
-    out.push_str(&view::para(
-        "Now another connection logs in as alice@localhost/laptop, a \
-         resource the laptop already holds. The server keeps the newer \
-         session and ends the older one; its trace of the old connection:",
-    ));
+    out.push_str(&view::para(&crate::tr!("structure-replace")));
     out.push_str(&view::trace(&replaced.lines));
-    out.push_str(&view::para(&format!(
-        "The old laptop's client reported: {}. The table now:",
-        replaced.error
+    out.push_str(&view::para(&crate::tr!(
+        "structure-old-laptop",
+        error = replaced.error.as_str()
     )));
     out.push_str(&view::sessions(&world.sessions()?));
     seen.replaced = Some(replaced);
 
     out.push('\n');
-    out.push_str(&style::heading("3. routing").to_string());
+    out.push_str(
+        &style::heading(&crate::tr!("structure-job-routing")).to_string(),
+    );
     out.push('\n');
-    out.push_str(&view::para(
-        "Before the laptop was replaced, bob wrote to alice's bare JID, \
-         with no device named; the server looked alice up in that table \
-         and delivered a copy to each of her online devices:",
-    ));
-    out.push_str(&view::journey("bob's client", &bare));
+    out.push_str(&view::para(&crate::tr!("structure-to-bare")));
+    out.push_str(&view::journey(&view::client_writes("bob"), &bare));
     seen.to_bare = Some(bare);
     Ok(out)
 }
@@ -269,7 +249,7 @@ fn streams(world: &mut World, seen: &mut Seen) -> anyhow::Result<String> {
         Ok(world
             .sockets()?
             .iter()
-            .filter(|s| s.owner.starts_with("server's end"))
+            .filter(|s| matches!(s.owner, Owner::ServerEnd(_)))
             .count())
     };
     let started = std::time::Instant::now();
@@ -281,10 +261,10 @@ fn streams(world: &mut World, seen: &mut Seen) -> anyhow::Result<String> {
         ends = count(world)?;
     }
     out.push('\n');
-    out.push_str(&view::kernel(&format!(
-        "kernel: {} connections the server has open, {ends} server ends \
-         ESTABLISHED in /proc/net/tcp",
-        list.len()
+    out.push_str(&view::kernel(&crate::tr!(
+        "structure-kernel-ends",
+        open = list.len(),
+        ends = ends
     )));
     seen.streams = list;
     Ok(out)
@@ -297,12 +277,10 @@ fn beyond(world: &mut World) -> anyhow::Result<String> {
         .iter()
         .find_map(|(_, l)| structure::error_condition(&l.text))
         .unwrap_or_else(|| "?".into());
-    let mut out = view::journey("alice's client", &journey);
-    out.push_str(&view::para(&format!(
-        "example.org is not a domain this server serves, and this lesson \
-         runs it without federation (no server-to-server connections), so \
-         it answered for juliet itself: <{condition}/>. Nothing left this \
-         machine."
+    let mut out = view::journey(&view::client_writes("alice"), &journey);
+    out.push_str(&view::para(&crate::tr!(
+        "structure-beyond",
+        condition = condition
     )));
     Ok(out)
 }
@@ -325,14 +303,16 @@ impl Seen {
             connected = connected,
             connections = connected / 2
         )];
-        if let Some(c) =
-            self.sockets.iter().find(|s| s.owner.ends_with("'s client"))
+        if let Some(c) = self
+            .sockets
+            .iter()
+            .find(|s| matches!(s.owner, Owner::Client(_)))
         {
             text.push(crate::tr!(
                 "answer-04-sockets-example",
                 local = c.row.local.to_string(),
                 remote = c.row.remote.to_string(),
-                owner = c.owner.as_str()
+                owner = view::owner(&c.owner)
             ));
         }
         let names: Vec<String> = listening
@@ -341,7 +321,7 @@ impl Seen {
                 crate::tr!(
                     "answer-04-listener",
                     addr = s.row.local.to_string(),
-                    owner = s.owner.as_str()
+                    owner = view::owner(&s.owner)
                 )
             })
             .collect();

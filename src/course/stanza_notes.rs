@@ -8,6 +8,9 @@
 //! too: a payload in an unknown namespace is exactly what XMPP's
 //! extensibility is about (RFC 6120 § 8.4).
 //!
+//! The meanings are sentences from the message catalogue
+//! (`locales/*/lesson03.ftl`), in the language the course speaks.
+//!
 //! Read before: [`crate::xmpp::framing`] (the [`Element`] tree),
 //! [`crate::xmpp::stanza`] (the typed view). Book: `book/src/lesson-03.md`.
 //! Run: `netlab lesson 3`.
@@ -90,94 +93,65 @@ fn element_meaning(
 ) -> (String, Option<&'static str>) {
     let ns = element.ns.as_deref().unwrap_or("");
     let name = element.local_name();
-    let known: Option<(&str, &'static str)> = match (ns, name, depth) {
-        (ns::CLIENT, "message", 0) => Some((
-            "a message stanza: pushed to the addressee, who sends nothing \
-             back (\"fire and forget\"); in namespace jabber:client, \
-             inherited from the stream header",
-            "RFC 6120 § 8.2.1",
-        )),
-        (ns::CLIENT, "presence", 0) => Some((
-            "a presence stanza: availability, broadcast to those who \
-             subscribed",
-            "RFC 6120 § 8.2.2",
-        )),
-        (ns::CLIENT, "iq", 0) => Some((
-            "an iq stanza: a request (get, set) that gets exactly one answer \
-             (result, error)",
-            "RFC 6120 § 8.2.3",
-        )),
+    let known: Option<(String, &'static str)> = match (ns, name, depth) {
+        (ns::CLIENT, "message", 0) => {
+            Some((crate::tr!("notes-message"), "RFC 6120 § 8.2.1"))
+        }
+        (ns::CLIENT, "presence", 0) => {
+            Some((crate::tr!("notes-presence"), "RFC 6120 § 8.2.2"))
+        }
+        (ns::CLIENT, "iq", 0) => {
+            Some((crate::tr!("notes-iq"), "RFC 6120 § 8.2.3"))
+        }
         (ns::CLIENT, "body", _) => {
-            Some(("the human-readable text of the message", "RFC 6121 § 5.2.3"))
+            Some((crate::tr!("notes-body"), "RFC 6121 § 5.2.3"))
         }
         (ns::CLIENT, "subject", _) => {
-            Some(("the topic of the conversation", "RFC 6121 § 5.2.4"))
+            Some((crate::tr!("notes-subject"), "RFC 6121 § 5.2.4"))
         }
-        (ns::CLIENT, "thread", _) => Some((
-            "which conversation thread this message belongs to",
-            "RFC 6121 § 5.2.5",
-        )),
-        (ns::CLIENT, "error", _) => Some((
-            "what went wrong with the stanza this one answers",
-            "RFC 6120 § 8.3",
-        )),
+        (ns::CLIENT, "thread", _) => {
+            Some((crate::tr!("notes-thread"), "RFC 6121 § 5.2.5"))
+        }
+        (ns::CLIENT, "error", _) => {
+            Some((crate::tr!("notes-error"), "RFC 6120 § 8.3"))
+        }
         (ns::STANZAS, _, _) => {
-            Some(("the defined error condition", "RFC 6120 § 8.3.3"))
+            Some((crate::tr!("notes-condition"), "RFC 6120 § 8.3.3"))
         }
         _ => None,
     };
     if let Some((meaning, spec)) = known {
-        return (meaning.to_owned(), Some(spec));
+        return (meaning, Some(spec));
     }
     match extension(ns) {
         Some((what, spec)) => (
-            format!(
-                "a payload in another namespace, {ns}: {what}. The server \
-                 routes it without understanding it; only the receiving \
-                 software gives it meaning"
-            ),
+            crate::tr!("notes-extension", ns = ns, what = what),
             Some(spec),
         ),
-        None if ns.is_empty() => (
-            "an element in no namespace: not valid inside a jabber:client \
-             stream"
-                .to_owned(),
-            Some("RFC 6120 § 4.8"),
-        ),
+        None if ns.is_empty() => {
+            (crate::tr!("notes-no-namespace"), Some("RFC 6120 § 4.8"))
+        }
         None => (
-            format!(
-                "a payload in a namespace this program does not know, {ns}: \
-                 the server routes it untouched, and a receiver that does not \
-                 know it ignores it"
-            ),
+            crate::tr!("notes-unknown-namespace", ns = ns),
             Some("RFC 6120 § 8.4"),
         ),
     }
 }
 
 /// A few well-known extension namespaces.
-fn extension(ns: &str) -> Option<(&'static str, &'static str)> {
+fn extension(ns: &str) -> Option<(String, &'static str)> {
     Some(match ns {
-        "http://jabber.org/protocol/chatstates" => (
-            "Chat State Notifications; <active/> says the sender is looking \
-             at the conversation",
-            "XEP-0085, RFC 6120 § 8.4",
-        ),
-        "urn:xmpp:receipts" => {
-            ("Message Delivery Receipts", "XEP-0184, RFC 6120 § 8.4")
+        "http://jabber.org/protocol/chatstates" => {
+            (crate::tr!("notes-chatstates"), "XEP-0085, RFC 6120 § 8.4")
         }
-        "urn:xmpp:delay" => (
-            "Delayed Delivery: when it was held",
-            "XEP-0203, RFC 6120 § 8.4",
-        ),
-        "jabber:x:oob" => (
-            "Out of Band Data: a URL to fetch",
-            "XEP-0066, RFC 6120 § 8.4",
-        ),
-        "urn:xmpp:bob" => (
-            "Bits of Binary: small binary data",
-            "XEP-0231, RFC 6120 § 8.4",
-        ),
+        "urn:xmpp:receipts" => {
+            (crate::tr!("notes-receipts"), "XEP-0184, RFC 6120 § 8.4")
+        }
+        "urn:xmpp:delay" => {
+            (crate::tr!("notes-delay"), "XEP-0203, RFC 6120 § 8.4")
+        }
+        "jabber:x:oob" => (crate::tr!("notes-oob"), "XEP-0066, RFC 6120 § 8.4"),
+        "urn:xmpp:bob" => (crate::tr!("notes-bob"), "XEP-0231, RFC 6120 § 8.4"),
         _ => return None,
     })
 }
@@ -194,58 +168,35 @@ fn attribute_meaning(
     match (top, name) {
         (true, "to") => match Jid::parse(value) {
             Ok(jid) if jid.is_bare() => (
-                "the addressee, as the sender wrote it: a bare JID (an \
-                 account), so the server picks which of its connected \
-                 resources get it"
-                    .to_owned(),
+                crate::tr!("notes-to-bare"),
                 Some("RFC 6120 § 8.1.1, RFC 6121 § 8.5.2"),
             ),
             Ok(_) => (
-                "the addressee, as the sender wrote it: a full JID, so \
-                 exactly that connected resource gets it"
-                    .to_owned(),
+                crate::tr!("notes-to-full"),
                 Some("RFC 6120 § 8.1.1, RFC 6121 § 8.5.3"),
             ),
             Err(err) => (
-                format!("not a valid JID: {err}"),
+                crate::tr!(
+                    "notes-to-invalid",
+                    error = crate::show::jid_error::explain(&err)
+                ),
                 Some("RFC 6120 § 8.3.3.8"),
             ),
         },
-        (true, "from") => (
-            "the sender's full JID, stamped by the server: the sender did \
-             not write it and cannot choose it, so nobody can speak for \
-             someone else"
-                .to_owned(),
-            Some("RFC 6120 § 8.1.2.1"),
-        ),
-        (true, "id") => (
-            "chosen by the sender, so that an answer or an error can say \
-             which stanza it is about"
-                .to_owned(),
-            Some("RFC 6120 § 8.1.3"),
-        ),
+        (true, "from") => {
+            (crate::tr!("notes-from"), Some("RFC 6120 § 8.1.2.1"))
+        }
+        (true, "id") => (crate::tr!("notes-id"), Some("RFC 6120 § 8.1.3")),
         (true, "type") => type_meaning(stanza, value),
         (_, "xml:lang") => (
-            format!(
-                "the language of the human-readable text: {value:?}, a \
-                 language tag (BCP 47)"
-            ),
+            crate::tr!("notes-lang", value = format!("{value:?}")),
             Some("RFC 6120 § 8.1.5"),
         ),
         (_, "xmlns") => (
-            format!(
-                "puts this element and its children in namespace {value}; \
-                 the namespace, not the element's name, says which \
-                 specification defines it"
-            ),
+            crate::tr!("notes-xmlns", value = value),
             Some("RFC 6120 § 4.8"),
         ),
-        _ => (
-            "an attribute of this element, defined by its namespace's \
-             specification"
-                .to_owned(),
-            None,
-        ),
+        _ => (crate::tr!("notes-attribute"), None),
     }
 }
 
@@ -253,26 +204,37 @@ fn attribute_meaning(
 fn type_meaning(stanza: &str, value: &str) -> (String, Option<&'static str>) {
     let (meaning, spec) = match (stanza, value) {
         ("message", "chat") => {
-            ("a one-to-one conversation", "RFC 6121 § 5.2.2")
+            (crate::tr!("notes-type-chat"), "RFC 6121 § 5.2.2")
         }
-        ("message", "normal") => ("a standalone message", "RFC 6121 § 5.2.2"),
-        ("message", "groupchat") => ("multi-user chat", "RFC 6121 § 5.2.2"),
+        ("message", "normal") => {
+            (crate::tr!("notes-type-normal"), "RFC 6121 § 5.2.2")
+        }
+        ("message", "groupchat") => {
+            (crate::tr!("notes-type-groupchat"), "RFC 6121 § 5.2.2")
+        }
         ("message", "headline") => {
-            ("an alert that expects no reply", "RFC 6121 § 5.2.2")
+            (crate::tr!("notes-type-headline"), "RFC 6121 § 5.2.2")
         }
         ("message" | "presence" | "iq", "error") => {
-            ("an error about a stanza sent earlier", "RFC 6120 § 8.3")
+            (crate::tr!("notes-type-error"), "RFC 6120 § 8.3")
         }
-        ("iq", "get") => ("a request for information", "RFC 6120 § 8.2.3"),
-        ("iq", "set") => ("a request to change something", "RFC 6120 § 8.2.3"),
-        ("iq", "result") => ("the answer to a get or set", "RFC 6120 § 8.2.3"),
-        ("presence", "unavailable") => ("going offline", "RFC 6121 § 4.7.1"),
+        ("iq", "get") => (crate::tr!("notes-type-get"), "RFC 6120 § 8.2.3"),
+        ("iq", "set") => (crate::tr!("notes-type-set"), "RFC 6120 § 8.2.3"),
+        ("iq", "result") => {
+            (crate::tr!("notes-type-result"), "RFC 6120 § 8.2.3")
+        }
+        ("presence", "unavailable") => {
+            (crate::tr!("notes-type-unavailable"), "RFC 6121 § 4.7.1")
+        }
         ("presence", _) => {
-            ("a subscription request or answer", "RFC 6121 § 4.7.1")
+            (crate::tr!("notes-type-subscription"), "RFC 6121 § 4.7.1")
         }
-        _ => ("a type this program does not know", "RFC 6120 § 8.1.4"),
+        _ => (crate::tr!("notes-type-unknown"), "RFC 6120 § 8.1.4"),
     };
-    (format!("{value}: {meaning}"), Some(spec))
+    (
+        crate::tr!("notes-type", value = value, meaning = meaning),
+        Some(spec),
+    )
 }
 
 /// Text: its size in characters and in bytes.
@@ -280,12 +242,9 @@ fn text_note(text: &str, depth: usize) -> Note {
     let chars = text.chars().count();
     let bytes = text.len();
     let meaning = if bytes == chars {
-        format!("the text itself: {chars} characters, {bytes} bytes")
+        crate::tr!("notes-text", chars = chars, bytes = bytes)
     } else {
-        format!(
-            "the text itself: {chars} characters but {bytes} bytes, because \
-             XMPP is always UTF-8 and a Chinese character takes three bytes"
-        )
+        crate::tr!("notes-text-wide", chars = chars, bytes = bytes)
     };
     Note::new(depth, format!("{text:?}"), meaning, Some("RFC 6120 § 11.6"))
 }

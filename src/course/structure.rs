@@ -126,8 +126,38 @@ pub struct World {
 pub struct Socket {
     /// The row as `/proc/net/tcp` printed it.
     pub row: SocketRow,
-    /// Who holds this end: `server`, `alice/laptop`, …
-    pub owner: String,
+    /// Who holds this end.
+    pub owner: Owner,
+}
+
+/// Who holds a socket of the lesson: a value, not words, so that the
+/// lesson can pick rows by it and the view can name it in either
+/// language (`src/show/structure.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// The server's listening socket for clients.
+    ClientPort,
+    /// The server's listening socket for components.
+    ComponentPort,
+    /// The gateway's listening socket for IRC users.
+    IrcPort,
+    /// The server's end of a connection, for this client or component.
+    ServerEnd(String),
+    /// The gateway's end of an IRC user's connection.
+    GatewayEnd(String),
+    /// A client's end of its connection to the server.
+    Client(String),
+    /// An IRC user's end of its connection to the gateway.
+    IrcClient(String),
+    /// A component's end of its connection to the server.
+    Component(String),
+}
+
+impl Owner {
+    /// Whether this is the listening side's end of a connection.
+    pub fn is_accepted_end(&self) -> bool {
+        matches!(self, Owner::ServerEnd(_) | Owner::GatewayEnd(_))
+    }
 }
 
 /// A stanza sent and what the server's trace shows of its journey.
@@ -295,7 +325,7 @@ impl World {
     pub fn who(&self, conn: u64) -> String {
         match self.conns.get(&conn).and_then(|c| c.jid.as_deref()) {
             Some(jid) => short_jid(jid),
-            None => format!("connection {conn}"),
+            None => crate::tr!("structure-connection", conn = conn),
         }
     }
 
@@ -342,26 +372,22 @@ impl World {
                     self.who_at(peer).unwrap_or_else(|| "?".into())
                 };
                 let (order, owner) = match (row.state, listening) {
-                    (TcpState::Listen, _) if port == irc => {
-                        (2, "gateway, IRC port".to_owned())
-                    }
+                    (TcpState::Listen, _) if port == irc => (2, Owner::IrcPort),
                     (TcpState::Listen, _) if port == clients => {
-                        (0, "server, client port".into())
+                        (0, Owner::ClientPort)
                     }
-                    (TcpState::Listen, _) => {
-                        (1, "server, component port".into())
-                    }
+                    (TcpState::Listen, _) => (1, Owner::ComponentPort),
                     (_, true) if port == irc => {
-                        (4, format!("gateway's end for {who}"))
+                        (4, Owner::GatewayEnd(who.clone()))
                     }
-                    (_, true) => (4, format!("server's end for {who}")),
+                    (_, true) => (4, Owner::ServerEnd(who.clone())),
                     (_, false) if port == irc => {
-                        (3, format!("{who}'s IRC client"))
+                        (3, Owner::IrcClient(who.clone()))
                     }
                     (_, false) if port == clients => {
-                        (3, format!("{who}'s client"))
+                        (3, Owner::Client(who.clone()))
                     }
-                    (_, false) => (3, format!("{who}, component")),
+                    (_, false) => (3, Owner::Component(who.clone())),
                 };
                 ((order, who), Socket { row, owner })
             })
@@ -660,9 +686,10 @@ impl World {
             }
         })?;
         let error = match error {
-            ClientError::Stream { condition, .. } => {
-                format!("stream error <{condition}/>")
-            }
+            ClientError::Stream { condition, .. } => crate::tr!(
+                "structure-stream-error",
+                condition = condition.to_string()
+            ),
             other => other.to_string(),
         };
         // The server ends the old connection after the error; its notes

@@ -71,6 +71,16 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/zh/lesson02.ftl"),
     ),
     (
+        "lesson03",
+        include_str!("../../locales/en/lesson03.ftl"),
+        include_str!("../../locales/zh/lesson03.ftl"),
+    ),
+    (
+        "lesson04",
+        include_str!("../../locales/en/lesson04.ftl"),
+        include_str!("../../locales/zh/lesson04.ftl"),
+    ),
+    (
         "lesson05",
         include_str!("../../locales/en/lesson05.ftl"),
         include_str!("../../locales/zh/lesson05.ftl"),

@@ -23,6 +23,7 @@
 //! - [`im`]: lesson 1's steps
 //! - [`interop`]: lesson 2's hand-typed XML and the server's answers
 //! - [`traits`]: lesson 3's stanza, JIDs, race and login offer
+//! - [`jid_error`]: why a string is not a JID, in the reader's language
 //! - [`structure`]: lesson 4's traces, tables and records, in 80 columns
 //! - [`costs`]: lesson 6's costs, TLS record, base64 and extension
 //! - [`glossary`]: `netlab glossary`, one entry or all, in 80 columns
@@ -42,6 +43,7 @@ pub mod glossary;
 pub mod hops;
 pub mod im;
 pub mod interop;
+pub mod jid_error;
 pub mod journey;
 pub mod lab;
 pub mod ladder;

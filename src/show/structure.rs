@@ -11,14 +11,20 @@
 //!     </message>
 //! ```
 //!
+//! The words are the message catalogue's (`locales/*/lesson04.ftl`), in
+//! the language the course speaks; XML, IRC lines, addresses and JIDs
+//! stay as the wire and the kernel have them. Columns are padded by
+//! display width, so a Chinese heading (two columns a character) lines
+//! up with the rows below it.
+//!
 //! Read before: [`crate::course::structure`], which produces the values.
 //! Book: `book/src/lesson-04.md`.
 
 use std::fmt::Write as _;
 
 use crate::course::structure::{
-    BOT, Cast, GATEWAY, IRC_NICK, IrcLogin, Journey, Records, Session, Socket,
-    Streams,
+    BOT, Cast, GATEWAY, IRC_NICK, IrcLogin, Journey, Owner, Records, Session,
+    Socket, Streams,
 };
 use crate::course::xmpp_stage::TraceLine;
 use crate::xmpp::server::{StreamKind, TraceKind};
@@ -31,9 +37,50 @@ const XML_INDENT: usize = 4;
 /// Who wrote a trace line to whom: `alice/laptop → server`.
 pub fn direction(who: &str, kind: TraceKind) -> String {
     match kind {
-        TraceKind::In => style::client(&format!("{who} → server")).to_string(),
-        TraceKind::Out => style::server(&format!("server → {who}")).to_string(),
+        TraceKind::In => {
+            style::client(&crate::tr!("structure-to-server", who = who))
+                .to_string()
+        }
+        TraceKind::Out => {
+            style::server(&crate::tr!("structure-from-server", who = who))
+                .to_string()
+        }
         TraceKind::Note => style::dim(&format!("({who})")).to_string(),
+    }
+}
+
+/// `mallory → gateway`.
+pub fn to_gateway(who: &str) -> String {
+    style::client(&crate::tr!("structure-to-gateway", who = who)).to_string()
+}
+
+/// `gateway → mallory`.
+pub fn from_gateway(who: &str) -> String {
+    style::server(&crate::tr!("structure-from-gateway", who = who)).to_string()
+}
+
+/// A note of the server's trace in the course's language. The server
+/// writes its notes in English, as a log (`src/xmpp/server/`), and
+/// lesson 4 reads them back (`course/structure.rs`); the notes this lesson
+/// shows are said again here, anything else is shown as written.
+fn server_note(note: &str) -> String {
+    let after = |prefix: &str| note.strip_prefix(prefix);
+    if let Some(peer) = after("component connection from ") {
+        crate::tr!("structure-note-component-from", peer = peer)
+    } else if let Some(peer) = after("connected from ") {
+        crate::tr!("structure-note-connected", peer = peer)
+    } else if let Some(name) =
+        after("component ").and_then(|rest| rest.strip_suffix(" authenticated"))
+    {
+        crate::tr!("structure-note-authenticated", name = name)
+    } else if let Some(condition) = after("stream error ") {
+        crate::tr!("structure-note-stream-error", condition = condition)
+    } else if note == "connection closed by the client" {
+        crate::tr!("structure-note-client-closed")
+    } else if note == "component connection closed" {
+        crate::tr!("structure-note-component-closed")
+    } else {
+        note.to_owned()
     }
 }
 
@@ -44,7 +91,7 @@ pub fn trace_line(who: &str, line: &TraceLine) -> String {
         return format!(
             "  {}",
             style::dim(&fold(
-                &format!("({who}) {}", line.text),
+                &format!("({who}) {}", server_note(&line.text)),
                 width::current() - 2,
                 4
             ))
@@ -82,41 +129,51 @@ pub fn lines(label: &str, lines: &[String]) -> String {
 /// the IRC user and the typed component, one role per line.
 pub fn cast(cast: &Cast) -> String {
     let pad = " ".repeat(9);
+    // A role's name, padded to seven columns, then two spaces.
+    let role = |name: &str| padded(name, 7);
     let mut out = format!(
-        "{}  listens in this process, for the domain localhost:\n\
-         {pad}clients on {}, components on {}\n{pad}accounts {}\n",
-        style::server("server "),
-        cast.clients,
-        cast.components,
-        cast.users.join(", ")
+        "{}  {}\n{pad}{}\n{pad}{}\n",
+        style::server(&role(&crate::tr!("structure-role-server"))),
+        crate::tr!("structure-server-listens"),
+        crate::tr!(
+            "structure-server-ports",
+            clients = cast.clients.to_string(),
+            components = cast.components.to_string()
+        ),
+        crate::tr!("structure-accounts", users = cast.users.join(&separator()))
     );
     for jid in &cast.online {
         let who = jid.split('@').next().unwrap_or(jid);
         let device = jid.rsplit('/').next().unwrap_or(jid);
         let _ = writeln!(
             out,
-            "{}  logged in from a {device}: {jid}",
-            style::client(&format!("{who:<7}"))
+            "{}  {}",
+            style::client(&role(who)),
+            crate::tr!(
+                "structure-logged-in",
+                device = device,
+                jid = jid.as_str()
+            )
         );
     }
     let _ = writeln!(
         out,
-        "{}  {}, a component: connected to the component port;\n\
-         {pad}listens for IRC users on {}",
-        style::server("gateway"),
-        GATEWAY.0,
-        cast.irc
+        "{}  {}\n{pad}{}",
+        style::server(&role(&crate::tr!("structure-role-gateway"))),
+        crate::tr!("structure-gateway-is", domain = GATEWAY.0),
+        crate::tr!("structure-gateway-listens", irc = cast.irc.to_string())
     );
     let _ = writeln!(
         out,
-        "{}  an IRC user, typed by hand: connected to the gateway",
-        style::client(&format!("{IRC_NICK:<7}"))
+        "{}  {}",
+        style::client(&role(IRC_NICK)),
+        crate::tr!("structure-irc-user")
     );
     let _ = writeln!(
         out,
-        "{}  {}, a second component, typed by hand",
-        style::server("bot    "),
-        BOT.0
+        "{}  {}",
+        style::server(&role(&crate::tr!("structure-role-bot"))),
+        crate::tr!("structure-bot", domain = BOT.0)
     );
     out
 }
@@ -124,8 +181,8 @@ pub fn cast(cast: &Cast) -> String {
 /// Mallory's registration: the lines she typed, then the first and the
 /// last line of the gateway's welcome.
 pub fn irc_login(login: &IrcLogin) -> String {
-    let mallory = style::client(&format!("{IRC_NICK} → gateway")).to_string();
-    let gateway = style::server(&format!("gateway → {IRC_NICK}")).to_string();
+    let mallory = to_gateway(IRC_NICK);
+    let gateway = from_gateway(IRC_NICK);
     let welcome = &login.welcome;
     let ends: Vec<String> = welcome
         .first()
@@ -148,10 +205,10 @@ pub fn trace(lines: &[(String, TraceLine)]) -> String {
     out
 }
 
-/// A stanza as its sender wrote it (`writer`: "alice's client"), then
-/// its journey through the server.
-pub fn journey(writer: &str, journey: &Journey) -> String {
-    let mut out = format!("{writer} writes:\n");
+/// A stanza as its sender wrote it (under `heading`: "alice's client
+/// writes:"), then its journey through the server.
+pub fn journey(heading: &str, journey: &Journey) -> String {
+    let mut out = format!("{heading}\n");
     let _ = writeln!(
         out,
         "    {}",
@@ -161,9 +218,19 @@ pub fn journey(writer: &str, journey: &Journey) -> String {
             XML_INDENT
         ))
     );
-    out.push_str("the server's trace:\n");
+    out.push_str(&trace_heading());
     out.push_str(&trace(&journey.lines));
     out
+}
+
+/// "the server's trace:", on a line of its own.
+pub fn trace_heading() -> String {
+    format!("{}\n", crate::tr!("structure-trace"))
+}
+
+/// "alice's client writes:"
+pub fn client_writes(who: &str) -> String {
+    crate::tr!("structure-client-writes", who = who)
 }
 
 /// Prose wrapped to [`width::current`], with a newline.
@@ -171,9 +238,58 @@ pub fn para(text: &str) -> String {
     format!("{}\n", wrap(text, width::current(), 0))
 }
 
-/// A sentence about what the kernel said, in the kernel's colour.
+/// A sentence about what the kernel said, in the kernel's colour; its
+/// lines after the first start under the text after "kernel: ".
 pub fn kernel(text: &str) -> String {
-    format!("{}\n", style::kernel(&wrap(text, width::current(), 8)))
+    let ascii = text.find(": ").map(|i| i + 2);
+    let wide = text.find('：').map(|i| i + '：'.len_utf8());
+    let label = match (ascii, wide) {
+        (Some(a), Some(w)) => a.min(w),
+        (a, w) => a.or(w).unwrap_or(0),
+    };
+    let hang = width::of(&text[..label]);
+    format!("{}\n", style::kernel(&wrap(text, width::current(), hang)))
+}
+
+/// `text` followed by spaces up to `columns` display columns.
+fn padded(text: &str, columns: usize) -> String {
+    let pad = columns.saturating_sub(width::of(text));
+    format!("{text}{}", " ".repeat(pad))
+}
+
+/// `text` preceded by spaces up to `columns` display columns.
+fn right(text: &str, columns: usize) -> String {
+    let pad = columns.saturating_sub(width::of(text));
+    format!("{}{text}", " ".repeat(pad))
+}
+
+/// Between the items of a list: `, ` or `、`.
+fn separator() -> String {
+    crate::tr!("structure-list-separator")
+}
+
+/// Who holds a socket: `server's end for alice/laptop`.
+pub fn owner(owner: &Owner) -> String {
+    match owner {
+        Owner::ClientPort => crate::tr!("structure-owner-client-port"),
+        Owner::ComponentPort => crate::tr!("structure-owner-component-port"),
+        Owner::IrcPort => crate::tr!("structure-owner-irc-port"),
+        Owner::ServerEnd(who) => {
+            crate::tr!("structure-owner-server-end", who = who.as_str())
+        }
+        Owner::GatewayEnd(who) => {
+            crate::tr!("structure-owner-gateway-end", who = who.as_str())
+        }
+        Owner::Client(who) => {
+            crate::tr!("structure-owner-client", who = who.as_str())
+        }
+        Owner::IrcClient(who) => {
+            crate::tr!("structure-owner-irc-client", who = who.as_str())
+        }
+        Owner::Component(who) => {
+            crate::tr!("structure-owner-component", who = who.as_str())
+        }
+    }
 }
 
 // ANCHOR: sockets
@@ -183,8 +299,11 @@ pub fn sockets(rows: &[Socket]) -> String {
     let mut out = format!(
         "{}\n",
         style::dim(&format!(
-            "│ {:<15}  {:<15}  {:<11}  owner",
-            "local", "remote", "state"
+            "│ {}  {}  {}  {}",
+            padded(&crate::tr!("structure-col-local"), 15),
+            padded(&crate::tr!("structure-col-remote"), 15),
+            padded(&crate::tr!("structure-col-state"), 11),
+            crate::tr!("structure-col-owner")
         ))
     );
     for s in rows {
@@ -194,7 +313,7 @@ pub fn sockets(rows: &[Socket]) -> String {
             s.row.local.to_string(),
             s.row.remote.to_string(),
             s.row.state,
-            s.owner
+            owner(&s.owner)
         );
     }
     out
@@ -217,26 +336,36 @@ pub fn records(records: &Records) -> String {
     let _ = writeln!(
         out,
         "{}\n  {}",
-        style::server("the server's database, a SQLite file:"),
+        style::server(&crate::tr!("structure-database")),
         records.file.display()
     );
     let _ = writeln!(
         out,
-        "\ntable {}, one row per account: {}",
-        style::code("users"),
-        records.users.join(", ")
+        "\n{}",
+        crate::tr!(
+            "structure-table-users",
+            table = style::code("users").to_string(),
+            users = records.users.join(&separator())
+        )
     );
     let _ = writeln!(
         out,
-        "\ntable {}, alice's rows (there is no password column):",
-        style::code("credentials")
+        "\n{}",
+        crate::tr!(
+            "structure-table-credentials",
+            table = style::code("credentials").to_string()
+        )
     );
     let _ = writeln!(
         out,
         "{}",
         style::dim(&format!(
-            "│ {:<13}  {:>10}  {:<13}  {:<13}  {}",
-            "mechanism", "iterations", "salt", "StoredKey", "ServerKey"
+            "│ {}  {}  {:<13}  {:<13}  {}",
+            padded(&crate::tr!("structure-col-mechanism"), 13),
+            right(&crate::tr!("structure-col-iterations"), 10),
+            padded(&crate::tr!("structure-col-salt"), 13),
+            "StoredKey",
+            "ServerKey"
         ))
     );
     for c in &records.credentials {
@@ -253,8 +382,12 @@ pub fn records(records: &Records) -> String {
     let (version, items) = &records.roster;
     let _ = writeln!(
         out,
-        "\ntable {}, alice's contacts (roster version {version}):",
-        style::code("roster")
+        "\n{}",
+        crate::tr!(
+            "structure-table-roster",
+            table = style::code("roster").to_string(),
+            version = *version
+        )
     );
     for item in items {
         let _ = writeln!(
@@ -262,18 +395,33 @@ pub fn records(records: &Records) -> String {
             "│ {:<15}  subscription={}{}",
             item.jid,
             item.subscription.as_str(),
-            if item.ask { ", asked" } else { "" }
+            if item.ask {
+                crate::tr!("structure-asked")
+            } else {
+                String::new()
+            }
         );
     }
     let _ = writeln!(
         out,
-        "\ntable {}, messages waiting for carol: {}",
-        style::code("offline"),
-        records.offline.len()
+        "\n{}",
+        crate::tr!(
+            "structure-table-offline",
+            table = style::code("offline").to_string(),
+            count = records.offline.len()
+        )
     );
     for row in &records.offline {
         let stamp = humantime::format_rfc3339_seconds(row.stamp);
-        let _ = writeln!(out, "│ row {}, arrived {stamp}:", row.id);
+        let _ = writeln!(
+            out,
+            "│ {}",
+            crate::tr!(
+                "structure-offline-row",
+                id = row.id,
+                stamp = stamp.to_string()
+            )
+        );
         let _ = writeln!(
             out,
             "│   {}",
@@ -288,26 +436,33 @@ pub fn sessions(rows: &[Session]) -> String {
     let mut out = format!(
         "{}\n",
         style::dim(&format!(
-            "│ {:<4}  {:<15}  {:<24}  {}",
-            "conn", "connected from", "bound to", "kernel: server's end"
+            "│ {}  {}  {}  {}",
+            padded(&crate::tr!("structure-col-conn"), 4),
+            padded(&crate::tr!("structure-col-from"), 15),
+            padded(&crate::tr!("structure-col-bound"), 24),
+            crate::tr!("structure-col-kernel")
         ))
     );
     for s in rows {
-        let state = s.state.map_or("gone".to_owned(), |st| st.to_string());
+        let state = s
+            .state
+            .map_or(crate::tr!("structure-gone"), |st| st.to_string());
         let bound = match s.kind {
             StreamKind::Client => s.jid.clone(),
-            StreamKind::Component => format!("{} (component)", s.jid),
+            StreamKind::Component => {
+                crate::tr!("structure-bound-component", jid = s.jid.as_str())
+            }
             // Lesson 4's server does not federate; lesson 5's does.
             StreamKind::ServerIn | StreamKind::ServerOut => {
-                format!("{} (server)", s.jid)
+                crate::tr!("structure-bound-server", jid = s.jid.as_str())
             }
         };
         let _ = writeln!(
             out,
-            "│ {:<4}  {:<15}  {:<24}  {state}",
+            "│ {:<4}  {:<15}  {}  {state}",
             s.conn,
             s.peer.to_string(),
-            bound
+            padded(&bound, 24)
         );
     }
     out
@@ -320,8 +475,12 @@ pub fn streams(list: &[Streams]) -> String {
     if let Some(first) = list.iter().find(|s| s.kind == StreamKind::Client) {
         let _ = writeln!(
             out,
-            "every stream header of connection {} ({}):",
-            first.conn, first.jid
+            "{}",
+            crate::tr!(
+                "structure-headers-of",
+                conn = first.conn,
+                jid = first.jid.as_str()
+            )
         );
         let mut opened = 0;
         for (kind, xml) in &first.headers {
@@ -330,10 +489,16 @@ pub fn streams(list: &[Streams]) -> String {
                 opened += 1;
             }
             let who = match kind {
-                TraceKind::In => style::client("client → server"),
-                _ => style::server("server → client"),
+                TraceKind::In => {
+                    style::client(&crate::tr!("structure-client-to-server"))
+                }
+                _ => style::server(&crate::tr!("structure-server-to-client")),
             };
-            let _ = writeln!(out, "  {who}  (stream {opened})");
+            let _ = writeln!(
+                out,
+                "  {who}  {}",
+                crate::tr!("structure-stream-number", number = opened)
+            );
             let _ = writeln!(
                 out,
                 "    {}",
@@ -350,8 +515,11 @@ pub fn streams(list: &[Streams]) -> String {
         out,
         "{}",
         style::dim(&format!(
-            "│ {:<4}  {:<15}  {:<12}  {}",
-            "conn", "connected from", "bound to", "the server's stream ids"
+            "│ {}  {}  {}  {}",
+            padded(&crate::tr!("structure-col-conn"), 4),
+            padded(&crate::tr!("structure-col-from"), 15),
+            padded(&crate::tr!("structure-col-bound"), 12),
+            crate::tr!("structure-col-ids")
         ))
     );
     for s in list {
@@ -370,23 +538,41 @@ pub fn streams(list: &[Streams]) -> String {
             ids.join(" ")
         );
     }
-    for (kind, what) in [
-        (StreamKind::Client, "client connection"),
-        (StreamKind::Component, "component's connection"),
-    ] {
+    for kind in [StreamKind::Client, StreamKind::Component] {
         let counts: Vec<usize> = list
             .iter()
             .filter(|s| s.kind == kind)
             .map(|s| s.headers.len())
             .collect();
+        let client = kind == StreamKind::Client;
         let summary = match counts.split_first() {
             None => continue,
-            Some((n, [])) => format!("The {what} carried {n} stream headers."),
-            Some((n, rest)) if rest.iter().all(|m| m == n) => format!(
-                "Each of the {} {what}s carried {n} stream headers.",
-                counts.len()
+            Some((n, [])) if client => {
+                crate::tr!("structure-client-carried", headers = *n)
+            }
+            Some((n, [])) => {
+                crate::tr!("structure-component-carried", headers = *n)
+            }
+            Some((n, rest)) if rest.iter().all(|m| m == n) && client => {
+                crate::tr!(
+                    "structure-each-client-carried",
+                    count = counts.len(),
+                    headers = *n
+                )
+            }
+            Some((n, rest)) if rest.iter().all(|m| m == n) => crate::tr!(
+                "structure-each-component-carried",
+                count = counts.len(),
+                headers = *n
             ),
-            Some(_) => format!("Stream headers per {what}: {counts:?}."),
+            Some(_) if client => crate::tr!(
+                "structure-per-client",
+                counts = format!("{counts:?}")
+            ),
+            Some(_) => crate::tr!(
+                "structure-per-component",
+                counts = format!("{counts:?}")
+            ),
         };
         let _ = writeln!(out, "{}", wrap(&summary, width::current(), 0));
     }

@@ -2,20 +2,23 @@
 //! columns — XML under its label, the annotated stanza, the JID table,
 //! the push-versus-poll table.
 //!
+//! The sentences and column names are the message catalogue's
+//! (`locales/*/lesson03.ftl`); XML, JIDs and the `in`/`out` labels of
+//! the server's trace stay as the wire has them.
+//!
 //! Read before: [`crate::course::traits`]. Book: `book/src/lesson-03.md`.
 //! Run: `netlab lesson 3`.
 
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use tabled::settings::Style;
-use tabled::{Table, Tabled};
-
 use crate::course::push_poll::{Delivery, Method};
 use crate::course::stanza_notes::Note;
 use crate::course::traits::{
     Annotated, Captured, Jids, Offered, Race, Refused,
 };
+use crate::show::jid_error::explain;
+use crate::show::table::fit_records;
 use crate::show::width::current as columns;
 use crate::show::{fold, style, wrap};
 use crate::xmpp::jid::{Jid, MAX_PART_LEN};
@@ -28,28 +31,25 @@ pub fn stanza(c: &Captured) -> String {
     };
     let _ = writeln!(
         out,
-        "{} [{}] C→S, what the server read from Alice ({} bytes):",
+        "{} [{}] {}",
         style::client("in "),
         who(&c.arrived),
-        c.arrived.text.len()
+        crate::tr!("traits-arrived", bytes = c.arrived.text.len())
     );
     let _ = writeln!(out, "{}", xml_lines(&c.arrived.text));
     let _ = writeln!(
         out,
-        "{} [{}] S→C, as the server wrote it to Bob ({} bytes):",
+        "{} [{}] {}",
         style::server("out"),
         who(&c.left),
-        c.left.text.len()
+        crate::tr!("traits-left", bytes = c.left.text.len())
     );
     let _ = writeln!(out, "{}", xml_lines(&c.left.text));
     let _ = writeln!(
         out,
         "{}",
         wrap(
-            &format!(
-                "The server changed one thing: it added {}.",
-                c.added.join(", ")
-            ),
+            &crate::tr!("traits-added", added = c.added.join(&separator())),
             columns(),
             0
         )
@@ -58,10 +58,7 @@ pub fn stanza(c: &Captured) -> String {
         out,
         "\n{}\n{}",
         wrap(
-            &format!(
-                "Then Alice's client writes from=\"{}\" itself; Bob gets:",
-                c.forged
-            ),
+            &crate::tr!("traits-forged", forged = c.forged.as_str()),
             columns(),
             0
         ),
@@ -76,27 +73,25 @@ pub fn annotated(a: &Annotated) -> String {
     let m = &a.message;
     let jid = |j: &Option<Jid>| j.as_ref().map_or("-".into(), Jid::to_string);
     let kind = |j: &Option<Jid>| match j {
-        Some(j) if j.is_bare() => "bare",
-        Some(_) => "full",
-        None => "none",
+        Some(j) if j.is_bare() => crate::tr!("traits-jid-bare"),
+        Some(_) => crate::tr!("traits-jid-full"),
+        None => crate::tr!("traits-jid-none"),
     };
     let payloads: Vec<String> = m
         .payloads
         .iter()
         .map(|p| format!("{{{}}}{}", p.ns.as_deref().unwrap_or(""), p.name))
         .collect();
-    let summary = format!(
-        "src/xmpp/stanza.rs reads it as a Message: type {}, from {} ({} \
-         JID), to {} ({} JID), {} body, and {} payload it keeps without \
-         interpreting: {}",
-        m.kind.as_str(),
-        jid(&m.common.from),
-        kind(&m.common.from),
-        jid(&m.common.to),
-        kind(&m.common.to),
-        m.bodies.len(),
-        payloads.len(),
-        payloads.join(", ")
+    let summary = crate::tr!(
+        "traits-read-as",
+        kind = m.kind.as_str(),
+        from = jid(&m.common.from),
+        from_kind = kind(&m.common.from),
+        to = jid(&m.common.to),
+        to_kind = kind(&m.common.to),
+        bodies = m.bodies.len(),
+        payloads = payloads.len(),
+        list = payloads.join(&separator())
     );
     out.push('\n');
     out.push_str(&indented(&summary, 0));
@@ -104,46 +99,56 @@ pub fn annotated(a: &Annotated) -> String {
     out
 }
 
-#[derive(Tabled)]
-struct JidRow {
-    #[tabled(rename = "written (rule)")]
-    written: String,
-    local: String,
-    domain: String,
-    resource: String,
-}
-
 /// The `jids` step.
 pub fn jids(j: &Jids) -> String {
+    let header = vec![
+        crate::tr!("traits-jid-written"),
+        crate::tr!("traits-jid-local"),
+        crate::tr!("traits-jid-domain"),
+        crate::tr!("traits-jid-resource"),
+    ];
     let rows = j.valid.iter().map(|w| match &w.parsed {
-        Ok(jid) => JidRow {
-            written: format!("{}\n({})", w.text, w.rule),
-            local: jid.local().unwrap_or("-").to_owned(),
-            domain: jid.domain().to_owned(),
-            resource: jid.resource().unwrap_or("-").to_owned(),
-        },
-        Err(err) => JidRow {
-            written: format!("{}\n({err})", w.text),
-            local: "?".into(),
-            domain: "?".into(),
-            resource: "?".into(),
-        },
+        Ok(jid) => vec![
+            format!(
+                "{}\n{}",
+                w.text,
+                crate::tr!("traits-jid-rule", rule = w.rule.as_str())
+            ),
+            jid.local().unwrap_or("-").to_owned(),
+            jid.domain().to_owned(),
+            jid.resource().unwrap_or("-").to_owned(),
+        ],
+        Err(err) => vec![
+            format!(
+                "{}\n{}",
+                w.text,
+                crate::tr!("traits-jid-rule", rule = explain(err))
+            ),
+            "?".into(),
+            "?".into(),
+            "?".into(),
+        ],
     });
-    let mut out = Table::new(rows).with(Style::sharp()).to_string();
+    let mut out =
+        fit_records(std::iter::once(header).chain(rows).collect(), columns());
     out.push('\n');
     for (a, b, equal) in &j.compared {
         let _ = writeln!(out, "{a} {} {b}", if *equal { "==" } else { "!=" });
     }
-    out.push_str("\nNot JIDs, and the rule each breaks:\n");
+    let _ = writeln!(out, "\n{}", crate::tr!("traits-not-jids"));
     for w in &j.invalid {
         let shown = if w.text.len() > 40 {
-            format!("{}…@localhost ({} a's)", &w.text[..6], MAX_PART_LEN + 1)
+            crate::tr!(
+                "traits-long",
+                start = &w.text[..6],
+                count = MAX_PART_LEN + 1
+            )
         } else {
             format!("{:?}", w.text)
         };
         let why = match &w.parsed {
-            Err(err) => err.clone(),
-            Ok(jid) => format!("accepted as {jid} (unexpected)"),
+            Err(err) => explain(err),
+            Ok(jid) => crate::tr!("traits-unexpected", jid = jid.to_string()),
         };
         let _ = writeln!(out, "  {}", style::code(&shown));
         let _ = writeln!(out, "{}", indented(&why, 6));
@@ -153,13 +158,12 @@ pub fn jids(j: &Jids) -> String {
         out,
         "\n{}",
         indented(
-            &format!(
-                "Alice logs in once more, asking for the resource \
-                 \"tablet/2@home\". The server bound {b}: local {}, domain \
-                 {}, resource {}.",
-                b.local().unwrap_or("-"),
-                b.domain(),
-                b.resource().unwrap_or("-"),
+            &crate::tr!(
+                "traits-bound",
+                jid = b.to_string(),
+                local = b.local().unwrap_or("-"),
+                domain = b.domain(),
+                resource = b.resource().unwrap_or("-"),
             ),
             0
         )
@@ -171,45 +175,23 @@ pub fn jids(j: &Jids) -> String {
 pub fn federation(r: &Refused) -> String {
     format!(
         "{}\n{}\n{}\n{}\n{}\n",
-        style::client("alice sends:"),
+        style::client(&crate::tr!("traits-alice-sends")),
         xml_lines(&r.sent.to_xml()),
-        style::server("server answers:"),
+        style::server(&crate::tr!("traits-server-answers")),
         xml_lines(&r.answer.to_xml()),
         wrap(
-            &format!(
-                "The domainpart example.org names another server, so \
-                 Alice's server would have to reach it, server to server \
-                 (port 5269). This lesson runs it with federation off \
-                 (lesson 5 turns it on), so it answered <{}/> itself. The \
-                 error says from=\"juliet@example.org\" because it is about \
-                 that address, but nothing left this machine: Juliet's \
-                 client would never be contacted by Alice's, only by its \
-                 own server.",
-                r.condition
-            ),
+            &crate::tr!("traits-federation", condition = r.condition.as_str()),
             columns(),
             0
         )
     )
 }
 
-#[derive(Tabled)]
-struct RaceRow {
-    #[tabled(rename = "Bob gets them by")]
-    how: String,
-    requests: String,
-    empty: String,
-    up: u64,
-    down: u64,
-    mean: String,
-    max: String,
-}
-
 /// `XMPP push`, `poll every 100 ms`.
 pub fn method_label(method: Method) -> String {
     match method {
-        Method::Push => "XMPP push".into(),
-        Method::Poll(every) => format!("poll every {}", delay(every)),
+        Method::Push => crate::tr!("traits-push"),
+        Method::Poll(every) => crate::tr!("traits-poll", every = delay(every)),
     }
 }
 
@@ -221,28 +203,41 @@ fn delay(d: Duration) -> String {
 /// The `push-poll` step.
 pub fn race(r: &Race) -> String {
     let mut out = indented(
-        &format!(
-            "{} messages from Alice, one every {}, each sent by XMPP and \
-             posted to the HTTP inbox at the same instant:",
-            r.schedule.messages,
-            delay(r.schedule.spacing)
+        &crate::tr!(
+            "traits-race",
+            messages = r.schedule.messages,
+            spacing = delay(r.schedule.spacing)
         ),
         0,
     );
     out.push('\n');
-    let rows = r.results.iter().map(|d: &Delivery| RaceRow {
-        how: method_label(d.method),
-        requests: d.requests.to_string(),
-        empty: match d.method {
-            Method::Push => "-".into(),
-            Method::Poll(_) => d.empty.to_string(),
-        },
-        up: d.traffic.up.bytes,
-        down: d.traffic.down.bytes,
-        mean: d.mean_delay().map_or("-".into(), delay),
-        max: d.max_delay().map_or("-".into(), delay),
+    let header = vec![
+        crate::tr!("traits-race-how"),
+        crate::tr!("traits-race-requests"),
+        crate::tr!("traits-race-empty"),
+        crate::tr!("traits-race-up"),
+        crate::tr!("traits-race-down"),
+        crate::tr!("traits-race-mean"),
+        crate::tr!("traits-race-max"),
+    ];
+    let rows = r.results.iter().map(|d: &Delivery| {
+        vec![
+            method_label(d.method),
+            d.requests.to_string(),
+            match d.method {
+                Method::Push => "-".into(),
+                Method::Poll(_) => d.empty.to_string(),
+            },
+            d.traffic.up.bytes.to_string(),
+            d.traffic.down.bytes.to_string(),
+            d.mean_delay().map_or("-".into(), delay),
+            d.max_delay().map_or("-".into(), delay),
+        ]
     });
-    out.push_str(&Table::new(rows).with(Style::sharp()).to_string());
+    out.push_str(&fit_records(
+        std::iter::once(header).chain(rows).collect(),
+        columns(),
+    ));
     out.push('\n');
     let headers = crate::course::overhead::HEADERS_ON_LO;
     let segments: Vec<String> = r
@@ -250,27 +245,25 @@ pub fn race(r: &Race) -> String {
         .iter()
         .map(|d| {
             let n = d.traffic.reads();
-            format!("{} {n} ({} bytes)", method_label(d.method), n * headers)
+            crate::tr!(
+                "traits-segments",
+                method = method_label(d.method),
+                count = n,
+                bytes = n * headers
+            )
         })
         .collect();
     out.push_str(&wrap(
-        &format!(
-            "Up and down: bytes on the receiver's connection, counted by its \
-             relay. Mean and max: delay from sending to arrival. Not \
-             counted: TCP/IP headers, {headers} bytes per segment on lo. \
-             Segments with data: {}.",
-            segments.join(", ")
+        &crate::tr!(
+            "traits-race-columns",
+            headers = headers,
+            segments = segments.join(&separator())
         ),
         columns(),
         0,
     ));
     out.push('\n');
-    out.push_str(&wrap(
-        "Measured on this machine just now: run it again and the delays \
-         change, the pattern does not.",
-        columns(),
-        0,
-    ));
+    out.push_str(&wrap(&crate::tr!("traits-race-measured"), columns(), 0));
     out.push('\n');
     out
 }
@@ -280,33 +273,37 @@ pub fn security(o: &Offered) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} the features the server offered Alice before login:",
-        style::server("out")
+        "{} {}",
+        style::server("out"),
+        crate::tr!("traits-features")
     );
     let _ = writeln!(out, "{}", xml_lines(&o.features));
     let _ = writeln!(
         out,
-        "{} Alice's first SASL message ({}):",
+        "{} {}",
         style::client("in "),
-        o.mechanism
+        crate::tr!("traits-first-sasl", mechanism = o.mechanism)
     );
     let _ = writeln!(out, "{}", xml_lines(&o.auth));
-    let _ = writeln!(out, "    base64-decoded: {}", style::code(&o.decoded));
+    let _ = writeln!(
+        out,
+        "    {}",
+        crate::tr!(
+            "traits-decoded",
+            decoded = style::code(&o.decoded).to_string()
+        )
+    );
     let _ = writeln!(
         out,
         "{}",
-        wrap(
-            "The server offered <starttls/> (TLS, to encrypt the stream and \
-             prove the server's name) and SASL mechanisms (to prove who the \
-             user is). This lesson's clients skipped TLS to keep every byte \
-             readable; SCRAM still kept the password off the wire: the \
-             decoded message holds the user name and a random nonce, and \
-             the password never crosses, only a proof computed from it.",
-            columns(),
-            0
-        )
+        wrap(&crate::tr!("traits-security"), columns(), 0)
     );
     out
+}
+
+/// Between the items of a list in a sentence: `, ` or `；`.
+fn separator() -> String {
+    crate::tr!("traits-list-separator")
 }
 
 /// XML under its label: four spaces in, folded between tags or at

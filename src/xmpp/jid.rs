@@ -100,7 +100,7 @@ impl fmt::Display for Part {
 
 impl Part {
     /// The section of RFC 7622 that defines this part.
-    fn section(self) -> &'static str {
+    pub fn section(self) -> &'static str {
         match self {
             Part::Localpart => "RFC 7622 § 3.3",
             Part::Domainpart => "RFC 7622 § 3.2",
