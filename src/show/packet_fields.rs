@@ -444,5 +444,6 @@ pub fn verdict(sum: Checksum) -> &'static str {
         Checksum::Unverifiable => {
             "(unverified: the bytes it covers are cut off)"
         }
+        Checksum::NotChecked => "(not checked)",
     }
 }

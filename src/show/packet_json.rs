@@ -34,6 +34,7 @@
 //!
 //! [RFC 8259]: https://datatracker.ietf.org/doc/html/rfc8259
 
+use std::borrow::Cow;
 use std::fmt::Display;
 use std::io::{self, Write};
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -94,7 +95,11 @@ pub fn write(
     let mut context = Context::default();
     line.list("layers", &d.layers, |layer, decoded| {
         let osi = osi_of(decoded.header.layer());
-        layer.escaped("layer", &title_of(&decoded.header))?;
+        match title_of(&decoded.header) {
+            // Our own words ("IPv4", "Ethernet II"): nothing to escape.
+            Cow::Borrowed(title) => layer.str("layer", title)?,
+            Cow::Owned(title) => layer.escaped("layer", &title)?,
+        }
         layer.num("osi", osi)?;
         layer.str("osi_name", osi_name(osi))?;
         layer.str("tcpip", tcpip_name(osi))?;

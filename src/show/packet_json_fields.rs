@@ -493,9 +493,9 @@ fn dns_fields(f: &mut Members<'_>, d: &dns::Repr) -> io::Result<()> {
     f.list("questions", &d.questions, |q, question| {
         q.text("name", &question.name)?;
         q.num("type", u16::from(question.qtype))?;
-        q.text("type_name", &question.qtype)?;
+        type_name(q, question.qtype)?;
         q.num("class", u16::from(question.qclass))?;
-        q.text("class_name", &question.qclass)
+        class_name(q, question.qclass)
     })?;
     f.list("answers", &d.answers, record)?;
     f.list("authority", &d.authority, record)?;
@@ -515,19 +515,40 @@ fn dns_flags_value(d: &dns::Repr) -> u16 {
         | u16::from(u8::from(d.rcode) & 0x0f)
 }
 
+/// `type_name`: the mnemonic (`"SRV"`), or `"TYPE65"` (RFC 3597 § 5).
+fn type_name(m: &mut Members<'_>, rtype: dns::RecordType) -> io::Result<()> {
+    match rtype.name() {
+        Some(name) => m.str("type_name", name),
+        None => m.text("type_name", &rtype),
+    }
+}
+
+/// `class_name`: the mnemonic (`"IN"`), or `"CLASS3"` (RFC 3597 § 5).
+fn class_name(m: &mut Members<'_>, class: dns::Class) -> io::Result<()> {
+    match class.name() {
+        Some(name) => m.str("class_name", name),
+        None => m.text("class_name", &class),
+    }
+}
+
 /// One resource record (RFC 1035 § 4.1.3): owner, type, class, TTL, and
 /// its data both as zone-file text (`rdata`) and field by field.
 fn record(r: &mut Members<'_>, rr: &dns::Record) -> io::Result<()> {
     r.text("name", &rr.name)?;
     r.num("type", u16::from(rr.rtype))?;
-    r.text("type_name", &rr.rtype)?;
+    type_name(r, rr.rtype)?;
     r.num("class", u16::from(rr.class))?;
-    r.text("class_name", &rr.class)?;
+    class_name(r, rr.class)?;
     r.num("ttl", rr.ttl)?;
-    r.text("rdata", &Rdata(&rr.data))?;
+    // The text of an address without `core::fmt` (the usual answers).
+    match &rr.data {
+        RecordData::A(ip) => r.ipv4("rdata", *ip)?,
+        RecordData::Aaaa(ip) => r.ipv6("rdata", *ip)?,
+        other => r.text("rdata", &Rdata(other))?,
+    }
     match &rr.data {
         RecordData::A(ip) => r.ipv4("address", *ip),
-        RecordData::Aaaa(ip) => r.text("address", ip),
+        RecordData::Aaaa(ip) => r.ipv6("address", *ip),
         RecordData::Cname(name)
         | RecordData::Ns(name)
         | RecordData::Ptr(name) => r.text("target", name),
@@ -590,7 +611,8 @@ fn status(sum: Checksum) -> &'static str {
         Checksum::Bad => "bad",
         Checksum::Offloaded => "offloaded",
         Checksum::Absent => "absent",
-        Checksum::Unverifiable => "unverified",
+        // The JSON always checks (it dissects with `Checks::ALL`).
+        Checksum::Unverifiable | Checksum::NotChecked => "unverified",
     }
 }
 

@@ -18,7 +18,7 @@ use anyhow::Context;
 use crate::capture::file::PcapNgWriter;
 use crate::capture::live::{self, Capture};
 use crate::show::packet;
-use crate::tools::dissect::{Style, link_of, show};
+use crate::tools::dissect::{Scratch, Style, link_of, show};
 use crate::wire::dissect::{Header, dissect};
 
 /// What to capture and how to show it.
@@ -76,6 +76,7 @@ pub fn run(options: &Options) -> anyhow::Result<u64> {
         };
     let started = Instant::now();
     let mut number = 0;
+    let mut scratch = Scratch::new();
     loop {
         if options.count.is_some_and(|c| number >= c)
             || options.duration.is_some_and(|d| started.elapsed() >= d)
@@ -97,7 +98,7 @@ pub fn run(options: &Options) -> anyhow::Result<u64> {
             continue;
         }
         number += 1;
-        if !show(&mut out, number, &frame, link, options.style)? {
+        if !show(&mut scratch, &mut out, number, &frame, link, options.style)? {
             break;
         }
         // One line per event: flush, so a pipe sees each frame at once.

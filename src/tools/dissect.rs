@@ -22,7 +22,9 @@ use anyhow::{Context, bail};
 use crate::capture::file::Reader;
 use crate::capture::{Frame, LinkType};
 use crate::show::{packet, packet_json};
-use crate::wire::dissect::{Link, dissect};
+use crate::wire::dissect::{
+    Checks, Dissection, Link, dissect_into, dissect_with,
+};
 
 /// How to print each frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +75,7 @@ pub fn run(options: &Options) -> anyhow::Result<u64> {
 }
 
 fn run_to(options: &Options, mut out: impl Write) -> anyhow::Result<u64> {
+    let mut scratch = Scratch::new();
     let shown = if options.hex {
         let input = open(&options.input)?;
         let mut number = 0;
@@ -92,7 +95,14 @@ fn run_to(options: &Options, mut out: impl Write) -> anyhow::Result<u64> {
                 interface: 0,
                 comment: None,
             };
-            if !show(&mut out, number, &frame, options.link, options.style)? {
+            if !show(
+                &mut scratch,
+                &mut out,
+                number,
+                &frame,
+                options.link,
+                options.style,
+            )? {
                 return Ok(number);
             }
         }
@@ -123,7 +133,14 @@ fn run_to(options: &Options, mut out: impl Write) -> anyhow::Result<u64> {
             };
             number += 1;
             let link = link_of(frame.linktype);
-            if !show(&mut out, number, &frame, link, options.style)? {
+            if !show(
+                &mut scratch,
+                &mut out,
+                number,
+                &frame,
+                link,
+                options.style,
+            )? {
                 return Ok(number);
             }
             reader.recycle(frame.data);
@@ -145,33 +162,48 @@ fn open(input: &str) -> anyhow::Result<Box<dyn Read>> {
     })
 }
 
-thread_local! {
-    /// The JSON line being built, reused from frame to frame rather than
-    /// allocated for each.
-    static LINE: std::cell::RefCell<Vec<u8>> =
-        std::cell::RefCell::new(Vec::with_capacity(4096));
+/// What [`show`] reuses from one frame to the next instead of allocating
+/// it again: the frame taken apart (its list of layers) and the JSON line
+/// being built.
+pub(crate) struct Scratch {
+    dissection: Dissection,
+    line: Vec<u8>,
+}
+
+impl Scratch {
+    pub(crate) fn new() -> Self {
+        Scratch {
+            dissection: dissect_with(&[], Link::RawIp, 0, Checks::ALL),
+            line: Vec::with_capacity(4096),
+        }
+    }
 }
 
 /// Prints one frame; `Ok(false)` when the reader went away (`| head`).
 pub(crate) fn show(
+    scratch: &mut Scratch,
     out: &mut impl Write,
     number: u64,
     frame: &Frame,
     link: Link,
     style: Style,
 ) -> anyhow::Result<bool> {
-    let d = dissect(&frame.data, link, frame.orig_len as usize);
+    // The summary line shows no checksum verdict, so it skips the check.
+    let checks = Checks {
+        checksums: style != Style::Summary,
+    };
+    let d = &mut scratch.dissection;
+    dissect_into(d, &frame.data, link, frame.orig_len as usize, checks);
     let written = match style {
-        Style::Summary => summary_line(out, number, frame, &d),
+        Style::Summary => summary_line(out, number, frame, d),
         Style::Json => {
             // Build the line in memory, then hand it over in one write:
             // the many small writes of the JSON writer are cheapest on a Vec.
-            LINE.with_borrow_mut(|line| {
-                line.clear();
-                let _ = packet_json::write(line, number, frame.timestamp, &d);
-                line.push(b'\n');
-                out.write_all(line)
-            })
+            let line = &mut scratch.line;
+            line.clear();
+            let _ = packet_json::write(line, number, frame.timestamp, d);
+            line.push(b'\n');
+            out.write_all(line)
         }
         Style::Full => {
             let mut text = format!(
@@ -185,9 +217,9 @@ pub(crate) fn show(
                     .map(|c| format!(" — comment: {c}"))
                     .unwrap_or_default()
             );
-            text.push_str(&packet::tree(&d));
-            text.push_str(&packet::hex_dump(&d, &frame.data));
-            text.push_str(&packet::encapsulation(&d));
+            text.push_str(&packet::tree(d));
+            text.push_str(&packet::hex_dump(d, &frame.data));
+            text.push_str(&packet::encapsulation(d));
             writeln!(out, "{text}")
         }
     };

@@ -61,6 +61,23 @@ pub enum Checksum {
     Absent,
     /// The capture is cut short, so the bytes to check are missing.
     Unverifiable,
+    /// Not checked: the caller did not ask ([`Checks::checksums`]).
+    NotChecked,
+}
+
+/// What [`dissect_with`] checks beyond taking the headers apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Checks {
+    /// Whether to verify the TCP and UDP checksums. Verifying means
+    /// summing every byte of the segment, the largest cost of dissecting
+    /// a TCP segment with data; a one-line summary does not show the
+    /// verdict (neither does `tcpdump` without `-v`), so it skips it.
+    pub checksums: bool,
+}
+
+impl Checks {
+    /// Everything: what the tree and the JSON show.
+    pub const ALL: Checks = Checks { checksums: true };
 }
 
 /// One parsed header.
@@ -150,6 +167,8 @@ pub struct Dissection {
     /// The packet an ICMP or ICMPv6 error quotes, if the frame is one:
     /// where it is, how long it was, and where the quote cuts it.
     pub quote: Option<Quote>,
+    /// What the caller asked to check.
+    checks: Checks,
 }
 
 impl Dissection {
@@ -169,19 +188,52 @@ impl Dissection {
     }
 }
 
-// ANCHOR: dissect
 /// Takes `frame` apart. `original` is the length on the wire (use
 /// `frame.len()` when it is not known).
 pub fn dissect(frame: &[u8], link: Link, original: usize) -> Dissection {
+    dissect_with(frame, link, original, Checks::ALL)
+}
+
+/// [`dissect`], checking only what `checks` asks for.
+pub fn dissect_with(
+    frame: &[u8],
+    link: Link,
+    original: usize,
+    checks: Checks,
+) -> Dissection {
     let mut out = Dissection {
         layers: Vec::new(),
         problem: None,
-        rest: 0..frame.len(),
-        captured: frame.len(),
-        original: original.max(frame.len()),
+        rest: 0..0,
+        captured: 0,
+        original: 0,
         undissected: None,
         quote: None,
+        checks,
     };
+    dissect_into(&mut out, frame, link, original, checks);
+    out
+}
+
+// ANCHOR: dissect
+/// [`dissect_with`] into a `Dissection` that held an earlier frame: its
+/// list of layers is emptied and filled again, so a program going through
+/// a capture allocates that list once rather than once per frame.
+pub fn dissect_into(
+    out: &mut Dissection,
+    frame: &[u8],
+    link: Link,
+    original: usize,
+    checks: Checks,
+) {
+    out.layers.clear();
+    out.problem = None;
+    out.rest = 0..frame.len();
+    out.captured = frame.len();
+    out.original = original.max(frame.len());
+    out.undissected = None;
+    out.quote = None;
+    out.checks = checks;
     match link {
         Link::Ethernet => match ethernet::Repr::parse(frame) {
             Ok((eth, payload)) => {
@@ -203,7 +255,7 @@ pub fn dissect(frame: &[u8], link: Link, original: usize) -> Dissection {
                     }
                 }
             }
-            Err(e) => return out.stop(e),
+            Err(e) => out.problem = Some(e),
         },
         // Without a link header the IP version nibble says which IP.
         Link::RawIp => match frame.first().map(|b| b >> 4) {
@@ -214,7 +266,6 @@ pub fn dissect(frame: &[u8], link: Link, original: usize) -> Dissection {
         },
         Link::Other(n) => out.undissected = Some(format!("link type {n}")),
     }
-    out
 }
 // ANCHOR_END: dissect
 
@@ -242,11 +293,6 @@ impl Dissection {
             self.push(Header::Partial(p), base..end);
         }
         e
-    }
-
-    fn stop(mut self, problem: Error) -> Dissection {
-        self.problem = Some(problem);
-        self
     }
 
     /// IPv4 and everything above it, starting at `at`.
@@ -595,7 +641,11 @@ impl Dissection {
         let segment = &frame[at.clone()];
         match tcp::Repr::parse(segment) {
             Ok((repr, payload)) => {
-                let sum = verdict(segment, src, dst, IpProtocol::Tcp, whole);
+                let sum = if self.checks.checksums {
+                    verdict(segment, src, dst, IpProtocol::Tcp, whole)
+                } else {
+                    Checksum::NotChecked
+                };
                 let ports = (repr.src_port, repr.dst_port);
                 let data = at.start + payload.start..at.start + payload.end;
                 self.push(Header::Tcp(repr, sum), at.start..data.start);
@@ -637,6 +687,8 @@ impl Dissection {
             Ok((repr, payload)) => {
                 let sum = if repr.checksum == 0 && src.is_ipv4() {
                     Checksum::Absent
+                } else if !self.checks.checksums {
+                    Checksum::NotChecked
                 } else {
                     verdict(datagram, src, dst, IpProtocol::Udp, whole)
                 };

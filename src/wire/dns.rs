@@ -399,14 +399,25 @@ impl From<Class> for u16 {
     }
 }
 
+impl Class {
+    /// The class's mnemonic (`IN`), or `None` for one this dissector does
+    /// not name.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Class::In => Some("IN"),
+            Class::Ch => Some("CH"),
+            Class::Any => Some("ANY"),
+            Class::Unknown(_) => None,
+        }
+    }
+}
+
 impl fmt::Display for Class {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Class::In => f.write_str("IN"),
-            Class::Ch => f.write_str("CH"),
-            Class::Any => f.write_str("ANY"),
+        match self.name() {
+            Some(name) => f.write_str(name),
             // RFC 3597 § 5: unknown classes are written CLASS<number>.
-            Class::Unknown(raw) => write!(f, "CLASS{raw}"),
+            None => write!(f, "CLASS{}", u16::from(*self)),
         }
     }
 }
