@@ -602,6 +602,7 @@ fn ethertype_name(ethertype: EtherType) -> &'static str {
         EtherType::Ipv6 => "IPv6",
         EtherType::Vlan => "802.1Q",
         EtherType::ServiceVlan => "802.1ad",
+        EtherType::OldQinQ => "Q-in-Q 0x9100",
         EtherType::Unknown(raw) if raw <= 1500 => "802.3 length",
         EtherType::Unknown(_) => "unknown",
     }
