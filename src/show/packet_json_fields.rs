@@ -524,6 +524,12 @@ fn record(r: &mut Members<'_>, rr: &dns::Record) -> io::Result<()> {
     r.num("class", u16::from(rr.class))?;
     r.text("class_name", &rr.class)?;
     r.num("ttl", rr.ttl)?;
+    if let Some(e) = rr.edns() {
+        r.num("udp_payload_size", e.udp_payload_size)?;
+        r.num("extended_rcode", e.extended_rcode)?;
+        r.num("edns_version", e.version)?;
+        r.bool("dnssec_ok", e.dnssec_ok)?;
+    }
     r.text("rdata", &Rdata(&rr.data))?;
     match &rr.data {
         RecordData::A(ip) => r.ipv4("address", *ip),
