@@ -15,9 +15,12 @@
 //!   response by hand, with compression pointers, because `dns::Repr::emit`
 //!   writes queries only) and written with [`PcapNgWriter`]: a TCP
 //!   handshake with options, data with PSH,ACK, a padded FIN, an ECN SYN,
+//!   a SYN with an option of unknown kind and one with non-zero bytes
+//!   after its EOL,
 //!   TCP over IPv6, DNS over TCP, UDP with IPv4 options, a VLAN-tagged
 //!   datagram, a Q-in-Q one (S-TAG 0x88a8 over C-TAG 0x8100, which tshark
-//!   calls `ieee8021ad` and `vlan`), three stacked 0x8100 tags, a DNS query and response, an ICMP echo request, an ICMPv6
+//!   calls `ieee8021ad` and `vlan`), an old Q-in-Q one (TPID 0x9100,
+//!   which tshark reads as `vlan`), three stacked 0x8100 tags, a DNS query and response, an ICMP echo request, an ICMPv6
 //!   echo reply, ICMP and ICMPv6 errors quoting the packet that caused
 //!   them (IPv4 + UDP, IPv4 + 8 bytes of TCP, IPv4 + a whole TCP header,
 //!   IPv6 + UDP, IPv6 + 8 bytes of TCP: tshark shows the quoted fields as
@@ -502,6 +505,65 @@ fn built_frames() -> Vec<Frame> {
         ),
     ));
 
+    // An option of a kind neither tool knows (253, RFC 4727's
+    // experimental kind) with its length, and the list closed by an EOL
+    // that ends the header exactly.
+    let unknown_syn = tcp_repr(
+        49202,
+        80,
+        7,
+        0,
+        Flags::SYN,
+        64240,
+        vec![
+            TcpOption::MaxSegmentSize(1460),
+            TcpOption::Unknown {
+                kind: 253,
+                data: vec![0xaa, 0xbb],
+            },
+            TcpOption::NoOp,
+            TcpOption::NoOp,
+            TcpOption::NoOp,
+            TcpOption::EndOfList,
+        ],
+    );
+    list.push((
+        "SYN with an unknown option kind 253 and an EOL",
+        eth_ipv4(
+            ipv4_repr(CLIENT, SERVER, IpProtocol::Tcp, 0x4d32, 64),
+            &tcp_segment(&unknown_syn, &[], c, s),
+        ),
+    ));
+    // EOL followed by bytes that are not zero padding (MUST-69 broken by
+    // the sender): both tools show the options up to the EOL and stop.
+    // The three bytes 01 ff fe add 0x0001 + 0xfffe = 0xffff, which is
+    // zero to the ones' complement checksum, so it stays right.
+    let eol_syn = tcp_repr(
+        49203,
+        80,
+        8,
+        0,
+        Flags::SYN,
+        64240,
+        vec![
+            TcpOption::MaxSegmentSize(1460),
+            TcpOption::Unknown {
+                kind: 253,
+                data: vec![0xaa, 0xbb],
+            },
+            TcpOption::EndOfList,
+        ],
+    );
+    let mut segment = tcp_segment(&eol_syn, &[], c, s);
+    segment[29..32].copy_from_slice(&[0x01, 0xff, 0xfe]);
+    list.push((
+        "SYN with bytes other than zero after the EOL",
+        eth_ipv4(
+            ipv4_repr(CLIENT, SERVER, IpProtocol::Tcp, 0x4d33, 64),
+            &segment,
+        ),
+    ));
+
     // TCP over IPv6, sequence numbers about to wrap.
     let (c6, s6) = (IpAddr::V6(CLIENT6), IpAddr::V6(SERVER6));
     let data6 = tcp_repr(
@@ -595,6 +657,20 @@ fn built_frames() -> Vec<Frame> {
             CLIENT_MAC,
             &[
                 tag(EtherType::ServiceVlan, 0, false, 200),
+                tag(EtherType::Vlan, 5, true, 100),
+            ],
+            EtherType::Ipv4,
+            &ipv4_packet(&ip, &datagram),
+        ),
+    ));
+    // The S-TAG's TPID before 802.1ad, 0x9100: tshark reads it as `vlan`.
+    list.push((
+        "old Q-in-Q: TPID 0x9100 VID 300 over 802.1Q VID 100, UDP",
+        ethernet_frame(
+            ROUTER_MAC,
+            CLIENT_MAC,
+            &[
+                tag(EtherType::OldQinQ, 3, false, 300),
                 tag(EtherType::Vlan, 5, true, 100),
             ],
             EtherType::Ipv4,

@@ -298,6 +298,22 @@ fn dns_fields(d: &dns::Repr, f: &mut Sink<'_>) {
         ("additional", &d.additional),
     ] {
         for r in records {
+            // An OPT pseudo-record's class and TTL are EDNS fields
+            // (RFC 6891 § 6.1.3), so they are shown by those names.
+            if let Some(e) = r.edns() {
+                f(
+                    label,
+                    Show(&format_args!(
+                        "OPT (EDNS{}): UDP payload size {}, extended rcode \
+                         {}, DO {}",
+                        e.version,
+                        e.udp_payload_size,
+                        e.extended_rcode,
+                        u8::from(e.dnssec_ok),
+                    )),
+                );
+                continue;
+            }
             f(
                 label,
                 Show(&format_args!(

@@ -540,6 +540,12 @@ fn record(r: &mut Members<'_>, rr: &dns::Record) -> io::Result<()> {
     r.num("class", u16::from(rr.class))?;
     class_name(r, rr.class)?;
     r.num("ttl", rr.ttl)?;
+    if let Some(e) = rr.edns() {
+        r.num("udp_payload_size", e.udp_payload_size)?;
+        r.num("extended_rcode", e.extended_rcode)?;
+        r.num("edns_version", e.version)?;
+        r.bool("dnssec_ok", e.dnssec_ok)?;
+    }
     // The text of an address without `core::fmt` (the usual answers).
     match &rr.data {
         RecordData::A(ip) => r.ipv4("rdata", *ip)?,
@@ -624,6 +630,7 @@ fn ethertype_name(ethertype: EtherType) -> &'static str {
         EtherType::Ipv6 => "IPv6",
         EtherType::Vlan => "802.1Q",
         EtherType::ServiceVlan => "802.1ad",
+        EtherType::OldQinQ => "Q-in-Q 0x9100",
         EtherType::Unknown(raw) if raw <= 1500 => "802.3 length",
         EtherType::Unknown(_) => "unknown",
     }

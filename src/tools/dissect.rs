@@ -117,6 +117,7 @@ fn run_to(options: &Options, mut out: impl Write) -> anyhow::Result<u64> {
         .map_err(|e| anyhow::anyhow!("{}: {e}", options.input))?;
         let mut number = 0;
         let mut reader = reader;
+        show_notes(&mut out, &options.input, reader.take_notes());
         while let Some(frame) = reader.next() {
             let frame = match frame {
                 Ok(frame) => frame,
@@ -132,6 +133,8 @@ fn run_to(options: &Options, mut out: impl Write) -> anyhow::Result<u64> {
                 }
             };
             number += 1;
+            // Most files have no notes: an empty Vec is not allocated.
+            show_notes(&mut out, &options.input, reader.take_notes());
             let link = link_of(frame.linktype);
             if !show(
                 &mut scratch,
@@ -149,6 +152,20 @@ fn run_to(options: &Options, mut out: impl Write) -> anyhow::Result<u64> {
     };
     finish(out.flush())?;
     Ok(shown)
+}
+
+/// Notes about odd but readable files go to stderr, one line each, like
+/// a compiler's warnings: stdout stays the frames alone, for tests and
+/// pipes. What is on stdout already is flushed first, so that on a
+/// terminal a note appears just before the frame it is about.
+fn show_notes(out: &mut impl Write, input: &str, notes: Vec<String>) {
+    if notes.is_empty() {
+        return;
+    }
+    let _ = out.flush();
+    for note in notes {
+        eprintln!("note: {input}: {note}");
+    }
 }
 
 fn open(input: &str) -> anyhow::Result<Box<dyn Read>> {

@@ -633,6 +633,58 @@ pub struct Record {
     pub data: RecordData,
 }
 
+/// What an OPT pseudo-record (EDNS(0), [RFC 6891 § 6.1.3]) carries in the
+/// class and TTL fields, which it uses for other things than a class and
+/// a time:
+///
+/// ```text
+///  class:  +-------------------------------+
+///          |    requestor's UDP payload size    (bits 0-15)
+///          +-------------------------------+
+///  TTL:    +---------------+---------------+-+-----------------------------+
+///          | EXTENDED-RCODE|    VERSION    |DO|            Z               |
+///          +---------------+---------------+-+-----------------------------+
+///             bits 0-7        bits 8-15    16       bits 17-31
+/// ```
+///
+/// [RFC 6891 § 6.1.3]: https://datatracker.ietf.org/doc/html/rfc6891#section-6.1.3
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Edns {
+    /// "Requestor's UDP payload size": the largest UDP reply the sender
+    /// can take (RFC 6891 § 6.2.3).
+    pub udp_payload_size: u16,
+    /// "Upper 8 bits of extended 12-bit RCODE": the header's 4-bit rcode
+    /// are the low bits (RFC 6891 § 6.1.3). Shown raw, as tshark does.
+    pub extended_rcode: u8,
+    /// The EDNS version; 0 is the only one defined.
+    pub version: u8,
+    /// DO, "DNSSEC OK": the sender wants DNSSEC records ([RFC 3225 § 3]).
+    ///
+    /// [RFC 3225 § 3]: https://datatracker.ietf.org/doc/html/rfc3225#section-3
+    pub dnssec_ok: bool,
+    /// The 15 bits after DO: "Set to zero by senders and ignored by
+    /// receivers".
+    pub z: u16,
+}
+
+impl Record {
+    /// The EDNS fields, if this is an OPT pseudo-record (type 41): RFC
+    /// 6891 § 6.1.2 puts the payload size in the class field and § 6.1.3
+    /// the extended rcode, version and flags in the TTL.
+    pub fn edns(&self) -> Option<Edns> {
+        if self.rtype != RecordType::Opt {
+            return None;
+        }
+        Some(Edns {
+            udp_payload_size: u16::from(self.class),
+            extended_rcode: (self.ttl >> 24) as u8,
+            version: (self.ttl >> 16) as u8,
+            dnssec_ok: self.ttl & 0x8000 != 0,
+            z: (self.ttl & 0x7fff) as u16,
+        })
+    }
+}
+
 /// A DNS message as plain values.
 ///
 /// The four counts are not stored: they are the lengths of the four
@@ -1520,6 +1572,50 @@ mod tests {
         for raw in [0, 1, 5, 28, 33, 41, 255, 65535] {
             assert_eq!(u16::from(RecordType::from(raw)), raw);
             assert_eq!(u16::from(Class::from(raw)), raw);
+        }
+    }
+
+    /// A query for `a.` A IN with an OPT pseudo-record in the additional
+    /// section, as `dig +dnssec` sends it: UDP payload size 1232,
+    /// extended rcode 0, version 0, DO set, no options.
+    const EDNS_QUERY: [u8; 30] = [
+        0x12, 0x34, 0x01, 0x00, // id, flags: RD
+        0, 1, 0, 0, 0, 0, 0, 1, // 1 question, 1 additional
+        1, b'a', 0, 0, 1, 0, 1, // a. A IN
+        0, 0, 41, 0x04, 0xd0, // root, type OPT, class = size 1232
+        0x00, 0x00, 0x80, 0x00, // TTL: ext rcode 0, version 0, DO
+        0, 0, // RDLENGTH 0
+    ];
+
+    #[test]
+    fn edns_opt_record_fields() {
+        let (repr, _) = Repr::parse(&EDNS_QUERY).expect("valid query");
+        assert_eq!(repr.additional.len(), 1);
+        let opt = &repr.additional[0];
+        assert_eq!(opt.rtype, RecordType::Opt);
+        assert_eq!(
+            opt.edns(),
+            Some(Edns {
+                udp_payload_size: 1232,
+                extended_rcode: 0,
+                version: 0,
+                dnssec_ok: true,
+                z: 0,
+            })
+        );
+        // Any other record has none.
+        assert!(repr.questions.len() == 1);
+        let mut other = opt.clone();
+        other.rtype = RecordType::A;
+        assert_eq!(other.edns(), None);
+        // The upper rcode bits and version: BADVERS is 16, so 1 << 24.
+        let mut badvers = opt.clone();
+        badvers.ttl = 0x0101_7fff;
+        let e = badvers.edns().expect("OPT");
+        assert_eq!((e.extended_rcode, e.version), (1, 1));
+        assert!(!e.dnssec_ok && e.z == 0x7fff);
+        for len in 0..EDNS_QUERY.len() {
+            let _ = Repr::parse(&EDNS_QUERY[..len]);
         }
     }
 }

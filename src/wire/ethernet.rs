@@ -42,6 +42,11 @@
 //! ┴──────┴──────┴──────┴──────┴──────┴─ ─
 //! ```
 //!
+//! Before 802.1ad gave the service tag its TPID, switch vendors used
+//! 0x9100 for it (Cisco, Juniper, Linux's `vlan_proto`); such frames are
+//! still about, and Wireshark reads 0x9100 as a VLAN tag like any other.
+//! So do we, as [`EtherType::OldQinQ`].
+//!
 //! [`Repr::parse`] reads up to [`MAX_TAGS`] of them, outermost first.
 //!
 //! ## Which part is pnet, which is ours
@@ -153,6 +158,10 @@ pub enum EtherType {
     /// 0x88A8, an IEEE 802.1Q service tag (S-TAG) follows: the outer tag
     /// of Q-in-Q, first defined by IEEE 802.1ad.
     ServiceVlan,
+    /// 0x9100, the service tag's TPID before 802.1ad gave it 0x88A8: a
+    /// vendor convention, not in the IEEE registry, that still turns up
+    /// in Q-in-Q networks. The tag after it is an ordinary 802.1Q tag.
+    OldQinQ,
     /// Any other value. Values up to 1500 are not a type at all but the
     /// payload length of an IEEE 802.3 frame (§ 3.2.6).
     Unknown(u16),
@@ -166,6 +175,7 @@ impl From<u16> for EtherType {
             0x86dd => EtherType::Ipv6,
             0x8100 => EtherType::Vlan,
             0x88a8 => EtherType::ServiceVlan,
+            0x9100 => EtherType::OldQinQ,
             other => EtherType::Unknown(other),
         }
     }
@@ -179,6 +189,7 @@ impl From<EtherType> for u16 {
             EtherType::Ipv6 => 0x86dd,
             EtherType::Vlan => 0x8100,
             EtherType::ServiceVlan => 0x88a8,
+            EtherType::OldQinQ => 0x9100,
             EtherType::Unknown(raw) => raw,
         }
     }
@@ -192,6 +203,7 @@ impl fmt::Display for EtherType {
             EtherType::Ipv6 => f.write_str("IPv6 (0x86dd)"),
             EtherType::Vlan => f.write_str("802.1Q (0x8100)"),
             EtherType::ServiceVlan => f.write_str("802.1ad (0x88a8)"),
+            EtherType::OldQinQ => f.write_str("old Q-in-Q (0x9100)"),
             // IEEE 802.3 § 3.2.6: a value of at most 1500 (0x05dc) is a
             // length, 1536 (0x0600) or more a type.
             EtherType::Unknown(raw) if *raw <= 1500 => {
@@ -206,7 +218,10 @@ impl EtherType {
     /// Whether the value is a tag protocol identifier: a VLAN tag follows
     /// instead of the payload (IEEE 802.1Q § 9.5).
     pub fn is_tag(self) -> bool {
-        matches!(self, EtherType::Vlan | EtherType::ServiceVlan)
+        matches!(
+            self,
+            EtherType::Vlan | EtherType::ServiceVlan | EtherType::OldQinQ
+        )
     }
 }
 
@@ -214,7 +229,8 @@ impl EtherType {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct VlanTag {
     /// The tag protocol identifier in front of it:
-    /// [`EtherType::Vlan`] (C-TAG) or [`EtherType::ServiceVlan`] (S-TAG).
+    /// [`EtherType::Vlan`] (C-TAG), [`EtherType::ServiceVlan`] (S-TAG) or
+    /// the older [`EtherType::OldQinQ`].
     pub tpid: EtherType,
     /// Priority code point, 0 to 7 (IEEE 802.1Q § 6.9.3): the frame's
     /// class of service.
@@ -545,6 +561,54 @@ mod tests {
     fn vlan_tci_round_trips() {
         for tci in [0x0000, 0xa064, 0xffff, 0x1001] {
             assert_eq!(VlanTag::from_tci(tci).to_tci(), tci);
+        }
+    }
+
+    /// An old-style Q-in-Q frame: TPID 0x9100 (VID 300, priority 3) over
+    /// an 802.1Q tag (VID 7), then the first bytes of an IPv4 header.
+    const OLD_QINQ_FRAME: [u8; 26] = [
+        0x02, 0, 0, 0, 0, 0x02, // destination
+        0x02, 0, 0, 0, 0, 0x01, // source
+        0x91, 0x00, 0x61, 0x2c, // TPID 0x9100, PCP 3, DEI 0, VID 300
+        0x81, 0x00, 0x00, 0x07, // TPID 0x8100, VID 7
+        0x08, 0x00, // IPv4
+        0x45, 0x00, 0x00, 0x14, // IPv4 header, cut
+    ];
+
+    #[test]
+    fn reads_a_0x9100_tag_as_a_vlan_tag() {
+        let (repr, payload) = Repr::parse(&OLD_QINQ_FRAME).expect("valid");
+        assert_eq!(
+            repr.tags,
+            [
+                VlanTag {
+                    tpid: EtherType::OldQinQ,
+                    pcp: 3,
+                    dei: false,
+                    vid: 300
+                },
+                VlanTag {
+                    tpid: EtherType::Vlan,
+                    pcp: 0,
+                    dei: false,
+                    vid: 7
+                },
+            ]
+        );
+        assert_eq!(repr.ethertype, EtherType::Ipv4);
+        assert_eq!(payload, 22..26);
+        assert_eq!(EtherType::from(0x9100).to_string(), "old Q-in-Q (0x9100)");
+        let mut out = vec![0; repr.header_len()];
+        repr.emit(&mut out).expect("room");
+        assert_eq!(out, OLD_QINQ_FRAME[..22]);
+        // Every prefix: an error or a header, never a panic.
+        for len in 0..OLD_QINQ_FRAME.len() {
+            let _ = Repr::parse(&OLD_QINQ_FRAME[..len]);
+            let _ = crate::wire::dissect::dissect(
+                &OLD_QINQ_FRAME[..len],
+                crate::wire::dissect::Link::Ethernet,
+                OLD_QINQ_FRAME.len(),
+            );
         }
     }
 }

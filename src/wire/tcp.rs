@@ -550,19 +550,11 @@ fn parse_options(bytes: &[u8]) -> Result<Vec<TcpOption>, Error> {
             kind::END_OF_LIST => {
                 options.push(TcpOption::EndOfList);
                 // "The content of the header beyond the End of Option List
-                // Option MUST be header padding of zeros (MUST-69)."
-                let padding = bytes.get(at + 1..).unwrap_or_default();
-                if let Some(bad) = padding.iter().position(|&b| b != 0) {
-                    return Err(Error::Malformed {
-                        layer: Layer::Tcp,
-                        rule: format!(
-                            "padding byte {} after the end of the option \
-                             list is not zero",
-                            header_at + 1 + bad
-                        ),
-                        spec: "RFC 9293 § 3.1",
-                    });
-                }
+                // Option MUST be header padding of zeros (MUST-69)." That
+                // is the sender's duty; a receiver stops reading options
+                // here whatever follows, as tshark does (it shows the EOL
+                // and no option after it), so non-zero padding is left
+                // unread rather than losing the whole TCP header.
                 break;
             }
             kind::NO_OP => {
@@ -830,12 +822,38 @@ mod tests {
         );
     }
 
+    /// A SYN's header with 12 option bytes: MSS 1460, an option of
+    /// unknown kind 253 (RFC 4727's experimental kind) with 2 bytes of
+    /// data, the end of the list, and then 3 bytes that are not zero
+    /// padding. tshark shows kinds 2, 253, 0 and stops.
+    const EOL_THEN_GARBAGE: [u8; 32] = [
+        0x04, 0xd2, 0x00, 0x50, // ports 1234 → 80
+        0, 0, 0, 1, 0, 0, 0, 0, // seq 1, ack 0
+        0x80, 0x02, 0xff, 0xff, // data offset 8 (32 bytes), SYN, window
+        0, 0, 0, 0, // checksum, urgent pointer
+        2, 4, 0x05, 0xb4, // MSS 1460
+        253, 4, 0xaa, 0xbb, // kind 253, length 4, data aa bb
+        0, 1, 2, 0, // EOL, then "padding" 01 02 00
+    ];
+
     #[test]
-    fn garbage_after_end_of_list_is_malformed() {
-        let mut segment = syn().to_vec();
-        segment[36] = 0; // EOL where the NOP was, then 03 03 07
-        let err = Repr::parse(&segment).expect_err("MUST-69");
-        assert!(err.to_string().contains("not zero"), "{err}");
+    fn options_stop_at_end_of_list_whatever_follows() {
+        let (repr, data) = Repr::parse(&EOL_THEN_GARBAGE).expect("parses");
+        assert_eq!(
+            repr.options,
+            [
+                TcpOption::MaxSegmentSize(1460),
+                TcpOption::Unknown {
+                    kind: 253,
+                    data: vec![0xaa, 0xbb]
+                },
+                TcpOption::EndOfList,
+            ]
+        );
+        assert_eq!(data, 32..32);
+        for len in 0..EOL_THEN_GARBAGE.len() {
+            let _ = Repr::parse(&EOL_THEN_GARBAGE[..len]);
+        }
     }
 
     #[test]

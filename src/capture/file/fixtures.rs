@@ -177,3 +177,56 @@ pub(super) fn isb(big: bool, interface: u32) -> Vec<u8> {
     body.extend([0; 8]);
     block(big, 5, &body)
 }
+
+// pcap files built by hand, for the headers and records pcap-file's
+// writer refuses to write (old versions, bogus lengths, the modified
+// format, …).
+
+/// A pcap file header (§ 4) with the given magic, version, snaplen and
+/// link-type field.
+pub(super) fn pcap_header(
+    big: bool,
+    magic: u32,
+    version: (u16, u16),
+    snaplen: u32,
+    linktype: u32,
+) -> Vec<u8> {
+    let mut v = Vec::new();
+    v.extend(u32b(big, magic));
+    v.extend(u16b(big, version.0));
+    v.extend(u16b(big, version.1));
+    v.extend([0; 8]);
+    v.extend(u32b(big, snaplen));
+    v.extend(u32b(big, linktype));
+    v
+}
+
+/// A pcap record (§ 5) whose two length fields say `first` and `second`,
+/// in the order they are written.
+pub(super) fn pcap_record(
+    big: bool,
+    seconds: u32,
+    fraction: u32,
+    (first, second): (u32, u32),
+    data: &[u8],
+) -> Vec<u8> {
+    let mut v = Vec::new();
+    v.extend(u32b(big, seconds));
+    v.extend(u32b(big, fraction));
+    v.extend(u32b(big, first));
+    v.extend(u32b(big, second));
+    v.extend(data);
+    v
+}
+
+/// A record of the modified format (magic a1b2cd34): the usual 16 bytes,
+/// then interface index, protocol, packet type and a padding byte.
+pub(super) fn modified_record(big: bool, seconds: u32, data: &[u8]) -> Vec<u8> {
+    let len = data.len() as u32;
+    let mut v = pcap_record(big, seconds, 0, (len, len), &[]);
+    v.extend(u32b(big, 2)); // ifindex
+    v.extend(u16b(big, 0x0800)); // protocol
+    v.extend([0, 0]); // packet type, padding
+    v.extend(data);
+    v
+}

@@ -37,10 +37,13 @@
 //! - `file/writer.rs`: [`PcapNgWriter`], which writes pcapng (Wireshark
 //!   opens it as it is).
 //!
-//! The parsing itself is the `pcap-file` crate's. These files are the layer
-//! that turns its records and blocks into [`Frame`]s and steers around its
-//! mistakes; each one is named where we avoid it (search for "pcap-file
-//! 2.0.0").
+//! pcap we parse ourselves (it is two fixed headers, and the odd files
+//! libpcap and Wireshark still read need a say in every field); pcapng
+//! blocks are parsed by the `pcap-file` crate, and `pcapng.rs` turns them
+//! into [`Frame`]s and steers around its mistakes, each named where we
+//! avoid it (search for "pcap-file 2.0.0"). Either way the rule for an odd
+//! file is: what libpcap and Wireshark read, we read (with a note, from
+//! [`Reader::take_notes`]); what both refuse, we refuse, saying why.
 //!
 //! Read before: [`super`] (the [`Frame`] type). Read next: `file/pcap.rs`,
 //! then `file/pcapng.rs`; the frames go on to [`crate::wire`], which takes
@@ -73,7 +76,6 @@ use std::io::{self, Chain, Cursor, Read};
 use std::path::Path;
 
 use pcap_file::PcapError;
-use pcap_file::pcap::PcapParser;
 use pcap_file::pcapng::PcapNgReader;
 
 use super::{Frame, LinkType};
@@ -86,10 +88,16 @@ mod magic {
     pub(super) const PCAP_MICROS: u32 = 0xa1b2_c3d4;
     /// pcap, nanosecond timestamps, written big-endian.
     pub(super) const PCAP_NANOS: u32 = 0xa1b2_3c4d;
+    /// The "modified" pcap of Alexey Kuznetsov's patched libpcap (Red Hat
+    /// 6.1 era): microseconds, and 8 more bytes in each record header.
+    /// libpcap and Wireshark still read it.
+    pub(super) const PCAP_MODIFIED: u32 = 0xa1b2_cd34;
     /// The same two, written little-endian (so read back swapped).
     pub(super) const PCAP_MICROS_SWAPPED: u32 = 0xd4c3_b2a1;
     /// See [`PCAP_MICROS_SWAPPED`].
     pub(super) const PCAP_NANOS_SWAPPED: u32 = 0x4d3c_b2a1;
+    /// See [`PCAP_MICROS_SWAPPED`].
+    pub(super) const PCAP_MODIFIED_SWAPPED: u32 = 0x34cd_b2a1;
     /// pcapng: the Section Header Block's type. It reads the same in both
     /// byte orders, on purpose: the byte order comes in the next field.
     pub(super) const PCAPNG: u32 = 0x0a0d_0d0a;
@@ -115,7 +123,8 @@ pub enum Error {
     /// The first four bytes are no capture format's magic number.
     #[error(
         "not a capture file: it starts with {}, not a pcap (a1b2c3d4 / \
-         a1b23c4d, either byte order) or pcapng (0a0d0d0a) magic number",
+         a1b23c4d / a1b2cd34, either byte order) or pcapng (0a0d0d0a) \
+         magic number",
         hex(.magic)
     )]
     NotACapture {
@@ -179,6 +188,8 @@ pub enum Format {
         nanos: bool,
         /// Numbers are big-endian: the magic reads a1 b2 … in the file.
         big_endian: bool,
+        /// The modified format (magic a1b2cd34): longer record headers.
+        modified: bool,
     },
     /// pcapng; each interface states its own timestamp resolution.
     PcapNg,
@@ -187,9 +198,14 @@ pub enum Format {
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            Format::Pcap { nanos, big_endian } => write!(
+            Format::Pcap {
+                nanos,
+                big_endian,
+                modified,
+            } => write!(
                 f,
-                "pcap ({}, {}-endian)",
+                "{}pcap ({}, {}-endian)",
+                if modified { "modified " } else { "" },
                 if nanos { "nanoseconds" } else { "microseconds" },
                 if big_endian { "big" } else { "little" },
             ),
@@ -220,15 +236,18 @@ pub struct Reader {
     /// A frame's buffer handed back with [`Reader::recycle`], to hold the
     /// next frame's bytes instead of a fresh allocation.
     spare: Vec<u8>,
+    /// Things about the file worth telling the reader that are not errors
+    /// (a bogus snaplen, a record longer than the snaplen, …), in the
+    /// order found; [`Reader::take_notes`] hands them over.
+    notes: Vec<String>,
 }
 
 /// The format-specific half of a [`Reader`].
 enum Source {
     Pcap {
         input: ReadAhead,
-        parser: PcapParser,
-        linktype: LinkType,
-        nanos: bool,
+        header: pcap::Header,
+        noted: pcap::Noted,
     },
     PcapNg {
         reader: PcapNgReader<Input>,
@@ -250,49 +269,48 @@ impl Reader {
         let first = read_magic(&mut r)?;
         let input = Cursor::new(first).chain(r);
 
+        let pcap = |nanos, big_endian, modified| Format::Pcap {
+            nanos,
+            big_endian,
+            modified,
+        };
         let format = match u32::from_be_bytes(first) {
-            magic::PCAP_MICROS => Format::Pcap {
-                nanos: false,
-                big_endian: true,
-            },
-            magic::PCAP_NANOS => Format::Pcap {
-                nanos: true,
-                big_endian: true,
-            },
-            magic::PCAP_MICROS_SWAPPED => Format::Pcap {
-                nanos: false,
-                big_endian: false,
-            },
-            magic::PCAP_NANOS_SWAPPED => Format::Pcap {
-                nanos: true,
-                big_endian: false,
-            },
+            magic::PCAP_MICROS => pcap(false, true, false),
+            magic::PCAP_NANOS => pcap(true, true, false),
+            magic::PCAP_MODIFIED => pcap(false, true, true),
+            magic::PCAP_MICROS_SWAPPED => pcap(false, false, false),
+            magic::PCAP_NANOS_SWAPPED => pcap(true, false, false),
+            magic::PCAP_MODIFIED_SWAPPED => pcap(false, false, true),
             magic::PCAPNG => Format::PcapNg,
             _ => return Err(Error::NotACapture { magic: first }),
         };
 
+        let mut notes = Vec::new();
         let source = match format {
-            Format::Pcap { nanos, .. } => {
+            Format::Pcap {
+                nanos,
+                big_endian,
+                modified,
+            } => {
                 let mut input = ReadAhead::new(input);
-                let parser = input
-                    .parse(PcapParser::new)
-                    .map_err(|e| bad_header("pcap", e))?;
-                // The 32-bit field holds the link type in its low 16 bits;
-                // the high bits may carry the FCS length
-                // ([draft-ietf-opsawg-pcap] § 4, "LinkType and additional
-                // information").
-                let word = u32::from(parser.header().datalink);
-                let linktype = LinkType(word & 0xffff);
+                let header = pcap::read_header(
+                    &mut input, big_endian, nanos, modified, &mut notes,
+                )?;
                 Source::Pcap {
                     input,
-                    parser,
-                    linktype,
-                    nanos,
+                    header,
+                    noted: pcap::Noted::default(),
                 }
             }
             Format::PcapNg => {
                 let reader = PcapNgReader::new(input)
                     .map_err(|e| bad_header("pcapng", e))?;
+                pcapng::check_section(reader.section()).map_err(|reason| {
+                    Error::BadHeader {
+                        format: "pcapng",
+                        reason,
+                    }
+                })?;
                 Source::PcapNg {
                     reader,
                     interfaces: Vec::new(),
@@ -306,7 +324,15 @@ impl Reader {
             delivered: 0,
             done: false,
             spare: Vec::new(),
+            notes,
         })
+    }
+
+    /// The notes about the file found so far (see the field), handed over
+    /// once: a program shows them as they come, between frames. Most
+    /// files have none, and then this costs nothing.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
     }
 
     /// The format found in the first four bytes.
@@ -345,14 +371,13 @@ impl Iterator for Reader {
         let item = match &mut self.source {
             Source::Pcap {
                 input,
-                parser,
-                linktype,
-                nanos,
+                header,
+                noted,
             } => pcap::next_pcap(
                 input,
-                parser,
-                *linktype,
-                *nanos,
+                header,
+                noted,
+                &mut self.notes,
                 number,
                 std::mem::take(&mut self.spare),
             ),
@@ -411,6 +436,30 @@ fn explain(what: &str, err: PcapError) -> Result<String, io::Error> {
         PcapError::InvalidField("Invalid option") => format!(
             "an option list in this {what} does not end with opt_endofopt; \
              the pcapng spec allows that, but pcap-file 2.0.0 rejects it"
+        ),
+        // [draft-ietf-opsawg-pcapng] § 3.1: the Block Total Length comes
+        // at both ends of a block, counts 12 bytes of frame at least, and
+        // is a multiple of 4 ("padded to 32 bits"). Wireshark and tcpdump
+        // stop at a block that breaks any of these, as we do.
+        PcapError::InvalidField("Block: (initial_len % 4) != 0") => format!(
+            "this {what}'s total length is not a multiple of 4, as § 3.1 \
+             of the pcapng spec requires"
+        ),
+        PcapError::InvalidField("Block: initial_len < 12") => format!(
+            "this {what}'s total length is below 12, the size of a block \
+             with an empty body (§ 3.1)"
+        ),
+        PcapError::InvalidField("Block: initial_length != trailer_length") => {
+            format!(
+                "this {what}'s total length at its end differs from the one \
+                 at its start (§ 3.1)"
+            )
+        }
+        PcapError::InvalidField(
+            "EnhancedPacketBlock: captured_len + padding > block length",
+        ) => format!(
+            "the packet's captured length runs past the end of this {what} \
+             (§ 4.3)"
         ),
         PcapError::InvalidField(field) => {
             format!("a field of this {what} is invalid ({field})")
@@ -514,8 +563,8 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "not a capture file: it starts with 3c 3f 78 6d, not a pcap \
-             (a1b2c3d4 / a1b23c4d, either byte order) or pcapng (0a0d0d0a) \
-             magic number"
+             (a1b2c3d4 / a1b23c4d / a1b2cd34, either byte order) or pcapng \
+             (0a0d0d0a) magic number"
         );
     }
 

@@ -65,6 +65,7 @@
 
 use std::time::Duration;
 
+use pcap_file::Endianness;
 use pcap_file::pcapng::blocks::enhanced_packet::{
     EnhancedPacketBlock, EnhancedPacketOption,
 };
@@ -72,8 +73,10 @@ use pcap_file::pcapng::blocks::interface_description::{
     InterfaceDescriptionBlock, InterfaceDescriptionOption,
 };
 use pcap_file::pcapng::blocks::packet::PacketOption;
+use pcap_file::pcapng::blocks::section_header::SectionHeaderBlock;
 use pcap_file::pcapng::{Block, PcapNgReader};
 
+use super::pcap::largest_record;
 use super::{Error, Input, corrupt};
 use crate::capture::{Frame, LinkType};
 
@@ -89,6 +92,26 @@ pub(super) struct Interface {
     offset_seconds: i64,
 }
 
+/// Refuses a section of a pcapng version we cannot read.
+///
+/// § 4.1: "Major Version […] This document specifies version 1." A
+/// reader cannot know the layout of version 2, so Wireshark and tcpdump
+/// both stop; so do we. Minor versions were meant to stay compatible
+/// (Wireshark reads 1.2), so any minor version is read.
+pub(super) fn check_section(
+    shb: &SectionHeaderBlock<'_>,
+) -> Result<(), String> {
+    if shb.major_version == 1 {
+        return Ok(());
+    }
+    Err(format!(
+        "the section's version is {}.{}; pcapng has only version 1 \
+         ([draft-ietf-opsawg-pcapng] § 4.1), and Wireshark and tcpdump \
+         refuse it too",
+        shb.major_version, shb.minor_version
+    ))
+}
+
 /// The next pcapng block that holds a packet, as a frame. Blocks that hold
 /// no packet (statistics, name resolution, custom, unknown) are skipped.
 pub(super) fn next_pcapng(
@@ -97,6 +120,9 @@ pub(super) fn next_pcapng(
     number: u64,
 ) -> Option<Result<Frame, Error>> {
     loop {
+        // The byte order of the section the next block is in (unless it
+        // starts a new section itself, which needs none of this).
+        let endianness = reader.section().endianness;
         let block = match reader.next_block()? {
             Ok(block) => block,
             Err(e) => return Some(Err(corrupt(number, "block", e))),
@@ -106,7 +132,13 @@ pub(super) fn next_pcapng(
             // interfaces described after it (§ 4.1). Its byte order may
             // differ from the last section's; pcap-file reads the SHB's
             // byte-order magic itself and switches, which a test checks.
-            Block::SectionHeader(_) => {
+            Block::SectionHeader(shb) => {
+                if let Err(reason) = check_section(&shb) {
+                    return Some(Err(Error::Corrupt {
+                        frame: number,
+                        reason,
+                    }));
+                }
                 interfaces.clear();
                 continue;
             }
@@ -132,7 +164,13 @@ pub(super) fn next_pcapng(
                 // Interface Description Block". It has no timestamp
                 // either, so its frame says 1970-01-01.
                 let Some(interface) = interfaces.first() else {
-                    return Some(Err(missing_interface(number, 0, 0)));
+                    return Some(Err(Error::Corrupt {
+                        frame: number,
+                        reason: "a Simple Packet Block comes before any \
+                                 Interface Description Block, so nothing \
+                                 says what link type it holds (§ 4.4)"
+                            .to_string(),
+                    }));
                 };
                 // pcap-file 2.0.0 hands over the whole block body, padding
                 // included. The packet is only the first min(original
@@ -142,6 +180,9 @@ pub(super) fn next_pcapng(
                     keep = keep.min(interface.snaplen);
                 }
                 let keep = spb.data.len().min(keep as usize);
+                if let Err(e) = check_caplen(interface, keep, number) {
+                    return Some(Err(e));
+                }
                 Ok(Frame {
                     timestamp: Duration::ZERO,
                     linktype: interface.linktype,
@@ -154,6 +195,14 @@ pub(super) fn next_pcapng(
             // The obsolete Packet Block (appendix A of the draft): older
             // Wireshark wrote it, and it still holds a packet.
             Block::Packet(pb) => {
+                // Appendix A: the timestamp is "Timestamp (High)" then
+                // "Timestamp (Low)", each in the section's byte order.
+                // pcap-file 2.0.0 reads the two words as one u64, which
+                // is right big-endian but swaps the halves little-endian.
+                let ticks = match endianness {
+                    Endianness::Big => pb.timestamp,
+                    Endianness::Little => pb.timestamp.rotate_left(32),
+                };
                 let comment =
                     comments(pb.options.iter().filter_map(|o| match o {
                         PacketOption::Comment(c) => Some(c.as_ref()),
@@ -163,7 +212,7 @@ pub(super) fn next_pcapng(
                     interfaces,
                     number,
                     u32::from(pb.interface_id),
-                    pb.timestamp,
+                    ticks,
                     &pb.data,
                     pb.original_len,
                     comment,
@@ -219,6 +268,7 @@ fn packet_frame(
     let Some(interface) = interfaces.get(id as usize) else {
         return Err(missing_interface(number, id, interfaces.len()));
     };
+    check_caplen(interface, data.len(), number)?;
     let timestamp =
         interface
             .timestamp(ticks)
@@ -317,6 +367,29 @@ fn comments<'a>(texts: impl Iterator<Item = &'a str>) -> Option<String> {
     }
 }
 
+/// Refuses a packet larger than any frame of its link type may be: a
+/// damaged length, which libpcap and Wireshark refuse too (see
+/// [`largest_record`]). A packet longer than its interface's snaplen is
+/// read, as Wireshark does (tcpdump refuses it).
+fn check_caplen(
+    interface: &Interface,
+    len: usize,
+    number: u64,
+) -> Result<(), Error> {
+    let largest = largest_record(interface.linktype);
+    if len <= largest as usize {
+        return Ok(());
+    }
+    Err(Error::Corrupt {
+        frame: number,
+        reason: format!(
+            "the packet holds {len} bytes, more than the {largest} any \
+             frame of its link type may have (libpcap and Wireshark stop \
+             here too)"
+        ),
+    })
+}
+
 /// A packet names an interface that the section never described.
 fn missing_interface(number: u64, id: u32, known: usize) -> Error {
     Error::Corrupt {
@@ -330,8 +403,8 @@ fn missing_interface(number: u64, id: u32, known: usize) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Format;
     use super::super::fixtures::*;
+    use super::super::{Format, Reader};
     use super::*;
 
     #[test]
@@ -454,5 +527,101 @@ mod tests {
         assert_eq!(items.len(), 1);
         let err = items[0].as_ref().expect_err("pcap-file refuses it");
         assert!(err.to_string().contains("opt_endofopt"), "got {err}");
+    }
+
+    fn shb_version(big: bool, major: u16, minor: u16) -> Vec<u8> {
+        let mut bytes = shb(big);
+        // The version follows the block type, length and byte-order magic.
+        let (a, b) = if big {
+            (major.to_be_bytes(), minor.to_be_bytes())
+        } else {
+            (major.to_le_bytes(), minor.to_le_bytes())
+        };
+        bytes[12..14].copy_from_slice(&a);
+        bytes[14..16].copy_from_slice(&b);
+        bytes
+    }
+
+    #[test]
+    fn pcapng_section_version_2_is_refused_1_2_is_read() {
+        let err =
+            Reader::from_reader(std::io::Cursor::new(shb_version(false, 2, 0)))
+                .expect_err("version 2");
+        assert!(err.to_string().contains("version is 2.0"), "{err}");
+
+        let mut bytes = shb_version(false, 1, 2);
+        bytes.extend(idb(false, 1, 0, None));
+        bytes.extend(epb(false, 0, 1, b"ok", None));
+        // A second section of version 2 stops the reading there.
+        bytes.extend(shb_version(true, 2, 0));
+        let (_, items) = read_all(bytes);
+        assert_eq!(items.len(), 2);
+        assert!(items[1].as_ref().is_err_and(|e| {
+            e.to_string().contains("pcapng has only version 1")
+        }));
+    }
+
+    #[test]
+    fn pcapng_obsolete_packet_block_timestamp_in_either_byte_order() {
+        // Appendix A: interface id (2), drops (2), timestamp high, low,
+        // captured length, original length, data.
+        for big in [false, true] {
+            let ticks: u64 = 1_700_000_000_000_005;
+            let word = |n: u32| {
+                if big {
+                    n.to_be_bytes()
+                } else {
+                    n.to_le_bytes()
+                }
+            };
+            let mut body = vec![0; 4];
+            body.extend(word((ticks >> 32) as u32));
+            body.extend(word(ticks as u32));
+            body.extend(word(2));
+            body.extend(word(2));
+            body.extend(b"pb");
+            let mut bytes = shb(big);
+            bytes.extend(idb(big, 1, 0, None));
+            bytes.extend(block(big, 2, &body));
+            let (_, frames) = read_ok(bytes);
+            assert_eq!(
+                frames[0].timestamp,
+                Duration::new(1_700_000_000, 5_000)
+            );
+            assert_eq!(frames[0].data, b"pb");
+        }
+    }
+
+    #[test]
+    fn pcapng_packet_larger_than_any_frame_is_refused() {
+        let mut bytes = shb(false);
+        bytes.extend(idb(false, 1, 0, None));
+        bytes.extend(epb(false, 0, 1, &vec![0; 262_145], None));
+        let (_, items) = read_all(bytes);
+        let err = items[0].as_ref().expect_err("too large").to_string();
+        assert!(err.contains("262145 bytes, more than the 262144"), "{err}");
+    }
+
+    #[test]
+    fn pcapng_simple_packet_before_any_interface() {
+        let mut bytes = shb(false);
+        bytes.extend(spb(false, b"lost"));
+        let (_, items) = read_all(bytes);
+        let err = items[0].as_ref().expect_err("no IDB").to_string();
+        assert!(err.contains("before any Interface Description"), "{err}");
+    }
+
+    #[test]
+    fn pcapng_block_length_not_a_multiple_of_4() {
+        let mut bytes = shb(false);
+        bytes.extend(idb(false, 1, 0, None));
+        // An unknown block of 17 bytes: type, length 17, 5 bytes, length.
+        bytes.extend(0x0123_4567u32.to_le_bytes());
+        bytes.extend(17u32.to_le_bytes());
+        bytes.extend(b"abcde");
+        bytes.extend(17u32.to_le_bytes());
+        let (_, items) = read_all(bytes);
+        let err = items[0].as_ref().expect_err("refused").to_string();
+        assert!(err.contains("not a multiple of 4"), "{err}");
     }
 }

@@ -80,6 +80,12 @@ impl ReadAhead {
         }
     }
 
+    /// How many bytes were read but not parsed: after a parse ended in
+    /// `UnexpectedEof`, how much of the cut record the file held.
+    pub(super) fn unparsed(&self) -> usize {
+        self.end - self.start
+    }
+
     /// Whether the input is used up, with nothing left unparsed.
     pub(super) fn at_end(&mut self) -> io::Result<bool> {
         Ok(self.start == self.end && self.fill()? == 0)
