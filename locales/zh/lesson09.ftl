@@ -12,7 +12,7 @@ tcpudp-udp-fits = UDP sendto() { $bytes } 字节：发出了，{ $received } 字
 tcpudp-udp-too-large = UDP sendto() { $bytes } 字节：{ $result }
 tcpudp-sent-unexpected = 发出了 { $bytes }（出乎意料！）
 tcpudp-refused = 被内核拒绝：{ $error }
-tcpudp-tcp-write = TCP write() { $bytes } 字节：一次就被接受了 { $accepted }，{ $received } 字节分 { $reads } 次 read() 读到
+tcpudp-tcp-write = TCP write() { $bytes } 字节：内核一次接受了 { $accepted } 字节，这 { $received } 字节分 { $reads } 次 read() 才读完
 
 # boundaries 步骤。
 tcpudp-sent-label = 发送：
