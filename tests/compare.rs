@@ -126,6 +126,9 @@ fn run_builds_one_row_per_claim_and_serializes() {
     for row in &report.rows {
         assert!(!row.tcp.is_empty() && !row.udp.is_empty(), "{row:?}");
         assert!(row.shows.ends_with('.'), "one sentence: {row:?}");
+        // In English the table people read says what --json writes.
+        let json = [row.what, &row.tcp, &row.udp, row.shows];
+        assert_eq!(row.shown, json.map(String::from));
     }
     let json = serde_json::to_value(&report).expect("json");
     assert_eq!(json["rows"][5]["tcp"], "read() returned 300");

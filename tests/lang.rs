@@ -228,3 +228,20 @@ fn the_chinese_glossary_fits_80_columns() {
         assert!(!zh.contains(english), "{english} in the Chinese glossary");
     }
 }
+
+/// `netlab compare` (loopback only) words its table in the course's
+/// language; `--json` is for programs and keeps its English words.
+#[test]
+fn the_comparison_table_speaks_chinese_and_its_json_does_not() {
+    let quick = ["compare", "--count", "50", "--lang", "zh"];
+    let table = netlab(&quick, &[("COLUMNS", "80")]);
+    for said in ["测量项目", "建立连接", "中位数", "字节流"] {
+        assert!(table.contains(said), "{said}: {table}");
+    }
+    for english in ["measured", "median", "connection set-up"] {
+        assert!(!table.contains(english), "{english}: {table}");
+    }
+    let json = netlab(&[&quick[..], &["--json"]].concat(), &[]);
+    assert!(json.contains("\"what\": \"connection set-up\""), "{json}");
+    assert!(!json.contains("建立连接"), "{json}");
+}

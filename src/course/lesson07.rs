@@ -33,7 +33,9 @@ use super::{Demo, worked};
 use crate::capture::interfaces;
 use crate::capture::live;
 use crate::capture::privileges;
-use crate::show::{fold, osi_live, packet, style, table, width, wrap};
+use crate::lang::Lang;
+use crate::lang::catalogue::text_in;
+use crate::show::{self, fold, osi_live, packet, style, table, width, wrap};
 use crate::tools::dissect::link_of;
 use crate::tools::handshake::record_exchange;
 use crate::transport::lab;
@@ -261,16 +263,33 @@ fn row<'a>(printed: &'a str, label: &str) -> Vec<&'a str> {
 /// An answer from a lab step's output, said to come from the recording
 /// when that is what the step showed.
 fn from(printed: &str, answer: String) -> String {
-    if printed.contains("recorded run") {
+    if printed.contains(&crate::tr!("osi-recorded-run")) {
         worked::sentences(&[crate::tr!("answer-07-recorded"), answer])
     } else {
         answer
     }
 }
 
+/// The first of `labels` that starts a row of `printed`, and that row's
+/// words: the step's own words (a live run speaks the course's
+/// language), else the recording's, which is English.
+fn row_of<'a>(printed: &'a str, labels: &[String]) -> Vec<&'a str> {
+    labels
+        .iter()
+        .map(|label| row(printed, label))
+        .find(|words| !words.is_empty())
+        .unwrap_or_default()
+}
+
+/// `ours`, the message `id` in the course's language, and the same in
+/// English, the recording's language.
+fn both(ours: String, id: &str) -> [String; 2] {
+    [ours, text_in(Lang::En, id, &[])]
+}
+
 /// Exercise 5: the TTL before and after the router.
 fn answer_ttl(printed: &str) -> String {
-    let ttl = row(printed, "IPv4 TTL");
+    let ttl = row(printed, osi_live::TTL_ROW);
     let [before, after, ..] = ttl[..] else {
         return crate::tr!("answer-07-no-ttl");
     };
@@ -288,10 +307,16 @@ fn answer_ttl(printed: &str) -> String {
 
 /// Exercise 6: the next hop's MAC address.
 fn answer_next_hop(printed: &str) -> String {
-    let dest = row(printed, "Ethernet dest.");
+    let dest = row_of(
+        printed,
+        &both(crate::tr!("osi-field-eth-dst"), "osi-field-eth-dst"),
+    );
+    let one_link = both(crate::tr!("osi-one-link"), "osi-one-link");
     let links: Vec<Vec<&str>> = printed
         .lines()
-        .filter_map(|l| l.strip_prefix("one link:"))
+        .filter_map(|l| {
+            one_link.iter().find_map(|p| l.strip_prefix(p.as_str()))
+        })
         .map(|l| l.split_whitespace().collect())
         .collect();
     let (Some(first), Some(mac_b)) =
@@ -308,19 +333,27 @@ fn answer_next_hop(printed: &str) -> String {
 /// Exercise 7: what the bridge learned, and from which frames.
 fn answer_learning(printed: &str) -> String {
     let after = printed.rsplit_once("fdb show").map_or("", |(_, a)| a);
+    // An entry is `MAC  port P   (host H, learned)`, in the words of the
+    // run: a line that starts with a MAC address.
+    let is_mac = |w: &str| {
+        w.chars().count() == 17
+            && w.chars().all(|c| c == ':' || c.is_ascii_hexdigit())
+    };
     let learned: Vec<String> = after
         .lines()
-        .filter(|l| l.contains("learned)"))
-        .map(|l| {
+        .filter_map(|l| {
             let w: Vec<&str> = l.split_whitespace().collect();
             match w[..] {
-                [mac, _, port, _, host, ..] => crate::tr!(
+                [mac, _, port, _, host, ..] if is_mac(mac) => Some(crate::tr!(
                     "answer-07-entry",
                     mac = mac,
                     port = port,
-                    host = host.trim_end_matches(',')
-                ),
-                _ => l.trim().to_string(),
+                    // `a,` in English, `a，学到的）` in Chinese.
+                    host = host.trim_end_matches(|c: char| {
+                        !c.is_ascii_alphanumeric()
+                    })
+                )),
+                _ => None,
             }
         })
         .collect();
@@ -352,25 +385,21 @@ impl OsiDemo {
                     link: Link::Ethernet,
                     captured: false,
                 });
+                let missing = show::privileges::missing(&e)
+                    .unwrap_or_else(|| e.to_string());
                 return Ok(format!(
                     "{}\n{}\n",
-                    style::error(&e.to_string()),
-                    wrap(
-                        "Without the capability the lesson goes on with the \
-                         same frame built by netlab's own encoders (the \
-                         headers a kernel would write), not a captured one.",
-                        width::current(),
-                        0
-                    )
+                    style::error(&missing),
+                    wrap(&crate::tr!("osi-built-instead"), width::current(), 0)
                 ));
             }
         };
-        let mut out = format!(
-            "client {} → server {}: {} frames captured on lo\n",
-            recording.client,
-            recording.server,
-            recording.frames.len()
-        );
+        let mut out = crate::tr!(
+            "osi-captured",
+            client = recording.client.to_string(),
+            server = recording.server.to_string(),
+            frames = recording.frames.len()
+        ) + "\n";
         let mut chosen = None;
         for (i, frame) in recording.frames.iter().enumerate() {
             let d =
@@ -383,9 +412,9 @@ impl OsiDemo {
                 i + 1,
                 packet::summary(&d),
                 if carries_open && chosen.is_none() {
-                    "   ◀ this one"
+                    format!("   {}", crate::tr!("osi-this-one"))
                 } else {
-                    ""
+                    String::new()
                 }
             );
             let _ = writeln!(out, "{}", fold(&line, width::current(), 6));
@@ -437,24 +466,29 @@ fn in_a_lab(live: fn() -> anyhow::Result<String>, recorded: &str) -> String {
         Err(e) => {
             let why = match e.downcast_ref::<lab::Error>() {
                 Some(lab::Error::NeedsCapNetAdmin { .. }) => {
-                    "this step builds network namespaces, which needs root"
+                    crate::tr!("osi-lab-needs-root")
                 }
-                _ => "this step could not run here",
+                _ => crate::tr!("osi-lab-failed"),
             };
+            let missing =
+                show::privileges::missing(&e).unwrap_or_else(|| e.to_string());
             format!(
                 "{}\n{}\n{}\n{}{}\n",
-                style::error(&e.to_string()),
-                wrap(
-                    &format!(
-                        "{why}. Below is the same step RECORDED on another \
-                         machine (its addresses and numbers are not yours):"
-                    ),
-                    78,
+                style::error(&show::wrap_commands(
+                    &missing,
+                    width::current(),
                     0
-                ),
-                style::dim("──── recorded run ────"),
+                )),
+                wrap(&crate::tr!("osi-recorded-below", why = why), 78, 0),
+                style::dim(&format!(
+                    "──── {} ────",
+                    crate::tr!("osi-recorded-run")
+                )),
                 recorded,
-                style::dim("──── end of the recorded run ────"),
+                style::dim(&format!(
+                    "──── {} ────",
+                    crate::tr!("osi-recorded-end")
+                )),
             )
         }
     }
@@ -579,32 +613,29 @@ fn loopback(d: &Dissection, captured: bool) -> String {
     if let Some(lo) = interfaces::list().into_iter().find(|i| i.loopback) {
         let _ = writeln!(
             out,
-            "interface {}: MAC {}, MTU {} bytes, no network card behind it",
-            lo.name,
-            lo.mac.unwrap_or_else(|| "none".into()),
-            lo.mtu.map_or("?".into(), |m| m.to_string())
+            "{}",
+            crate::tr!(
+                "osi-lo-interface",
+                name = lo.name,
+                mac = lo.mac.unwrap_or_else(|| crate::tr!("osi-none")),
+                mtu = lo.mtu.map_or("?".into(), |m| m.to_string())
+            )
         );
     }
     if let Some(Header::Ethernet(eth)) = d.find(crate::wire::Layer::Ethernet) {
-        let line = format!(
-            "{} frame's Ethernet header: destination {}, source {}, type {}",
-            if captured {
-                "the captured"
-            } else {
-                "the built"
-            },
-            eth.dst,
-            eth.src,
-            eth.ethertype
+        let (dst, src, kind) = (
+            eth.dst.to_string(),
+            eth.src.to_string(),
+            eth.ethertype.to_string(),
         );
+        let line = if captured {
+            crate::tr!("osi-lo-captured", dst = dst, src = src, kind = kind)
+        } else {
+            crate::tr!("osi-lo-built", dst = dst, src = src, kind = kind)
+        };
         let _ = writeln!(out, "{}", wrap(&line, width::current(), 2));
     }
-    out.push_str(&wrap(
-        "physical layer: none — no cable, no voltages; the kernel copies the \
-         frame in memory",
-        width::current(),
-        2,
-    ));
+    out.push_str(&wrap(&crate::tr!("osi-lo-physical"), width::current(), 2));
     out.push('\n');
     out
 }
@@ -617,10 +648,10 @@ fn models(d: &Dissection) -> String {
             .iter()
             .filter(|l| packet::osi_of(l.header.layer()) == osi)
             .map(|l| {
-                format!(
-                    "{} ({} bytes)",
-                    packet::title_of(&l.header),
-                    l.bytes.len()
+                crate::tr!(
+                    "osi-bytes-of",
+                    title = packet::title_of(&l.header),
+                    bytes = l.bytes.len()
                 )
             })
             .collect()
@@ -630,26 +661,25 @@ fn models(d: &Dissection) -> String {
         let here = bytes_of(osi);
         let seen = match osi {
             7 if !here.is_empty() => here.join(", "),
-            6 => {
-                "no header: XML is the presentation (TLS after STARTTLS)".into()
-            }
-            5 => "no header: the XMPP stream is the session".into(),
-            1 => "nothing: no wire on loopback".into(),
+            6 => crate::tr!("osi-no-presentation"),
+            5 => crate::tr!("osi-no-session"),
+            1 => crate::tr!("osi-no-wire"),
             _ if here.is_empty() => "-".into(),
             _ => here.join(", "),
         };
         rows.push([
             osi.to_string(),
-            packet::osi_name(osi).to_string(),
-            packet::tcpip_name(osi).to_string(),
+            osi_live::layer_name(osi),
+            osi_live::tcpip_name(osi),
             seen,
         ]);
     }
-    let mut records = vec![
-        ["OSI", "name", "TCP/IP model", "in this frame"]
-            .map(String::from)
-            .to_vec(),
-    ];
+    let mut records = vec![vec![
+        crate::tr!("osi-col-osi"),
+        crate::tr!("osi-col-name"),
+        crate::tr!("osi-col-tcpip"),
+        crate::tr!("osi-col-here"),
+    ]];
     records.extend(rows.into_iter().map(|row| row.to_vec()));
     format!("{}\n", table::fit_records(records, width::current()))
 }
@@ -759,5 +789,91 @@ mod tests {
             assert!(text.contains(name), "{text}");
         }
         assert!(text.contains("XMPP ("), "{text}");
+    }
+
+    fn fits(text: &str) {
+        for line in text.lines() {
+            assert!(width::of(line) <= 80, "{}: {line}", width::of(line));
+        }
+    }
+
+    #[test]
+    fn lab_answers_read_a_live_run_in_either_language() {
+        use crate::lang::testing::speaking;
+        use crate::show::osi_live::fixtures;
+        for lang in [Lang::En, Lang::Zh] {
+            speaking(lang, || {
+                let router = osi_live::crossing(&fixtures::crossing());
+                let ttl = answer_ttl(&router);
+                assert!(ttl.contains("64") && ttl.contains("63"), "{ttl}");
+                let next = answer_next_hop(&router);
+                assert!(next.contains(fixtures::MAC_R0), "{next}");
+                assert!(next.contains(fixtures::MAC_B), "{next}");
+                let switch = osi_live::switch(&fixtures::talk());
+                let learned = answer_learning(&switch);
+                assert!(learned.contains("sw-b"), "{learned}");
+                assert!(!learned.contains("学到的"), "{learned}");
+                assert!(!learned.contains("recording"), "{learned}");
+            });
+        }
+    }
+
+    #[test]
+    fn without_root_the_lab_steps_say_so_in_chinese_and_show_the_recording() {
+        use crate::lang::testing::speaking;
+        colored::control::set_override(false);
+        let denied = || -> anyhow::Result<String> {
+            Err(lab::Error::NeedsCapNetAdmin {
+                program: "/usr/local/bin/netlab lesson 7 --lang zh".into(),
+            }
+            .into())
+        };
+        let shown = speaking(Lang::Zh, || in_a_lab(denied, RECORDED_ROUTER));
+        assert!(shown.contains("CAP_NET_ADMIN 能力"), "{shown}");
+        assert!(shown.contains("这一步要建立网络命名空间"), "{shown}");
+        assert!(shown.contains("──── 录下的运行结果 ────"), "{shown}");
+        assert!(shown.contains("IPv4 TTL"), "the recording itself");
+        fits(&shown);
+        // The answers quote the English recording, and say it is one.
+        let ttl = speaking(Lang::Zh, || answer_ttl(&shown));
+        assert!(ttl.contains("64") && ttl.contains("63"), "{ttl}");
+        let next = speaking(Lang::Zh, || answer_next_hop(&shown));
+        let dest = row(RECORDED_ROUTER, "Ethernet dest.");
+        assert!(next.contains(dest[0]), "{next}");
+        // In English the notice is the error's own text, wrapped.
+        let en = speaking(Lang::En, || in_a_lab(denied, RECORDED_ROUTER));
+        assert!(en.contains("the lab needs CAP_NET_ADMIN"), "{en}");
+        fits(&en);
+        assert!(answer_ttl(&en).contains("recording"));
+    }
+
+    #[test]
+    fn models_loopback_and_pdus_in_chinese_fit() {
+        use crate::lang::testing::speaking;
+        let frame = built_frame(STREAM_OPEN).expect("emits");
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        speaking(Lang::Zh, || {
+            let text = models(&d);
+            for said in [
+                "名称",
+                "TCP/IP 体系结构",
+                "物理层",
+                "会话层",
+                "没有首部：XMPP 流就是会话",
+                "什么也没有：环回接口上没有线路",
+                "字节）",
+            ] {
+                assert!(text.contains(said), "{said}: {text}");
+            }
+            assert!(!text.contains("bytes"), "{text}");
+            fits(&text);
+            let lo = loopback(&d, false);
+            assert!(lo.contains("构造出的帧的以太网首部"), "{lo}");
+            assert!(lo.contains("物理层：没有"), "{lo}");
+            fits(&lo);
+            let pdus = osi_live::pdus(&d);
+            assert!(pdus.contains("消息 / 节"), "{pdus}");
+            fits(&pdus);
+        });
     }
 }

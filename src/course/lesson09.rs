@@ -21,7 +21,7 @@ use super::app_acks;
 use super::{Demo, worked};
 use crate::capture::live;
 use crate::show::analogies::{self, Evidence};
-use crate::show::{ladder, style, width, wrap};
+use crate::show::{labelled, ladder, privileges, style, width, wrap};
 use crate::tools::compare::table;
 use crate::tools::handshake;
 use crate::transport::compare::{self, Row, Transport};
@@ -285,10 +285,10 @@ impl TransportDemo {
                 Ok(ladder::render(r.client, r.server, &r.segments))
             }
             Err(e) => match e.downcast_ref::<live::Error>() {
-                Some(live::Error::NeedsCapNetRaw { .. }) => Ok(format!(
-                    "{}\n(the ladder needs a capture; the rest of the lesson \
-                     does not)\n",
-                    style::error(&e.to_string())
+                Some(live::Error::NeedsCapNetRaw { program }) => Ok(format!(
+                    "{}\n{}\n",
+                    style::error(&privileges::net_raw(program)),
+                    crate::tr!("tcpudp-ladder-needs-capture")
                 )),
                 _ => Err(e),
             },
@@ -311,27 +311,37 @@ fn connect_row() -> anyhow::Result<Row> {
 
 fn limits() -> anyhow::Result<String> {
     let l = compare::size_limits(LOOPBACK)?;
-    let mut out = format!(
-        "UDP sendto() of {} bytes: sent, and {} bytes arrived in one piece\n",
-        l.udp_largest, l.udp_largest_received
+    let mut out = crate::tr!(
+        "tcpudp-udp-fits",
+        bytes = l.udp_largest,
+        received = l.udp_largest_received
+    ) + "\n";
+    let result = match &l.udp_too_large_result {
+        Ok(n) => crate::tr!("tcpudp-sent-unexpected", bytes = *n),
+        Err(e) => crate::tr!(
+            "tcpudp-refused",
+            error = crate::sockets::errors::describe(e)
+        ),
+    };
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::tr!(
+            "tcpudp-udp-too-large",
+            bytes = l.udp_too_large,
+            result = result
+        )
     );
     let _ = writeln!(
         out,
-        "UDP sendto() of {} bytes: {}",
-        l.udp_too_large,
-        match &l.udp_too_large_result {
-            Ok(n) => format!("sent {n} (unexpected!)"),
-            Err(e) => format!(
-                "refused by the kernel: {}",
-                crate::sockets::errors::describe(e)
-            ),
-        }
-    );
-    let _ = writeln!(
-        out,
-        "TCP write() of {} bytes: {} accepted at once, {} bytes arrived in \
-         {} read() calls",
-        l.tcp_write, l.tcp_accepted, l.tcp_received, l.tcp_reads
+        "{}",
+        crate::tr!(
+            "tcpudp-tcp-write",
+            bytes = l.tcp_write,
+            accepted = l.tcp_accepted,
+            received = l.tcp_received,
+            reads = l.tcp_reads
+        )
     );
     Ok(lines_wrapped(&out))
 }
@@ -357,29 +367,31 @@ impl TransportDemo {
 
 fn boundaries(b: &compare::Boundaries, paced: &[usize]) -> String {
     let pieces = |n: usize| match n {
-        1 => "one piece, the boundaries are gone".to_string(),
-        3 => "three pieces: the reader took each write before the next \
-              came"
-            .to_string(),
-        n => format!("{n} pieces"),
+        1 => crate::tr!("tcpudp-one-piece"),
+        3 => crate::tr!("tcpudp-three-pieces"),
+        n => crate::tr!("tcpudp-pieces", n = n),
     };
-    let mut out = format!(
-        "sent:  {} bytes, three separate write()/sendto() calls\n\
-         TCP:   read() returned {} bytes — {}\n\
-         UDP:   recv() returned {} bytes — three datagrams, three pieces\n",
-        analogies::sizes(&b.written),
-        analogies::sizes(&b.tcp_reads),
-        pieces(b.tcp_reads.len()),
-        analogies::sizes(&b.udp_reads)
+    // `sent: …`, `发送：…`: a full-width colon carries its own space.
+    let line = |label: &str, text: String| labelled(label, &text) + "\n";
+    let tcp_read = |reads: &[usize]| {
+        crate::tr!(
+            "tcpudp-tcp-read",
+            sizes = analogies::sizes(reads),
+            pieces = pieces(reads.len())
+        )
+    };
+    let mut out = line(
+        &crate::tr!("tcpudp-sent-label"),
+        crate::tr!("tcpudp-sent", sizes = analogies::sizes(&b.written)),
     );
-    let _ = writeln!(
-        out,
-        "again, {} between the three TCP writes:\n\
-         TCP:   read() returned {} bytes — {}",
-        duration(PAUSE),
-        analogies::sizes(paced),
-        pieces(paced.len())
+    out += &line("TCP:", tcp_read(&b.tcp_reads));
+    out += &line(
+        "UDP:",
+        crate::tr!("tcpudp-udp-recv", sizes = analogies::sizes(&b.udp_reads)),
     );
+    out += &crate::tr!("tcpudp-again", pause = duration(PAUSE));
+    out.push('\n');
+    out += &line("TCP:", tcp_read(paced));
     lines_wrapped(&out)
 }
 
@@ -397,15 +409,15 @@ impl TransportDemo {
         );
         let (lab, guard) = match made {
             Ok(made) => made,
-            Err(e @ lab::Error::NeedsCapNetAdmin { .. }) => {
+            Err(lab::Error::NeedsCapNetAdmin { program }) => {
                 return Ok(format!(
-                    "{}\n(the loss measurements need the lab; run the lesson \
-                     with sudo to see them)\n",
+                    "{}\n{}\n",
                     style::error(&crate::show::wrap_commands(
-                        &e.to_string(),
+                        &privileges::lab(&program),
                         width::current(),
                         0
-                    ))
+                    )),
+                    crate::tr!("tcpudp-loss-needs-lab")
                 ));
             }
             Err(e) => return Err(e.into()),
@@ -428,7 +440,7 @@ impl TransportDemo {
 
     fn fragments(&mut self) -> anyhow::Result<String> {
         let Some((lab, guard)) = self.lab.take() else {
-            return Ok("(no lab: see the step before)\n".into());
+            return Ok(crate::tr!("tcpudp-no-lab") + "\n");
         };
         let result = compare::fragmentation(&lab);
         let mut shown = String::new();
@@ -471,6 +483,12 @@ fn speed() -> anyhow::Result<String> {
             ),
             shows: "a small request and answer: UDP saves a little per \
                     message",
+            shown: [
+                crate::tr!("tcpudp-round-trip-64"),
+                compare::spread_words(&tcp),
+                compare::spread_words(&udp),
+                crate::tr!("tcpudp-round-trip-shows"),
+            ],
         },
     );
     Ok(rows(picked))
@@ -480,14 +498,24 @@ fn http() -> anyhow::Result<String> {
     let run = http_keepalive::two_requests(LOOPBACK)?;
     let mut out = String::new();
     for (line, from) in &run.requests {
-        let _ = writeln!(out, "server got {line:?} from {from}");
+        let _ = writeln!(
+            out,
+            "{}",
+            crate::tr!(
+                "tcpudp-server-got",
+                line = format!("{line:?}"),
+                from = from.to_string()
+            )
+        );
     }
     let _ = writeln!(
         out,
-        "{} request(s), {} TCP connection(s) accepted: HTTP/1.1 kept the \
-         connection open between requests",
-        run.requests.len(),
-        run.connections
+        "{}",
+        crate::tr!(
+            "tcpudp-kept-open",
+            requests = run.requests.len(),
+            connections = run.connections
+        )
     );
     Ok(lines_wrapped(&out))
 }
@@ -547,5 +575,44 @@ mod tests {
             crate::xmpp::client::Reconnected::Resumed { resent: 2, .. }
         ));
         assert!(shown.contains("<resumed"), "{shown}");
+    }
+
+    fn fits(text: &str) {
+        for line in text.lines() {
+            assert!(width::of(line) <= 80, "{}: {line}", width::of(line));
+        }
+    }
+
+    #[test]
+    fn the_loopback_steps_speak_chinese() {
+        use crate::lang::Lang;
+        use crate::lang::testing::speaking;
+        let b = compare::Boundaries {
+            written: vec![100, 100, 100],
+            tcp_reads: vec![300],
+            udp_reads: vec![100, 100, 100],
+        };
+        let en = speaking(Lang::En, || boundaries(&b, &[100, 100, 100]));
+        assert!(en.starts_with("sent: 100 + 100 + 100 bytes, three"), "{en}");
+        assert!(en.contains("\nTCP: read() returned 300 bytes — one piece"));
+        let zh = speaking(Lang::Zh, || boundaries(&b, &[100, 100, 100]));
+        for said in [
+            "发送：100 + 100 + 100 字节，分三次调用 write()/sendto()",
+            "TCP: read() 返回 300 字节——一整块，边界没有了",
+            "UDP: recv() 返回 100 + 100 + 100 字节——三个数据报，三块",
+            "再来一次，三次 TCP 写入之间各停 100 ms：",
+            "三块：每次写入都在下一次到来之前被读走了",
+        ] {
+            assert!(zh.contains(said), "{said}: {zh}");
+        }
+        fits(&zh);
+        let limits = speaking(Lang::Zh, limits).expect("loopback");
+        assert!(limits.contains("字节完整地一次到达"), "{limits}");
+        assert!(limits.contains("被内核拒绝：EMSGSIZE"), "{limits}");
+        fits(&limits);
+        let http = speaking(Lang::Zh, http).expect("loopback");
+        assert!(http.contains("服务器从 127.0.0.1:"), "{http}");
+        assert!(http.contains("HTTP/1.1 在两个请求之间"), "{http}");
+        fits(&http);
     }
 }

@@ -51,6 +51,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/zh/answers.ftl"),
     ),
     (
+        "compare",
+        include_str!("../../locales/en/compare.ftl"),
+        include_str!("../../locales/zh/compare.ftl"),
+    ),
+    (
         "glossary",
         include_str!("../../locales/en/glossary.ftl"),
         include_str!("../../locales/zh/glossary.ftl"),
@@ -91,14 +96,29 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/zh/lesson06.ftl"),
     ),
     (
+        "lesson07",
+        include_str!("../../locales/en/lesson07.ftl"),
+        include_str!("../../locales/zh/lesson07.ftl"),
+    ),
+    (
         "lesson08",
         include_str!("../../locales/en/lesson08.ftl"),
         include_str!("../../locales/zh/lesson08.ftl"),
     ),
     (
+        "lesson09",
+        include_str!("../../locales/en/lesson09.ftl"),
+        include_str!("../../locales/zh/lesson09.ftl"),
+    ),
+    (
         "player",
         include_str!("../../locales/en/player.ftl"),
         include_str!("../../locales/zh/player.ftl"),
+    ),
+    (
+        "privileges",
+        include_str!("../../locales/en/privileges.ftl"),
+        include_str!("../../locales/zh/privileges.ftl"),
     ),
     (
         "sockets",

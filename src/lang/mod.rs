@@ -83,9 +83,35 @@ pub fn set(lang: Lang) {
 
 /// The language chosen with [`set`]; English until then.
 pub fn current() -> Lang {
+    #[cfg(test)]
+    if let Some(lang) = testing::OVERRIDE.get() {
+        return lang;
+    }
     match CURRENT.load(Ordering::Relaxed) {
         1 => Lang::Zh,
         _ => Lang::En,
+    }
+}
+
+/// Unit tests render in a language without [`set`]: the tests of one
+/// binary run side by side in threads, and a process-wide Chinese would
+/// reach the tests that check English.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::cell::Cell;
+
+    use super::Lang;
+
+    thread_local! {
+        pub(super) static OVERRIDE: Cell<Option<Lang>> = const { Cell::new(None) };
+    }
+
+    /// Runs `f` with [`super::current`] answering `lang` on this thread.
+    pub(crate) fn speaking<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+        let before = OVERRIDE.replace(Some(lang));
+        let result = f();
+        OVERRIDE.set(before);
+        result
     }
 }
 

@@ -28,6 +28,7 @@
 
 use std::fmt::Write as _;
 
+use super::width::padded;
 use super::wrap;
 use crate::transport::compare::{Boundaries, LossReport, Spread, micros};
 use crate::units::count;
@@ -53,18 +54,16 @@ pub struct Evidence {
 /// Both analogies, each line a resemblance (`holds`) or a difference
 /// (`breaks`) with this run's number.
 pub fn render(e: &Evidence) -> String {
-    let mut out = String::from("TCP ≈ a phone call\n");
+    let (holds, breaks) = (crate::tr!("an-holds"), crate::tr!("an-breaks"));
+    let mut out = crate::tr!("an-tcp") + "\n";
     if let (Some(tcp), Some(udp)) = (&e.connect, &e.udp_first_send) {
         line(
             &mut out,
-            "holds",
-            &format!(
-                "you dial before you talk: connect() took a median {} (the \
-                 SYN, SYN-ACK, ACK round trip) before the first byte could \
-                 go; a UDP socket's first sendto() took {}, with no call to \
-                 set up.",
-                micros(tcp.median),
-                micros(udp.median)
+            &holds,
+            &crate::tr!(
+                "an-dial",
+                connect = micros(tcp.median),
+                sendto = micros(udp.median)
             ),
         );
     }
@@ -72,77 +71,60 @@ pub fn render(e: &Evidence) -> String {
         Some(l) => {
             line(
                 &mut out,
-                "holds",
-                &format!(
-                    "what you say arrives whole and in order: with {}% loss \
-                     each way, {} of {} bytes arrived{}.",
-                    l.loss_percent,
-                    count(l.tcp_bytes_received),
-                    count(l.tcp_bytes_sent),
-                    if l.tcp_first_mismatch.is_none() {
-                        ", every one in its place"
+                &holds,
+                &crate::tr!(
+                    "an-whole",
+                    percent = l.loss_percent.to_string(),
+                    received = count(l.tcp_bytes_received),
+                    sent = count(l.tcp_bytes_sent),
+                    order = if l.tcp_first_mismatch.is_none() {
+                        crate::tr!("an-in-place")
                     } else {
-                        ", but not all in order"
+                        crate::tr!("an-not-in-order")
                     }
                 ),
             );
             line(
                 &mut out,
-                "breaks",
-                &format!(
-                    "a call reserves a circuit, a fixed share of every link, \
-                     for as long as it lasts; TCP reserves nothing on the \
-                     path. Its segments queue with everyone else's, and \
-                     when the network dropped them, the sender's kernel \
-                     sent {} segments again.",
-                    count(l.tcp_retransmissions)
+                &breaks,
+                &crate::tr!(
+                    "an-circuit",
+                    retransmitted = count(l.tcp_retransmissions)
                 ),
             );
         }
-        None => line(
-            &mut out,
-            "breaks",
-            "a call reserves a circuit on the whole path; TCP reserves \
-             nothing and repairs loss by sending again. (The loss step \
-             measures this; it needs root: sudo netlab lesson 9.)",
-        ),
+        None => line(&mut out, &breaks, &crate::tr!("an-circuit-no-lab")),
     }
     if let Some(b) = &e.boundaries {
         line(
             &mut out,
-            "breaks",
-            &format!(
-                "a voice keeps its pauses; TCP does not: {} writes ({}) \
-                 came out as {} read(s) ({}). The words arrive, the \
-                 sentences' edges do not.",
-                b.written.len(),
-                sizes(&b.written),
-                b.tcp_reads.len(),
-                sizes(&b.tcp_reads)
+            &breaks,
+            &crate::tr!(
+                "an-pauses",
+                writes = b.written.len(),
+                sizes = sizes(&b.written),
+                reads = b.tcp_reads.len(),
+                readsizes = sizes(&b.tcp_reads)
             ),
         );
     }
 
-    out.push_str("\nUDP ≈ a text message (SMS)\n");
+    out.push('\n');
+    out.push_str(&crate::tr!("an-udp"));
+    out.push('\n');
     if let Some(b) = &e.boundaries {
         line(
             &mut out,
-            "holds",
-            &format!(
-                "each message arrives as one piece or not at all: {} \
-                 datagrams, {} recv() calls ({}).",
-                b.written.len(),
-                b.udp_reads.len(),
-                sizes(&b.udp_reads)
+            &holds,
+            &crate::tr!(
+                "an-one-piece",
+                datagrams = b.written.len(),
+                recvs = b.udp_reads.len(),
+                sizes = sizes(&b.udp_reads)
             ),
         );
     }
-    line(
-        &mut out,
-        "holds",
-        "no call to set up: you send, and it goes (the first sendto() \
-         above).",
-    );
+    line(&mut out, &holds, &crate::tr!("an-no-call"));
     match &e.loss {
         Some(l) => {
             let share = if l.udp_sent == 0 {
@@ -152,29 +134,24 @@ pub fn render(e: &Evidence) -> String {
             };
             line(
                 &mut out,
-                "breaks",
-                &format!(
-                    "SMS is store-and-forward: the operator's message \
-                     centre keeps a message until the phone is reachable \
-                     and tries again (lesson 1). UDP keeps nothing: {} of \
-                     {} datagrams ({share:.1}%) vanished on the lossy link, \
-                     and no one tried again.",
-                    count(l.udp_lost),
-                    count(l.udp_sent)
+                &breaks,
+                &crate::tr!(
+                    "an-store",
+                    lost = count(l.udp_lost),
+                    sent = count(l.udp_sent),
+                    share = format!("{share:.1}")
                 ),
             );
             line(
                 &mut out,
-                "breaks",
-                &format!(
-                    "SMS can send a delivery report; UDP tells the sender \
-                     nothing: all {} sendto() calls succeeded, the lost \
-                     datagrams' too{}.",
-                    count(l.udp_sent),
-                    if l.udp_reordered > 0 {
-                        format!(
-                            ", and {} arrived out of order",
-                            count(l.udp_reordered)
+                &breaks,
+                &crate::tr!(
+                    "an-report",
+                    sent = count(l.udp_sent),
+                    reordered = if l.udp_reordered > 0 {
+                        crate::tr!(
+                            "an-reordered",
+                            count = count(l.udp_reordered)
                         )
                     } else {
                         String::new()
@@ -182,23 +159,19 @@ pub fn render(e: &Evidence) -> String {
                 ),
             );
         }
-        None => line(
-            &mut out,
-            "breaks",
-            "SMS is stored and retried, with delivery reports; UDP is \
-             neither stored nor reported. (The loss step counts the lost \
-             datagrams; it needs root.)",
-        ),
+        None => line(&mut out, &breaks, &crate::tr!("an-store-no-lab")),
     }
     out
 }
 
+/// One verdict: `  holds:` (or `  相符：`) in a column [`LABEL`] wide,
+/// then the text, wrapped beside it.
 fn line(out: &mut String, verdict: &str, text: &str) {
-    let label = format!("  {verdict}:");
+    let label = format!("  {verdict}");
     let body = wrap(text, WIDTH - LABEL, 0);
     for (i, row) in body.lines().enumerate() {
         let head = if i == 0 { label.as_str() } else { "" };
-        let _ = writeln!(out, "{head:<LABEL$}{row}");
+        let _ = writeln!(out, "{}{row}", padded(head, LABEL));
     }
 }
 
@@ -280,5 +253,24 @@ mod tests {
         let text = render(&evidence(None));
         assert!(text.contains("needs root"), "{text}");
         assert_eq!(text.matches("breaks:").count(), 3, "{text}");
+    }
+
+    #[test]
+    fn the_analogies_in_chinese_fit_and_keep_the_numbers() {
+        use crate::lang::Lang;
+        use crate::lang::testing::speaking;
+        for loss in [Some(report()), None] {
+            let text = speaking(Lang::Zh, || render(&evidence(loss.clone())));
+            assert!(text.starts_with("TCP ≈ 打电话\n"), "{text}");
+            assert!(text.contains("\nUDP ≈ 发短信（SMS）\n"), "{text}");
+            assert!(text.contains("  相符：  先拨号，再说话"), "{text}");
+            assert!(text.contains("41.0 µs"), "{text}");
+            assert!(!text.contains("holds"), "{text}");
+            for line in text.lines() {
+                assert!(crate::show::width::of(line) <= 80, "{line}");
+            }
+        }
+        let text = speaking(Lang::Zh, || render(&evidence(Some(report()))));
+        assert!(text.contains("98 个（4.9%）"), "{text}");
     }
 }

@@ -19,48 +19,54 @@ pub fn render(runs: &[Run; 2]) -> String {
     let columns = width::current();
     let mut records = vec![vec![
         String::new(),
-        "without stream management".to_owned(),
-        "with stream management".to_owned(),
+        crate::tr!("acks-col-without"),
+        crate::tr!("acks-col-with"),
     ]];
-    let row = |label: &str, cell: &dyn Fn(&Run) -> String| {
-        vec![label.to_owned(), cell(&runs[0]), cell(&runs[1])]
+    let row = |label: String, cell: &dyn Fn(&Run) -> String| {
+        vec![label, cell(&runs[0]), cell(&runs[1])]
     };
-    records.push(row("alice sent", &|_| format!("{MESSAGES} messages")));
-    records.push(row("the relay swallowed", &|r| {
-        format!("{} bytes (messages 2, 3)", count(r.swallowed))
+    records.push(row(crate::tr!("acks-alice-sent"), &|_| {
+        crate::tr!("acks-messages", count = MESSAGES)
     }));
-    records.push(row("alice's kernel: send queue", &|r| match r.send_queue {
-        Some(0) => "0 bytes: TCP says delivered".to_owned(),
-        Some(n) => format!("{} bytes", count(u64::from(n))),
-        None => "not found in /proc/net/tcp".to_owned(),
+    records.push(row(crate::tr!("acks-swallowed"), &|r| {
+        crate::tr!("acks-swallowed-bytes", bytes = count(r.swallowed))
     }));
     records.push(row(
-        "alice's count before the cut",
-        &|r| match r.before_cut {
-            Some(c) => format!(
-                "{} sent, {} acknowledged, {} waiting",
-                c.sent,
-                c.sent as usize - c.unacked,
-                c.unacked
-            ),
-            None => "none: nothing counts".to_owned(),
+        crate::tr!("acks-send-queue"),
+        &|r| match r.send_queue {
+            Some(0) => crate::tr!("acks-delivered"),
+            Some(n) => crate::tr!("acks-bytes", bytes = count(u64::from(n))),
+            None => crate::tr!("acks-no-queue"),
         },
     ));
-    records.push(row("after the cut", &|r| match &r.reconnected {
-        Reconnected::Resumed { resent, .. } => {
-            format!("resumed; {resent} sent again")
-        }
-        Reconnected::NewSession { .. } => "a new session".to_owned(),
+    records.push(row(crate::tr!("acks-count"), &|r| match r.before_cut {
+        Some(c) => crate::tr!(
+            "acks-counted",
+            sent = c.sent,
+            acknowledged = c.sent as usize - c.unacked,
+            waiting = c.unacked
+        ),
+        None => crate::tr!("acks-no-count"),
     }));
-    records.push(row("bob received", &|r| {
-        format!("{} of {}", r.received.len(), r.sent.len())
+    records.push(row(
+        crate::tr!("acks-after-cut"),
+        &|r| match &r.reconnected {
+            Reconnected::Resumed { resent, .. } => {
+                crate::tr!("acks-resumed", resent = *resent)
+            }
+            Reconnected::NewSession { .. } => crate::tr!("acks-new-session"),
+        },
+    ));
+    records.push(row(crate::tr!("acks-bob-received"), &|r| {
+        crate::tr!("acks-of", received = r.received.len(), sent = r.sent.len())
     }));
-    records.push(row("lost, and nobody told", &|r| r.lost().to_string()));
+    records.push(row(crate::tr!("acks-lost"), &|r| r.lost().to_string()));
     let mut out = fit_records(records, columns);
     out.push('\n');
     let with = &runs[1];
     if !with.sm_xml.is_empty() {
-        out.push_str("alice's stream management, with it on:\n");
+        out.push_str(&crate::tr!("acks-sm-on"));
+        out.push('\n');
         for (direction, xml) in &with.sm_xml {
             let arrow = match direction {
                 Direction::Sent => "alice →",
@@ -81,4 +87,92 @@ pub fn render(runs: &[Run; 2]) -> String {
 fn short(xml: &str) -> String {
     xml.replace(" xmlns=\"urn:xmpp:sm:3\"", "")
         .replace(" xmlns='urn:xmpp:sm:3'", "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Lang;
+    use crate::lang::testing::speaking;
+    use crate::xmpp::client::SmCounts;
+
+    /// The two runs as lesson 9 measures them on loopback.
+    fn runs() -> [Run; 2] {
+        let bodies = |tag: &str| -> Vec<String> {
+            (1..=MESSAGES)
+                .map(|n| format!("{tag} stream management, #{n}"))
+                .collect()
+        };
+        let without = Run {
+            stream_management: false,
+            swallowed: 412,
+            send_queue: Some(0),
+            before_cut: None,
+            reconnected: Reconnected::NewSession {
+                condition: String::new(),
+                resent: 0,
+            },
+            received: bodies("without")[..1].to_vec(),
+            sent: bodies("without"),
+            sm_xml: Vec::new(),
+        };
+        let with = Run {
+            stream_management: true,
+            swallowed: 418,
+            send_queue: Some(0),
+            before_cut: Some(SmCounts {
+                sent: 3,
+                unacked: 2,
+                handled: 1,
+            }),
+            reconnected: Reconnected::Resumed {
+                acked: 1,
+                resent: 2,
+            },
+            received: bodies("with"),
+            sent: bodies("with"),
+            sm_xml: vec![
+                (
+                    Direction::Sent,
+                    "<enable xmlns='urn:xmpp:sm:3' resume='true'/>".into(),
+                ),
+                (
+                    Direction::Received,
+                    "<resumed xmlns='urn:xmpp:sm:3' h='1' previd='x'/>".into(),
+                ),
+            ],
+        };
+        [without, with]
+    }
+
+    #[test]
+    fn both_runs_side_by_side_in_either_language() {
+        let en = speaking(Lang::En, || render(&runs()));
+        for said in [
+            "│ alice sent ",
+            "0 bytes: TCP says",
+            "1 acknowledged,",
+            "resumed; 2 sent again",
+            "alice's stream management, with it on:",
+            "alice ← <resumed h='1' previd='x'/>",
+        ] {
+            assert!(en.contains(said), "{said}: {en}");
+        }
+        let zh = speaking(Lang::Zh, || render(&runs()));
+        for said in [
+            "不用流管理",
+            "中继吞掉了",
+            "TCP 说已经送达",
+            "已确认 1 条，",
+            "恢复了会话；重发 2 条",
+            "3 条中的 1 条",
+            "打开流管理时，alice 的流管理元素：",
+        ] {
+            assert!(zh.contains(said), "{said}: {zh}");
+        }
+        assert!(!zh.contains("bytes"), "{zh}");
+        for line in zh.lines() {
+            assert!(width::of(line) <= 80, "{line}");
+        }
+    }
 }

@@ -55,6 +55,7 @@ pub mod packet_fields;
 pub mod packet_json;
 pub mod packet_json_fields;
 pub mod plain_text;
+pub mod privileges;
 pub mod server_notes;
 pub mod steps;
 pub mod structure;

@@ -71,6 +71,14 @@ pub fn of_char(c: char) -> usize {
     c.width().unwrap_or(0)
 }
 
+/// `text` followed by spaces up to `columns` display columns (nothing
+/// when it is already as wide): a column of a table laid out by hand,
+/// where `format!("{:<n$}")` would count a Chinese character as one.
+pub fn padded(text: &str, columns: usize) -> String {
+    let pad = columns.saturating_sub(of(text));
+    format!("{text}{}", " ".repeat(pad))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

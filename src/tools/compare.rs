@@ -106,20 +106,15 @@ pub fn lab_measurements(
     measured
 }
 
-/// The report's rows as a table: what, TCP, UDP, what it shows.
+/// The report's rows as a table: what, TCP, UDP, what it shows, in the
+/// course's language (each row's `shown`; `--json` keeps the English).
 pub fn table(rows: &[Row]) -> String {
-    let mut records = vec![
-        ["measured", "TCP", "UDP", "what it shows"]
-            .map(String::from)
-            .to_vec(),
-    ];
-    for row in rows {
-        records.push(vec![
-            row.what.to_string(),
-            row.tcp.clone(),
-            row.udp.clone(),
-            row.shows.to_string(),
-        ]);
-    }
+    let mut records = vec![vec![
+        crate::tr!("compare-col-measured"),
+        "TCP".to_owned(),
+        "UDP".to_owned(),
+        crate::tr!("compare-col-shows"),
+    ]];
+    records.extend(rows.iter().map(|row| row.shown.to_vec()));
     format!("{}\n", table::fit_records(records, width::current()))
 }

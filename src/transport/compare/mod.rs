@@ -92,7 +92,7 @@ pub use measurements::{
     ReceiverStopsReading, RoundTrip, SmallMessages,
 };
 pub use pinning::Pinning;
-pub use report::{Options, Report, Row, run};
+pub use report::{Options, Report, Row, run, spread_words};
 pub use round_trip::{round_trip, round_trip_with};
 pub use setup::{WARM_UP, connect_time, udp_first_send};
 pub use sockets::{Transport, max_udp_payload};
