@@ -70,7 +70,11 @@ impl Ipv4Text {
             // read as octal). The digits of every octet are in a table
             // made at compile time: one lookup instead of two divisions.
             let (digits, len) = OCTETS[usize::from(octet)];
-            text.bytes[text.len..text.len + 3].copy_from_slice(&digits);
+            // Three bytes copied whatever the length (a fixed-size copy is
+            // one instruction), and only `len` of them kept.
+            if let Some(slot) = text.bytes.get_mut(text.len..text.len + 3) {
+                slot.copy_from_slice(&digits);
+            }
             text.len += usize::from(len);
         }
         text

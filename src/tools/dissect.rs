@@ -212,7 +212,15 @@ pub(crate) fn show(
     let d = &mut scratch.dissection;
     dissect_into(d, &frame.data, link, frame.orig_len as usize, checks);
     let written = match style {
-        Style::Summary => summary_line(out, number, frame, d),
+        Style::Summary => {
+            // Into the reused line first, as for the JSON: a summary is
+            // twenty-odd small pieces, each a few instructions on a `Vec`
+            // and a function call on a `BufWriter`.
+            let line = &mut scratch.line;
+            line.clear();
+            let _ = summary_line(line, number, frame, d);
+            out.write_all(line)
+        }
         Style::Json => {
             // Build the line in memory, then hand it over in one write:
             // the many small writes of the JSON writer are cheapest on a Vec.
