@@ -51,6 +51,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/zh/answers.ftl"),
     ),
     (
+        "capture",
+        include_str!("../../locales/en/capture.ftl"),
+        include_str!("../../locales/zh/capture.ftl"),
+    ),
+    (
         "dissect",
         include_str!("../../locales/en/dissect.ftl"),
         include_str!("../../locales/zh/dissect.ftl"),

@@ -101,10 +101,10 @@ pub(super) fn next_pcap(
         let unit = if nanos { "ns" } else { "µs" };
         return Some(Err(Error::Corrupt {
             frame: number,
-            reason: format!(
-                "the record's fraction of a second is {} {unit}, a second \
-                 or more (its header is probably damaged)",
-                ts_frac
+            reason: crate::tr!(
+                "capture-fraction",
+                fraction = ts_frac,
+                unit = unit
             ),
         }));
     }
