@@ -19,6 +19,7 @@ dissect-summary-cut-in =
     {" "}(cut: { $layer } needs { $needed } bytes; captured { $captured } of
     { $original } bytes)
 dissect-summary-cut = {" "}(cut: captured { $captured } of { $original } bytes)
+dissect-summary-problem = {" "}{ $problem }
 
 ## What an ICMP error quotes: dissect-note holds one of the first two,
 ## then dissect-quote-cut if the quote ends inside a header.

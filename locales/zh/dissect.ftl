@@ -17,6 +17,7 @@ dissect-summary-cut-in =
     （截短：{ $layer } 需要 { $needed } 字节；抓到了 { $original } 字节中的
     { $captured } 字节）
 dissect-summary-cut = （截短：抓到了 { $original } 字节中的 { $captured } 字节）
+dissect-summary-problem = { $problem }
 
 ## ICMP 差错报告报文引用的内容
 

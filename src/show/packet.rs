@@ -543,7 +543,11 @@ pub fn write_summary<W: io::Write>(
                 ])
             )?;
         }
-        Some(e) => write!(out, " {}", problem(e))?,
+        Some(e) => {
+            let note =
+                crate::template!("dissect-summary-problem", lang, ["problem"]);
+            write!(out, "{}", note.filled(&[&problem(e)]))?;
+        }
         None if d.is_cut_short() => {
             let note = crate::template!(
                 "dissect-summary-cut",
