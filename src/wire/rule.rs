@@ -2,7 +2,7 @@
 //! catalogue and its values, not as a sentence.
 //!
 //! A parser that finds a bad field says which rule it broke with
-//! [`rule!`]: `rule!("wire-ipv4-ihl", length = 16, minimum = 20)` names
+//! `rule!`: `rule!("wire-ipv4-ihl", length = 16, minimum = 20)` names
 //! the message `wire-ipv4-ihl` of `locales/{en,zh}/wire.ftl` and the
 //! values that go into it. Nothing is formatted then: the words are
 //! chosen when someone reads the error, in the language of the run
@@ -70,7 +70,7 @@ macro_rules! rule {
 pub(crate) use rule;
 
 impl Rule {
-    /// The rule whose message is `id`, with `args`; see [`rule!`].
+    /// The rule whose message is `id`, with `args`; see `rule!`.
     pub fn new(id: &'static str, args: Box<[(&'static str, Arg)]>) -> Rule {
         Rule { id, args }
     }
