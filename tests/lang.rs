@@ -245,3 +245,48 @@ fn the_comparison_table_speaks_chinese_and_its_json_does_not() {
     assert!(json.contains("\"what\": \"connection set-up\""), "{json}");
     assert!(!json.contains("建立连接"), "{json}");
 }
+
+/// `netlab dissect` says what is wrong with a frame in Chinese, down to
+/// the rule a malformed header breaks (issue 14); its JSON, for programs,
+/// is the same whatever the language.
+#[test]
+fn dissect_speaks_chinese_and_its_json_stays_english() {
+    let frames =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/book/src/frames/damaged.hex");
+    let summary = |lang| {
+        netlab(
+            &["dissect", "--hex", "--summary", "--lang", lang, frames],
+            &[],
+        )
+    };
+    let zh = summary("zh");
+    assert!(
+        zh.contains(
+            "（格式错误：IPv4 首部长度 16 小于最小值 20（RFC 791 § 3.1））"
+        ),
+        "{zh}"
+    );
+    assert!(
+        zh.contains("（不完整：IPv4 被截断了：需要 187 字节"),
+        "{zh}"
+    );
+    let en = summary("en");
+    assert!(
+        en.contains(
+            " (malformed: IPv4 header length 16 is below the minimum of 20 \
+             (RFC 791 § 3.1))"
+        ),
+        "{en}"
+    );
+    let json = |lang| {
+        netlab(&["dissect", "--hex", "--json", "--lang", lang, frames], &[])
+    };
+    let english = json("en");
+    assert_eq!(json("zh"), english);
+    assert!(
+        english.contains(
+            r#""rule":"header length 16 is below the minimum of 20""#
+        ),
+        "{english}"
+    );
+}

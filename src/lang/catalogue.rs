@@ -51,6 +51,16 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/zh/answers.ftl"),
     ),
     (
+        "capture",
+        include_str!("../../locales/en/capture.ftl"),
+        include_str!("../../locales/zh/capture.ftl"),
+    ),
+    (
+        "dissect",
+        include_str!("../../locales/en/dissect.ftl"),
+        include_str!("../../locales/zh/dissect.ftl"),
+    ),
+    (
         "compare",
         include_str!("../../locales/en/compare.ftl"),
         include_str!("../../locales/zh/compare.ftl"),
@@ -130,6 +140,11 @@ pub const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/en/walkthrough.ftl"),
         include_str!("../../locales/zh/walkthrough.ftl"),
     ),
+    (
+        "wire",
+        include_str!("../../locales/en/wire.ftl"),
+        include_str!("../../locales/zh/wire.ftl"),
+    ),
 ];
 
 /// Asks the catalogue for a message in the current language:
@@ -149,6 +164,136 @@ macro_rules! tr {
             )),+],
         )
     };
+}
+
+/// A message worded once with holes where its variables go, to be filled
+/// many times: `template!(` with the message's id, a [`Lang`] and the
+/// names of its variables in brackets gives a `&'static` [`Template`],
+/// built on first use for each language.
+///
+/// For a sentence a tool writes for every frame of a capture (`netlab
+/// dissect` on a file cut by a snapshot length writes one per frame):
+/// filling a template copies its pieces and writes the values, where
+/// [`text`] would ask Fluent to resolve the message each time.
+#[macro_export]
+macro_rules! template {
+    ($id:literal, $lang:expr, [$($name:literal),* $(,)?]) => {{
+        static MADE: [::std::sync::OnceLock<$crate::lang::catalogue::Template>;
+            2] = [::std::sync::OnceLock::new(), ::std::sync::OnceLock::new()];
+        let lang: $crate::lang::Lang = $lang;
+        MADE[lang as usize].get_or_init(|| {
+            $crate::lang::catalogue::Template::new(lang, $id, &[$($name),*])
+        })
+    }};
+}
+
+/// A message split at its variables; see [`template!`](crate::template).
+///
+/// Only for messages that write their variables as they are: a variable
+/// a message selects on (`{ $n -> … }`) is a hole here, not a choice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    pieces: Vec<Piece>,
+}
+
+/// A piece of a [`Template`]: words, or the hole of the `n`th variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Piece {
+    Words(String),
+    Hole(usize),
+}
+
+/// The first of the characters that mark the holes while the message is
+/// worded: Unicode's private use area, which no message of ours uses.
+const HOLE: u32 = 0xE000;
+
+impl Template {
+    /// The message `id` in `lang`, with a hole for each of `names`, its
+    /// variables, numbered in that order.
+    pub fn new(lang: Lang, id: &str, names: &[&str]) -> Template {
+        let markers: Vec<String> = (0..names.len())
+            .map(|n| {
+                char::from_u32(HOLE + n as u32)
+                    .expect("a few holes stay inside the private use area")
+                    .to_string()
+            })
+            .collect();
+        let args: Vec<(&str, Value<'_>)> = names
+            .iter()
+            .zip(&markers)
+            .map(|(name, marker)| (*name, Value::from(marker.as_str())))
+            .collect();
+        let worded = text_in(lang, id, &args);
+        let mut pieces = Vec::new();
+        let mut words = String::new();
+        for c in worded.chars() {
+            let hole = (c as u32).wrapping_sub(HOLE) as usize;
+            if hole < names.len() {
+                if !words.is_empty() {
+                    pieces.push(Piece::Words(std::mem::take(&mut words)));
+                }
+                pieces.push(Piece::Hole(hole));
+            } else {
+                words.push(c);
+            }
+        }
+        if !words.is_empty() {
+            pieces.push(Piece::Words(words));
+        }
+        Template { pieces }
+    }
+
+    /// Writes the message with `values` in its holes, in the order of the
+    /// names it was made with.
+    pub fn write(
+        &self,
+        out: &mut dyn std::fmt::Write,
+        values: &[&dyn std::fmt::Display],
+    ) -> std::fmt::Result {
+        for piece in &self.pieces {
+            match piece {
+                Piece::Words(words) => out.write_str(words)?,
+                Piece::Hole(n) => {
+                    if let Some(value) = values.get(*n) {
+                        write!(out, "{value}")?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The message with `values` in its holes, to be written with
+    /// `Display` (into any writer, without a `String` in between).
+    pub fn filled<'a>(
+        &'a self,
+        values: &'a [&'a dyn std::fmt::Display],
+    ) -> Filled<'a> {
+        Filled {
+            template: self,
+            values,
+        }
+    }
+
+    /// [`Template::write`] into a new `String`.
+    pub fn fill(&self, values: &[&dyn std::fmt::Display]) -> String {
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = self.write(&mut out, values);
+        out
+    }
+}
+
+/// A [`Template`] with its values; see [`Template::filled`].
+pub struct Filled<'a> {
+    template: &'a Template,
+    values: &'a [&'a dyn std::fmt::Display],
+}
+
+impl std::fmt::Display for Filled<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.template.write(f, self.values)
+    }
 }
 
 /// The message `id` in the current language, with `args` in place.
@@ -345,7 +490,9 @@ mod tests {
     }
 
     /// Every `tr!("id"` in the source names a message, and every message
-    /// is asked for somewhere.
+    /// is asked for somewhere. `rule!("id"` asks too (it is how `wire/`
+    /// names the message of a broken rule, worded later: `wire::rule`),
+    /// and so does `template!("id"`.
     #[test]
     fn every_id_the_code_asks_for_exists_and_every_message_is_used() {
         let mut defined = BTreeSet::new();
@@ -367,21 +514,23 @@ mod tests {
                     && !path.ends_with("lang/catalogue.rs")
                 {
                     let code = std::fs::read_to_string(&path).expect("utf-8");
-                    let mut pieces = code.split("tr!(");
-                    let mut before = pieces.next().unwrap_or_default();
-                    for piece in pieces {
-                        // `tr!`, not `include_str!` or `attr!`.
-                        let whole = !before.ends_with(|c: char| {
-                            c.is_alphanumeric() || c == '_'
-                        });
-                        let id = piece.trim_start().strip_prefix('"');
-                        if whole
-                            && let Some((id, _)) =
-                                id.and_then(|p| p.split_once('"'))
-                        {
-                            asked.insert(id.to_owned());
+                    for macro_call in ["tr!(", "rule!(", "template!("] {
+                        let mut pieces = code.split(macro_call);
+                        let mut before = pieces.next().unwrap_or_default();
+                        for piece in pieces {
+                            // `tr!`, not `include_str!` or `attr!`.
+                            let whole = !before.ends_with(|c: char| {
+                                c.is_alphanumeric() || c == '_'
+                            });
+                            let id = piece.trim_start().strip_prefix('"');
+                            if whole
+                                && let Some((id, _)) =
+                                    id.and_then(|p| p.split_once('"'))
+                            {
+                                asked.insert(id.to_owned());
+                            }
+                            before = piece;
                         }
-                        before = piece;
                     }
                 }
             }
@@ -403,6 +552,19 @@ mod tests {
             "新的）；accept 队列"
         );
         assert_eq!(one_paragraph("ESTABLISHED\n（队列"), "ESTABLISHED（队列");
+    }
+
+    #[test]
+    fn a_template_writes_what_the_message_says() {
+        let args = [("addr", Value::from("127.0.0.1:7"))];
+        for lang in [Lang::En, Lang::Zh] {
+            let template =
+                Template::new(lang, "errno-econnrefused-why", &["addr"]);
+            assert_eq!(
+                template.fill(&[&"127.0.0.1:7"]),
+                text_in(lang, "errno-econnrefused-why", &args)
+            );
+        }
     }
 
     #[test]

@@ -19,6 +19,8 @@ use colored::{Color, Colorize};
 
 use super::packet_fields::{Rdata, each_field};
 use super::plain_text::{Ipv4Text, Ipv6Text};
+use crate::lang;
+use crate::tr;
 use crate::wire::arp::Addresses;
 use crate::wire::dissect::{Dissection, Header};
 use crate::wire::dns::RecordData;
@@ -124,11 +126,17 @@ pub fn fields(header: &Header) -> Vec<(&'static str, String)> {
 }
 
 /// The problem line: "truncated" when bytes are missing, "malformed" when
-/// the bytes break a rule.
+/// the bytes break a rule. (Templates: `--summary` writes one for every
+/// frame that has a problem.)
 pub fn problem(error: &Error) -> String {
+    let lang = lang::current();
     match error {
-        Error::Truncated { .. } => format!("(truncated: {error})"),
-        _ => format!("(malformed: {error})"),
+        Error::Truncated { .. } => {
+            crate::template!("dissect-truncated", lang, ["error"])
+                .fill(&[error])
+        }
+        _ => crate::template!("dissect-malformed", lang, ["error"])
+            .fill(&[error]),
     }
 }
 
@@ -140,15 +148,21 @@ pub fn tree(d: &Dissection) -> String {
         let osi = osi_of(l);
         // A header the bytes ran out in says how much of it there is.
         let cut = match &layer.header {
-            Header::Partial(p) => {
-                format!(" (cut: {} of its {} bytes)", p.available, p.needed)
-            }
+            Header::Partial(p) => tr!(
+                "dissect-cut-header",
+                available = p.available,
+                needed = p.needed
+            ),
             _ => String::new(),
         };
         let head = format!(
             "▸ {}{}{cut} · OSI {osi} {} · TCP/IP {} · bytes {}–{} ({})",
             title_of(&layer.header),
-            if layer.quoted { " (quoted)" } else { "" },
+            if layer.quoted {
+                tr!("dissect-quoted")
+            } else {
+                String::new()
+            },
             osi_name(osi),
             tcpip_name(osi),
             layer.bytes.start,
@@ -171,9 +185,11 @@ pub fn tree(d: &Dissection) -> String {
             needed,
             available,
         }) if d.is_cut_short() => {
-            let line = format!(
-                "(cut: {layer} needs {needed} bytes, the capture kept \
-                 {available})"
+            let line = tr!(
+                "dissect-cut",
+                layer = layer.in_lang(lang::current()).to_string(),
+                needed = *needed,
+                available = *available
             );
             let _ = writeln!(out, "▸ {}", line.red().bold());
         }
@@ -198,9 +214,12 @@ pub fn tree(d: &Dissection) -> String {
     if d.is_cut_short() {
         let _ = writeln!(
             out,
-            "  (capture kept {} of {} bytes: the rest was cut off by the \
-             snapshot length)",
-            d.captured, d.original
+            "{}",
+            tr!(
+                "dissect-capture-kept",
+                captured = d.captured,
+                original = d.original
+            )
         );
     }
     out
@@ -211,26 +230,22 @@ pub fn tree(d: &Dissection) -> String {
 /// its 20-byte TCP header: cut by the sender, not malformed)".
 pub fn quote_note(q: &Quote) -> String {
     let mut note = match q.original {
-        Some(original) => format!(
-            "  (the ICMP error quotes {} of the {original} bytes of the \
-             packet that caused it",
-            q.bytes.len()
+        Some(original) => tr!(
+            "dissect-quote-of",
+            length = q.bytes.len(),
+            original = original
         ),
-        None => format!(
-            "  (the ICMP error quotes {} bytes of the packet that caused it",
-            q.bytes.len()
-        ),
+        None => tr!("dissect-quote", length = q.bytes.len()),
     };
     if let Some(cut) = q.cut {
-        let _ = write!(
-            note,
-            "; the quote ends {} bytes into its {}-byte {} header: cut by \
-             the sender, not malformed",
-            cut.available, cut.needed, cut.layer
-        );
+        note.push_str(&tr!(
+            "dissect-quote-cut",
+            available = cut.available,
+            needed = cut.needed,
+            layer = cut.layer.in_lang(lang::current()).to_string()
+        ));
     }
-    note.push(')');
-    note
+    tr!("dissect-note", note = note)
 }
 
 /// Which layer each byte belongs to (`None`: data or unclaimed).
@@ -507,21 +522,40 @@ pub fn write_summary<W: io::Write>(
         }
     }
     // A snapshot length's cut is said to be one, as in the tree.
+    // Templates, not `tr!`: a capture cut by a snapshot length has a note
+    // on every frame.
+    let lang = lang::current();
     match &d.problem {
         Some(Error::Truncated { layer, needed, .. }) if d.is_cut_short() => {
+            let note = crate::template!(
+                "dissect-summary-cut-in",
+                lang,
+                ["layer", "needed", "captured", "original"]
+            );
             write!(
                 out,
-                " (cut: {layer} needs {needed} bytes; captured {} of {} \
-                 bytes)",
-                d.captured, d.original
+                "{}",
+                note.filled(&[
+                    &layer.in_lang(lang),
+                    needed,
+                    &d.captured,
+                    &d.original
+                ])
             )?;
         }
-        Some(e) => write!(out, " {}", problem(e))?,
-        None if d.is_cut_short() => write!(
-            out,
-            " (cut: captured {} of {} bytes)",
-            d.captured, d.original
-        )?,
+        Some(e) => {
+            let note =
+                crate::template!("dissect-summary-problem", lang, ["problem"]);
+            write!(out, "{}", note.filled(&[&problem(e)]))?;
+        }
+        None if d.is_cut_short() => {
+            let note = crate::template!(
+                "dissect-summary-cut",
+                lang,
+                ["captured", "original"]
+            );
+            write!(out, "{}", note.filled(&[&d.captured, &d.original]))?;
+        }
         None => {}
     }
     Ok(())

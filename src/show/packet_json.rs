@@ -43,6 +43,7 @@ use std::time::Duration;
 use super::packet::{osi_name, osi_of, tcpip_name, title_of};
 use super::packet_json_fields::{Context, fields};
 use super::plain_text::{self, Ipv4Text, Ipv6Text};
+use crate::lang::Lang;
 use crate::wire::Error;
 use crate::wire::dissect::{Dissection, Header};
 use crate::wire::ethernet::MacAddr;
@@ -172,7 +173,8 @@ fn problem(p: &mut Members<'_>, e: &Error) -> io::Result<()> {
         Error::Malformed { layer, rule, spec } => {
             p.str("kind", "malformed")?;
             p.text("layer", layer)?;
-            p.escaped("rule", rule)?;
+            // For programs: in English, whatever the run's language.
+            p.escaped("rule", &rule.text_in(Lang::En))?;
             p.escaped("spec", spec)?;
         }
         // Only `emit` returns this; a parser never does. Named anyway so
@@ -182,8 +184,9 @@ fn problem(p: &mut Members<'_>, e: &Error) -> io::Result<()> {
             p.text("layer", layer)?;
         }
     }
-    // The sentence the tree shows, for people reading the JSON.
-    p.text("text", e)
+    // The sentence the tree shows, for people reading the JSON; in
+    // English too, so that the output does not depend on the locale.
+    p.text("text", &e.in_lang(Lang::En))
 }
 
 /// The members of one JSON object being written: each call adds

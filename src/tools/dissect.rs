@@ -22,6 +22,7 @@ use anyhow::{Context, bail};
 use crate::capture::file::Reader;
 use crate::capture::{Frame, LinkType};
 use crate::show::{packet, packet_json};
+use crate::tr;
 use crate::wire::dissect::{
     Checks, Dissection, Link, dissect_into, dissect_with,
 };
@@ -80,9 +81,9 @@ fn run_to(options: &Options, mut out: impl Write) -> anyhow::Result<u64> {
         let input = open(&options.input)?;
         let mut number = 0;
         for (i, line) in io::BufReader::new(input).lines().enumerate() {
-            let line = line.context("reading the hex input")?;
+            let line = line.with_context(|| tr!("dissect-reading-hex"))?;
             let Some(bytes) = parse_hex(&line)
-                .with_context(|| format!("line {} of the hex input", i + 1))?
+                .with_context(|| tr!("dissect-hex-line", line = i + 1))?
             else {
                 continue;
             };
@@ -124,10 +125,10 @@ fn run_to(options: &Options, mut out: impl Write) -> anyhow::Result<u64> {
                 Err(e) => {
                     let _ = out.flush();
                     return Err(e).with_context(|| {
-                        format!(
-                            "{} after frame {number}: the frames before it \
-                             were shown",
-                            options.input
+                        tr!(
+                            "dissect-after-frame",
+                            input = options.input.as_str(),
+                            number = number
                         )
                     });
                 }
@@ -174,7 +175,7 @@ fn open(input: &str) -> anyhow::Result<Box<dyn Read>> {
     } else {
         Box::new(
             std::fs::File::open(input)
-                .with_context(|| format!("opening {input}"))?,
+                .with_context(|| tr!("dissect-opening", input = input))?,
         )
     })
 }
@@ -231,17 +232,20 @@ pub(crate) fn show(
             out.write_all(line)
         }
         Style::Full => {
-            let mut text = format!(
-                "Frame {number}: {} bytes captured, {} on the wire, {}{}\n",
-                d.captured,
-                d.original,
-                frame.linktype,
-                frame
-                    .comment
-                    .as_ref()
-                    .map(|c| format!(" — comment: {c}"))
-                    .unwrap_or_default()
+            let mut text = tr!(
+                "dissect-frame",
+                number = number,
+                captured = d.captured,
+                original = d.original,
+                link = frame.linktype.to_string()
             );
+            if let Some(comment) = &frame.comment {
+                text.push_str(&tr!(
+                    "dissect-comment",
+                    comment = comment.as_str()
+                ));
+            }
+            text.push('\n');
             text.push_str(&packet::tree(d));
             text.push_str(&packet::hex_dump(d, &frame.data));
             text.push_str(&packet::encapsulation(d));
@@ -251,7 +255,7 @@ pub(crate) fn show(
     match written {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
-        Err(e) => Err(e).context("writing the output"),
+        Err(e) => Err(e).with_context(|| tr!("dissect-writing")),
     }
 }
 
@@ -311,7 +315,7 @@ pub fn time_of_day(since_epoch: Duration) -> String {
 fn finish(result: io::Result<()>) -> anyhow::Result<()> {
     match result {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other.context("writing the output"),
+        other => other.with_context(|| tr!("dissect-writing")),
     }
 }
 
@@ -327,14 +331,14 @@ pub fn parse_hex(line: &str) -> anyhow::Result<Option<Vec<u8>>> {
         return Ok(None);
     }
     if !digits.len().is_multiple_of(2) {
-        bail!("{} hex digits: bytes need an even number", digits.len());
+        bail!(tr!("dissect-hex-odd", count = digits.len()));
     }
     digits
         .chunks(2)
         .map(|pair| {
             let text: String = pair.iter().collect();
             u8::from_str_radix(&text, 16)
-                .with_context(|| format!("`{text}` is not a hex byte"))
+                .with_context(|| tr!("dissect-hex-byte", text = text.as_str()))
         })
         .collect::<anyhow::Result<Vec<u8>>>()
         .map(Some)

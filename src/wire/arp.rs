@@ -57,6 +57,7 @@ use pnet_packet::arp::{
 use pnet_packet::ethernet::EtherType as PnetEtherType;
 
 use super::ethernet::{EtherType, MacAddr};
+use super::rule::rule;
 use super::{Error, Layer, check_len, check_room, read_u16};
 
 /// Byte ranges of the fixed part, as in the diagram above. The addresses
@@ -244,9 +245,10 @@ impl Repr {
         if ethernet_ipv4 && (hlen, plen) != (6, 4) {
             return Err(Error::Malformed {
                 layer: Layer::Arp,
-                rule: format!(
-                    "address lengths {hlen} and {plen} are not 6 and 4 for \
-                     Ethernet and IPv4"
+                rule: rule!(
+                    "wire-arp-lengths",
+                    hardware = hlen,
+                    protocol = plen
                 ),
                 spec: "RFC 826",
             });
@@ -355,9 +357,7 @@ impl Repr {
         if !lengths_agree {
             return Err(Error::Malformed {
                 layer: Layer::Arp,
-                rule: "sender and target addresses differ in length, but \
-                       share one length field"
-                    .into(),
+                rule: rule!("wire-arp-lengths-differ"),
                 spec: "RFC 826",
             });
         }
@@ -366,8 +366,10 @@ impl Repr {
         else {
             return Err(Error::Malformed {
                 layer: Layer::Arp,
-                rule: format!(
-                    "address lengths {hlen} and {plen} do not fit in a byte"
+                rule: rule!(
+                    "wire-arp-lengths-too-big",
+                    hardware = hlen,
+                    protocol = plen
                 ),
                 spec: "RFC 826",
             });

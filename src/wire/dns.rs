@@ -88,6 +88,7 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use super::rule::{Rule, rule};
 use super::{Error, Layer, check_len, check_room, read_u16, read_u32};
 
 /// Byte ranges of the header, as in the diagram above.
@@ -446,10 +447,12 @@ impl Name {
         for label in trimmed.split('.') {
             if label.is_empty() || label.len() > MAX_LABEL_LEN {
                 return Err(malformed(
-                    format!(
-                        "label {label:?} of {dotted:?} has {} bytes, not 1 \
-                         to {MAX_LABEL_LEN}",
-                        label.len()
+                    rule!(
+                        "wire-dns-label-length-of",
+                        label = format!("{label:?}"),
+                        name = format!("{dotted:?}"),
+                        length = label.len(),
+                        maximum = MAX_LABEL_LEN
                     ),
                     "RFC 1035 § 2.3.4",
                 ));
@@ -459,10 +462,11 @@ impl Name {
         let name = Name(labels);
         if name.wire_len() > MAX_NAME_LEN {
             return Err(malformed(
-                format!(
-                    "name {dotted:?} takes {} bytes, more than \
-                     {MAX_NAME_LEN}",
-                    name.wire_len()
+                rule!(
+                    "wire-dns-name-too-long",
+                    name = format!("{dotted:?}"),
+                    length = name.wire_len(),
+                    maximum = MAX_NAME_LEN
                 ),
                 "RFC 1035 § 2.3.4",
             ));
@@ -809,11 +813,10 @@ impl Repr {
         let (repr, rest) = Repr::parse(&stream[2..end])?;
         if !rest.is_empty() {
             return Err(malformed(
-                format!(
-                    "message of {} bytes ends at byte {}, before its TCP \
-                     length prefix says",
-                    end - 2,
-                    rest.start
+                rule!(
+                    "wire-dns-tcp-length",
+                    length = end - 2,
+                    end = rest.start
                 ),
                 "RFC 1035 § 4.2.2",
             ));
@@ -851,19 +854,13 @@ impl Repr {
             self.answers.len() + self.authority.len() + self.additional.len();
         if records != 0 {
             return Err(malformed(
-                format!(
-                    "message has {records} records; emit writes the header \
-                     and questions only"
-                ),
+                rule!("wire-dns-emit-records", records = records),
                 "RFC 1035 § 4.1",
             ));
         }
         let Ok(qdcount) = u16::try_from(self.questions.len()) else {
             return Err(malformed(
-                format!(
-                    "{} questions do not fit in QDCOUNT",
-                    self.questions.len()
-                ),
+                rule!("wire-dns-qdcount", questions = self.questions.len()),
                 "RFC 1035 § 4.1.1",
             ));
         };
@@ -955,12 +952,26 @@ fn read_rdata(
     rdata: core::ops::Range<usize>,
 ) -> Result<RecordData, Error> {
     let bytes = &message[rdata.clone()];
-    let wrong_len = |name: &str, expected: &str, spec| {
+    let wrong_len = |record: &'static str, expected: usize, spec| {
         malformed(
-            format!(
-                "{name} record data at byte {} is {} bytes, not {expected}",
-                rdata.start,
-                bytes.len()
+            rule!(
+                "wire-dns-rdata-length",
+                record = record,
+                at = rdata.start,
+                length = bytes.len(),
+                expected = expected
+            ),
+            spec,
+        )
+    };
+    let too_short = |record: &'static str, minimum: usize, spec| {
+        malformed(
+            rule!(
+                "wire-dns-rdata-too-short",
+                record = record,
+                at = rdata.start,
+                length = bytes.len(),
+                minimum = minimum
             ),
             spec,
         )
@@ -970,10 +981,12 @@ fn read_rdata(
         let (name, end) = read_name(message, at)?;
         if end != rdata.end {
             return Err(malformed(
-                format!(
-                    "{rtype} record data at byte {} ends at byte {}, but \
-                     its name ends at byte {end}",
-                    rdata.start, rdata.end
+                rule!(
+                    "wire-dns-rdata-name-end",
+                    record = rtype.to_string(),
+                    at = rdata.start,
+                    end = rdata.end,
+                    name_end = end
                 ),
                 "RFC 1035 § 3.3",
             ));
@@ -984,18 +997,18 @@ fn read_rdata(
     let data = match rtype {
         RecordType::A => match bytes {
             &[a, b, c, d] => RecordData::A(Ipv4Addr::new(a, b, c, d)),
-            _ => return Err(wrong_len("A", "4", "RFC 1035 § 3.4.1")),
+            _ => return Err(wrong_len("A", 4, "RFC 1035 § 3.4.1")),
         },
         RecordType::Aaaa => match <[u8; 16]>::try_from(bytes) {
             Ok(octets) => RecordData::Aaaa(Ipv6Addr::from(octets)),
-            Err(_) => return Err(wrong_len("AAAA", "16", "RFC 3596 § 2.2")),
+            Err(_) => return Err(wrong_len("AAAA", 16, "RFC 3596 § 2.2")),
         },
         RecordType::Cname => RecordData::Cname(name_at(rdata.start)?),
         RecordType::Ns => RecordData::Ns(name_at(rdata.start)?),
         RecordType::Ptr => RecordData::Ptr(name_at(rdata.start)?),
         RecordType::Mx => {
             if bytes.len() < 3 {
-                return Err(wrong_len("MX", "at least 3", "RFC 1035 § 3.3.9"));
+                return Err(too_short("MX", 3, "RFC 1035 § 3.3.9"));
             }
             RecordData::Mx {
                 preference: read_u16(bytes, 0),
@@ -1004,7 +1017,7 @@ fn read_rdata(
         }
         RecordType::Srv => {
             if bytes.len() < 7 {
-                return Err(wrong_len("SRV", "at least 7", "RFC 2782"));
+                return Err(too_short("SRV", 7, "RFC 2782"));
             }
             // RFC 2782: "name compression is not to be used for this
             // field". Some servers compress it anyway; like most
@@ -1023,11 +1036,10 @@ fn read_rdata(
             // else.
             if at + 20 != rdata.end {
                 return Err(malformed(
-                    format!(
-                        "SOA record data at byte {} has {} bytes after its \
-                         names, not 20",
-                        rdata.start,
-                        rdata.end.saturating_sub(at)
+                    rule!(
+                        "wire-dns-soa-length",
+                        at = rdata.start,
+                        length = rdata.end.saturating_sub(at)
                     ),
                     "RFC 1035 § 3.3.13",
                 ));
@@ -1060,11 +1072,11 @@ fn read_strings(bytes: &[u8], start: usize) -> Result<Vec<Vec<u8>>, Error> {
         let end = at + 1 + usize::from(len);
         let Some(string) = bytes.get(at + 1..end) else {
             return Err(malformed(
-                format!(
-                    "TXT string at byte {} has length {len} and runs past \
-                     the record data at byte {}",
-                    start + at,
-                    start + bytes.len()
+                rule!(
+                    "wire-dns-txt-string",
+                    at = start + at,
+                    length = len,
+                    end = start + bytes.len()
                 ),
                 "RFC 1035 § 3.3.14",
             ));
@@ -1120,9 +1132,10 @@ fn read_name(message: &[u8], start: usize) -> Result<(Name, usize), Error> {
                 wire_len += 1 + len;
                 if wire_len > MAX_NAME_LEN {
                     return Err(malformed(
-                        format!(
-                            "name at byte {start} is longer than \
-                             {MAX_NAME_LEN} bytes"
+                        rule!(
+                            "wire-dns-name-at-too-long",
+                            at = start,
+                            maximum = MAX_NAME_LEN
                         ),
                         "RFC 1035 § 2.3.4",
                     ));
@@ -1138,11 +1151,12 @@ fn read_name(message: &[u8], start: usize) -> Result<(Name, usize), Error> {
                 let target = usize::from(read_u16(message, at) & 0x3fff);
                 if target >= piece_start {
                     return Err(malformed(
-                        format!(
-                            "pointer at byte {at} of the name at byte \
-                             {start} points to byte {target}, not before \
-                             byte {piece_start}: only backward pointers \
-                             are followed"
+                        rule!(
+                            "wire-dns-pointer-forward",
+                            at = at,
+                            name = start,
+                            target = target,
+                            before = piece_start
                         ),
                         "RFC 1035 § 4.1.4",
                     ));
@@ -1156,10 +1170,11 @@ fn read_name(message: &[u8], start: usize) -> Result<(Name, usize), Error> {
                 // reserved for future use." (RFC 6891 § 5 retired the one
                 // use that was tried.)
                 return Err(malformed(
-                    format!(
-                        "label length byte {len:#04x} at byte {at} starts \
-                         with the reserved bits {:02b}",
-                        len >> 6
+                    rule!(
+                        "wire-dns-label-reserved-bits",
+                        byte = format!("{len:#04x}"),
+                        at = at,
+                        bits = format!("{:02b}", len >> 6)
                     ),
                     "RFC 1035 § 4.1.4",
                 ));
@@ -1176,18 +1191,21 @@ fn check_name(name: &Name) -> Result<(), Error> {
         .find(|label| label.is_empty() || label.len() > MAX_LABEL_LEN);
     if let Some(label) = bad_label {
         return Err(malformed(
-            format!(
-                "a label of {} bytes is not 1 to {MAX_LABEL_LEN}",
-                label.len()
+            rule!(
+                "wire-dns-label-length",
+                length = label.len(),
+                maximum = MAX_LABEL_LEN
             ),
             "RFC 1035 § 2.3.4",
         ));
     }
     if name.wire_len() > MAX_NAME_LEN {
         return Err(malformed(
-            format!(
-                "name {name} takes {} bytes, more than {MAX_NAME_LEN}",
-                name.wire_len()
+            rule!(
+                "wire-dns-name-too-long",
+                name = name.to_string(),
+                length = name.wire_len(),
+                maximum = MAX_NAME_LEN
             ),
             "RFC 1035 § 2.3.4",
         ));
@@ -1196,7 +1214,7 @@ fn check_name(name: &Name) -> Result<(), Error> {
 }
 
 /// A [`Error::Malformed`] for a DNS rule.
-fn malformed(rule: String, spec: &'static str) -> Error {
+fn malformed(rule: Rule, spec: &'static str) -> Error {
     Error::Malformed {
         layer: Layer::Dns,
         rule,

@@ -61,6 +61,7 @@ use pnet_packet::icmpv6::{
 
 use super::checksum::segment_checksum;
 use super::ipv4::IpProtocol;
+use super::rule::rule;
 use super::{Error, Layer, check_len, check_room};
 
 /// Byte ranges of the header, as in the diagram above. pnet's getters read
@@ -552,9 +553,9 @@ impl Repr {
         ) else {
             return Err(Error::Malformed {
                 layer: Layer::Icmpv6,
-                rule: format!(
-                    "message of {} bytes is too long for a checksum",
-                    icmp.packet().len()
+                rule: rule!(
+                    "wire-icmpv6-too-long",
+                    length = icmp.packet().len()
                 ),
                 spec: "RFC 4443 § 2.3",
             });

@@ -71,6 +71,7 @@ use pnet_packet::ip::IpNextHeaderProtocol;
 use pnet_packet::ipv4::{Ipv4Packet, MutableIpv4Packet};
 
 use super::checksum::internet_checksum;
+use super::rule::{Rule, rule};
 use super::{Error, Layer, check_len, check_room};
 
 /// Byte ranges of the header, as in the diagram above. pnet's getters read
@@ -262,7 +263,10 @@ impl Repr {
         // This document describes version 4."
         let version = ip.get_version();
         if version != 4 {
-            return Err(malformed(format!("version {version} is not 4")));
+            return Err(malformed(rule!(
+                "wire-ipv4-version",
+                version = version
+            )));
         }
 
         // "Internet Header Length is the length of the internet header in
@@ -270,9 +274,10 @@ impl Repr {
         // is 5."
         let header_len = usize::from(ip.get_header_length()) * 4;
         if header_len < MIN_HEADER_LEN {
-            return Err(malformed(format!(
-                "header length {header_len} is below the minimum of \
-                 {MIN_HEADER_LEN}"
+            return Err(malformed(rule!(
+                "wire-ipv4-ihl",
+                length = header_len,
+                minimum = MIN_HEADER_LEN
             )));
         }
         check_len(Layer::Ipv4, packet, header_len)?;
@@ -282,9 +287,10 @@ impl Repr {
         // than the header it includes.
         let total_len = usize::from(ip.get_total_length());
         if total_len < header_len {
-            return Err(malformed(format!(
-                "total length {total_len} is below its own header length \
-                 {header_len}"
+            return Err(malformed(rule!(
+                "wire-ipv4-total-length",
+                total = total_len,
+                header = header_len
             )));
         }
         if !cut_allowed {
@@ -349,17 +355,16 @@ impl Repr {
         let header_len = self.header_len();
         if header_len > MAX_HEADER_LEN || !self.options.len().is_multiple_of(4)
         {
-            return Err(malformed(format!(
-                "options of {} bytes do not fill whole 32-bit words up to \
-                 {} bytes",
-                self.options.len(),
-                MAX_HEADER_LEN - MIN_HEADER_LEN
+            return Err(malformed(rule!(
+                "wire-ipv4-options",
+                length = self.options.len(),
+                maximum = MAX_HEADER_LEN - MIN_HEADER_LEN
             )));
         }
         let Ok(total_len) = u16::try_from(self.total_len()) else {
-            return Err(malformed(format!(
-                "total length {} does not fit in 16 bits",
-                self.total_len()
+            return Err(malformed(rule!(
+                "wire-ipv4-total-length-too-big",
+                length = self.total_len()
             )));
         };
         check_room(Layer::Ipv4, buffer, header_len)?;
@@ -398,7 +403,7 @@ impl Repr {
 }
 
 /// A [`Error::Malformed`] for a rule of RFC 791 § 3.1.
-fn malformed(rule: String) -> Error {
+fn malformed(rule: Rule) -> Error {
     Error::Malformed {
         layer: Layer::Ipv4,
         rule,

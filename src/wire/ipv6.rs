@@ -90,6 +90,7 @@ use pnet_packet::ipv6::{
 };
 
 use super::ipv4::IpProtocol;
+use super::rule::{Rule, rule};
 use super::{Error, Layer, check_len, check_room, read_u32};
 
 /// Byte ranges of the fixed header, as in the diagram above. pnet's
@@ -329,7 +330,10 @@ impl Repr {
         // "Version: 4-bit Internet Protocol version number = 6."
         let version = ip.get_version();
         if version != 6 {
-            return Err(malformed(format!("version {version} is not 6")));
+            return Err(malformed(rule!(
+                "wire-ipv6-version",
+                version = version
+            )));
         }
 
         // "Payload Length: 16-bit unsigned integer. Length of the IPv6
@@ -349,9 +353,7 @@ impl Repr {
         if payload_len == 0 && next_header == NextHeader::HopByHop {
             return Err(Error::Malformed {
                 layer: Layer::Ipv6,
-                rule: "payload length 0 with a Hop-by-Hop header announces \
-                       a jumbogram, which is not supported"
-                    .into(),
+                rule: rule!("wire-ipv6-jumbogram"),
                 spec: "RFC 2675 § 3",
             });
         }
@@ -404,15 +406,15 @@ impl Repr {
     /// a jumbogram) or the flow label in 20.
     pub fn emit(&self, buffer: &mut [u8]) -> Result<(), Error> {
         let Ok(payload_len) = u16::try_from(self.payload_len) else {
-            return Err(malformed(format!(
-                "payload length {} does not fit in 16 bits",
-                self.payload_len
+            return Err(malformed(rule!(
+                "wire-ipv6-payload-too-long",
+                length = self.payload_len
             )));
         };
         if self.flow_label > 0x000f_ffff {
-            return Err(malformed(format!(
-                "flow label {:#x} does not fit in 20 bits",
-                self.flow_label
+            return Err(malformed(rule!(
+                "wire-ipv6-flow-label",
+                label = format!("{:#x}", self.flow_label)
             )));
         }
         check_room(Layer::Ipv6, buffer, HEADER_LEN)?;
@@ -620,10 +622,7 @@ impl Chain {
         while next.is_extension() {
             if headers.len() == MAX_CHAIN_LEN {
                 return Err(ext_malformed(
-                    format!(
-                        "chain has more than {MAX_CHAIN_LEN} headers, more \
-                         than any real packet carries"
-                    ),
+                    rule!("wire-ipv6-chain-too-long", maximum = MAX_CHAIN_LEN),
                     "RFC 8200 § 4.1",
                 ));
             }
@@ -631,10 +630,7 @@ impl Chain {
             // immediately follow the IPv6 header." (RFC 8200 § 4.3)
             if next == NextHeader::HopByHop && !headers.is_empty() {
                 return Err(ext_malformed(
-                    format!(
-                        "Hop-by-Hop header at byte {at} does not \
-                         immediately follow the IPv6 header"
-                    ),
+                    rule!("wire-ipv6-hop-by-hop-late", at = at),
                     "RFC 8200 § 4.3",
                 ));
             }
@@ -743,9 +739,11 @@ fn read_extension(
             // bytes, so a Payload Len below 1 cannot hold it.
             if len < 12 {
                 return Err(ext_malformed(
-                    format!(
-                        "AH at byte {at} has payload length {length_field}, \
-                         {len} bytes, shorter than its 12 fixed bytes"
+                    rule!(
+                        "wire-ipv6-ah-too-short",
+                        at = at,
+                        field = length_field,
+                        length = len
                     ),
                     "RFC 4302 § 2.2",
                 ));
@@ -803,10 +801,10 @@ fn parse_options(bytes: &[u8], start: usize) -> Result<Vec<Ipv6Option>, Error> {
         // field of this option, in octets." Type and length not counted.
         let Some(&data_len) = bytes.get(at + 1) else {
             return Err(ext_malformed(
-                format!(
-                    "option type {kind} at byte {} has no length byte \
-                     before the header ends",
-                    start + at
+                rule!(
+                    "wire-ipv6-option-no-length",
+                    kind = kind,
+                    at = start + at
                 ),
                 "RFC 8200 § 4.2",
             ));
@@ -814,11 +812,12 @@ fn parse_options(bytes: &[u8], start: usize) -> Result<Vec<Ipv6Option>, Error> {
         let end = at + 2 + usize::from(data_len);
         let Some(data) = bytes.get(at + 2..end) else {
             return Err(ext_malformed(
-                format!(
-                    "option type {kind} at byte {} has {data_len} bytes of \
-                     data and runs past the end of the header at byte {}",
-                    start + at,
-                    start + bytes.len()
+                rule!(
+                    "wire-ipv6-option-too-long",
+                    kind = kind,
+                    at = start + at,
+                    length = data_len,
+                    end = start + bytes.len()
                 ),
                 "RFC 8200 § 4.2",
             ));
@@ -846,7 +845,7 @@ fn check_ext_len(bytes: &[u8], needed: usize) -> Result<(), Error> {
 }
 
 /// A [`Error::Malformed`] for a rule of RFC 8200 § 3.
-fn malformed(rule: String) -> Error {
+fn malformed(rule: Rule) -> Error {
     Error::Malformed {
         layer: Layer::Ipv6,
         rule,
@@ -855,7 +854,7 @@ fn malformed(rule: String) -> Error {
 }
 
 /// A [`Error::Malformed`] for an extension header.
-fn ext_malformed(rule: String, spec: &'static str) -> Error {
+fn ext_malformed(rule: Rule, spec: &'static str) -> Error {
     Error::Malformed {
         layer: Layer::Ipv6Ext,
         rule,

@@ -36,6 +36,7 @@
 //! | [`icmpv6`]      | ICMP for IPv6: ping, errors, NDP | [RFC 4443]     |
 //! | [`quoted`]      | the packet an ICMP error quotes | [RFC 792], [RFC 4443] |
 //! | [`partial`]     | what is there of a cut header  | (each header's) |
+//! | [`rule`]        | a broken rule, worded when shown | (each header's) |
 //! | [`dns`]         | DNS messages, names, records   | [RFC 1035 § 4]   |
 //! | [`tls_record`]  | TLS record headers             | [RFC 8446 § 5.1] |
 //!
@@ -80,6 +81,9 @@
 
 use std::fmt;
 
+use crate::lang::{self, Lang};
+use rule::{Rule, rule};
+
 pub mod arp;
 pub mod checksum;
 pub mod dissect;
@@ -91,6 +95,7 @@ pub mod ipv4;
 pub mod ipv6;
 pub mod partial;
 pub mod quoted;
+pub mod rule;
 pub mod tcp;
 pub mod tcp_flow;
 pub mod tls_record;
@@ -227,14 +232,16 @@ impl fmt::Display for Layer {
 /// a *truncated* packet may be perfectly good, the capture just kept fewer
 /// bytes than the packet had (a snap length, a cut-off file); a *malformed*
 /// packet breaks a rule of its protocol, whatever was captured.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+///
+/// `Display` words the error in the language of the run; [`Error::text_in`]
+/// in the one asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Error {
     /// The header (or a length field in it) needs more bytes than the
     /// buffer holds.
-    #[error(
-        "{layer} is truncated: it needs {needed} bytes but only {available} \
-         were captured"
-    )]
+    ///
+    /// Shown as "TCP is truncated: it needs 20 bytes but only 7 were
+    /// captured".
     Truncated {
         /// The layer that ran out of bytes.
         layer: Layer,
@@ -247,20 +254,19 @@ pub enum Error {
     ///
     /// Shown as "IPv4 header length 16 is below the minimum of 20
     /// (RFC 791 § 3.1)": the layer, the rule in words, the section.
-    #[error("{layer} {rule} ({spec})")]
     Malformed {
         /// The layer whose header is wrong.
         layer: Layer,
-        /// What is wrong, in words, starting with the field's name.
-        rule: String,
+        /// What is wrong, starting with the field's name: a message of
+        /// the catalogue, worded when shown.
+        rule: Rule,
         /// The section that makes the rule, e.g. "RFC 791 § 3.1".
         spec: &'static str,
     },
     /// `emit` was given a buffer too small for the header it must write.
     /// This is a bug in the caller, not in a packet.
-    #[error(
-        "{layer} needs a {needed}-byte buffer to emit into, got {available}"
-    )]
+    ///
+    /// Shown as "UDP needs a 8-byte buffer to emit into, got 4".
     BufferTooSmall {
         /// The layer being written.
         layer: Layer,
@@ -269,6 +275,97 @@ pub enum Error {
         /// How many bytes the buffer has.
         available: usize,
     },
+}
+
+impl Error {
+    /// The error in words, in `lang`.
+    pub fn text_in(&self, lang: Lang) -> String {
+        self.in_lang(lang).to_string()
+    }
+
+    /// The error in words in `lang`, to be written with `Display`.
+    ///
+    /// The sentence around the rule is a [template](crate::template),
+    /// worded once: a capture cut by a snapshot length has a truncated
+    /// header in every frame, and `netlab dissect --json` writes this
+    /// text for each.
+    pub fn in_lang(&self, lang: Lang) -> InLang<'_> {
+        InLang { error: self, lang }
+    }
+}
+
+/// An [`Error`] in the words of a language; see [`Error::in_lang`].
+pub struct InLang<'e> {
+    error: &'e Error,
+    lang: Lang,
+}
+
+impl fmt::Display for InLang<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lang = self.lang;
+        match self.error {
+            Error::Truncated {
+                layer,
+                needed,
+                available,
+            } => crate::template!(
+                "wire-truncated",
+                lang,
+                ["layer", "needed", "available"]
+            )
+            .write(f, &[&layer.in_lang(lang), needed, available]),
+            Error::Malformed { layer, rule, spec } => crate::template!(
+                "wire-malformed",
+                lang,
+                ["layer", "rule", "spec"]
+            )
+            .write(f, &[&layer.in_lang(lang), &rule.text_in(lang), spec]),
+            Error::BufferTooSmall {
+                layer,
+                needed,
+                available,
+            } => crate::template!(
+                "wire-buffer-too-small",
+                lang,
+                ["layer", "needed", "available"]
+            )
+            .write(f, &[&layer.in_lang(lang), needed, available]),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.in_lang(lang::current()).fmt(f)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Layer {
+    /// The layer's name in a sentence in `lang`: its `Display` name,
+    /// which is a protocol's own name in every language but for the
+    /// extension headers.
+    pub fn in_lang(self, lang: Lang) -> LayerName {
+        LayerName { layer: self, lang }
+    }
+}
+
+/// A [`Layer`]'s name in a language; see [`Layer::in_lang`].
+pub struct LayerName {
+    layer: Layer,
+    lang: Lang,
+}
+
+impl fmt::Display for LayerName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.layer {
+            Layer::Ipv6Ext => {
+                f.write_str(&rule!("wire-layer-ipv6-ext").text_in(self.lang))
+            }
+            other => other.fmt(f),
+        }
+    }
 }
 
 /// Returns `Truncated` unless `buffer` holds at least `needed` bytes.
@@ -333,12 +430,25 @@ mod tests {
     fn malformed_reads_as_a_sentence() {
         let err = Error::Malformed {
             layer: Layer::Ipv4,
-            rule: "header length 16 is below the minimum of 20".into(),
+            rule: rule!("wire-ipv4-ihl", length = 16u8, minimum = 20u8),
             spec: "RFC 791 § 3.1",
         };
         assert_eq!(
             err.to_string(),
             "IPv4 header length 16 is below the minimum of 20 (RFC 791 § 3.1)"
+        );
+    }
+
+    #[test]
+    fn malformed_reads_as_a_chinese_sentence() {
+        let err = Error::Malformed {
+            layer: Layer::Ipv4,
+            rule: rule!("wire-ipv4-ihl", length = 16u8, minimum = 20u8),
+            spec: "RFC 791 § 3.1",
+        };
+        assert_eq!(
+            err.text_in(Lang::Zh),
+            "IPv4 首部长度 16 小于最小值 20（RFC 791 § 3.1）"
         );
     }
 

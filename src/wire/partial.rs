@@ -340,7 +340,11 @@ mod tests {
     fn other_errors_and_layers_are_not_read() {
         let malformed = Error::Malformed {
             layer: Layer::Tcp,
-            rule: "data offset 16 is below the minimum of 20".into(),
+            rule: crate::wire::rule::rule!(
+                "wire-tcp-data-offset",
+                length = 16u8,
+                minimum = 20u8
+            ),
             spec: "RFC 9293 § 3.1",
         };
         assert_eq!(Partial::read(Layer::Tcp, &SYN_FRAME, &malformed), None);

@@ -203,7 +203,11 @@ mod tests {
     fn a_malformed_header_is_not_a_cut() {
         let err = Error::Malformed {
             layer: Layer::Ipv4,
-            rule: "header length 16 is below the minimum of 20".into(),
+            rule: crate::wire::rule::rule!(
+                "wire-ipv4-ihl",
+                length = 16u8,
+                minimum = 20u8
+            ),
             spec: "RFC 791 § 3.1",
         };
         assert_eq!(Cut::from_error(&err), None);

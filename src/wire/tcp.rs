@@ -67,6 +67,7 @@ use std::net::IpAddr;
 
 use super::checksum::segment_checksum;
 use super::ipv4::IpProtocol;
+use super::rule::rule;
 use super::{Error, Layer, check_len, check_room, read_u32};
 use pnet_packet::Packet;
 use pnet_packet::tcp::{MutableTcpPacket, TcpPacket};
@@ -265,12 +266,16 @@ impl TcpOption {
         data: &[u8],
         at: usize,
     ) -> Result<TcpOption, Error> {
+        // `option` picks the option's name in the message (`wire.ftl`).
         let wrong_length =
-            |name: &str, expected: &str, spec| Error::Malformed {
+            |option: &'static str, expected: usize, spec| Error::Malformed {
                 layer: Layer::Tcp,
-                rule: format!(
-                    "{name} option at byte {at} has length {}, not {expected}",
-                    data.len() + 2
+                rule: rule!(
+                    "wire-tcp-option-length",
+                    option = option,
+                    at = at,
+                    length = data.len() + 2,
+                    expected = expected
                 ),
                 spec,
             };
@@ -278,14 +283,14 @@ impl TcpOption {
             (kind::MSS, &[a, b]) => {
                 Ok(TcpOption::MaxSegmentSize(u16::from_be_bytes([a, b])))
             }
-            (kind::MSS, _) => Err(wrong_length("MSS", "4", "RFC 9293 § 3.2")),
+            (kind::MSS, _) => Err(wrong_length("mss", 4, "RFC 9293 § 3.2")),
             (kind::WINDOW_SCALE, &[shift]) => Ok(TcpOption::WindowScale(shift)),
             (kind::WINDOW_SCALE, _) => {
-                Err(wrong_length("window scale", "3", "RFC 7323 § 2.2"))
+                Err(wrong_length("window-scale", 3, "RFC 7323 § 2.2"))
             }
             (kind::SACK_PERMITTED, &[]) => Ok(TcpOption::SackPermitted),
             (kind::SACK_PERMITTED, _) => {
-                Err(wrong_length("SACK-permitted", "2", "RFC 2018 § 2"))
+                Err(wrong_length("sack-permitted", 2, "RFC 2018 § 2"))
             }
             // RFC 2018 § 3: "A SACK option that specifies n blocks will
             // have a length of 8*n+2 bytes".
@@ -298,9 +303,15 @@ impl TcpOption {
                     .collect();
                 Ok(TcpOption::Sack(blocks))
             }
-            (kind::SACK, _) => {
-                Err(wrong_length("SACK", "8 × blocks + 2", "RFC 2018 § 3"))
-            }
+            (kind::SACK, _) => Err(Error::Malformed {
+                layer: Layer::Tcp,
+                rule: rule!(
+                    "wire-tcp-sack-length",
+                    at = at,
+                    length = data.len() + 2
+                ),
+                spec: "RFC 2018 § 3",
+            }),
             (kind::TIMESTAMPS, _) if data.len() == 8 => {
                 Ok(TcpOption::Timestamps {
                     value: read_u32(data, 0),
@@ -308,7 +319,7 @@ impl TcpOption {
                 })
             }
             (kind::TIMESTAMPS, _) => {
-                Err(wrong_length("timestamps", "10", "RFC 7323 § 3.2"))
+                Err(wrong_length("timestamps", 10, "RFC 7323 § 3.2"))
             }
             // RFC 9293 § 3.2: "A TCP implementation MUST (MUST-6) ignore
             // without error any TCP Option it does not implement, assuming
@@ -435,9 +446,10 @@ impl Repr {
         if header_len < MIN_HEADER_LEN {
             return Err(Error::Malformed {
                 layer: Layer::Tcp,
-                rule: format!(
-                    "data offset {header_len} is below the minimum of \
-                     {MIN_HEADER_LEN}"
+                rule: rule!(
+                    "wire-tcp-data-offset",
+                    length = header_len,
+                    minimum = MIN_HEADER_LEN
                 ),
                 spec: "RFC 9293 § 3.1",
             });
@@ -497,10 +509,9 @@ impl Repr {
         if header_len > MAX_HEADER_LEN {
             return Err(Error::Malformed {
                 layer: Layer::Tcp,
-                rule: format!(
-                    "options of {} bytes do not fit in the 40 the data \
-                     offset can describe",
-                    options.len()
+                rule: rule!(
+                    "wire-tcp-options-too-long",
+                    length = options.len()
                 ),
                 spec: "RFC 9293 § 3.1",
             });
@@ -571,9 +582,10 @@ fn parse_options(bytes: &[u8]) -> Result<Vec<TcpOption>, Error> {
         let Some(&length) = bytes.get(at + 1) else {
             return Err(Error::Malformed {
                 layer: Layer::Tcp,
-                rule: format!(
-                    "option kind {kind} at byte {header_at} has no length \
-                     byte before the header ends"
+                rule: rule!(
+                    "wire-tcp-option-no-length",
+                    kind = kind,
+                    at = header_at
                 ),
                 spec: "RFC 9293 § 3.2",
             });
@@ -585,9 +597,11 @@ fn parse_options(bytes: &[u8]) -> Result<Vec<TcpOption>, Error> {
         if length < 2 {
             return Err(Error::Malformed {
                 layer: Layer::Tcp,
-                rule: format!(
-                    "option kind {kind} at byte {header_at} has length \
-                     {length}, shorter than its own kind and length bytes"
+                rule: rule!(
+                    "wire-tcp-option-too-short",
+                    kind = kind,
+                    at = header_at,
+                    length = length
                 ),
                 spec: "RFC 9293 § 3.1",
             });
@@ -596,10 +610,12 @@ fn parse_options(bytes: &[u8]) -> Result<Vec<TcpOption>, Error> {
         let Some(data) = bytes.get(at + 2..end) else {
             return Err(Error::Malformed {
                 layer: Layer::Tcp,
-                rule: format!(
-                    "option kind {kind} at byte {header_at} has length \
-                     {length} and runs past the end of the header at byte {}",
-                    field::OPTIONS + bytes.len()
+                rule: rule!(
+                    "wire-tcp-option-too-long",
+                    kind = kind,
+                    at = header_at,
+                    length = length,
+                    end = field::OPTIONS + bytes.len()
                 ),
                 spec: "RFC 9293 § 3.1",
             });
@@ -625,9 +641,10 @@ pub fn checksum_ok(segment: &[u8], src: IpAddr, dst: IpAddr) -> bool {
 fn mixed_families(src: IpAddr, dst: IpAddr) -> Error {
     Error::Malformed {
         layer: Layer::Tcp,
-        rule: format!(
-            "pseudo-header cannot mix the address families of {src} and \
-             {dst}"
+        rule: rule!(
+            "wire-mixed-families",
+            src = src.to_string(),
+            dst = dst.to_string()
         ),
         spec: "RFC 9293 § 3.1",
     }

@@ -38,6 +38,7 @@
 use std::fmt;
 use std::ops::Range;
 
+use super::rule::rule;
 use super::{Error, Layer, check_len, read_u16};
 
 /// Byte ranges of the header, as in the diagram above.
@@ -143,9 +144,9 @@ impl Repr {
         if repr.version >> 8 != 3 {
             return Err(Error::Malformed {
                 layer: Layer::Tls,
-                rule: format!(
-                    "record version {:#06x} does not start with 3",
-                    repr.version
+                rule: rule!(
+                    "wire-tls-version",
+                    version = format!("{:#06x}", repr.version)
                 ),
                 spec: "RFC 8446 § 5.1",
             });
@@ -153,9 +154,10 @@ impl Repr {
         if usize::from(repr.length) > MAX_LENGTH {
             return Err(Error::Malformed {
                 layer: Layer::Tls,
-                rule: format!(
-                    "record length {} is above the maximum of {MAX_LENGTH}",
-                    repr.length
+                rule: rule!(
+                    "wire-tls-length",
+                    length = repr.length,
+                    maximum = MAX_LENGTH
                 ),
                 spec: "RFC 8446 § 5.2",
             });

@@ -45,6 +45,7 @@ use pnet_packet::udp::{MutableUdpPacket, UdpPacket};
 
 use super::checksum::segment_checksum;
 use super::ipv4::IpProtocol;
+use super::rule::rule;
 use super::{Error, Layer, check_len, check_room};
 
 /// Byte ranges of the header, as in the diagram above. pnet's getters read
@@ -123,8 +124,10 @@ impl Repr {
         if length < HEADER_LEN {
             return Err(Error::Malformed {
                 layer: Layer::Udp,
-                rule: format!(
-                    "length {length} is below the minimum of {HEADER_LEN}"
+                rule: rule!(
+                    "wire-udp-length",
+                    length = length,
+                    minimum = HEADER_LEN
                 ),
                 spec: "RFC 768",
             });
@@ -160,10 +163,7 @@ impl Repr {
         let Ok(length) = u16::try_from(self.length()) else {
             return Err(Error::Malformed {
                 layer: Layer::Udp,
-                rule: format!(
-                    "length {} does not fit in 16 bits",
-                    self.length()
-                ),
+                rule: rule!("wire-udp-length-too-big", length = self.length()),
                 spec: "RFC 768",
             });
         };
@@ -181,9 +181,10 @@ impl Repr {
         else {
             return Err(Error::Malformed {
                 layer: Layer::Udp,
-                rule: format!(
-                    "pseudo-header cannot mix the address families of {src} \
-                     and {dst}"
+                rule: rule!(
+                    "wire-mixed-families",
+                    src = src.to_string(),
+                    dst = dst.to_string()
                 ),
                 spec: "RFC 768",
             });

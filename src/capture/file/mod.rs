@@ -79,6 +79,7 @@ use pcap_file::PcapError;
 use pcap_file::pcapng::PcapNgReader;
 
 use super::{Frame, LinkType};
+use crate::tr;
 use pcapng::Interface;
 use read_ahead::ReadAhead;
 
@@ -104,36 +105,26 @@ mod magic {
 }
 
 /// What can go wrong reading or writing a capture file.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Display` words it in the language of the run (`locales/*/capture.ftl`).
+#[derive(Debug)]
 pub enum Error {
     /// The operating system could not read or write the file.
-    #[error("reading or writing the capture failed: {0}")]
-    Io(#[from] io::Error),
+    Io(io::Error),
 
     /// The file ends before its first four bytes.
-    #[error(
-        "the file is {len} bytes long, too short for the 4-byte magic \
-         number that says which format a capture file is in"
-    )]
     TooShort {
         /// How many bytes there were (0 for an empty file).
         len: usize,
     },
 
     /// The first four bytes are no capture format's magic number.
-    #[error(
-        "not a capture file: it starts with {}, not a pcap (a1b2c3d4 / \
-         a1b23c4d / a1b2cd34, either byte order) or pcapng (0a0d0d0a) \
-         magic number",
-        hex(.magic)
-    )]
     NotACapture {
         /// The four bytes the file starts with.
         magic: [u8; 4],
     },
 
     /// The magic number was right but the header after it is not.
-    #[error("the {format} file header is damaged: {reason}")]
     BadHeader {
         /// "pcap" or "pcapng".
         format: &'static str,
@@ -144,7 +135,6 @@ pub enum Error {
     /// A record or block is damaged. The frames before it were delivered;
     /// reading stops here, because after a bad length field there is no
     /// telling where the next record starts.
-    #[error("the capture is damaged at frame {frame}: {reason}")]
     Corrupt {
         /// The number the frame would have had, counting from 1 as
         /// Wireshark does.
@@ -154,10 +144,6 @@ pub enum Error {
     },
 
     /// [`PcapNgWriter`] was given a frame of another link type.
-    #[error(
-        "cannot write a {frame} frame to a file whose interface is \
-         {file}: every frame of a pcapng interface has its link type"
-    )]
     WrongLinkType {
         /// The frame's link type.
         frame: LinkType,
@@ -166,11 +152,54 @@ pub enum Error {
     },
 
     /// [`PcapNgWriter`] was given something the format cannot hold.
-    #[error("cannot write this to a pcapng file: {reason}")]
     Unwritable {
         /// Which limit of the format it breaks.
         reason: String,
     },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            Error::Io(e) => tr!("capture-io", error = e.to_string()),
+            Error::TooShort { len } => tr!("capture-too-short", length = *len),
+            Error::NotACapture { magic } => {
+                tr!("capture-not-a-capture", magic = hex(magic))
+            }
+            Error::BadHeader { format, reason } => tr!(
+                "capture-bad-header",
+                format = *format,
+                reason = reason.as_str()
+            ),
+            Error::Corrupt { frame, reason } => {
+                tr!("capture-corrupt", frame = *frame, reason = reason.as_str())
+            }
+            Error::WrongLinkType { frame, file } => tr!(
+                "capture-wrong-link-type",
+                frame = frame.to_string(),
+                file = file.to_string()
+            ),
+            Error::Unwritable { reason } => {
+                tr!("capture-unwritable", reason = reason.as_str())
+            }
+        };
+        f.write_str(&text)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Error {
+        Error::Io(e)
+    }
 }
 
 /// `[0x3c, 0x3f, 0x78, 0x6d]` as `3c 3f 78 6d`, the way a hex dump shows it.
@@ -421,22 +450,16 @@ fn explain(what: &str, err: PcapError) -> Result<String, io::Error> {
         // as an end-of-file error, and so also a length field so damaged
         // it points beyond the file (or beyond the 8 MB a record may have).
         PcapError::IoError(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
-            format!(
-                "the file ends in the middle of this {what}: it was cut \
-                 short, or a length field is damaged"
-            )
+            tr!("capture-ends-cut", what = what)
         }
         PcapError::IoError(e) => return Err(e),
-        PcapError::IncompleteBuffer => {
-            format!("the file ends in the middle of this {what}")
-        }
+        PcapError::IncompleteBuffer => tr!("capture-ends", what = what),
         // [draft-ietf-opsawg-pcapng] § 3.5: readers "MUST NOT assume an
         // option list will have an opt_endofopt option at the end". pcap-file
         // 2.0.0 does assume it, and rejects the block.
-        PcapError::InvalidField("Invalid option") => format!(
-            "an option list in this {what} does not end with opt_endofopt; \
-             the pcapng spec allows that, but pcap-file 2.0.0 rejects it"
-        ),
+        PcapError::InvalidField("Invalid option") => {
+            tr!("capture-no-endofopt", what = what)
+        }
         // [draft-ietf-opsawg-pcapng] § 3.1: the Block Total Length comes
         // at both ends of a block, counts 12 bytes of frame at least, and
         // is a multiple of 4 ("padded to 32 bits"). Wireshark and tcpdump
@@ -462,13 +485,13 @@ fn explain(what: &str, err: PcapError) -> Result<String, io::Error> {
              (§ 4.3)"
         ),
         PcapError::InvalidField(field) => {
-            format!("a field of this {what} is invalid ({field})")
+            tr!("capture-invalid-field", what = what, field = field)
         }
-        PcapError::Utf8Error(_) | PcapError::FromUtf8Error(_) => format!(
-            "a text option of this {what} (a comment or a name) is not UTF-8"
-        ),
+        PcapError::Utf8Error(_) | PcapError::FromUtf8Error(_) => {
+            tr!("capture-not-utf8", what = what)
+        }
         PcapError::InvalidInterfaceId(id) => {
-            format!("this {what} names interface {id}, which is not described")
+            tr!("capture-unknown-interface", what = what, id = id)
         }
     };
     Ok(reason)

@@ -394,10 +394,7 @@ fn check_caplen(
 fn missing_interface(number: u64, id: u32, known: usize) -> Error {
     Error::Corrupt {
         frame: number,
-        reason: format!(
-            "the packet says it came from interface {id}, but this section \
-             describes {known} interface(s) before it"
-        ),
+        reason: crate::tr!("capture-missing-interface", id = id, known = known),
     }
 }
 
