@@ -9,6 +9,11 @@ dissect-malformed = (malformed: { $error })
 # A header the snapshot length cut, after its name in the tree.
 dissect-cut-header = {" "}(cut: { $available } of its { $needed } bytes)
 # A header inside the packet an ICMP error quotes.
+# The head line of each layer in the tree: its name, where it sits in
+# both models, and its bytes.
+dissect-head = ▸ { $title }{ $quoted }{ $cut } · OSI { $osi } { $osi_name } · TCP/IP { $tcpip } · bytes { $start }–{ $end } ({ $len })
+dissect-data = ▸ data · bytes { $start }–{ $end } ({ $len })
+dissect-undissected = {" "}· { $what }, not dissected
 dissect-quoted = {" "}(quoted)
 dissect-cut = (cut: { $layer } needs { $needed } bytes, the capture kept { $available })
 dissect-capture-kept =

@@ -8,6 +8,10 @@
 dissect-truncated = （不完整：{ $error }）
 dissect-malformed = （格式错误：{ $error }）
 dissect-cut-header = （截短：{ $needed } 字节中只有 { $available } 字节）
+# 树中每一层的首行：名字、在两种模型中的位置、它的字节。
+dissect-head = ▸ { $title }{ $quoted }{ $cut } · OSI { $osi } { $osi_name } · TCP/IP { $tcpip } · 字节 { $start }–{ $end }（{ $len } 字节）
+dissect-data = ▸ 数据 · 字节 { $start }–{ $end }（{ $len } 字节）
+dissect-undissected = {" "}· { $what }，未解析
 dissect-quoted = （被引用的）
 dissect-cut = （截短：{ $layer } 需要 { $needed } 字节，抓包只保留了 { $available } 字节）
 dissect-capture-kept =

@@ -28,9 +28,15 @@ const LABEL: usize = 20;
 /// One trace line as `alice → server  <xml>`, cut to `max` columns
 /// when given (the login's SCRAM payloads are long and unreadable).
 pub fn trace_line(who: &str, line: &TraceLine, max: Option<usize>) -> String {
+    // The server's own notes ("connected from …") are said again in the
+    // reader's language; XML stays as it was on the wire.
+    let said = match line.kind {
+        TraceKind::Note => super::server_notes::say(&line.text),
+        _ => line.text.clone(),
+    };
     let text = match max {
-        Some(max) => shorten(&line.text, max),
-        None => line.text.clone(),
+        Some(max) => shorten(&said, max),
+        None => said,
     };
     // Long XML folds between attributes or tags, under itself, two
     // columns further in.

@@ -155,19 +155,21 @@ pub fn tree(d: &Dissection) -> String {
             ),
             _ => String::new(),
         };
-        let head = format!(
-            "▸ {}{}{cut} · OSI {osi} {} · TCP/IP {} · bytes {}–{} ({})",
-            title_of(&layer.header),
-            if layer.quoted {
+        let head = tr!(
+            "dissect-head",
+            title = title_of(&layer.header).into_owned(),
+            quoted = if layer.quoted {
                 tr!("dissect-quoted")
             } else {
                 String::new()
             },
-            osi_name(osi),
-            tcpip_name(osi),
-            layer.bytes.start,
-            layer.bytes.end.saturating_sub(1),
-            layer.bytes.len()
+            cut = cut,
+            osi = osi,
+            osi_name = tr!("osi-layer", n = osi),
+            tcpip = tr!("osi-tcpip", n = osi),
+            start = layer.bytes.start,
+            end = layer.bytes.end.saturating_sub(1),
+            len = layer.bytes.len()
         );
         let _ = writeln!(out, "{}", head.color(colour(l)).bold());
         for (name, value) in fields(&layer.header) {
@@ -199,17 +201,18 @@ pub fn tree(d: &Dissection) -> String {
         None => {}
     }
     if !d.rest.is_empty() {
-        let _ = writeln!(
-            out,
-            "▸ data · bytes {}–{} ({}){}",
-            d.rest.start,
-            d.rest.end - 1,
-            d.rest.len(),
-            d.undissected
-                .as_ref()
-                .map(|what| format!(" · {what}, not dissected"))
-                .unwrap_or_default()
+        let data = tr!(
+            "dissect-data",
+            start = d.rest.start,
+            end = d.rest.end - 1,
+            len = d.rest.len()
         );
+        let what = d
+            .undissected
+            .as_ref()
+            .map(|what| tr!("dissect-undissected", what = what.as_str()))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{data}{what}");
     }
     if d.is_cut_short() {
         let _ = writeln!(
