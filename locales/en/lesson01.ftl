@@ -53,3 +53,7 @@ im-server-stamped = the server stamped
 im-bob-got-it = bob got it
 im-no-stamp = (none)
 im-later = ({ $ms } ms later)
+
+# Who wrote a line of XML to whom, in the server's trace.
+conversation-to-server = { $who } → server
+conversation-from-server = server → { $who }

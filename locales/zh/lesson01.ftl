@@ -48,3 +48,7 @@ im-server-stamped = 服务器盖的时间戳
 im-bob-got-it = bob 收到
 im-no-stamp = （无）
 im-later = （晚了 { $ms } 毫秒）
+
+# 服务器的记录里，一行 XML 是谁写给谁的。
+conversation-to-server = { $who } → 服务器
+conversation-from-server = 服务器 → { $who }

@@ -43,13 +43,20 @@ pub fn trace_line(who: &str, line: &TraceLine, max: Option<usize>) -> String {
     let text = fold(&text, columns() - LABEL, 2)
         .replace('\n', &format!("\n{:LABEL$}", ""));
     match line.kind {
+        // Padded by display width: 服务器 takes two columns a character.
         TraceKind::In => format!(
             "  {} {text}",
-            style::client(&format!("{:<17}", format!("{who} → server")))
+            style::client(&super::width::padded(
+                &crate::tr!("conversation-to-server", who = who),
+                17
+            ))
         ),
         TraceKind::Out => format!(
             "  {} {text}",
-            style::server(&format!("{:<17}", format!("server → {who}")))
+            style::server(&super::width::padded(
+                &crate::tr!("conversation-from-server", who = who),
+                17
+            ))
         ),
         TraceKind::Note => format!(
             "  {}",
