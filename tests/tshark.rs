@@ -149,6 +149,14 @@ const FIELDS: &[(&str, Kind)] = &[
     ("icmpv6.checksum", Hex(4)),
     ("icmpv6.echo.identifier", Num),
     ("icmpv6.echo.sequence_number", Num),
+    ("icmpv6.nd.ns.target_address", Addr),
+    ("icmpv6.nd.na.flag.r", Bool),
+    ("icmpv6.nd.na.flag.s", Bool),
+    ("icmpv6.nd.na.flag.o", Bool),
+    ("icmpv6.nd.na.target_address", Addr),
+    ("icmpv6.opt.type", Num),
+    ("icmpv6.opt.length", Num),
+    ("icmpv6.opt.linkaddr", Mac),
     ("tcp.srcport", Num),
     ("tcp.dstport", Num),
     ("tcp.seq", Num),
@@ -756,6 +764,46 @@ fn built_frames() -> Vec<Frame> {
             &message,
         ),
     ));
+
+    // Neighbour discovery (RFC 4861 § 4.3, § 4.4): the client asks the
+    // solicited-node group who has the server's address, with its own
+    // MAC in a source link-layer option; the server answers, solicited
+    // and override set, with its MAC in a target link-layer option.
+    let solicited_node = Ipv6Addr::new(0xff02, 0, 0, 0, 0, 1, 0xffbe, 0xef10);
+    for (label, kind, flags, option, src, dst) in [
+        (
+            "ICMPv6 neighbor solicitation",
+            icmpv6::Ndp::NeighborSolicitation,
+            0x00,
+            [1, 1, 0x02, 0x00, 0x5e, 0x10, 0x00, 0x02],
+            CLIENT6,
+            solicited_node,
+        ),
+        (
+            "ICMPv6 neighbor advertisement",
+            icmpv6::Ndp::NeighborAdvertisement,
+            0x60,
+            [2, 1, 0x02, 0x00, 0x5e, 0x10, 0x00, 0x01],
+            SERVER6,
+            CLIENT6,
+        ),
+    ] {
+        let repr = icmpv6::Repr {
+            message: icmpv6::Message::Ndp {
+                kind,
+                rest: [flags, 0, 0, 0],
+            },
+            checksum: 0,
+        };
+        let mut message = vec![0u8; 8];
+        message.extend_from_slice(&SERVER6.octets());
+        message.extend_from_slice(&option);
+        repr.emit(&mut message, src, dst).expect("emit ICMPv6");
+        list.push((
+            label,
+            eth_ipv6(ipv6_repr(src, dst, IpProtocol::Icmpv6, 0), &message),
+        ));
+    }
 
     // ICMP errors and the packet each quotes (RFC 792: its IP header and
     // first 8 bytes; RFC 4443 § 3.1: as much as fits in 1280 bytes).
@@ -1608,6 +1656,7 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
                 copy(&mut v, f, "icmpv6.echo.identifier", "identifier");
                 copy(&mut v, f, "icmpv6.echo.sequence_number", "sequence");
                 copy(&mut v, f, "icmpv6.checksum", "checksum");
+                neighbor_values(&mut v, f);
             }
             "TCP" => {
                 copy(&mut v, f, "tcp.srcport", "source_port");
@@ -1662,6 +1711,27 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
         }
     }
     v
+}
+
+/// A neighbour solicitation's or advertisement's target, flags and
+/// options (RFC 4861 § 4.3, § 4.4, § 4.6).
+fn neighbor_values(v: &mut Values, f: &Json) {
+    let target = if f["type"] == 135 {
+        "icmpv6.nd.ns.target_address"
+    } else {
+        "icmpv6.nd.na.target_address"
+    };
+    copy(v, f, "icmpv6.nd.na.flag.r", "router");
+    copy(v, f, "icmpv6.nd.na.flag.s", "solicited");
+    copy(v, f, "icmpv6.nd.na.flag.o", "override");
+    copy(v, f, target, "target");
+    for option in f["options"].as_array().into_iter().flatten() {
+        copy(v, option, "icmpv6.opt.type", "type");
+        // tshark's length counts 8-byte units, type and length included.
+        let bytes = option["data"].as_str().map_or(6, |hex| hex.len() / 2);
+        put(v, "icmpv6.opt.length", ((bytes + 2) / 8).to_string());
+        copy(v, option, "icmpv6.opt.linkaddr", "link_layer_address");
+    }
 }
 
 /// The DNS fields: header, then every question and record in wire order.

@@ -452,11 +452,18 @@ pub fn write_summary<W: io::Write>(
                 write!(out, " {}", i.message)?;
                 wrote = true;
             }
-            Header::Icmpv6(i, _) => {
+            Header::Icmpv6(i, _, body) => {
                 let (s, dst) = ip.unwrap_or(UNSPECIFIED);
                 out.write_all(b"ICMPv6 ")?;
                 between(out, s, dst)?;
                 write!(out, " {}", i.message)?;
+                // The address asked about, as tcpdump shows it.
+                if let Some(n) = body {
+                    match n.flags {
+                        None => write!(out, ", who has {}", n.target)?,
+                        Some(_) => write!(out, ", target {}", n.target)?,
+                    }
+                }
                 wrote = true;
             }
             Header::Arp(a) => {

@@ -204,7 +204,7 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
                 Show(&format_args!("{:#06x} {}", i.checksum, verdict(*sum))),
             );
         }
-        Header::Icmpv6(i, sum) => {
+        Header::Icmpv6(i, sum, body) => {
             f("type", Num(i.message.message_type() as u64));
             f("code", Num(i.message.code() as u64));
             f("message", Show(&i.message));
@@ -212,6 +212,16 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
                 "checksum",
                 Show(&format_args!("{:#06x} {}", i.checksum, verdict(*sum))),
             );
+            // Neighbour discovery (wire::ndp): flags, target, options.
+            if let Some(n) = body {
+                if let Some(flags) = &n.flags {
+                    f("flags", Show(flags));
+                }
+                f("target", Show(&n.target));
+                if !n.options.is_empty() {
+                    f("options", Show(&Joined(n.options.iter())));
+                }
+            }
         }
         Header::Dns(d) => dns_fields(d, f),
         Header::Tcp(t, sum) => {

@@ -42,6 +42,7 @@ use crate::wire::icmpv4;
 use crate::wire::icmpv6;
 use crate::wire::ipv4::{self, IpProtocol};
 use crate::wire::ipv6::{self, ExtensionBody, Ipv6Option, NextHeader};
+use crate::wire::ndp;
 use crate::wire::partial;
 use crate::wire::tcp::{self, Flags, TcpOption};
 use crate::wire::udp;
@@ -84,7 +85,9 @@ pub fn fields(
         Header::Ipv6Ext(e) => extension_fields(f, e),
         Header::Arp(a) => arp_fields(f, a),
         Header::Icmpv4(i, sum) => icmpv4_fields(f, i, *sum),
-        Header::Icmpv6(i, sum) => icmpv6_fields(f, i, *sum),
+        Header::Icmpv6(i, sum, body) => {
+            icmpv6_fields(f, i, *sum, body.as_ref())
+        }
         Header::Tcp(t, sum) => tcp_fields(f, t, *sum, context),
         // What there is of a cut header (wire::partial), typed.
         Header::Partial(p) => {
@@ -339,6 +342,7 @@ fn icmpv6_fields(
     f: &mut Members<'_>,
     i: &icmpv6::Repr,
     sum: Checksum,
+    body: Option<&ndp::Neighbor>,
 ) -> io::Result<()> {
     use icmpv6::Message;
     f.num("type", i.message.message_type())?;
@@ -366,7 +370,45 @@ fn icmpv6_fields(
         | Message::Other { .. } => {}
     }
     f.num("checksum", i.checksum)?;
-    f.str("checksum_status", status(sum))
+    f.str("checksum_status", status(sum))?;
+    let Some(n) = body else { return Ok(()) };
+    // RFC 4861 § 4.4: an advertisement's R, S and O bits, each its own
+    // boolean like TCP's flags.
+    if let Some(flags) = n.flags {
+        f.bool("router", flags.router)?;
+        f.bool("solicited", flags.solicited)?;
+        f.bool("override", flags.override_entry)?;
+    }
+    f.ipv6("target", n.target)?;
+    f.list("options", &n.options, nd_option)
+}
+
+/// One neighbour discovery option (RFC 4861 § 4.6): its type number, a
+/// short name, and its link-layer address or its bytes.
+fn nd_option(o: &mut Members<'_>, option: &ndp::NdOption) -> io::Result<()> {
+    o.num("type", option.kind())?;
+    match option {
+        ndp::NdOption::SourceLinkLayer(mac) => {
+            o.str("name", "source link-layer address")?;
+            o.mac("link_layer_address", mac)
+        }
+        ndp::NdOption::TargetLinkLayer(mac) => {
+            o.str("name", "target link-layer address")?;
+            o.mac("link_layer_address", mac)
+        }
+        // A link-layer address of another length than Ethernet's.
+        ndp::NdOption::Other { kind, data } => {
+            o.str(
+                "name",
+                match kind {
+                    1 => "source link-layer address",
+                    2 => "target link-layer address",
+                    _ => "unknown",
+                },
+            )?;
+            o.text("data", &Hex(data))
+        }
+    }
 }
 
 fn tcp_fields(

@@ -30,7 +30,7 @@ use super::ipv4::{self, IpProtocol};
 use super::ipv6::{self, NextHeader};
 use super::partial::Partial;
 use super::quoted::{Cut, Quote, TcpStart};
-use super::{Error, Layer, arp, dns, icmpv4, icmpv6, tcp, udp, xml_peek};
+use super::{Error, Layer, arp, dns, icmpv4, icmpv6, ndp, tcp, udp, xml_peek};
 
 /// The DNS port (RFC 1035 § 4.2).
 pub const DNS_PORT: u16 = 53;
@@ -96,8 +96,9 @@ pub enum Header {
     /// ICMP for IPv4, and its checksum verdict: unverifiable when the
     /// message is cut (by the snap length, or in a quote).
     Icmpv4(icmpv4::Repr, Checksum),
-    /// ICMPv6, and its checksum verdict.
-    Icmpv6(icmpv6::Repr, Checksum),
+    /// ICMPv6, its checksum verdict, and the body of a neighbour
+    /// solicitation or advertisement (target and options, [`ndp`]).
+    Icmpv6(icmpv6::Repr, Checksum, Option<ndp::Neighbor>),
     /// A DNS message (over UDP or TCP port 53).
     Dns(dns::Repr),
     /// TCP, and its checksum verdict.
@@ -436,8 +437,25 @@ impl Dissection {
                             _ => Checksum::Bad,
                         };
                         let error = repr.message.is_error();
+                        // A neighbour solicitation or advertisement has a
+                        // body this dissector reads: it is part of the
+                        // header, and what is wrong in it a problem.
+                        let body = match repr.message {
+                            icmpv6::Message::Ndp { kind, .. } => {
+                                ndp::Neighbor::parse(kind, message)
+                            }
+                            _ => None,
+                        };
+                        let (body, data) = match body {
+                            Some(Ok(body)) => (Some(body), data.end..data.end),
+                            Some(Err(e)) => {
+                                self.problem = Some(e);
+                                (None, data)
+                            }
+                            None => (None, data),
+                        };
                         let header = at.start..at.start + data.start;
-                        self.push(Header::Icmpv6(repr, sum), header);
+                        self.push(Header::Icmpv6(repr, sum, body), header);
                         let data = at.start + data.start..at.start + data.end;
                         self.rest = data.clone();
                         if error {
@@ -602,7 +620,7 @@ impl Dissection {
                     _ => Checksum::Unverifiable,
                 };
                 let header = inner.start..inner.start + icmpv6::HEADER_LEN;
-                self.push(Header::Icmpv6(repr, sum), header);
+                self.push(Header::Icmpv6(repr, sum, None), header);
             }
             other => {
                 self.undissected = Some(format!("quoted IP protocol {other}"));
@@ -1051,6 +1069,43 @@ mod tests {
             let d = dissect(&frame[..cut], Link::Ethernet, frame.len());
             assert!(d.rest.end <= cut);
         }
+    }
+
+    #[test]
+    fn a_neighbor_solicitation_shows_its_target_and_options() {
+        use crate::wire::fixtures::ICMPV6_ECHO_FRAME;
+        // The loopback ping's Ethernet and IPv6 headers, carrying a
+        // solicitation for ::1 with a source link-layer address option.
+        let mut frame = ICMPV6_ECHO_FRAME[..54].to_vec();
+        frame.extend_from_slice(&[135, 0, 0, 0, 0, 0, 0, 0]);
+        frame.extend_from_slice(&std::net::Ipv6Addr::LOCALHOST.octets());
+        frame.extend_from_slice(&[1, 1, 2, 0, 0x5e, 0x10, 0, 2]);
+        let len = u16::try_from(frame.len() - 54).expect("short frame");
+        frame[18..20].copy_from_slice(&len.to_be_bytes());
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        assert_eq!(d.problem, None);
+        match &d.layers[2] {
+            Decoded {
+                header: Header::Icmpv6(_, _, Some(body)),
+                bytes,
+                ..
+            } => {
+                assert_eq!(body.target, std::net::Ipv6Addr::LOCALHOST);
+                assert_eq!(body.options.len(), 1);
+                assert_eq!(*bytes, 54..frame.len());
+            }
+            other => panic!("expected a solicitation: {other:?}"),
+        }
+        assert!(d.rest.is_empty());
+        for cut in 0..frame.len() {
+            let d = dissect(&frame[..cut], Link::Ethernet, frame.len());
+            assert!(d.rest.end <= cut);
+        }
+        // An option of length zero is a problem; ICMPv6 itself is kept.
+        frame[54 + 25] = 0; // the option's length
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        assert!(matches!(d.problem, Some(Error::Malformed { .. })));
+        assert!(matches!(d.layers[2].header, Header::Icmpv6(_, _, None)));
     }
 
     #[test]

@@ -93,6 +93,7 @@ pub mod icmpv4;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod ndp;
 pub mod partial;
 pub mod quoted;
 pub mod rule;
