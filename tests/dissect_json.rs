@@ -667,12 +667,20 @@ fn ethernet_frames() -> Vec<(Vec<u8>, Option<u32>)> {
     later.extend_from_slice(b"rest of it");
     push(eth(0x86dd, None, &ipv6(44, &later)));
 
-    // ICMPv6: echo, neighbour solicitation, and the errors.
+    // ICMPv6: echo, neighbour solicitation (with a source link-layer
+    // option) and advertisement (R, S, O set; a target link-layer option
+    // and one of a type not read), and the errors.
     let target = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2).octets();
+    let mut solicitation = target.to_vec();
+    solicitation.extend_from_slice(&[1, 1, 2, 0, 0, 0, 0, 2]);
+    let mut advertisement = target.to_vec();
+    advertisement.extend_from_slice(&[2, 1, 2, 0, 0, 0, 0, 1]);
+    advertisement.extend_from_slice(&[5, 1, 0, 0, 0, 0, 0x05, 0xdc]);
     for (kind, code, rest, data) in [
         (128u8, 0u8, [0x0b, 0xad, 0, 7], &b"ping6"[..]),
         (129, 0, [0x0b, 0xad, 0, 7], &b"ping6"[..]),
-        (135, 0, [0, 0, 0, 0], &target[..]),
+        (135, 0, [0, 0, 0, 0], &solicitation[..]),
+        (136, 0, [0xe0, 0, 0, 0], &advertisement[..]),
         (1, 4, [0, 0, 0, 0], &[][..]),
         (2, 0, [0, 0, 0x05, 0x00], &[][..]),
         (3, 0, [0, 0, 0, 0], &[][..]),
