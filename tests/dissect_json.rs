@@ -613,6 +613,15 @@ fn ethernet_frames() -> Vec<(Vec<u8>, Option<u32>)> {
     damaged[6] ^= 0xff;
     push(eth(0x0800, None, &ipv4(17, 0, &damaged)));
 
+    // IEEE 802.3 frames with an 802.2 LLC header: a spanning tree BPDU,
+    // and IPv4 over SNAP (RFC 1042).
+    let mut stp = vec![0x42, 0x42, 0x03];
+    stp.extend_from_slice(&[0; 35]);
+    push(eth(stp.len() as u16, None, &stp));
+    let mut snap = vec![0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00];
+    snap.extend_from_slice(&ipv4(17, 0, &udp(40012, 9, b"snap", V4)));
+    push(eth(snap.len() as u16, None, &snap));
+
     // ARP: Ethernet/IPv4, and another address type (IEEE 802, 6 and 4).
     let mut arp = vec![0, 1, 8, 0, 6, 4, 0, 1];
     arp.extend([

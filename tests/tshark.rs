@@ -25,7 +25,10 @@
 //!   them (IPv4 + UDP, IPv4 + 8 bytes of TCP, IPv4 + a whole TCP header,
 //!   IPv6 + UDP, IPv6 + 8 bytes of TCP: tshark shows the quoted fields as
 //!   second occurrences, `-E occurrence=a` keeps them all, in order) and
-//!   an ARP request; then frames cut by a snap length (after the TCP
+//!   an ARP request, an ICMPv6 neighbour solicitation and advertisement
+//!   with link-layer address options, IEEE 802.3 frames with an 802.2
+//!   LLC header (a spanning tree BPDU, an information frame, IPv4 over
+//!   SNAP, Cisco's SNAP); then frames cut by a snap length (after the TCP
 //!   header, inside it, inside an IPv6 header) and an ICMP error whose
 //!   quote ends inside the quoted IPv4 header: both tools show the fields
 //!   whose bytes are there.
@@ -106,6 +109,13 @@ const FIELDS: &[(&str, Kind)] = &[
     ("vlan.id", Num),
     ("vlan.dei", Bool),
     ("vlan.etype", Hex(4)),
+    ("eth.len", Num),
+    ("llc.dsap", Hex(2)),
+    ("llc.ssap", Hex(2)),
+    ("llc.control", Hex(4)),
+    ("llc.oui", Num),
+    ("llc.type", Hex(4)),
+    ("llc.cisco_pid", Hex(4)),
     ("ieee8021ad.priority", Num),
     ("ieee8021ad.id", Num),
     ("ieee8021ad.dei", Bool),
@@ -941,6 +951,50 @@ fn built_frames() -> Vec<Frame> {
         ),
     ));
 
+    // IEEE 802.3 frames, whose type field is a length, with an 802.2 LLC
+    // header: a spanning tree BPDU (SAP 0x42, left undissected), an
+    // information frame (two bytes of control), IPv4 over SNAP (RFC 1042)
+    // and Cisco's SNAP (OUI 00-00-0c).
+    let udp_in_snap = ipv4_packet(
+        &ipv4_repr(CLIENT, SERVER, IpProtocol::Udp, 0x0a0b, 64),
+        &udp_datagram(40020, 9, b"snap", c, s),
+    );
+    let mut snap_ipv4 = vec![0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00];
+    snap_ipv4.extend_from_slice(&udp_in_snap);
+    let mut stp = vec![0x42, 0x42, 0x03];
+    stp.extend_from_slice(&[0; 35]);
+    let llc_frames: [(&str, MacAddr, Vec<u8>); 4] = [
+        (
+            "802.3 spanning tree BPDU",
+            MacAddr([1, 0x80, 0xc2, 0, 0, 0]),
+            stp,
+        ),
+        (
+            "802.3 LLC information frame",
+            ROUTER_MAC,
+            b"\xf0\xf0\x0a\x12hello".to_vec(),
+        ),
+        ("802.3 SNAP IPv4", ROUTER_MAC, snap_ipv4),
+        (
+            "802.3 SNAP Cisco",
+            MacAddr([1, 0, 0x0c, 0xcc, 0xcc, 0xcc]),
+            b"\xaa\xaa\x03\x00\x00\x0c\x20\x00cdp data".to_vec(),
+        ),
+    ];
+    for (label, dst, data) in llc_frames {
+        let length = u16::try_from(data.len()).expect("a short frame");
+        list.push((
+            label,
+            ethernet_frame(
+                dst,
+                CLIENT_MAC,
+                &[],
+                EtherType::Unknown(length),
+                &data,
+            ),
+        ));
+    }
+
     // Frames cut by a snapshot length: (what, frame, bytes kept). tshark
     // shows the fields whose bytes were kept, and so does netlab.
     let mut cut: Vec<(&str, Vec<u8>, usize)> = Vec::new();
@@ -1571,7 +1625,12 @@ fn tcp_options(v: &mut Values, options: &Json) {
 fn ethernet_tags(v: &mut Values, f: &Json) {
     let tags = f["tags"].as_array().cloned().unwrap_or_default();
     let Some(first) = tags.first() else {
-        copy(v, f, "eth.type", "type");
+        // IEEE 802.3 § 3.2.6: at most 1500 is a length (tshark's eth.len).
+        if f["type"].as_u64().is_some_and(|n| n <= 1500) {
+            copy(v, f, "eth.len", "type");
+        } else {
+            copy(v, f, "eth.type", "type");
+        }
         return;
     };
     copy(v, first, "eth.type", "tpid");
@@ -1606,6 +1665,19 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
                 copy(&mut v, f, "eth.dst", "destination");
                 copy(&mut v, f, "eth.src", "source");
                 ethernet_tags(&mut v, f);
+            }
+            "LLC" | "LLC + SNAP" => {
+                copy(&mut v, f, "llc.dsap", "dsap");
+                copy(&mut v, f, "llc.ssap", "ssap");
+                copy(&mut v, f, "llc.control", "control");
+                copy(&mut v, f, "llc.oui", "oui");
+                // tshark names the protocol id by the OUI that numbers
+                // it: an EtherType for 00-00-00 (RFC 1042), Cisco's own.
+                match f["oui"].as_u64() {
+                    Some(0) => copy(&mut v, f, "llc.type", "pid"),
+                    Some(0x0c) => copy(&mut v, f, "llc.cisco_pid", "pid"),
+                    _ => {}
+                }
             }
             "ARP" => {
                 copy(&mut v, f, "arp.hw.type", "hardware_type");

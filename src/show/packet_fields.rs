@@ -18,6 +18,7 @@ use crate::wire::dns::{self, RecordData};
 use crate::wire::ethernet::EtherType;
 use crate::wire::icmpv4;
 use crate::wire::ipv6::ExtensionBody;
+use crate::wire::llc;
 use crate::wire::tcp::TcpOption;
 
 /// A field's value: a number or text written as is, or anything else that
@@ -71,6 +72,28 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
                 f("priority", Num(tag.pcp as u64));
             }
             f("type", Show(&ShowEtherType(e.ethertype)));
+        }
+        Header::Llc(l) => {
+            f(
+                "dsap",
+                Show(&format_args!(
+                    "{:#04x} ({})",
+                    l.dsap,
+                    llc::Repr::sap_name(l.dsap)
+                )),
+            );
+            f("ssap", Show(&format_args!("{:#04x}", l.ssap)));
+            f("control", Show(&format_args!("{:#04x}", l.control)));
+            if let Some(snap) = l.snap {
+                let [a, b, c] = snap.oui;
+                f("oui", Show(&format_args!("{a:02x}-{b:02x}-{c:02x}")));
+                // OUI 00-00-00: the protocol id is an EtherType.
+                if snap.oui == [0; 3] {
+                    f("pid", Show(&ShowEtherType(EtherType::from(snap.pid))));
+                } else {
+                    f("pid", Show(&format_args!("{:#06x}", snap.pid)));
+                }
+            }
         }
         Header::Ipv4(ip) => {
             f("version", Num(4));

@@ -42,6 +42,7 @@ use crate::wire::icmpv4;
 use crate::wire::icmpv6;
 use crate::wire::ipv4::{self, IpProtocol};
 use crate::wire::ipv6::{self, ExtensionBody, Ipv6Option, NextHeader};
+use crate::wire::llc;
 use crate::wire::ndp;
 use crate::wire::partial;
 use crate::wire::tcp::{self, Flags, TcpOption};
@@ -80,6 +81,7 @@ pub fn fields(
 ) -> io::Result<()> {
     match header {
         Header::Ethernet(e) => ethernet_fields(f, e),
+        Header::Llc(l) => llc_fields(f, l),
         Header::Ipv4(ip) => ipv4_fields(f, ip),
         Header::Ipv6(ip) => ipv6_fields(f, ip),
         Header::Ipv6Ext(e) => extension_fields(f, e),
@@ -133,6 +135,22 @@ fn ethernet_fields(f: &mut Members<'_>, e: &ethernet::Repr) -> io::Result<()> {
     // For a tagged frame, the type after the tag: what the payload is.
     f.num("type", u16::from(e.ethertype))?;
     f.str("type_name", ethertype_name(e.ethertype))
+}
+
+/// IEEE 802.2 § 3.2: the two SAPs and the control field, whole (their
+/// I/G and C/R bits included, as tshark's `llc.dsap` and `llc.ssap`);
+/// IEEE 802 § 10.3: the SNAP header, if any.
+fn llc_fields(f: &mut Members<'_>, l: &llc::Repr) -> io::Result<()> {
+    f.num("dsap", l.dsap)?;
+    f.str("dsap_name", llc::Repr::sap_name(l.dsap))?;
+    f.num("ssap", l.ssap)?;
+    f.num("control", l.control)?;
+    if let Some(snap) = l.snap {
+        let [a, b, c] = snap.oui;
+        f.num("oui", u32::from_be_bytes([0, a, b, c]))?;
+        f.num("pid", snap.pid)?;
+    }
+    Ok(())
 }
 
 fn ipv4_fields(f: &mut Members<'_>, ip: &ipv4::Repr) -> io::Result<()> {

@@ -30,7 +30,9 @@ use super::ipv4::{self, IpProtocol};
 use super::ipv6::{self, NextHeader};
 use super::partial::Partial;
 use super::quoted::{Cut, Quote, TcpStart};
-use super::{Error, Layer, arp, dns, icmpv4, icmpv6, ndp, tcp, udp, xml_peek};
+use super::{
+    Error, Layer, arp, dns, icmpv4, icmpv6, llc, ndp, tcp, udp, xml_peek,
+};
 
 /// The DNS port (RFC 1035 § 4.2).
 pub const DNS_PORT: u16 = 53;
@@ -87,6 +89,9 @@ pub enum Header {
     Ethernet(ethernet::Repr),
     /// IPv4.
     Ipv4(ipv4::Repr),
+    /// The IEEE 802.2 LLC header (and SNAP header) of an IEEE 802.3
+    /// frame.
+    Llc(llc::Repr),
     /// IPv6's fixed header.
     Ipv6(ipv6::Repr),
     /// One IPv6 extension header.
@@ -121,6 +126,7 @@ impl Header {
         match self {
             Header::Ethernet(_) => Layer::Ethernet,
             Header::Ipv4(_) => Layer::Ipv4,
+            Header::Llc(_) => Layer::Llc,
             Header::Ipv6(_) => Layer::Ipv6,
             Header::Ipv6Ext(_) => Layer::Ipv6Ext,
             Header::Arp(_) => Layer::Arp,
@@ -244,6 +250,11 @@ pub fn dissect_into(
                     EtherType::Ipv4 => out.ipv4(frame, payload),
                     EtherType::Ipv6 => out.ipv6(frame, payload),
                     EtherType::Arp => out.arp(frame, payload),
+                    // IEEE 802.3 § 3.2.6: at most 1500 is the length of
+                    // the data, which starts with an 802.2 LLC header.
+                    EtherType::Unknown(length) if length <= 1500 => {
+                        out.llc(frame, payload, length);
+                    }
                     // Only past ethernet::MAX_TAGS stacked tags.
                     tag if tag.is_tag() => {
                         out.undissected = Some(format!(
@@ -372,6 +383,52 @@ impl Dissection {
                 self.undissected = Some("a later IPv6 fragment".into());
             }
             (other, true) => self.undissected = Some(format!("{other}")),
+        }
+    }
+
+    /// The LLC header of an IEEE 802.3 frame whose data is `length`
+    /// bytes, and the EtherType a SNAP header with OUI 00-00-00 names
+    /// (RFC 1042).
+    fn llc(&mut self, frame: &[u8], at: Range<usize>, length: u16) {
+        // The length, not the frame, says where the data ends: what
+        // follows is padding to the 64-byte minimum (IEEE 802.3 § 3.2.7).
+        let end = at.end.min(at.start + usize::from(length));
+        let data = at.start..end;
+        let (repr, len) = match llc::Repr::parse(&frame[data.clone()]) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                self.problem = Some(e);
+                return;
+            }
+        };
+        self.push(Header::Llc(repr), at.start..at.start + len);
+        let inner = at.start + len..end;
+        self.rest = inner.clone();
+        match repr.snap {
+            Some(llc::Snap {
+                oui: [0, 0, 0],
+                pid,
+            }) => match EtherType::from(pid) {
+                EtherType::Ipv4 => self.ipv4(frame, inner),
+                EtherType::Ipv6 => self.ipv6(frame, inner),
+                EtherType::Arp => self.arp(frame, inner),
+                other => {
+                    self.undissected = Some(format!("SNAP {other}"));
+                }
+            },
+            Some(snap) => {
+                self.undissected = Some(format!(
+                    "SNAP OUI {:02x}-{:02x}-{:02x}, protocol id {:#06x}",
+                    snap.oui[0], snap.oui[1], snap.oui[2], snap.pid
+                ));
+            }
+            None => {
+                self.undissected = Some(format!(
+                    "LLC SAP {:#04x} ({})",
+                    repr.dsap,
+                    llc::Repr::sap_name(repr.dsap)
+                ));
+            }
         }
     }
 
@@ -1191,6 +1248,41 @@ mod tests {
             d.undissected.as_deref(),
             Some("more than 8 stacked VLAN tags")
         );
+    }
+
+    #[test]
+    fn an_802_3_length_means_an_llc_header() {
+        // The loopback SYN's addresses, a length of 38 and a spanning
+        // tree BPDU's LLC header, padded to 60 bytes.
+        let mut stp = SYN_FRAME[..12].to_vec();
+        stp.extend_from_slice(&[0, 38, 0x42, 0x42, 0x03]);
+        stp.resize(60, 0);
+        let d = dissect(&stp, Link::Ethernet, stp.len());
+        assert_eq!(d.problem, None);
+        assert_eq!(layers(&stp), [Layer::Ethernet, Layer::Llc]);
+        assert_eq!(d.rest, 17..52, "the BPDU, not the padding");
+        assert_eq!(
+            d.undissected.as_deref(),
+            Some("LLC SAP 0x42 (spanning tree)")
+        );
+        // IPv4 over SNAP (RFC 1042): the SYN's IPv4 and TCP.
+        let mut snap = SYN_FRAME[..12].to_vec();
+        let length = u16::try_from(8 + SYN_FRAME.len() - 14).expect("short");
+        snap.extend_from_slice(&length.to_be_bytes());
+        snap.extend_from_slice(&[0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00]);
+        snap.extend_from_slice(&SYN_FRAME[14..]);
+        let d = dissect(&snap, Link::Ethernet, snap.len());
+        assert_eq!(d.problem, None);
+        assert_eq!(
+            layers(&snap),
+            [Layer::Ethernet, Layer::Llc, Layer::Ipv4, Layer::Tcp]
+        );
+        for frame in [&stp, &snap] {
+            for cut in 0..frame.len() {
+                let d = dissect(&frame[..cut], Link::Ethernet, frame.len());
+                assert!(d.rest.end <= cut);
+            }
+        }
     }
 
     #[test]

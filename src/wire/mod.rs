@@ -93,6 +93,7 @@ pub mod icmpv4;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod llc;
 pub mod ndp;
 pub mod partial;
 pub mod quoted;
@@ -116,6 +117,9 @@ pub enum Layer {
     Ethernet,
     /// The IEEE 802.1Q VLAN tag inside an Ethernet header.
     Vlan,
+    /// The IEEE 802.2 LLC header of an IEEE 802.3 frame, whose type
+    /// field is a length (IEEE 802.3 § 3.2.6).
+    Llc,
     /// Internet Protocol version 4 ([RFC 791]).
     ///
     /// [RFC 791]: https://datatracker.ietf.org/doc/html/rfc791
@@ -169,7 +173,7 @@ impl Layer {
             // ARP answers a layer-3 question (which MAC has this IPv4
             // address?) but never leaves the link and rides directly in
             // Ethernet, so it is counted with the link.
-            Layer::Ethernet | Layer::Vlan | Layer::Arp => 2,
+            Layer::Ethernet | Layer::Vlan | Layer::Llc | Layer::Arp => 2,
             // ICMP travels inside IP but is part of IP: "ICMP, uses the
             // basic support of IP as if it were a higher level protocol,
             // however, ICMP is actually an integral part of IP" (RFC 792).
@@ -191,6 +195,7 @@ impl Layer {
         match self {
             Layer::Ethernet => "IEEE 802.3",
             Layer::Vlan => "IEEE 802.1Q",
+            Layer::Llc => "IEEE 802.2",
             Layer::Ipv4 => "RFC 791",
             Layer::Tcp => "RFC 9293",
             Layer::Udp => "RFC 768",
@@ -211,6 +216,7 @@ impl fmt::Display for Layer {
         let name = match self {
             Layer::Ethernet => "Ethernet",
             Layer::Vlan => "802.1Q",
+            Layer::Llc => "LLC",
             Layer::Ipv4 => "IPv4",
             Layer::Tcp => "TCP",
             Layer::Udp => "UDP",
