@@ -622,7 +622,9 @@ fn ethernet_frames() -> Vec<(Vec<u8>, Option<u32>)> {
     snap.extend_from_slice(&ipv4(17, 0, &udp(40012, 9, b"snap", V4)));
     push(eth(snap.len() as u16, None, &snap));
 
-    // ARP: Ethernet/IPv4, and another address type (IEEE 802, 6 and 4).
+    // ARP: Ethernet/IPv4, IEEE 802 hardware (MACs too), InfiniBand (20-byte
+    // hardware addresses in hex, IPv4 typed) and Ethernet with 16-byte
+    // protocol addresses (MACs typed, the rest in hex).
     let mut arp = vec![0, 1, 8, 0, 6, 4, 0, 1];
     arp.extend([
         2, 0, 0, 0, 0, 2, 192, 0, 2, 1, 0, 0, 0, 0, 0, 0, 192, 0, 2, 7,
@@ -632,6 +634,17 @@ fn ethernet_frames() -> Vec<(Vec<u8>, Option<u32>)> {
     other[1] = 6;
     other[7] = 2;
     push(eth(0x0806, None, &other));
+    let mut infiniband = vec![0, 32, 8, 0, 20, 4, 0, 2];
+    let mut arp_ipv6 = vec![0, 1, 0x86, 0xdd, 6, 16, 0, 1];
+    for _ in 0..2 {
+        infiniband.extend_from_slice(&[0xab; 20]);
+        infiniband.extend_from_slice(&[192, 0, 2, 1]);
+        arp_ipv6.extend_from_slice(&[2, 0, 0, 0, 0, 1]);
+        arp_ipv6.extend_from_slice(&[0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0]);
+        arp_ipv6.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 1]);
+    }
+    push(eth(0x0806, None, &infiniband));
+    push(eth(0x0806, None, &arp_ipv6));
 
     // ICMP: echo, and each error with the start of the datagram quoted.
     let quoted = &ipv4(17, 0, &udp(40006, 33434, b"", V4))[..28];

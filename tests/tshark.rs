@@ -25,7 +25,8 @@
 //!   them (IPv4 + UDP, IPv4 + 8 bytes of TCP, IPv4 + a whole TCP header,
 //!   IPv6 + UDP, IPv6 + 8 bytes of TCP: tshark shows the quoted fields as
 //!   second occurrences, `-E occurrence=a` keeps them all, in order) and
-//!   an ARP request, an ICMPv6 neighbour solicitation and advertisement
+//!   an ARP request (and ARP with IEEE 802 and InfiniBand hardware, and
+//!   with IPv6 protocol addresses), an ICMPv6 neighbour solicitation and advertisement
 //!   with link-layer address options, IEEE 802.3 frames with an 802.2
 //!   LLC header (a spanning tree BPDU, an information frame, IPv4 over
 //!   SNAP, Cisco's SNAP); then frames cut by a snap length (after the TCP
@@ -126,6 +127,10 @@ const FIELDS: &[(&str, Kind)] = &[
     ("arp.src.proto_ipv4", Addr),
     ("arp.dst.hw_mac", Mac),
     ("arp.dst.proto_ipv4", Addr),
+    ("arp.src.hw", Text),
+    ("arp.src.proto", Text),
+    ("arp.dst.hw", Text),
+    ("arp.dst.proto", Text),
     ("ip.hdr_len", Num),
     ("ip.dsfield.dscp", Num),
     ("ip.dsfield.ecn", Num),
@@ -951,6 +956,42 @@ fn built_frames() -> Vec<Frame> {
         ),
     ));
 
+    // ARP for other pairs of hardware and protocol (RFC 826): IEEE 802
+    // hardware (6-byte MACs like Ethernet's), InfiniBand (20-byte
+    // hardware addresses, shown as bytes; IPv4 still typed), Ethernet
+    // with 16-byte protocol addresses (MACs typed, the rest as bytes).
+    let mut ieee802 = vec![0, 6, 8, 0, 6, 4, 0, 1];
+    ieee802.extend_from_slice(&CLIENT_MAC.0);
+    ieee802.extend_from_slice(&CLIENT.octets());
+    ieee802.extend_from_slice(&[0; 6]);
+    ieee802.extend_from_slice(&ROUTER.octets());
+    let mut infiniband = vec![0, 32, 8, 0, 20, 4, 0, 2];
+    infiniband.extend((0..20).map(|i| 0x80 + i));
+    infiniband.extend_from_slice(&ROUTER.octets());
+    infiniband.extend((0..20).map(|i| 0xa0 + i));
+    infiniband.extend_from_slice(&CLIENT.octets());
+    let mut ipv6_pair = vec![0, 1, 0x86, 0xdd, 6, 16, 0, 1];
+    ipv6_pair.extend_from_slice(&CLIENT_MAC.0);
+    ipv6_pair.extend_from_slice(&CLIENT6.octets());
+    ipv6_pair.extend_from_slice(&[0; 6]);
+    ipv6_pair.extend_from_slice(&SERVER6.octets());
+    for (label, packet) in [
+        ("ARP request, IEEE 802 hardware", ieee802),
+        ("ARP reply, InfiniBand hardware", infiniband),
+        ("ARP request, IPv6 protocol addresses", ipv6_pair),
+    ] {
+        list.push((
+            label,
+            ethernet_frame(
+                MacAddr([0xff; 6]),
+                CLIENT_MAC,
+                &[],
+                EtherType::Arp,
+                &packet,
+            ),
+        ));
+    }
+
     // IEEE 802.3 frames, whose type field is a length, with an 802.2 LLC
     // header: a spanning tree BPDU (SAP 0x42, left undissected), an
     // information frame (two bytes of control), IPv4 over SNAP (RFC 1042)
@@ -1687,6 +1728,11 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
                 copy(&mut v, f, "arp.src.proto_ipv4", "sender_ip");
                 copy(&mut v, f, "arp.dst.hw_mac", "target_mac");
                 copy(&mut v, f, "arp.dst.proto_ipv4", "target_ip");
+                // Addresses of other types, as bytes in hex.
+                copy(&mut v, f, "arp.src.hw", "sender_hardware");
+                copy(&mut v, f, "arp.src.proto", "sender_protocol");
+                copy(&mut v, f, "arp.dst.hw", "target_hardware");
+                copy(&mut v, f, "arp.dst.proto", "target_protocol");
             }
             "IPv4" => {
                 copy(&mut v, f, "ip.hdr_len", "header_length");

@@ -192,16 +192,50 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
                     f("target_mac", Show(target_mac));
                     f("target_ip", Show(target_ip));
                 }
+                // Typed where the types allow (wire::arp::Repr::
+                // hardware_mac), bytes in hex where they do not.
                 Addresses::Other {
                     sender_hardware,
                     sender_protocol,
                     target_hardware,
                     target_protocol,
                 } => {
-                    f("sender_hardware", Show(&Hex(sender_hardware)));
-                    f("sender_protocol", Show(&Hex(sender_protocol)));
-                    f("target_hardware", Show(&Hex(target_hardware)));
-                    f("target_protocol", Show(&Hex(target_protocol)));
+                    let hardware = |f: &mut Sink<'_>, mac, hex, bytes| match a
+                        .hardware_mac(bytes)
+                    {
+                        Some(m) => f(mac, Show(&m)),
+                        None => f(hex, Show(&Hex(bytes))),
+                    };
+                    let protocol = |f: &mut Sink<'_>, ip, hex, bytes| match a
+                        .protocol_ipv4(bytes)
+                    {
+                        Some(v4) => f(ip, Show(&v4)),
+                        None => f(hex, Show(&Hex(bytes))),
+                    };
+                    hardware(
+                        f,
+                        "sender_mac",
+                        "sender_hardware",
+                        sender_hardware,
+                    );
+                    protocol(
+                        f,
+                        "sender_ip",
+                        "sender_protocol",
+                        sender_protocol,
+                    );
+                    hardware(
+                        f,
+                        "target_mac",
+                        "target_hardware",
+                        target_hardware,
+                    );
+                    protocol(
+                        f,
+                        "target_ip",
+                        "target_protocol",
+                        target_protocol,
+                    );
                 }
             }
         }

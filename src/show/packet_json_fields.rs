@@ -277,13 +277,7 @@ fn ipv6_option(o: &mut Members<'_>, option: &Ipv6Option) -> io::Result<()> {
 
 fn arp_fields(f: &mut Members<'_>, a: &arp::Repr) -> io::Result<()> {
     f.num("hardware_type", u16::from(a.hardware_type))?;
-    f.str(
-        "hardware_type_name",
-        match a.hardware_type {
-            arp::HardwareType::Ethernet => "Ethernet",
-            arp::HardwareType::Unknown(_) => "unknown",
-        },
-    )?;
+    f.str("hardware_type_name", a.hardware_type.name())?;
     f.num("protocol_type", u16::from(a.protocol_type))?;
     f.str("protocol_type_name", ethertype_name(a.protocol_type))?;
     f.num("operation", u16::from(a.operation))?;
@@ -307,16 +301,30 @@ fn arp_fields(f: &mut Members<'_>, a: &arp::Repr) -> io::Result<()> {
             f.mac("target_mac", target_mac)?;
             f.ipv4("target_ip", *target_ip)
         }
+        // Each address typed where the types allow, as tshark does
+        // (`arp.src.hw_mac` or `arp.src.hw`), else its bytes in hex.
         Addresses::Other {
             sender_hardware,
             sender_protocol,
             target_hardware,
             target_protocol,
         } => {
-            f.text("sender_hardware", &Hex(sender_hardware))?;
-            f.text("sender_protocol", &Hex(sender_protocol))?;
-            f.text("target_hardware", &Hex(target_hardware))?;
-            f.text("target_protocol", &Hex(target_protocol))
+            let hardware = |f: &mut Members<'_>, mac, hex, bytes| match a
+                .hardware_mac(bytes)
+            {
+                Some(m) => f.mac(mac, &m),
+                None => f.text(hex, &Hex(bytes)),
+            };
+            let protocol = |f: &mut Members<'_>, ip, hex, bytes| match a
+                .protocol_ipv4(bytes)
+            {
+                Some(v4) => f.ipv4(ip, v4),
+                None => f.text(hex, &Hex(bytes)),
+            };
+            hardware(f, "sender_mac", "sender_hardware", sender_hardware)?;
+            protocol(f, "sender_ip", "sender_protocol", sender_protocol)?;
+            hardware(f, "target_mac", "target_hardware", target_hardware)?;
+            protocol(f, "target_ip", "target_protocol", target_protocol)
         }
     }
 }
