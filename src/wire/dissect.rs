@@ -504,7 +504,14 @@ impl Dissection {
                             _ => None,
                         };
                         let (body, data) = match body {
-                            Some(Ok(body)) => (Some(body), data.end..data.end),
+                            // A broken option is a problem, but the target
+                            // and the options before it are still shown.
+                            Some(Ok(mut body)) => {
+                                if let Err(e) = body.read_options(message) {
+                                    self.problem = Some(e);
+                                }
+                                (Some(body), data.end..data.end)
+                            }
                             Some(Err(e)) => {
                                 self.problem = Some(e);
                                 (None, data)
@@ -1158,11 +1165,14 @@ mod tests {
             let d = dissect(&frame[..cut], Link::Ethernet, frame.len());
             assert!(d.rest.end <= cut);
         }
-        // An option of length zero is a problem; ICMPv6 itself is kept.
+        // An option of length zero is a problem; the target is kept.
         frame[54 + 25] = 0; // the option's length
         let d = dissect(&frame, Link::Ethernet, frame.len());
         assert!(matches!(d.problem, Some(Error::Malformed { .. })));
-        assert!(matches!(d.layers[2].header, Header::Icmpv6(_, _, None)));
+        assert!(matches!(
+            d.layers[2].header,
+            Header::Icmpv6(_, _, Some(ref body)) if body.options.is_empty()
+        ));
     }
 
     #[test]

@@ -188,28 +188,41 @@ pub struct Neighbor {
 }
 
 impl Neighbor {
-    /// Reads the body of the ICMPv6 `message` (the whole message, header
-    /// included) whose type is `kind`. Returns `None` for the kinds this
-    /// file does not read (router messages, redirects).
+    /// Reads the target (and an advertisement's flags) of the ICMPv6
+    /// `message` (the whole message, header included) whose type is
+    /// `kind`; a message too short for its target is
+    /// [`Error::Truncated`]. Returns `None` for the kinds this file does
+    /// not read (router messages, redirects).
     ///
-    /// A message too short for its target is [`Error::Truncated`]; an
-    /// option of length zero, or one that runs past the end of the
-    /// message, is [`Error::Malformed`].
-    pub fn parse(kind: Ndp, message: &[u8]) -> Option<Result<Neighbor, Error>> {
-        match kind {
-            Ndp::NeighborSolicitation => Some(Self::parse_body(false, message)),
-            Ndp::NeighborAdvertisement => Some(Self::parse_body(true, message)),
-            _ => None,
-        }
+    /// The options are read in a second step, [`Neighbor::read_options`],
+    /// so that a broken option does not hide the target.
+    pub fn parse(kind: Ndp, message: &[u8]) -> Option<Result<Self, Error>> {
+        let advert = match kind {
+            Ndp::NeighborSolicitation => false,
+            Ndp::NeighborAdvertisement => true,
+            _ => return None,
+        };
+        Some(Self::parse_fixed(advert, message))
     }
 
-    fn parse_body(advert: bool, message: &[u8]) -> Result<Neighbor, Error> {
+    fn parse_fixed(advert: bool, message: &[u8]) -> Result<Self, Error> {
         check_len(Layer::Icmpv6, message, MIN_LEN)?;
         let mut target = [0u8; 16];
         target.copy_from_slice(&message[field::TARGET]);
         let flags =
             advert.then(|| AdvertFlags::from_byte(message[field::FLAGS]));
-        let mut options = Vec::new();
+        Ok(Neighbor {
+            target: Ipv6Addr::from(target),
+            flags,
+            options: Vec::new(),
+        })
+    }
+
+    /// Reads the options after the target of `message` into
+    /// [`Neighbor::options`], in wire order. An option of length zero, or
+    /// one that runs past the end of the message, is [`Error::Malformed`];
+    /// the options before it are kept.
+    pub fn read_options(&mut self, message: &[u8]) -> Result<(), Error> {
         let mut at = field::OPTIONS;
         while at < message.len() {
             let kind = message[at];
@@ -242,7 +255,7 @@ impl Neighbor {
                     end = message.len()
                 )));
             };
-            options.push(match (kind, data) {
+            self.options.push(match (kind, data) {
                 // One unit: type, length and a 6-byte MAC (RFC 2464 § 8).
                 (1, &[a, b, c, d, e, g]) => {
                     NdOption::SourceLinkLayer(MacAddr([a, b, c, d, e, g]))
@@ -257,11 +270,7 @@ impl Neighbor {
             });
             at = end;
         }
-        Ok(Neighbor {
-            target: Ipv6Addr::from(target),
-            flags,
-            options,
-        })
+        Ok(())
     }
 }
 
@@ -297,8 +306,12 @@ mod tests {
 
     const TARGET: Ipv6Addr = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1);
 
+    /// Both steps: target, then options.
     fn parse(kind: Ndp, message: &[u8]) -> Result<Neighbor, Error> {
-        Neighbor::parse(kind, message).expect("a kind this file reads")
+        let mut n =
+            Neighbor::parse(kind, message).expect("a kind this file reads")?;
+        n.read_options(message)?;
+        Ok(n)
     }
 
     #[test]
@@ -386,6 +399,14 @@ mod tests {
             Error::Malformed { ref rule, .. }
                 if rule.id() == "wire-ndp-option-too-long"
         ));
+        // The target, and the options before a broken one, are kept.
+        let mut two = SOLICITATION.to_vec();
+        two.extend_from_slice(&[3, 0, 0, 0]);
+        let mut n = Neighbor::parse(Ndp::NeighborSolicitation, &two)
+            .expect("a solicitation")
+            .expect("the target is there");
+        assert!(n.read_options(&two).is_err());
+        assert_eq!((n.target, n.options.len()), (TARGET, 1));
         // A longer link-layer option (not Ethernet) is kept as bytes.
         let mut other = SOLICITATION.to_vec();
         other[25] = 2;
