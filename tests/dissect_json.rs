@@ -613,7 +613,18 @@ fn ethernet_frames() -> Vec<(Vec<u8>, Option<u32>)> {
     damaged[6] ^= 0xff;
     push(eth(0x0800, None, &ipv4(17, 0, &damaged)));
 
-    // ARP: Ethernet/IPv4, and another address type (IEEE 802, 6 and 4).
+    // IEEE 802.3 frames with an 802.2 LLC header: a spanning tree BPDU,
+    // and IPv4 over SNAP (RFC 1042).
+    let mut stp = vec![0x42, 0x42, 0x03];
+    stp.extend_from_slice(&[0; 35]);
+    push(eth(stp.len() as u16, None, &stp));
+    let mut snap = vec![0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00];
+    snap.extend_from_slice(&ipv4(17, 0, &udp(40012, 9, b"snap", V4)));
+    push(eth(snap.len() as u16, None, &snap));
+
+    // ARP: Ethernet/IPv4, IEEE 802 hardware (MACs too), InfiniBand (20-byte
+    // hardware addresses in hex, IPv4 typed) and Ethernet with 16-byte
+    // protocol addresses (MACs typed, the rest in hex).
     let mut arp = vec![0, 1, 8, 0, 6, 4, 0, 1];
     arp.extend([
         2, 0, 0, 0, 0, 2, 192, 0, 2, 1, 0, 0, 0, 0, 0, 0, 192, 0, 2, 7,
@@ -623,6 +634,17 @@ fn ethernet_frames() -> Vec<(Vec<u8>, Option<u32>)> {
     other[1] = 6;
     other[7] = 2;
     push(eth(0x0806, None, &other));
+    let mut infiniband = vec![0, 32, 8, 0, 20, 4, 0, 2];
+    let mut arp_ipv6 = vec![0, 1, 0x86, 0xdd, 6, 16, 0, 1];
+    for _ in 0..2 {
+        infiniband.extend_from_slice(&[0xab; 20]);
+        infiniband.extend_from_slice(&[192, 0, 2, 1]);
+        arp_ipv6.extend_from_slice(&[2, 0, 0, 0, 0, 1]);
+        arp_ipv6.extend_from_slice(&[0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0]);
+        arp_ipv6.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 1]);
+    }
+    push(eth(0x0806, None, &infiniband));
+    push(eth(0x0806, None, &arp_ipv6));
 
     // ICMP: echo, and each error with the start of the datagram quoted.
     let quoted = &ipv4(17, 0, &udp(40006, 33434, b"", V4))[..28];
@@ -667,12 +689,20 @@ fn ethernet_frames() -> Vec<(Vec<u8>, Option<u32>)> {
     later.extend_from_slice(b"rest of it");
     push(eth(0x86dd, None, &ipv6(44, &later)));
 
-    // ICMPv6: echo, neighbour solicitation, and the errors.
+    // ICMPv6: echo, neighbour solicitation (with a source link-layer
+    // option) and advertisement (R, S, O set; a target link-layer option
+    // and one of a type not read), and the errors.
     let target = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 2).octets();
+    let mut solicitation = target.to_vec();
+    solicitation.extend_from_slice(&[1, 1, 2, 0, 0, 0, 0, 2]);
+    let mut advertisement = target.to_vec();
+    advertisement.extend_from_slice(&[2, 1, 2, 0, 0, 0, 0, 1]);
+    advertisement.extend_from_slice(&[5, 1, 0, 0, 0, 0, 0x05, 0xdc]);
     for (kind, code, rest, data) in [
         (128u8, 0u8, [0x0b, 0xad, 0, 7], &b"ping6"[..]),
         (129, 0, [0x0b, 0xad, 0, 7], &b"ping6"[..]),
-        (135, 0, [0, 0, 0, 0], &target[..]),
+        (135, 0, [0, 0, 0, 0], &solicitation[..]),
+        (136, 0, [0xe0, 0, 0, 0], &advertisement[..]),
         (1, 4, [0, 0, 0, 0], &[][..]),
         (2, 0, [0, 0, 0x05, 0x00], &[][..]),
         (3, 0, [0, 0, 0, 0], &[][..]),

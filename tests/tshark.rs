@@ -25,7 +25,11 @@
 //!   them (IPv4 + UDP, IPv4 + 8 bytes of TCP, IPv4 + a whole TCP header,
 //!   IPv6 + UDP, IPv6 + 8 bytes of TCP: tshark shows the quoted fields as
 //!   second occurrences, `-E occurrence=a` keeps them all, in order) and
-//!   an ARP request; then frames cut by a snap length (after the TCP
+//!   an ARP request (and ARP with IEEE 802 and InfiniBand hardware, and
+//!   with IPv6 protocol addresses), an ICMPv6 neighbour solicitation and advertisement
+//!   with link-layer address options, IEEE 802.3 frames with an 802.2
+//!   LLC header (a spanning tree BPDU, an information frame, IPv4 over
+//!   SNAP, Cisco's SNAP); then frames cut by a snap length (after the TCP
 //!   header, inside it, inside an IPv6 header) and an ICMP error whose
 //!   quote ends inside the quoted IPv4 header: both tools show the fields
 //!   whose bytes are there.
@@ -106,6 +110,13 @@ const FIELDS: &[(&str, Kind)] = &[
     ("vlan.id", Num),
     ("vlan.dei", Bool),
     ("vlan.etype", Hex(4)),
+    ("eth.len", Num),
+    ("llc.dsap", Hex(2)),
+    ("llc.ssap", Hex(2)),
+    ("llc.control", Hex(4)),
+    ("llc.oui", Num),
+    ("llc.type", Hex(4)),
+    ("llc.cisco_pid", Hex(4)),
     ("ieee8021ad.priority", Num),
     ("ieee8021ad.id", Num),
     ("ieee8021ad.dei", Bool),
@@ -116,6 +127,10 @@ const FIELDS: &[(&str, Kind)] = &[
     ("arp.src.proto_ipv4", Addr),
     ("arp.dst.hw_mac", Mac),
     ("arp.dst.proto_ipv4", Addr),
+    ("arp.src.hw", Text),
+    ("arp.src.proto", Text),
+    ("arp.dst.hw", Text),
+    ("arp.dst.proto", Text),
     ("ip.hdr_len", Num),
     ("ip.dsfield.dscp", Num),
     ("ip.dsfield.ecn", Num),
@@ -149,6 +164,14 @@ const FIELDS: &[(&str, Kind)] = &[
     ("icmpv6.checksum", Hex(4)),
     ("icmpv6.echo.identifier", Num),
     ("icmpv6.echo.sequence_number", Num),
+    ("icmpv6.nd.ns.target_address", Addr),
+    ("icmpv6.nd.na.flag.r", Bool),
+    ("icmpv6.nd.na.flag.s", Bool),
+    ("icmpv6.nd.na.flag.o", Bool),
+    ("icmpv6.nd.na.target_address", Addr),
+    ("icmpv6.opt.type", Num),
+    ("icmpv6.opt.length", Num),
+    ("icmpv6.opt.linkaddr", Mac),
     ("tcp.srcport", Num),
     ("tcp.dstport", Num),
     ("tcp.seq", Num),
@@ -757,6 +780,46 @@ fn built_frames() -> Vec<Frame> {
         ),
     ));
 
+    // Neighbour discovery (RFC 4861 § 4.3, § 4.4): the client asks the
+    // solicited-node group who has the server's address, with its own
+    // MAC in a source link-layer option; the server answers, solicited
+    // and override set, with its MAC in a target link-layer option.
+    let solicited_node = Ipv6Addr::new(0xff02, 0, 0, 0, 0, 1, 0xffbe, 0xef10);
+    for (label, kind, flags, option, src, dst) in [
+        (
+            "ICMPv6 neighbor solicitation",
+            icmpv6::Ndp::NeighborSolicitation,
+            0x00,
+            [1, 1, 0x02, 0x00, 0x5e, 0x10, 0x00, 0x02],
+            CLIENT6,
+            solicited_node,
+        ),
+        (
+            "ICMPv6 neighbor advertisement",
+            icmpv6::Ndp::NeighborAdvertisement,
+            0x60,
+            [2, 1, 0x02, 0x00, 0x5e, 0x10, 0x00, 0x01],
+            SERVER6,
+            CLIENT6,
+        ),
+    ] {
+        let repr = icmpv6::Repr {
+            message: icmpv6::Message::Ndp {
+                kind,
+                rest: [flags, 0, 0, 0],
+            },
+            checksum: 0,
+        };
+        let mut message = vec![0u8; 8];
+        message.extend_from_slice(&SERVER6.octets());
+        message.extend_from_slice(&option);
+        repr.emit(&mut message, src, dst).expect("emit ICMPv6");
+        list.push((
+            label,
+            eth_ipv6(ipv6_repr(src, dst, IpProtocol::Icmpv6, 0), &message),
+        ));
+    }
+
     // ICMP errors and the packet each quotes (RFC 792: its IP header and
     // first 8 bytes; RFC 4443 § 3.1: as much as fits in 1280 bytes).
     // tshark shows the quoted headers' fields as second occurrences.
@@ -892,6 +955,86 @@ fn built_frames() -> Vec<Frame> {
             &packet,
         ),
     ));
+
+    // ARP for other pairs of hardware and protocol (RFC 826): IEEE 802
+    // hardware (6-byte MACs like Ethernet's), InfiniBand (20-byte
+    // hardware addresses, shown as bytes; IPv4 still typed), Ethernet
+    // with 16-byte protocol addresses (MACs typed, the rest as bytes).
+    let mut ieee802 = vec![0, 6, 8, 0, 6, 4, 0, 1];
+    ieee802.extend_from_slice(&CLIENT_MAC.0);
+    ieee802.extend_from_slice(&CLIENT.octets());
+    ieee802.extend_from_slice(&[0; 6]);
+    ieee802.extend_from_slice(&ROUTER.octets());
+    let mut infiniband = vec![0, 32, 8, 0, 20, 4, 0, 2];
+    infiniband.extend((0..20).map(|i| 0x80 + i));
+    infiniband.extend_from_slice(&ROUTER.octets());
+    infiniband.extend((0..20).map(|i| 0xa0 + i));
+    infiniband.extend_from_slice(&CLIENT.octets());
+    let mut ipv6_pair = vec![0, 1, 0x86, 0xdd, 6, 16, 0, 1];
+    ipv6_pair.extend_from_slice(&CLIENT_MAC.0);
+    ipv6_pair.extend_from_slice(&CLIENT6.octets());
+    ipv6_pair.extend_from_slice(&[0; 6]);
+    ipv6_pair.extend_from_slice(&SERVER6.octets());
+    for (label, packet) in [
+        ("ARP request, IEEE 802 hardware", ieee802),
+        ("ARP reply, InfiniBand hardware", infiniband),
+        ("ARP request, IPv6 protocol addresses", ipv6_pair),
+    ] {
+        list.push((
+            label,
+            ethernet_frame(
+                MacAddr([0xff; 6]),
+                CLIENT_MAC,
+                &[],
+                EtherType::Arp,
+                &packet,
+            ),
+        ));
+    }
+
+    // IEEE 802.3 frames, whose type field is a length, with an 802.2 LLC
+    // header: a spanning tree BPDU (SAP 0x42, left undissected), an
+    // information frame (two bytes of control), IPv4 over SNAP (RFC 1042)
+    // and Cisco's SNAP (OUI 00-00-0c).
+    let udp_in_snap = ipv4_packet(
+        &ipv4_repr(CLIENT, SERVER, IpProtocol::Udp, 0x0a0b, 64),
+        &udp_datagram(40020, 9, b"snap", c, s),
+    );
+    let mut snap_ipv4 = vec![0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00];
+    snap_ipv4.extend_from_slice(&udp_in_snap);
+    let mut stp = vec![0x42, 0x42, 0x03];
+    stp.extend_from_slice(&[0; 35]);
+    let llc_frames: [(&str, MacAddr, Vec<u8>); 4] = [
+        (
+            "802.3 spanning tree BPDU",
+            MacAddr([1, 0x80, 0xc2, 0, 0, 0]),
+            stp,
+        ),
+        (
+            "802.3 LLC information frame",
+            ROUTER_MAC,
+            b"\xf0\xf0\x0a\x12hello".to_vec(),
+        ),
+        ("802.3 SNAP IPv4", ROUTER_MAC, snap_ipv4),
+        (
+            "802.3 SNAP Cisco",
+            MacAddr([1, 0, 0x0c, 0xcc, 0xcc, 0xcc]),
+            b"\xaa\xaa\x03\x00\x00\x0c\x20\x00cdp data".to_vec(),
+        ),
+    ];
+    for (label, dst, data) in llc_frames {
+        let length = u16::try_from(data.len()).expect("a short frame");
+        list.push((
+            label,
+            ethernet_frame(
+                dst,
+                CLIENT_MAC,
+                &[],
+                EtherType::Unknown(length),
+                &data,
+            ),
+        ));
+    }
 
     // Frames cut by a snapshot length: (what, frame, bytes kept). tshark
     // shows the fields whose bytes were kept, and so does netlab.
@@ -1523,7 +1666,12 @@ fn tcp_options(v: &mut Values, options: &Json) {
 fn ethernet_tags(v: &mut Values, f: &Json) {
     let tags = f["tags"].as_array().cloned().unwrap_or_default();
     let Some(first) = tags.first() else {
-        copy(v, f, "eth.type", "type");
+        // IEEE 802.3 § 3.2.6: at most 1500 is a length (tshark's eth.len).
+        if f["type"].as_u64().is_some_and(|n| n <= 1500) {
+            copy(v, f, "eth.len", "type");
+        } else {
+            copy(v, f, "eth.type", "type");
+        }
         return;
     };
     copy(v, first, "eth.type", "tpid");
@@ -1559,6 +1707,19 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
                 copy(&mut v, f, "eth.src", "source");
                 ethernet_tags(&mut v, f);
             }
+            "LLC" | "LLC + SNAP" => {
+                copy(&mut v, f, "llc.dsap", "dsap");
+                copy(&mut v, f, "llc.ssap", "ssap");
+                copy(&mut v, f, "llc.control", "control");
+                copy(&mut v, f, "llc.oui", "oui");
+                // tshark names the protocol id by the OUI that numbers
+                // it: an EtherType for 00-00-00 (RFC 1042), Cisco's own.
+                match f["oui"].as_u64() {
+                    Some(0) => copy(&mut v, f, "llc.type", "pid"),
+                    Some(0x0c) => copy(&mut v, f, "llc.cisco_pid", "pid"),
+                    _ => {}
+                }
+            }
             "ARP" => {
                 copy(&mut v, f, "arp.hw.type", "hardware_type");
                 copy(&mut v, f, "arp.proto.type", "protocol_type");
@@ -1567,6 +1728,11 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
                 copy(&mut v, f, "arp.src.proto_ipv4", "sender_ip");
                 copy(&mut v, f, "arp.dst.hw_mac", "target_mac");
                 copy(&mut v, f, "arp.dst.proto_ipv4", "target_ip");
+                // Addresses of other types, as bytes in hex.
+                copy(&mut v, f, "arp.src.hw", "sender_hardware");
+                copy(&mut v, f, "arp.src.proto", "sender_protocol");
+                copy(&mut v, f, "arp.dst.hw", "target_hardware");
+                copy(&mut v, f, "arp.dst.proto", "target_protocol");
             }
             "IPv4" => {
                 copy(&mut v, f, "ip.hdr_len", "header_length");
@@ -1608,6 +1774,7 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
                 copy(&mut v, f, "icmpv6.echo.identifier", "identifier");
                 copy(&mut v, f, "icmpv6.echo.sequence_number", "sequence");
                 copy(&mut v, f, "icmpv6.checksum", "checksum");
+                neighbor_values(&mut v, f);
             }
             "TCP" => {
                 copy(&mut v, f, "tcp.srcport", "source_port");
@@ -1662,6 +1829,27 @@ fn netlab_values(frame: &NetlabFrame) -> Values {
         }
     }
     v
+}
+
+/// A neighbour solicitation's or advertisement's target, flags and
+/// options (RFC 4861 § 4.3, § 4.4, § 4.6).
+fn neighbor_values(v: &mut Values, f: &Json) {
+    let target = if f["type"] == 135 {
+        "icmpv6.nd.ns.target_address"
+    } else {
+        "icmpv6.nd.na.target_address"
+    };
+    copy(v, f, "icmpv6.nd.na.flag.r", "router");
+    copy(v, f, "icmpv6.nd.na.flag.s", "solicited");
+    copy(v, f, "icmpv6.nd.na.flag.o", "override");
+    copy(v, f, target, "target");
+    for option in f["options"].as_array().into_iter().flatten() {
+        copy(v, option, "icmpv6.opt.type", "type");
+        // tshark's length counts 8-byte units, type and length included.
+        let bytes = option["data"].as_str().map_or(6, |hex| hex.len() / 2);
+        put(v, "icmpv6.opt.length", ((bytes + 2) / 8).to_string());
+        copy(v, option, "icmpv6.opt.linkaddr", "link_layer_address");
+    }
 }
 
 /// The DNS fields: header, then every question and record in wire order.

@@ -100,6 +100,18 @@ wire-arp-lengths-too-big =
 
 wire-icmpv6-too-long = message of { $length } bytes is too long for a checksum
 
+## Neighbour discovery (src/wire/ndp.rs)
+
+wire-ndp-option-no-length =
+    option type { $kind } at byte { $at } has no length byte before the
+    message ends
+wire-ndp-option-zero-length =
+    option type { $kind } at byte { $at } has length 0, which is invalid:
+    the packet must be discarded
+wire-ndp-option-too-long =
+    option type { $kind } at byte { $at } is { $length } bytes long and runs
+    past the end of the message at byte { $end }
+
 ## TLS records (src/wire/tls_record.rs)
 
 wire-tls-version = record version { $version } does not start with 3

@@ -85,6 +85,16 @@ wire-arp-lengths-too-big =
 
 wire-icmpv6-too-long = { $length } 字节的报文太长，无法计算检验和
 
+## 邻居发现（src/wire/ndp.rs）
+
+wire-ndp-option-no-length =
+    第 { $at } 字节处类型为 { $kind } 的选项在报文结束之前没有长度字节
+wire-ndp-option-zero-length =
+    第 { $at } 字节处类型为 { $kind } 的选项长度为 0，这是无效的：该分组必须丢弃
+wire-ndp-option-too-long =
+    第 { $at } 字节处类型为 { $kind } 的选项长 { $length } 字节，超出了在第
+    { $end } 字节结束的报文
+
 ## TLS 记录（src/wire/tls_record.rs）
 
 wire-tls-version = 记录版本 { $version } 不是以 3 开头

@@ -80,6 +80,7 @@ pub fn osi_colour(osi: u8) -> Color {
 fn mark(layer: Layer) -> char {
     match layer {
         Layer::Ethernet | Layer::Vlan => 'E',
+        Layer::Llc => 'L',
         Layer::Ipv4 | Layer::Ipv6 | Layer::Ipv6Ext => 'I',
         Layer::Tcp => 'T',
         Layer::Udp => 'U',
@@ -99,6 +100,8 @@ pub fn title_of(header: &Header) -> Cow<'static, str> {
             "Ethernet II + 802.1Q".into()
         }
         Header::Ethernet(_) => "Ethernet II".into(),
+        Header::Llc(l) if l.snap.is_some() => "LLC + SNAP".into(),
+        Header::Llc(_) => "LLC".into(),
         Header::Ipv4(_) => "IPv4".into(),
         Header::Ipv6(_) => "IPv6".into(),
         Header::Ipv6Ext(e) => format!("IPv6 {}", e.kind).into(),
@@ -452,11 +455,18 @@ pub fn write_summary<W: io::Write>(
                 write!(out, " {}", i.message)?;
                 wrote = true;
             }
-            Header::Icmpv6(i, _) => {
+            Header::Icmpv6(i, _, body) => {
                 let (s, dst) = ip.unwrap_or(UNSPECIFIED);
                 out.write_all(b"ICMPv6 ")?;
                 between(out, s, dst)?;
                 write!(out, " {}", i.message)?;
+                // The address asked about, as tcpdump shows it.
+                if let Some(n) = body {
+                    match n.flags {
+                        None => write!(out, ", who has {}", n.target)?,
+                        Some(_) => write!(out, ", target {}", n.target)?,
+                    }
+                }
                 wrote = true;
             }
             Header::Arp(a) => {
@@ -510,6 +520,7 @@ pub fn write_summary<W: io::Write>(
                 write!(out, " XMPP <{}>", p.element)?;
             }
             Header::Ethernet(_)
+            | Header::Llc(_)
             | Header::Ipv6Ext(_)
             | Header::TcpStart(_)
             | Header::Partial(_) => {}

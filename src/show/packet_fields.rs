@@ -18,6 +18,7 @@ use crate::wire::dns::{self, RecordData};
 use crate::wire::ethernet::EtherType;
 use crate::wire::icmpv4;
 use crate::wire::ipv6::ExtensionBody;
+use crate::wire::llc;
 use crate::wire::tcp::TcpOption;
 
 /// A field's value: a number or text written as is, or anything else that
@@ -71,6 +72,28 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
                 f("priority", Num(tag.pcp as u64));
             }
             f("type", Show(&ShowEtherType(e.ethertype)));
+        }
+        Header::Llc(l) => {
+            f(
+                "dsap",
+                Show(&format_args!(
+                    "{:#04x} ({})",
+                    l.dsap,
+                    llc::Repr::sap_name(l.dsap)
+                )),
+            );
+            f("ssap", Show(&format_args!("{:#04x}", l.ssap)));
+            f("control", Show(&format_args!("{:#04x}", l.control)));
+            if let Some(snap) = l.snap {
+                let [a, b, c] = snap.oui;
+                f("oui", Show(&format_args!("{a:02x}-{b:02x}-{c:02x}")));
+                // OUI 00-00-00: the protocol id is an EtherType.
+                if snap.oui == [0; 3] {
+                    f("pid", Show(&ShowEtherType(EtherType::from(snap.pid))));
+                } else {
+                    f("pid", Show(&format_args!("{:#06x}", snap.pid)));
+                }
+            }
         }
         Header::Ipv4(ip) => {
             f("version", Num(4));
@@ -169,16 +192,50 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
                     f("target_mac", Show(target_mac));
                     f("target_ip", Show(target_ip));
                 }
+                // Typed where the types allow (wire::arp::Repr::
+                // hardware_mac), bytes in hex where they do not.
                 Addresses::Other {
                     sender_hardware,
                     sender_protocol,
                     target_hardware,
                     target_protocol,
                 } => {
-                    f("sender_hardware", Show(&Hex(sender_hardware)));
-                    f("sender_protocol", Show(&Hex(sender_protocol)));
-                    f("target_hardware", Show(&Hex(target_hardware)));
-                    f("target_protocol", Show(&Hex(target_protocol)));
+                    let hardware = |f: &mut Sink<'_>, mac, hex, bytes| match a
+                        .hardware_mac(bytes)
+                    {
+                        Some(m) => f(mac, Show(&m)),
+                        None => f(hex, Show(&Hex(bytes))),
+                    };
+                    let protocol = |f: &mut Sink<'_>, ip, hex, bytes| match a
+                        .protocol_ipv4(bytes)
+                    {
+                        Some(v4) => f(ip, Show(&v4)),
+                        None => f(hex, Show(&Hex(bytes))),
+                    };
+                    hardware(
+                        f,
+                        "sender_mac",
+                        "sender_hardware",
+                        sender_hardware,
+                    );
+                    protocol(
+                        f,
+                        "sender_ip",
+                        "sender_protocol",
+                        sender_protocol,
+                    );
+                    hardware(
+                        f,
+                        "target_mac",
+                        "target_hardware",
+                        target_hardware,
+                    );
+                    protocol(
+                        f,
+                        "target_ip",
+                        "target_protocol",
+                        target_protocol,
+                    );
                 }
             }
         }
@@ -204,7 +261,7 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
                 Show(&format_args!("{:#06x} {}", i.checksum, verdict(*sum))),
             );
         }
-        Header::Icmpv6(i, sum) => {
+        Header::Icmpv6(i, sum, body) => {
             f("type", Num(i.message.message_type() as u64));
             f("code", Num(i.message.code() as u64));
             f("message", Show(&i.message));
@@ -212,6 +269,16 @@ pub fn each_field(header: &Header, f: &mut Sink<'_>) {
                 "checksum",
                 Show(&format_args!("{:#06x} {}", i.checksum, verdict(*sum))),
             );
+            // Neighbour discovery (wire::ndp): flags, target, options.
+            if let Some(n) = body {
+                if let Some(flags) = &n.flags {
+                    f("flags", Show(flags));
+                }
+                f("target", Show(&n.target));
+                if !n.options.is_empty() {
+                    f("options", Show(&Joined(n.options.iter())));
+                }
+            }
         }
         Header::Dns(d) => dns_fields(d, f),
         Header::Tcp(t, sum) => {

@@ -42,6 +42,8 @@ use crate::wire::icmpv4;
 use crate::wire::icmpv6;
 use crate::wire::ipv4::{self, IpProtocol};
 use crate::wire::ipv6::{self, ExtensionBody, Ipv6Option, NextHeader};
+use crate::wire::llc;
+use crate::wire::ndp;
 use crate::wire::partial;
 use crate::wire::tcp::{self, Flags, TcpOption};
 use crate::wire::udp;
@@ -79,12 +81,15 @@ pub fn fields(
 ) -> io::Result<()> {
     match header {
         Header::Ethernet(e) => ethernet_fields(f, e),
+        Header::Llc(l) => llc_fields(f, l),
         Header::Ipv4(ip) => ipv4_fields(f, ip),
         Header::Ipv6(ip) => ipv6_fields(f, ip),
         Header::Ipv6Ext(e) => extension_fields(f, e),
         Header::Arp(a) => arp_fields(f, a),
         Header::Icmpv4(i, sum) => icmpv4_fields(f, i, *sum),
-        Header::Icmpv6(i, sum) => icmpv6_fields(f, i, *sum),
+        Header::Icmpv6(i, sum, body) => {
+            icmpv6_fields(f, i, *sum, body.as_ref())
+        }
         Header::Tcp(t, sum) => tcp_fields(f, t, *sum, context),
         // What there is of a cut header (wire::partial), typed.
         Header::Partial(p) => {
@@ -130,6 +135,22 @@ fn ethernet_fields(f: &mut Members<'_>, e: &ethernet::Repr) -> io::Result<()> {
     // For a tagged frame, the type after the tag: what the payload is.
     f.num("type", u16::from(e.ethertype))?;
     f.str("type_name", ethertype_name(e.ethertype))
+}
+
+/// IEEE 802.2 § 3.2: the two SAPs and the control field, whole (their
+/// I/G and C/R bits included, as tshark's `llc.dsap` and `llc.ssap`);
+/// IEEE 802 § 10.3: the SNAP header, if any.
+fn llc_fields(f: &mut Members<'_>, l: &llc::Repr) -> io::Result<()> {
+    f.num("dsap", l.dsap)?;
+    f.str("dsap_name", llc::Repr::sap_name(l.dsap))?;
+    f.num("ssap", l.ssap)?;
+    f.num("control", l.control)?;
+    if let Some(snap) = l.snap {
+        let [a, b, c] = snap.oui;
+        f.num("oui", u32::from_be_bytes([0, a, b, c]))?;
+        f.num("pid", snap.pid)?;
+    }
+    Ok(())
 }
 
 fn ipv4_fields(f: &mut Members<'_>, ip: &ipv4::Repr) -> io::Result<()> {
@@ -256,13 +277,7 @@ fn ipv6_option(o: &mut Members<'_>, option: &Ipv6Option) -> io::Result<()> {
 
 fn arp_fields(f: &mut Members<'_>, a: &arp::Repr) -> io::Result<()> {
     f.num("hardware_type", u16::from(a.hardware_type))?;
-    f.str(
-        "hardware_type_name",
-        match a.hardware_type {
-            arp::HardwareType::Ethernet => "Ethernet",
-            arp::HardwareType::Unknown(_) => "unknown",
-        },
-    )?;
+    f.str("hardware_type_name", a.hardware_type.name())?;
     f.num("protocol_type", u16::from(a.protocol_type))?;
     f.str("protocol_type_name", ethertype_name(a.protocol_type))?;
     f.num("operation", u16::from(a.operation))?;
@@ -286,16 +301,30 @@ fn arp_fields(f: &mut Members<'_>, a: &arp::Repr) -> io::Result<()> {
             f.mac("target_mac", target_mac)?;
             f.ipv4("target_ip", *target_ip)
         }
+        // Each address typed where the types allow, as tshark does
+        // (`arp.src.hw_mac` or `arp.src.hw`), else its bytes in hex.
         Addresses::Other {
             sender_hardware,
             sender_protocol,
             target_hardware,
             target_protocol,
         } => {
-            f.text("sender_hardware", &Hex(sender_hardware))?;
-            f.text("sender_protocol", &Hex(sender_protocol))?;
-            f.text("target_hardware", &Hex(target_hardware))?;
-            f.text("target_protocol", &Hex(target_protocol))
+            let hardware = |f: &mut Members<'_>, mac, hex, bytes| match a
+                .hardware_mac(bytes)
+            {
+                Some(m) => f.mac(mac, &m),
+                None => f.text(hex, &Hex(bytes)),
+            };
+            let protocol = |f: &mut Members<'_>, ip, hex, bytes| match a
+                .protocol_ipv4(bytes)
+            {
+                Some(v4) => f.ipv4(ip, v4),
+                None => f.text(hex, &Hex(bytes)),
+            };
+            hardware(f, "sender_mac", "sender_hardware", sender_hardware)?;
+            protocol(f, "sender_ip", "sender_protocol", sender_protocol)?;
+            hardware(f, "target_mac", "target_hardware", target_hardware)?;
+            protocol(f, "target_ip", "target_protocol", target_protocol)
         }
     }
 }
@@ -339,6 +368,7 @@ fn icmpv6_fields(
     f: &mut Members<'_>,
     i: &icmpv6::Repr,
     sum: Checksum,
+    body: Option<&ndp::Neighbor>,
 ) -> io::Result<()> {
     use icmpv6::Message;
     f.num("type", i.message.message_type())?;
@@ -366,7 +396,45 @@ fn icmpv6_fields(
         | Message::Other { .. } => {}
     }
     f.num("checksum", i.checksum)?;
-    f.str("checksum_status", status(sum))
+    f.str("checksum_status", status(sum))?;
+    let Some(n) = body else { return Ok(()) };
+    // RFC 4861 § 4.4: an advertisement's R, S and O bits, each its own
+    // boolean like TCP's flags.
+    if let Some(flags) = n.flags {
+        f.bool("router", flags.router)?;
+        f.bool("solicited", flags.solicited)?;
+        f.bool("override", flags.override_entry)?;
+    }
+    f.ipv6("target", n.target)?;
+    f.list("options", &n.options, nd_option)
+}
+
+/// One neighbour discovery option (RFC 4861 § 4.6): its type number, a
+/// short name, and its link-layer address or its bytes.
+fn nd_option(o: &mut Members<'_>, option: &ndp::NdOption) -> io::Result<()> {
+    o.num("type", option.kind())?;
+    match option {
+        ndp::NdOption::SourceLinkLayer(mac) => {
+            o.str("name", "source link-layer address")?;
+            o.mac("link_layer_address", mac)
+        }
+        ndp::NdOption::TargetLinkLayer(mac) => {
+            o.str("name", "target link-layer address")?;
+            o.mac("link_layer_address", mac)
+        }
+        // A link-layer address of another length than Ethernet's.
+        ndp::NdOption::Other { kind, data } => {
+            o.str(
+                "name",
+                match kind {
+                    1 => "source link-layer address",
+                    2 => "target link-layer address",
+                    _ => "unknown",
+                },
+            )?;
+            o.text("data", &Hex(data))
+        }
+    }
 }
 
 fn tcp_fields(

@@ -92,6 +92,12 @@ pub const ETHERNET_IPV4_LEN: usize = 28;
 pub enum HardwareType {
     /// 1, Ethernet (10 Mb and everything since).
     Ethernet,
+    /// 6, IEEE 802 networks: token ring, FDDI, and 802.3 frames with an
+    /// 802.2 LLC header. Their MAC addresses are Ethernet's 6 bytes
+    /// ([RFC 1042], "Address Resolution").
+    ///
+    /// [RFC 1042]: https://datatracker.ietf.org/doc/html/rfc1042
+    Ieee802,
     /// Any other value.
     Unknown(u16),
 }
@@ -100,8 +106,25 @@ impl From<u16> for HardwareType {
     fn from(raw: u16) -> Self {
         match raw {
             1 => HardwareType::Ethernet,
+            6 => HardwareType::Ieee802,
             other => HardwareType::Unknown(other),
         }
+    }
+}
+
+impl HardwareType {
+    /// The name alone: `Ethernet`, `IEEE 802`, or `unknown`.
+    pub fn name(self) -> &'static str {
+        match self {
+            HardwareType::Ethernet => "Ethernet",
+            HardwareType::Ieee802 => "IEEE 802",
+            HardwareType::Unknown(_) => "unknown",
+        }
+    }
+
+    /// Whether the hardware addresses are 6-byte MAC addresses.
+    pub fn uses_macs(self) -> bool {
+        matches!(self, HardwareType::Ethernet | HardwareType::Ieee802)
     }
 }
 
@@ -109,6 +132,7 @@ impl From<HardwareType> for u16 {
     fn from(htype: HardwareType) -> Self {
         match htype {
             HardwareType::Ethernet => 1,
+            HardwareType::Ieee802 => 6,
             HardwareType::Unknown(raw) => raw,
         }
     }
@@ -118,6 +142,7 @@ impl fmt::Display for HardwareType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             HardwareType::Ethernet => f.write_str("Ethernet (1)"),
+            HardwareType::Ieee802 => f.write_str("IEEE 802 (6)"),
             HardwareType::Unknown(raw) => write!(f, "unknown ({raw})"),
         }
     }
@@ -172,8 +197,8 @@ impl fmt::Display for Operation {
 /// The four addresses of an ARP packet.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Addresses {
-    /// Hardware type Ethernet with protocol type IPv4: the ARP of every
-    /// LAN.
+    /// Hardware type Ethernet (or IEEE 802, whose addresses are the
+    /// same) with protocol type IPv4: the ARP of every LAN.
     EthernetIpv4 {
         /// The sender's MAC (`ar$sha`).
         sender_mac: MacAddr,
@@ -238,6 +263,13 @@ impl Repr {
 
         let ethernet_ipv4 = hardware_type == HardwareType::Ethernet
             && protocol_type == EtherType::Ipv4;
+        // IEEE 802 hardware has Ethernet's MAC addresses, so with the
+        // lengths 6 and 4 its packet has Ethernet's layout. Nothing says
+        // other lengths are wrong for it, so those stay raw bytes.
+        let mac_ipv4 = ethernet_ipv4
+            || (hardware_type == HardwareType::Ieee802
+                && protocol_type == EtherType::Ipv4
+                && (hlen, plen) == (6, 4));
         // The lengths are redundant for a known pair, so they must agree
         // with it: "ar$hln ... byte length of each hardware address",
         // 6 for Ethernet; "ar$pln ... byte length of each protocol
@@ -262,7 +294,7 @@ impl Repr {
         let tha = spa + plen;
         let tpa = tha + hlen;
 
-        let (operation, addresses) = if ethernet_ipv4 {
+        let (operation, addresses) = if mac_ipv4 {
             // Lengths 6 and 4 and all 28 bytes are proved: pnet's fixed
             // layout is now the packet's layout.
             let arp = ArpPacket::new(packet)
@@ -311,6 +343,23 @@ impl Repr {
                 target_ip,
             },
         }
+    }
+
+    /// A hardware address of [`Addresses::Other`] as a MAC, when the
+    /// hardware type has MACs and the address is 6 bytes long: an
+    /// Ethernet ARP for another protocol than IPv4, say. tshark shows
+    /// these the same way.
+    pub fn hardware_mac(&self, address: &[u8]) -> Option<MacAddr> {
+        let octets = <[u8; 6]>::try_from(address).ok()?;
+        self.hardware_type.uses_macs().then_some(MacAddr(octets))
+    }
+
+    /// A protocol address of [`Addresses::Other`] as IPv4, when the
+    /// protocol type is IPv4 and the address 4 bytes long (under a
+    /// hardware type without MACs, say).
+    pub fn protocol_ipv4(&self, address: &[u8]) -> Option<Ipv4Addr> {
+        let octets = <[u8; 4]>::try_from(address).ok()?;
+        (self.protocol_type == EtherType::Ipv4).then_some(octets.into())
     }
 
     /// The hardware address length (`ar$hln`).
@@ -534,7 +583,7 @@ mod tests {
             0xa1, 0xa2, 1, 2, 3, 0xb1, 0xb2, 4, 5, 6,
         ];
         let (repr, rest) = Repr::parse(&packet).expect("valid packet");
-        assert_eq!(repr.hardware_type, HardwareType::Unknown(6));
+        assert_eq!(repr.hardware_type, HardwareType::Ieee802);
         assert_eq!(repr.protocol_type, EtherType::Unknown(0x1234));
         assert_eq!(repr.operation, Operation::Reply);
         assert_eq!(
@@ -562,6 +611,39 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn ieee_802_hardware_has_ethernet_addresses() {
+        // The Ethernet request with hardware type 6: the same addresses.
+        let mut packet = request().to_vec();
+        packet[1] = 6;
+        let (repr, _) = Repr::parse(&packet).expect("valid packet");
+        assert_eq!(repr.hardware_type, HardwareType::Ieee802);
+        assert!(matches!(repr.addresses, Addresses::EthernetIpv4 { .. }));
+        let mut out = vec![0u8; repr.packet_len()];
+        repr.emit(&mut out).expect("valid packet");
+        assert_eq!(out, packet[..out.len()]);
+        // InfiniBand (32): 20-byte hardware addresses, IPv4 kept typed.
+        let mut ib = vec![0, 32, 8, 0, 20, 4, 0, 2];
+        for _ in 0..2 {
+            ib.extend_from_slice(&[0xab; 20]);
+            ib.extend_from_slice(&[192, 0, 2, 1]);
+        }
+        let (repr, _) = Repr::parse(&ib).expect("valid packet");
+        let Addresses::Other {
+            sender_hardware,
+            sender_protocol,
+            ..
+        } = &repr.addresses
+        else {
+            panic!("not Ethernet: {repr:?}");
+        };
+        assert_eq!(repr.hardware_mac(sender_hardware), None);
+        assert_eq!(
+            repr.protocol_ipv4(sender_protocol),
+            Some(Ipv4Addr::new(192, 0, 2, 1))
+        );
     }
 
     #[test]
@@ -598,6 +680,7 @@ mod tests {
         assert_eq!(Operation::from(2).to_string(), "reply (2)");
         assert_eq!(Operation::from(3).to_string(), "unknown (3)");
         assert_eq!(HardwareType::from(1).to_string(), "Ethernet (1)");
+        assert_eq!(HardwareType::from(6).to_string(), "IEEE 802 (6)");
         for raw in [0, 1, 2, 3, 0xffff] {
             assert_eq!(u16::from(Operation::from(raw)), raw);
             assert_eq!(u16::from(HardwareType::from(raw)), raw);

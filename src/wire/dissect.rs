@@ -30,7 +30,9 @@ use super::ipv4::{self, IpProtocol};
 use super::ipv6::{self, NextHeader};
 use super::partial::Partial;
 use super::quoted::{Cut, Quote, TcpStart};
-use super::{Error, Layer, arp, dns, icmpv4, icmpv6, tcp, udp, xml_peek};
+use super::{
+    Error, Layer, arp, dns, icmpv4, icmpv6, llc, ndp, tcp, udp, xml_peek,
+};
 
 /// The DNS port (RFC 1035 § 4.2).
 pub const DNS_PORT: u16 = 53;
@@ -87,6 +89,9 @@ pub enum Header {
     Ethernet(ethernet::Repr),
     /// IPv4.
     Ipv4(ipv4::Repr),
+    /// The IEEE 802.2 LLC header (and SNAP header) of an IEEE 802.3
+    /// frame.
+    Llc(llc::Repr),
     /// IPv6's fixed header.
     Ipv6(ipv6::Repr),
     /// One IPv6 extension header.
@@ -96,8 +101,9 @@ pub enum Header {
     /// ICMP for IPv4, and its checksum verdict: unverifiable when the
     /// message is cut (by the snap length, or in a quote).
     Icmpv4(icmpv4::Repr, Checksum),
-    /// ICMPv6, and its checksum verdict.
-    Icmpv6(icmpv6::Repr, Checksum),
+    /// ICMPv6, its checksum verdict, and the body of a neighbour
+    /// solicitation or advertisement (target and options, [`ndp`]).
+    Icmpv6(icmpv6::Repr, Checksum, Option<ndp::Neighbor>),
     /// A DNS message (over UDP or TCP port 53).
     Dns(dns::Repr),
     /// TCP, and its checksum verdict.
@@ -120,6 +126,7 @@ impl Header {
         match self {
             Header::Ethernet(_) => Layer::Ethernet,
             Header::Ipv4(_) => Layer::Ipv4,
+            Header::Llc(_) => Layer::Llc,
             Header::Ipv6(_) => Layer::Ipv6,
             Header::Ipv6Ext(_) => Layer::Ipv6Ext,
             Header::Arp(_) => Layer::Arp,
@@ -243,6 +250,11 @@ pub fn dissect_into(
                     EtherType::Ipv4 => out.ipv4(frame, payload),
                     EtherType::Ipv6 => out.ipv6(frame, payload),
                     EtherType::Arp => out.arp(frame, payload),
+                    // IEEE 802.3 § 3.2.6: at most 1500 is the length of
+                    // the data, which starts with an 802.2 LLC header.
+                    EtherType::Unknown(length) if length <= 1500 => {
+                        out.llc(frame, payload, length);
+                    }
                     // Only past ethernet::MAX_TAGS stacked tags.
                     tag if tag.is_tag() => {
                         out.undissected = Some(format!(
@@ -374,6 +386,52 @@ impl Dissection {
         }
     }
 
+    /// The LLC header of an IEEE 802.3 frame whose data is `length`
+    /// bytes, and the EtherType a SNAP header with OUI 00-00-00 names
+    /// (RFC 1042).
+    fn llc(&mut self, frame: &[u8], at: Range<usize>, length: u16) {
+        // The length, not the frame, says where the data ends: what
+        // follows is padding to the 64-byte minimum (IEEE 802.3 § 3.2.7).
+        let end = at.end.min(at.start + usize::from(length));
+        let data = at.start..end;
+        let (repr, len) = match llc::Repr::parse(&frame[data.clone()]) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                self.problem = Some(e);
+                return;
+            }
+        };
+        self.push(Header::Llc(repr), at.start..at.start + len);
+        let inner = at.start + len..end;
+        self.rest = inner.clone();
+        match repr.snap {
+            Some(llc::Snap {
+                oui: [0, 0, 0],
+                pid,
+            }) => match EtherType::from(pid) {
+                EtherType::Ipv4 => self.ipv4(frame, inner),
+                EtherType::Ipv6 => self.ipv6(frame, inner),
+                EtherType::Arp => self.arp(frame, inner),
+                other => {
+                    self.undissected = Some(format!("SNAP {other}"));
+                }
+            },
+            Some(snap) => {
+                self.undissected = Some(format!(
+                    "SNAP OUI {:02x}-{:02x}-{:02x}, protocol id {:#06x}",
+                    snap.oui[0], snap.oui[1], snap.oui[2], snap.pid
+                ));
+            }
+            None => {
+                self.undissected = Some(format!(
+                    "LLC SAP {:#04x} ({})",
+                    repr.dsap,
+                    llc::Repr::sap_name(repr.dsap)
+                ));
+            }
+        }
+    }
+
     /// ARP: the last layer of its frame.
     fn arp(&mut self, frame: &[u8], at: Range<usize>) {
         match arp::Repr::parse(&frame[at.clone()]) {
@@ -436,8 +494,32 @@ impl Dissection {
                             _ => Checksum::Bad,
                         };
                         let error = repr.message.is_error();
+                        // A neighbour solicitation or advertisement has a
+                        // body this dissector reads: it is part of the
+                        // header, and what is wrong in it a problem.
+                        let body = match repr.message {
+                            icmpv6::Message::Ndp { kind, .. } => {
+                                ndp::Neighbor::parse(kind, message)
+                            }
+                            _ => None,
+                        };
+                        let (body, data) = match body {
+                            // A broken option is a problem, but the target
+                            // and the options before it are still shown.
+                            Some(Ok(mut body)) => {
+                                if let Err(e) = body.read_options(message) {
+                                    self.problem = Some(e);
+                                }
+                                (Some(body), data.end..data.end)
+                            }
+                            Some(Err(e)) => {
+                                self.problem = Some(e);
+                                (None, data)
+                            }
+                            None => (None, data),
+                        };
                         let header = at.start..at.start + data.start;
-                        self.push(Header::Icmpv6(repr, sum), header);
+                        self.push(Header::Icmpv6(repr, sum, body), header);
                         let data = at.start + data.start..at.start + data.end;
                         self.rest = data.clone();
                         if error {
@@ -602,7 +684,7 @@ impl Dissection {
                     _ => Checksum::Unverifiable,
                 };
                 let header = inner.start..inner.start + icmpv6::HEADER_LEN;
-                self.push(Header::Icmpv6(repr, sum), header);
+                self.push(Header::Icmpv6(repr, sum, None), header);
             }
             other => {
                 self.undissected = Some(format!("quoted IP protocol {other}"));
@@ -1054,6 +1136,46 @@ mod tests {
     }
 
     #[test]
+    fn a_neighbor_solicitation_shows_its_target_and_options() {
+        use crate::wire::fixtures::ICMPV6_ECHO_FRAME;
+        // The loopback ping's Ethernet and IPv6 headers, carrying a
+        // solicitation for ::1 with a source link-layer address option.
+        let mut frame = ICMPV6_ECHO_FRAME[..54].to_vec();
+        frame.extend_from_slice(&[135, 0, 0, 0, 0, 0, 0, 0]);
+        frame.extend_from_slice(&std::net::Ipv6Addr::LOCALHOST.octets());
+        frame.extend_from_slice(&[1, 1, 2, 0, 0x5e, 0x10, 0, 2]);
+        let len = u16::try_from(frame.len() - 54).expect("short frame");
+        frame[18..20].copy_from_slice(&len.to_be_bytes());
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        assert_eq!(d.problem, None);
+        match &d.layers[2] {
+            Decoded {
+                header: Header::Icmpv6(_, _, Some(body)),
+                bytes,
+                ..
+            } => {
+                assert_eq!(body.target, std::net::Ipv6Addr::LOCALHOST);
+                assert_eq!(body.options.len(), 1);
+                assert_eq!(*bytes, 54..frame.len());
+            }
+            other => panic!("expected a solicitation: {other:?}"),
+        }
+        assert!(d.rest.is_empty());
+        for cut in 0..frame.len() {
+            let d = dissect(&frame[..cut], Link::Ethernet, frame.len());
+            assert!(d.rest.end <= cut);
+        }
+        // An option of length zero is a problem; the target is kept.
+        frame[54 + 25] = 0; // the option's length
+        let d = dissect(&frame, Link::Ethernet, frame.len());
+        assert!(matches!(d.problem, Some(Error::Malformed { .. })));
+        assert!(matches!(
+            d.layers[2].header,
+            Header::Icmpv6(_, _, Some(ref body)) if body.options.is_empty()
+        ));
+    }
+
+    #[test]
     fn a_quoted_ping_is_read_its_checksum_checked_only_when_whole() {
         use crate::wire::fixtures::ICMP_ECHO_FRAME;
         // Time exceeded, quoting the loopback ping: whole, then cut to
@@ -1136,6 +1258,41 @@ mod tests {
             d.undissected.as_deref(),
             Some("more than 8 stacked VLAN tags")
         );
+    }
+
+    #[test]
+    fn an_802_3_length_means_an_llc_header() {
+        // The loopback SYN's addresses, a length of 38 and a spanning
+        // tree BPDU's LLC header, padded to 60 bytes.
+        let mut stp = SYN_FRAME[..12].to_vec();
+        stp.extend_from_slice(&[0, 38, 0x42, 0x42, 0x03]);
+        stp.resize(60, 0);
+        let d = dissect(&stp, Link::Ethernet, stp.len());
+        assert_eq!(d.problem, None);
+        assert_eq!(layers(&stp), [Layer::Ethernet, Layer::Llc]);
+        assert_eq!(d.rest, 17..52, "the BPDU, not the padding");
+        assert_eq!(
+            d.undissected.as_deref(),
+            Some("LLC SAP 0x42 (spanning tree)")
+        );
+        // IPv4 over SNAP (RFC 1042): the SYN's IPv4 and TCP.
+        let mut snap = SYN_FRAME[..12].to_vec();
+        let length = u16::try_from(8 + SYN_FRAME.len() - 14).expect("short");
+        snap.extend_from_slice(&length.to_be_bytes());
+        snap.extend_from_slice(&[0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00]);
+        snap.extend_from_slice(&SYN_FRAME[14..]);
+        let d = dissect(&snap, Link::Ethernet, snap.len());
+        assert_eq!(d.problem, None);
+        assert_eq!(
+            layers(&snap),
+            [Layer::Ethernet, Layer::Llc, Layer::Ipv4, Layer::Tcp]
+        );
+        for frame in [&stp, &snap] {
+            for cut in 0..frame.len() {
+                let d = dissect(&frame[..cut], Link::Ethernet, frame.len());
+                assert!(d.rest.end <= cut);
+            }
+        }
     }
 
     #[test]

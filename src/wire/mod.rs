@@ -26,6 +26,7 @@
 //! | file            | header                        | spec             |
 //! |-----------------|-------------------------------|------------------|
 //! | [`ethernet`]    | Ethernet II, 802.1Q tags (Q-in-Q) | IEEE 802.3, 802.1Q |
+//! | [`llc`]         | 802.2 LLC and SNAP, in 802.3 frames | IEEE 802.2, [RFC 1042] |
 //! | [`ipv4`]        | IPv4, and the protocol numbers | [RFC 791 § 3.1]  |
 //! | [`tcp`]         | TCP and its options           | [RFC 9293 § 3.1] |
 //! | [`udp`]         | UDP                           | [RFC 768]        |
@@ -34,6 +35,7 @@
 //! | [`arp`]         | ARP, IPv4 address → MAC        | [RFC 826]        |
 //! | [`icmpv4`]      | ICMP for IPv4: ping, errors    | [RFC 792]        |
 //! | [`icmpv6`]      | ICMP for IPv6: ping, errors, NDP | [RFC 4443]     |
+//! | [`ndp`]         | neighbour solicitation, advertisement | [RFC 4861 § 4.3] |
 //! | [`quoted`]      | the packet an ICMP error quotes | [RFC 792], [RFC 4443] |
 //! | [`partial`]     | what is there of a cut header  | (each header's) |
 //! | [`rule`]        | a broken rule, worded when shown | (each header's) |
@@ -48,8 +50,8 @@
 //! The fields of Ethernet, 802.1Q, ARP (Ethernet/IPv4), IPv4, IPv6 and
 //! its extension headers, ICMP, ICMPv6, TCP and UDP are read through
 //! `pnet_packet`'s views (`Ipv4Packet::get_ttl`, …) and written through
-//! its mutable ones; DNS, TLS records, IPv6 options, AH and the XMPP peek
-//! are read by hand (DNS on purpose: [`dns`] says why; pnet has no view
+//! its mutable ones; DNS, TLS records, IPv6 options, AH, LLC, neighbour
+//! discovery bodies and the XMPP peek are read by hand (DNS on purpose: [`dns`] says why; pnet has no view
 //! for the others). pnet's `new()` checks only the fixed size of a
 //! header, so every file checks the length fields itself first.
 //!
@@ -74,6 +76,8 @@
 //! [RFC 8200 § 3]: https://datatracker.ietf.org/doc/html/rfc8200#section-3
 //! [§ 4]: https://datatracker.ietf.org/doc/html/rfc8200#section-4
 //! [RFC 826]: https://datatracker.ietf.org/doc/html/rfc826
+//! [RFC 1042]: https://datatracker.ietf.org/doc/html/rfc1042
+//! [RFC 4861 § 4.3]: https://datatracker.ietf.org/doc/html/rfc4861#section-4.3
 //! [RFC 792]: https://datatracker.ietf.org/doc/html/rfc792
 //! [RFC 4443]: https://datatracker.ietf.org/doc/html/rfc4443
 //! [RFC 1035 § 4]: https://datatracker.ietf.org/doc/html/rfc1035#section-4
@@ -93,6 +97,8 @@ pub mod icmpv4;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod llc;
+pub mod ndp;
 pub mod partial;
 pub mod quoted;
 pub mod rule;
@@ -115,6 +121,9 @@ pub enum Layer {
     Ethernet,
     /// The IEEE 802.1Q VLAN tag inside an Ethernet header.
     Vlan,
+    /// The IEEE 802.2 LLC header of an IEEE 802.3 frame, whose type
+    /// field is a length (IEEE 802.3 § 3.2.6).
+    Llc,
     /// Internet Protocol version 4 ([RFC 791]).
     ///
     /// [RFC 791]: https://datatracker.ietf.org/doc/html/rfc791
@@ -168,7 +177,7 @@ impl Layer {
             // ARP answers a layer-3 question (which MAC has this IPv4
             // address?) but never leaves the link and rides directly in
             // Ethernet, so it is counted with the link.
-            Layer::Ethernet | Layer::Vlan | Layer::Arp => 2,
+            Layer::Ethernet | Layer::Vlan | Layer::Llc | Layer::Arp => 2,
             // ICMP travels inside IP but is part of IP: "ICMP, uses the
             // basic support of IP as if it were a higher level protocol,
             // however, ICMP is actually an integral part of IP" (RFC 792).
@@ -190,6 +199,7 @@ impl Layer {
         match self {
             Layer::Ethernet => "IEEE 802.3",
             Layer::Vlan => "IEEE 802.1Q",
+            Layer::Llc => "IEEE 802.2",
             Layer::Ipv4 => "RFC 791",
             Layer::Tcp => "RFC 9293",
             Layer::Udp => "RFC 768",
@@ -210,6 +220,7 @@ impl fmt::Display for Layer {
         let name = match self {
             Layer::Ethernet => "Ethernet",
             Layer::Vlan => "802.1Q",
+            Layer::Llc => "LLC",
             Layer::Ipv4 => "IPv4",
             Layer::Tcp => "TCP",
             Layer::Udp => "UDP",
