@@ -21,7 +21,6 @@ structure-connection = connection { $conn }
 ## shows them.
 
 structure-note-component-from = component connection from { $peer }
-structure-note-connected = connected from { $peer }
 structure-note-authenticated = component { $name } authenticated
 structure-note-stream-error = stream error { $condition }
 structure-note-client-closed = connection closed by the client

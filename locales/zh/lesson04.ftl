@@ -20,7 +20,6 @@ structure-connection = 连接 { $conn }
 ## 服务器在跟踪记录里写下的注记（src/xmpp/server/），按第 4 课显示的样子。
 
 structure-note-component-from = 组件连接，来自 { $peer }
-structure-note-connected = 连接来自 { $peer }
 structure-note-authenticated = 组件 { $name } 已通过认证
 structure-note-stream-error = 流错误 { $condition }
 structure-note-client-closed = 客户端关闭了连接

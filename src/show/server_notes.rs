@@ -30,6 +30,21 @@ pub fn known(note: &str) -> Option<String> {
     if note == "TLS established (certificate not verified: dialback decides)" {
         return Some(crate::tr!("note-tls-unverified"));
     }
+    if let Some(peer) = note.strip_prefix("component connection from ") {
+        return Some(crate::tr!("structure-note-component-from", peer = peer));
+    }
+    if let Some(name) = note
+        .strip_prefix("component ")
+        .and_then(|rest| rest.strip_suffix(" authenticated"))
+    {
+        return Some(crate::tr!("structure-note-authenticated", name = name));
+    }
+    if note == "connection closed by the client" {
+        return Some(crate::tr!("structure-note-client-closed"));
+    }
+    if note == "component connection closed" {
+        return Some(crate::tr!("structure-note-component-closed"));
+    }
     if let Some(addr) = note.strip_prefix("connected from ") {
         return Some(crate::tr!("note-connected-from", addr = addr));
     }

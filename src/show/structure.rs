@@ -64,23 +64,13 @@ pub fn from_gateway(who: &str) -> String {
 /// lesson 4 reads them back (`course/structure.rs`); the notes this lesson
 /// shows are said again here, anything else is shown as written.
 fn server_note(note: &str) -> String {
-    let after = |prefix: &str| note.strip_prefix(prefix);
-    if let Some(peer) = after("component connection from ") {
-        crate::tr!("structure-note-component-from", peer = peer)
-    } else if let Some(peer) = after("connected from ") {
-        crate::tr!("structure-note-connected", peer = peer)
-    } else if let Some(name) =
-        after("component ").and_then(|rest| rest.strip_suffix(" authenticated"))
-    {
-        crate::tr!("structure-note-authenticated", name = name)
-    } else if let Some(condition) = after("stream error ") {
-        crate::tr!("structure-note-stream-error", condition = condition)
-    } else if note == "connection closed by the client" {
-        crate::tr!("structure-note-client-closed")
-    } else if note == "component connection closed" {
-        crate::tr!("structure-note-component-closed")
-    } else {
-        note.to_owned()
+    // A stream error is said in lesson 4's own words; every other note
+    // as the server notes are said everywhere (`server_notes`).
+    match note.strip_prefix("stream error ") {
+        Some(condition) => {
+            crate::tr!("structure-note-stream-error", condition = condition)
+        }
+        None => super::server_notes::say(note),
     }
 }
 
