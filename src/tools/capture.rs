@@ -18,8 +18,8 @@ use anyhow::Context;
 use crate::capture::file::PcapNgWriter;
 use crate::capture::live::{self, Capture};
 use crate::show::packet;
-use crate::tools::dissect::{Scratch, Style, link_of, show};
-use crate::wire::dissect::{Header, dissect};
+use crate::tools::dissect::{Scratch, Style, link_of, print};
+use crate::wire::dissect::Header;
 
 /// What to capture and how to show it.
 #[derive(Clone, Debug)]
@@ -87,18 +87,20 @@ pub fn run(options: &Options) -> anyhow::Result<u64> {
             continue;
         };
         let link = link_of(frame.linktype);
-        let d = dissect(&frame.data, link, frame.orig_len as usize);
-        if let Some(port) = options.port
-            && !d.layers.iter().any(|l| match &l.header {
+        // Taken apart once: for the port filter, then for printing.
+        let d = scratch.dissect(&frame, link, options.style);
+        let wanted = options.port.is_none_or(|port| {
+            d.layers.iter().any(|l| match &l.header {
                 Header::Tcp(t, _) => t.src_port == port || t.dst_port == port,
                 Header::Udp(u, _) => u.src_port == port || u.dst_port == port,
                 _ => false,
             })
-        {
+        });
+        if !wanted {
             continue;
         }
         number += 1;
-        if !show(&mut scratch, &mut out, number, &frame, link, options.style)? {
+        if !print(&mut scratch, &mut out, number, &frame, options.style)? {
             break;
         }
         // One line per event: flush, so a pipe sees each frame at once.
@@ -106,7 +108,7 @@ pub fn run(options: &Options) -> anyhow::Result<u64> {
             break;
         }
         if let Some(w) = writer.as_mut() {
-            frame.comment = Some(packet::summary(&d));
+            frame.comment = Some(packet::summary(scratch.last()));
             w.write(&frame).context("writing the capture file")?;
             // Live frames come slowly: flush each, so Ctrl-C loses none.
             w.flush().context("writing the capture file")?;

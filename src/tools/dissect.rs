@@ -195,6 +195,28 @@ impl Scratch {
             line: Vec::with_capacity(4096),
         }
     }
+
+    /// Takes `frame` apart for `style`, and returns the result.
+    pub(crate) fn dissect(
+        &mut self,
+        frame: &Frame,
+        link: Link,
+        style: Style,
+    ) -> &Dissection {
+        // The summary line shows no checksum verdict, so it skips the
+        // check.
+        let checks = Checks {
+            checksums: style != Style::Summary,
+        };
+        let original = frame.orig_len as usize;
+        dissect_into(&mut self.dissection, &frame.data, link, original, checks);
+        &self.dissection
+    }
+
+    /// The frame taken apart last.
+    pub(crate) fn last(&self) -> &Dissection {
+        &self.dissection
+    }
 }
 
 /// Prints one frame; `Ok(false)` when the reader went away (`| head`).
@@ -206,12 +228,20 @@ pub(crate) fn show(
     link: Link,
     style: Style,
 ) -> anyhow::Result<bool> {
-    // The summary line shows no checksum verdict, so it skips the check.
-    let checks = Checks {
-        checksums: style != Style::Summary,
-    };
-    let d = &mut scratch.dissection;
-    dissect_into(d, &frame.data, link, frame.orig_len as usize, checks);
+    scratch.dissect(frame, link, style);
+    print(scratch, out, number, frame, style)
+}
+
+/// Prints the frame [`Scratch::dissect`] took apart last; `Ok(false)`
+/// when the reader went away.
+pub(crate) fn print(
+    scratch: &mut Scratch,
+    out: &mut impl Write,
+    number: u64,
+    frame: &Frame,
+    style: Style,
+) -> anyhow::Result<bool> {
+    let d = &scratch.dissection;
     let written = match style {
         Style::Summary => {
             // Into the reused line first, as for the JSON: a summary is
